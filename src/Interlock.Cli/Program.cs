@@ -1,0 +1,271 @@
+using System.Text;
+using System.Text.Json;
+using Interlock.Core;
+using Interlock.Core.Policy;
+
+namespace Interlock.Cli;
+
+internal static class Program
+{
+    internal const string Version = "0.1.0";
+
+    // Exit codes of `check`: 0 allow, 1 ask, 2 deny; 64 usage error (EX_USAGE), 70 internal error.
+    private const int ExitUsage = 64;
+
+    private const string MainHelp = """
+        interlock - a safety interlock between AI coding agents and what they act on
+
+        Usage:
+          interlock hook claude-code          Answer one Claude Code PreToolUse event (stdin -> stdout)
+          interlock check <command> [options] Decide a shell command: allow, ask or deny
+          interlock explain <command> [options]
+                                              Show the parse, the commands that would run, their effects,
+                                              and the rule that decided
+          interlock --version                 Print the version
+
+        Options for check and explain:
+          --cwd <dir>   Directory the command would run in (default: the current directory)
+          --json        (check) Print the decision as JSON
+
+        Run `interlock <command> --help` for details. Docs: README.md and docs/ in the repository.
+        """;
+
+    private const string HookHelp = """
+        interlock hook claude-code
+
+        Reads one Claude Code PreToolUse event (JSON) from standard input and answers in Claude Code's protocol:
+          - prints nothing for actions with no destructive effect (Claude Code's own permissions still apply);
+          - prints {"hookSpecificOutput":{"permissionDecision":"ask"|"deny",...}} with a reason otherwise.
+        Malformed or oversized input is answered with a deny that says what was wrong; the exit code is always 0.
+
+        Register it in ~/.claude/settings.json (all projects) or .claude/settings.json (one project):
+          {"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command","command":"/usr/local/bin/interlock hook claude-code"}]}]}}
+        """;
+
+    private const string CheckHelp = """
+        interlock check <command> [--cwd <dir>] [--json]
+
+        Decides what Interlock would do if an agent ran <command> in <dir>, and why.
+        Exit status: 0 allow, 1 ask, 2 deny, 64 usage error.
+
+        Examples:
+          interlock check 'git reset --hard'              # ask: discards uncommitted changes
+          interlock check 'rm -rf ~'                      # deny: deletes the home directory
+          interlock check 'git commit -m "remove rm -rf /"'   # allow: the text is only a message
+        """;
+
+    private const string ExplainHelp = """
+        interlock explain <command> [--cwd <dir>]
+
+        Shows how Interlock understood <command>: whether it parsed, every command that would execute (with
+        wrappers such as sudo, env, xargs and nested shells resolved), the effects of each (what is deleted,
+        overwritten or discarded, and where), the rule each effect meets, and the final decision.
+        """;
+
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return Run(args);
+        }
+        catch (Exception e)
+        {
+            // Last line of defence. For the hook, an answer that stops beats a crash (most harnesses fail open).
+            if (args.Length > 0 && args[0] == "hook")
+            {
+                Console.Out.Write(ClaudeCodeHook.Answer(Verdict.Deny, $"Interlock hit an internal error ({e.GetType().Name}: {e.Message}) and stopped the action rather than guess. Ask the user to run it or to check `interlock --version`."));
+                return 0;
+            }
+            Console.Error.WriteLine($"interlock: internal error: {e.GetType().Name}: {e.Message}");
+            return 70;
+        }
+    }
+
+    private static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? Console.Error : Console.Out).WriteLine(MainHelp);
+            return args.Length == 0 ? ExitUsage : 0;
+        }
+        if (args[0] is "--version" or "-V" or "version")
+        {
+            Console.Out.WriteLine($"interlock {Version}");
+            return 0;
+        }
+        return args[0] switch
+        {
+            "hook" => RunHook(args[1..]),
+            "check" => RunCheck(args[1..], explain: false),
+            "explain" => RunCheck(args[1..], explain: true),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain (see `interlock --help`)."),
+        };
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"interlock: {message}");
+        return ExitUsage;
+    }
+
+    private static int RunHook(string[] args)
+    {
+        if (args.Length > 0 && args[0] is "-h" or "--help") { Console.Out.WriteLine(HookHelp); return 0; }
+        if (args.Length == 0)
+            return Usage("`hook` needs the harness name: `interlock hook claude-code`.");
+        if (args[0] != "claude-code")
+        {
+            // Still answer in a form that stops: a misconfigured guard must not fail open.
+            Console.Out.Write(ClaudeCodeHook.Answer(Verdict.Deny, $"Interlock: unknown harness `{args[0]}`; this version speaks `claude-code`. Fix the hook command in the agent's settings."));
+            Console.Error.WriteLine($"interlock: unknown harness `{args[0]}`; supported: claude-code");
+            return 0;
+        }
+        var input = ReadStdin(ClaudeCodeHook.MaxInputBytes + 1);
+        var engine = new Engine();
+        var output = ClaudeCodeHook.Handle(input, engine, () => new FileSystemWorld());
+        if (output.Length > 0) Console.Out.Write(output);
+        return 0;
+    }
+
+    private static byte[] ReadStdin(int limit)
+    {
+        using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[Math.Min(limit, 64 * 1024)];
+        var total = 0;
+        while (total < limit)
+        {
+            if (total == buffer.Length) Array.Resize(ref buffer, Math.Min(limit, buffer.Length * 2));
+            var n = stdin.Read(buffer, total, buffer.Length - total);
+            if (n <= 0) break;
+            total += n;
+        }
+        return buffer[..total];
+    }
+
+    private static int RunCheck(string[] args, bool explain)
+    {
+        string? command = null;
+        string? cwd = null;
+        var json = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help":
+                    Console.Out.WriteLine(explain ? ExplainHelp : CheckHelp);
+                    return 0;
+                case "--cwd":
+                    if (i + 1 >= args.Length) return Usage("`--cwd` needs a directory.");
+                    cwd = args[++i];
+                    break;
+                case "--json":
+                    json = true;
+                    break;
+                case "--":
+                    command = string.Join(' ', args[(i + 1)..]);
+                    i = args.Length;
+                    break;
+                default:
+                    if (args[i].StartsWith("--") && command is null && args[i].Length > 2 && !args[i].Contains(' '))
+                        return Usage($"unknown option `{args[i]}` (to check a command that starts with `--`, put `--` before it).");
+                    if (command is not null) return Usage("give the command as one quoted argument, e.g. interlock check 'rm -rf build'.");
+                    command = args[i];
+                    break;
+            }
+        }
+        if (command is null) return Usage($"`{(explain ? "explain" : "check")}` needs a command, e.g. interlock {(explain ? "explain" : "check")} 'git reset --hard'.");
+        cwd = Path.GetFullPath(cwd ?? Environment.CurrentDirectory);
+
+        var engine = new Engine();
+        var decision = engine.Evaluate(new ActionRequest("Bash", command, cwd), new FileSystemWorld());
+        if (explain) Console.Out.Write(Explain(command, cwd, decision));
+        else if (json) Console.Out.WriteLine(ToJson(decision));
+        else
+        {
+            Console.Out.WriteLine(decision.Verdict.ToString().ToLowerInvariant());
+            if (decision.Verdict != Verdict.Allow)
+            {
+                Console.Out.WriteLine($"  rule:    {decision.RuleId}");
+                Console.Out.WriteLine($"  why:     {decision.Reason}");
+                if (decision.Alternative is not null) Console.Out.WriteLine($"  instead: {decision.Alternative}");
+            }
+        }
+        return (int)decision.Verdict;
+    }
+
+    private static string Explain(string command, string cwd, Decision d)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"command: {command}");
+        sb.AppendLine($"cwd:     {cwd}");
+        sb.AppendLine();
+        if (d.Parse is { Success: false } p)
+            sb.AppendLine($"parse:   FAILED: {p.Error}");
+        else if (d.Parse is not null)
+            sb.AppendLine($"parse:   ok ({d.Parse.Script!.Items.Count} list item(s))");
+        sb.AppendLine();
+        sb.AppendLine($"commands that would run ({d.Invocations.Count}):");
+        foreach (var inv in d.Invocations)
+        {
+            var name = inv.Name is null ? "<unknown program>" : inv.Name.Length == 0 ? "<redirection only>" : inv.Name;
+            sb.Append($"  - {name}");
+            if (inv.Args.Count > 0) sb.Append("  args: ").Append(string.Join(' ', inv.Args.Select(a => a.Known ? Quote(a.Text) : a.Text + "(unknown)")));
+            sb.AppendLine();
+            var cwds = string.Join(" or ", inv.Context.Cwds.Select(c => c ?? "<unknown>"));
+            sb.AppendLine($"      in: {cwds}{(inv.Context.RemoteHost is { } h ? $" on remote host {h}" : "")}");
+            if (inv.Context.Via.Count > 0) sb.AppendLine($"      via: {string.Join(" -> ", inv.Context.Via)}");
+            foreach (var r in inv.Redirects) sb.AppendLine($"      redirect: {r.Kind} {r.Target.Text}");
+            if (inv.Stdin is not null) sb.AppendLine($"      stdin: {Truncate(inv.Stdin, 80)}");
+            if (inv.StdinFromUnknown is not null) sb.AppendLine($"      stdin: from {inv.StdinFromUnknown} (unknown)");
+        }
+        sb.AppendLine();
+        sb.AppendLine($"effects ({d.Effects.Count}):");
+        foreach (var e in d.Effects)
+        {
+            var r = BuiltInPolicy.Evaluate(e);
+            sb.AppendLine($"  - {e.Kind} {e.Target} [{e.Class}{(e.Recursive ? ", recursive" : "")}]");
+            sb.AppendLine($"      {e.Description}");
+            sb.AppendLine($"      -> {r.Verdict.ToString().ToLowerInvariant()} ({r.RuleId}){(r.Why.Length > 0 ? ": " + r.Why : "")}");
+        }
+        sb.AppendLine();
+        sb.AppendLine($"decision: {d.Verdict.ToString().ToLowerInvariant()} (rule {d.RuleId})");
+        sb.AppendLine($"  {d.Reason}");
+        if (d.Alternative is not null) sb.AppendLine($"  instead: {d.Alternative}");
+        return sb.ToString();
+    }
+
+    private static string Truncate(string s, int n) => (s.Length > n ? s[..n] + "..." : s).Replace("\n", "\\n");
+    private static string Quote(string s) => s.Length > 0 && s.AsSpan().IndexOfAny(" \t\n'\"\\;&|<>()$`") < 0 ? s : "'" + s.Replace("'", "'\\''") + "'";
+
+    internal static string ToJson(Decision d)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("verdict", d.Verdict.ToString().ToLowerInvariant());
+            w.WriteString("rule", d.RuleId);
+            w.WriteString("reason", d.Reason);
+            if (d.Alternative is null) w.WriteNull("alternative"); else w.WriteString("alternative", d.Alternative);
+            w.WriteStartArray("effects");
+            foreach (var e in d.Effects)
+            {
+                var r = BuiltInPolicy.Evaluate(e);
+                w.WriteStartObject();
+                w.WriteString("kind", e.Kind.ToString());
+                w.WriteString("target", e.Target);
+                w.WriteString("class", e.Class.ToString());
+                w.WriteBoolean("recursive", e.Recursive);
+                w.WriteString("description", e.Description);
+                w.WriteString("command", e.Source.Text);
+                if (e.Source.Context.RemoteHost is { } host) w.WriteString("remoteHost", host);
+                w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
+                w.WriteString("rule", r.RuleId);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

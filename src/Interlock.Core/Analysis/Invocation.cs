@@ -1,0 +1,48 @@
+using Interlock.Core.Shell;
+
+namespace Interlock.Core;
+
+/// <summary>One argument after expansion.</summary>
+/// <param name="Text">The value when <see cref="Known"/>; otherwise a rendering such as <c>$DIR/x</c> for messages.</param>
+/// <param name="Known">The value is known statically (no unknown variable or substitution in it).</param>
+/// <param name="Glob">It contains unquoted glob characters, so it names a set of paths.</param>
+public sealed record Arg(string Text, bool Known, bool Glob)
+{
+    public static Arg Literal(string text) => new(text, true, false);
+    public override string ToString() => Text;
+}
+
+/// <summary>Where and how an invocation runs.</summary>
+/// <param name="Cwds">The directories it may run in (more than one when an earlier <c>cd</c> may have failed);
+/// a null entry means unknown.</param>
+/// <param name="Home">The home directory there (the remote one for ssh).</param>
+/// <param name="RemoteHost">Set when the command runs on another machine (ssh).</param>
+/// <param name="Via">The wrappers and shells it was found inside, outermost first (e.g. "sudo", "bash -c").</param>
+public sealed record ExecContext(IReadOnlyList<string?> Cwds, string Home, string? RemoteHost, IReadOnlyList<string> Via)
+{
+    public bool Elevated => Via.Contains("sudo") || Via.Contains("doas");
+}
+
+/// <summary>A redirection with its target expanded.</summary>
+public sealed record ResolvedRedirect(RedirectKind Kind, int? Fd, Arg Target);
+
+/// <summary>A command that would actually execute, with its executable resolved and wrappers stripped.</summary>
+/// <param name="Name">The executable's base name (<c>/usr/bin/rm</c>, <c>\rm</c> and <c>"rm"</c> are all <c>rm</c>);
+/// null when it cannot be known statically.</param>
+/// <param name="Executable">The executable as it would be looked up (or a rendering when unknown).</param>
+/// <param name="Stdin">Known text fed on standard input (here-document, here-string, or the output of a
+/// static echo/printf piped in); null when nothing known is fed.</param>
+/// <param name="StdinFromUnknown">Standard input comes from a command whose output cannot be known.</param>
+/// <param name="Text">The command as written (for messages).</param>
+public sealed record Invocation(
+    string? Name,
+    string Executable,
+    IReadOnlyList<Arg> Args,
+    ExecContext Context,
+    IReadOnlyList<ResolvedRedirect> Redirects,
+    string? Stdin,
+    string? StdinFromUnknown,
+    string Text)
+{
+    public string Display => Text.Length > 160 ? Text[..157] + "..." : Text;
+}

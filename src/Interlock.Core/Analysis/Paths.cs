@@ -1,0 +1,198 @@
+namespace Interlock.Core.Analysis;
+
+/// <summary>Lexical path arithmetic (no file system access): joining, <c>.</c>/<c>..</c> folding, globs.</summary>
+public static class PathResolver
+{
+    /// <summary>Resolves <paramref name="path"/> against <paramref name="cwd"/>; null when the cwd is unknown.</summary>
+    public static string? Combine(string? cwd, string path)
+    {
+        if (path.StartsWith('/')) return Normalize(path);
+        if (cwd is null) return null;
+        return Normalize(cwd.TrimEnd('/') + "/" + path);
+    }
+
+    public static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part.Length == 0 || part == ".") continue;
+            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+            parts.Add(part);
+        }
+        return "/" + string.Join('/', parts);
+    }
+
+    public static bool IsUnder(string path, string root) =>
+        root == "/" || path == root || path.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);
+
+    public static bool HasGlob(string component) => component.AsSpan().IndexOfAny("*?[") >= 0;
+
+    /// <summary>Simple glob match (<c>*</c>, <c>?</c>, <c>[...]</c>) of one path component.</summary>
+    public static bool GlobMatch(string pattern, string name)
+    {
+        int p = 0, n = 0, star = -1, mark = 0;
+        while (n < name.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '[')
+            {
+                var close = pattern.IndexOf(']', p + 1);
+                if (close > p && pattern.AsSpan(p + 1, close - p - 1).Contains(name[n])) { p = close + 1; n++; continue; }
+            }
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == name[n])) { p++; n++; }
+            else if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = n; }
+            else if (star >= 0) { p = star + 1; n = ++mark; }
+            else return false;
+        }
+        while (p < pattern.Length && pattern[p] == '*') p++;
+        return p == pattern.Length;
+    }
+}
+
+/// <summary>A path target after resolution: where it is and how much of it an operation covers.</summary>
+/// <param name="Path">Absolute, normalised; for globs, the pattern; for unknown targets, a rendering.</param>
+/// <param name="Class">Where it sits.</param>
+/// <param name="IsFile">The world view says it is a regular file (so a recursive flag changes nothing).</param>
+/// <param name="Exists">The world view says something is there.</param>
+public sealed record PathTarget(string Path, PathClass Class, bool IsFile, bool Exists);
+
+/// <summary>Classifies paths: system, home, project source, regenerable output, temp, devices.</summary>
+public sealed class PathClassifier(IWorldView world, EngineOptions options)
+{
+    private static readonly string[] CriticalTopLevel = ["etc", "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "boot", "proc", "sys", "dev"];
+    private static readonly string[] OtherTopLevel = ["var", "opt", "srv", "root", "home", "mnt", "media", "snap", "run", "nix", "lost+found", "Users", "Applications", "Library", "System", "Volumes", "private"];
+    private static readonly string[] DiskPrefixes = ["sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "rdisk", "md", "dm-", "loop", "sr", "mapper/"];
+    private static readonly string[] HarmlessDevices = ["null", "zero", "stdout", "stderr", "stdin", "tty", "random", "urandom", "full", "ptmx"];
+
+    /// <summary>Resolves an argument against every possible cwd and returns the most costly reading.</summary>
+    public IReadOnlyList<PathTarget> Resolve(Arg arg, ExecContext context)
+    {
+        if (!arg.Known) return [new PathTarget(arg.Text, PathClass.Unknown, false, false)];
+        var results = new List<PathTarget>(context.Cwds.Count);
+        foreach (var cwd in context.Cwds)
+        {
+            var abs = PathResolver.Combine(cwd, arg.Text);
+            results.Add(abs is null
+                ? new PathTarget(arg.Text, PathClass.Unknown, false, false)
+                : Classify(abs, arg.Glob, context));
+        }
+        return results;
+    }
+
+    public PathTarget Classify(string absolute, bool glob, ExecContext context)
+    {
+        var remote = context.RemoteHost is not null;
+        var home = context.Home;
+        var components = absolute.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var firstGlob = glob ? Array.FindIndex(components, PathResolver.HasGlob) : -1;
+        if (firstGlob >= 0)
+        {
+            // A glob names a set of paths below its fixed prefix. A pattern that only matches regenerable names
+            // (`*.pyc`, `node_modules`) stays regenerable; a file-type pattern (`*.py`) covers files of that type;
+            // anything broader covers the whole prefix. A `**` component means "at any depth".
+            var prefix = "/" + string.Join('/', components[..firstGlob]);
+            var prefixTarget = Classify(prefix, false, context);
+            var last = components[^1];
+            var deep = components.Contains("**");
+            var onlyLastIsGlob = firstGlob == components.Length - 1 || (components[firstGlob] == "**" && firstGlob == components.Length - 2);
+            var systemWide = prefixTarget.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.System;
+            if (prefixTarget.Class == PathClass.TempRoot) return new PathTarget(absolute, PathClass.Temp, false, false);
+            if (!systemWide && onlyLastIsGlob && IsRegenerableName(last, inProject: true))
+                return new PathTarget(absolute, PathClass.Regenerable, false, false);
+            if (onlyLastIsGlob && HasFixedExtension(last))
+            {
+                if (prefixTarget.Class is PathClass.ProjectRoot or PathClass.ProjectSource) return new PathTarget(absolute, PathClass.ProjectSource, !deep, false);
+                if (prefixTarget.Class is PathClass.Home) return new PathTarget(absolute, PathClass.InHome, !deep, false);
+            }
+            return prefixTarget with { Path = absolute, IsFile = false };
+        }
+
+        var kind = remote ? PathKind.Unknown : world.GetPathKind(absolute);
+        var isFile = kind == PathKind.File;
+        var exists = kind is PathKind.File or PathKind.Directory;
+        PathTarget Result(PathClass c) => new(absolute, c, isFile, exists);
+
+        if (components.Length == 0) return Result(PathClass.Root);
+        if (absolute == home) return Result(PathClass.Home);
+
+        var top = components[0];
+        if (top == "dev")
+        {
+            if (components.Length == 1) return Result(PathClass.SystemCritical);
+            var dev = string.Join('/', components[1..]);
+            if (Array.IndexOf(HarmlessDevices, dev) >= 0 || dev.StartsWith("fd/") || dev.StartsWith("pts/")) return Result(PathClass.NullDevice);
+            if (dev.StartsWith("shm/")) return Result(PathClass.Temp);
+            if (DiskPrefixes.Any(p => dev.StartsWith(p, StringComparison.Ordinal))) return Result(PathClass.Disk);
+            return Result(PathClass.SystemCritical);
+        }
+
+        foreach (var temp in TempRoots(context))
+        {
+            if (absolute == temp) return Result(PathClass.TempRoot);
+            if (PathResolver.IsUnder(absolute, temp)) return Result(PathClass.Temp);
+        }
+
+        // The project is the repository the path is in (not only the cwd's): another checkout is a project too.
+        var repo = remote ? null : world.FindRepositoryRoot(exists && !isFile ? absolute : ParentOf(absolute));
+        if (repo is not null && repo != "/" && repo != home && PathResolver.IsUnder(absolute, repo))
+        {
+            if (absolute == repo) return Result(PathClass.ProjectRoot);
+            var below = absolute[(repo.TrimEnd('/').Length + 1)..].Split('/');
+            return Result(below.Any(c => IsRegenerableName(c, inProject: true)) ? PathClass.Regenerable : PathClass.ProjectSource);
+        }
+
+        if (PathResolver.IsUnder(absolute, home))
+        {
+            var below = absolute[(home.TrimEnd('/').Length + 1)..].Split('/');
+            return Result(below.Any(c => IsRegenerableName(c, inProject: false)) ? PathClass.Regenerable : PathClass.InHome);
+        }
+
+        if (Array.IndexOf(CriticalTopLevel, top) >= 0) return Result(PathClass.SystemCritical);
+        if (Array.IndexOf(OtherTopLevel, top) >= 0)
+        {
+            if (components.Length == 1) return Result(PathClass.SystemTopLevel);
+            // Another user's home directory as a whole is as bad as ours.
+            if (top == "home" && components.Length == 2) return Result(PathClass.SystemTopLevel);
+            return Result(PathClass.System);
+        }
+        return Result(PathClass.Other);
+    }
+
+    private IEnumerable<string> TempRoots(ExecContext context)
+    {
+        yield return "/tmp";
+        yield return "/var/tmp";
+        yield return "/private/tmp";
+        if (context.RemoteHost is null && world.GetEnvironmentVariable("TMPDIR") is { Length: > 1 } tmp && tmp.StartsWith('/'))
+        {
+            var t = PathResolver.Normalize(tmp);
+            if (t != "/" && t != context.Home) yield return t;
+        }
+    }
+
+    private static string ParentOf(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash <= 0 ? "/" : path[..slash];
+    }
+
+    /// <summary>A pattern such as <c>*.py</c>: files of one type, not a whole tree.</summary>
+    private static bool HasFixedExtension(string pattern) =>
+        pattern.StartsWith("*.") && pattern.Length > 2 && !PathResolver.HasGlob(pattern[2..]);
+
+    /// <summary>Names a build or tool regenerates. Inside a project every configured name counts; elsewhere in
+    /// home only the unambiguous ones (a <c>~/bin</c> is a person's scripts, not build output).</summary>
+    public bool IsRegenerableName(string name, bool inProject)
+    {
+        var names = inProject ? options.RegenerableNames : options.RegenerableNamesOutsideProjects;
+        foreach (var n in names)
+            if (PathResolver.HasGlob(n) ? PathResolver.GlobMatch(n, name) : n == name) return true;
+        // A glob pattern counts when it can only match regenerable names (`*.pyc` is covered by `*.pyc`).
+        if (PathResolver.HasGlob(name))
+            foreach (var n in options.RegenerableFilePatterns.Concat(names))
+                if (n == name) return true;
+        foreach (var p in options.RegenerableFilePatterns)
+            if (PathResolver.GlobMatch(p, name)) return true;
+        return false;
+    }
+}

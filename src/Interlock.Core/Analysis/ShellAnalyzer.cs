@@ -1,0 +1,785 @@
+using Interlock.Core.Shell;
+
+namespace Interlock.Core.Analysis;
+
+/// <summary>Something the analysis could not see through, tied to where it happened.</summary>
+public sealed record Uncertainty(Invocation At, string Reason);
+
+/// <summary>Every command a script would execute, plus what could not be determined.</summary>
+public sealed record ShellAnalysis(IReadOnlyList<Invocation> Invocations, IReadOnlyList<Uncertainty> Uncertainties, bool ForkBomb);
+
+/// <summary>
+/// Walks a parsed script like a cautious interpreter: follows <c>cd</c> and variable assignments, expands
+/// words, calls defined functions and aliases, strips wrappers (sudo, env, timeout, xargs...), and re-parses
+/// code handed to nested shells (<c>bash -c</c>, <c>eval</c>, here-documents fed to <c>sh</c>, <c>ssh host cmd</c>).
+/// It never runs anything.
+/// </summary>
+public sealed class ShellAnalyzer
+{
+    private const int MaxNestedShells = 8;
+    private const int MaxInvocations = 2_000;
+    private const int MaxLoopUnroll = 16;
+
+    private static readonly HashSet<string> Shells = ["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox", "rbash"];
+
+    private readonly ParseLimits _limits;
+    private readonly List<Invocation> _invocations = [];
+    private readonly List<Uncertainty> _uncertainties = [];
+    private bool _forkBomb;
+    private int _nestedShells;
+
+    private ShellAnalyzer(ParseLimits limits) => _limits = limits;
+
+    public static ShellAnalysis Analyze(Script script, string cwd, IWorldView world, ParseLimits? limits = null)
+    {
+        var analyzer = new ShellAnalyzer(limits ?? ParseLimits.Default);
+        var state = new ShellState { Cwds = [cwd], Home = world.HomeDirectory, Via = [], World = world };
+        analyzer.WalkScript(script, state);
+        return new ShellAnalysis(analyzer._invocations, analyzer._uncertainties, analyzer._forkBomb);
+    }
+
+    // ------------------------------------------------------------ walking the tree
+
+    private void WalkScript(Script script, ShellState state)
+    {
+        foreach (var item in script.Items)
+        {
+            if (item.Background)
+            {
+                // A background job runs in a subshell: its cd/assignments do not reach the rest.
+                WalkAndOr(item.Body, state.Clone(), background: true);
+                continue;
+            }
+            WalkAndOr(item.Body, state, background: false);
+        }
+    }
+
+    private void WalkAndOr(AndOr andOr, ShellState state, bool background)
+    {
+        for (var i = 0; i < andOr.Pipelines.Count; i++)
+        {
+            state.CdFallback = null;
+            WalkPipeline(andOr.Pipelines[i], state, background);
+            if (state.CdFallback is { } fallback)
+            {
+                var op = i < andOr.Operators.Count ? andOr.Operators[i] : ";";
+                // `cd x && y`: y runs only in x.  `cd x || y`: y runs only where cd failed.  `cd x; y`: either.
+                if (op == "||") state.SetCwds(fallback);
+                else if (op == ";" && !state.Cwds.All(c => c is not null && state.World.GetPathKind(c) == PathKind.Directory))
+                    state.SetCwds(state.Cwds.Concat(fallback));
+                state.CdFallback = null;
+            }
+        }
+    }
+
+    private void WalkPipeline(Pipeline pipeline, ShellState state, bool background)
+    {
+        string? previousOutput = null;
+        string? previousProducer = null;
+        var multi = pipeline.Commands.Count > 1;
+        for (var i = 0; i < pipeline.Commands.Count; i++)
+        {
+            // Each part of a multi-command pipeline runs in its own subshell.
+            var s = multi ? state.Clone() : state;
+            var feed = i == 0 ? null : new PipeFeed(previousOutput, previousProducer);
+            var result = WalkCommand(pipeline.Commands[i], s, feed, inPipelineOrBackground: multi || background);
+            previousOutput = result.Output;
+            previousProducer = result.Producer;
+        }
+    }
+
+    /// <summary>What flows into a command's standard input from the previous pipeline stage.</summary>
+    private sealed record PipeFeed(string? KnownText, string? Producer);
+
+    /// <summary>What a command writes to standard output, when known, and who produced it.</summary>
+    private readonly record struct CommandOutput(string? Output, string? Producer);
+
+    private CommandOutput WalkCommand(Command command, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
+    {
+        switch (command)
+        {
+            case SimpleCommand simple:
+                return WalkSimple(simple, state, feed, inPipelineOrBackground);
+            case SubshellCommand sub:
+                WalkRedirectSubstitutions(sub.Redirects, state);
+                WalkScript(sub.Body, state.Clone());
+                return default;
+            case BraceGroupCommand group:
+                WalkRedirectSubstitutions(group.Redirects, state);
+                WalkScript(group.Body, state);
+                return default;
+            case IfCommand ifc:
+            {
+                var branches = new List<ShellState>();
+                foreach (var (cond, body) in ifc.Branches)
+                {
+                    WalkScript(cond, state);
+                    var b = state.Clone();
+                    WalkScript(body, b);
+                    branches.Add(b);
+                }
+                if (ifc.Else is not null)
+                {
+                    var e = state.Clone();
+                    WalkScript(ifc.Else, e);
+                    branches.Add(e);
+                }
+                state.MergeFrom(branches);
+                return default;
+            }
+            case ForCommand loop:
+            {
+                var values = new List<Arg>();
+                foreach (var w in loop.Words ?? []) values.AddRange(WordExpander.Expand(w, state));
+                WalkWordSubstitutions(loop.Words ?? [], state);
+                var iterations = new List<ShellState>();
+                if (loop.Words is not null && values.Count <= MaxLoopUnroll && values.All(v => v.Known && !v.Glob))
+                {
+                    foreach (var v in values)
+                    {
+                        var b = state.Clone();
+                        b.Variables[loop.Variable] = v.Text;
+                        WalkScript(loop.Body, b);
+                        iterations.Add(b);
+                    }
+                }
+                else
+                {
+                    var b = state.Clone();
+                    b.Variables[loop.Variable] = null;
+                    WalkScript(loop.Body, b);
+                    iterations.Add(b);
+                }
+                state.MergeFrom(iterations);
+                return default;
+            }
+            case ArithmeticForCommand afor:
+            {
+                var b = state.Clone();
+                WalkScript(afor.Body, b);
+                state.MergeFrom([b]);
+                return default;
+            }
+            case LoopCommand loop:
+            {
+                WalkScript(loop.Condition, state);
+                var b = state.Clone();
+                WalkScript(loop.Body, b);
+                state.MergeFrom([b]);
+                return default;
+            }
+            case CaseCommand cc:
+            {
+                WalkWordSubstitutions([cc.Subject], state);
+                var branches = new List<ShellState>();
+                foreach (var (_, body) in cc.Items)
+                {
+                    var b = state.Clone();
+                    WalkScript(body, b);
+                    branches.Add(b);
+                }
+                state.MergeFrom(branches);
+                return default;
+            }
+            case FunctionDefinition def:
+                state.Functions[def.Name] = def;
+                return default;
+            case TestCommand test:
+                WalkWordSubstitutions(test.Words, state);
+                return default;
+            default:
+                return default;
+        }
+    }
+
+    // ------------------------------------------------------------ simple commands
+
+    private CommandOutput WalkSimple(SimpleCommand cmd, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
+    {
+        // Substitutions run before the command itself.
+        WalkWordSubstitutions(cmd.Words, state);
+        foreach (var a in cmd.Assignments)
+        {
+            if (a.Value is not null) WalkWordSubstitutions([a.Value], state);
+            if (a.ArrayValues is not null) WalkWordSubstitutions(a.ArrayValues, state);
+        }
+        WalkRedirectSubstitutions(cmd.Redirects, state);
+
+        var words = new List<Arg>();
+        foreach (var w in cmd.Words) words.AddRange(WordExpander.Expand(w, state));
+        var redirects = ResolveRedirects(cmd.Redirects, state);
+
+        if (words.Count == 0)
+        {
+            foreach (var a in cmd.Assignments)
+                state.Variables[a.Name] = a.Value is null ? null : Known(WordExpander.ExpandSingle(a.Value, state));
+            if (redirects.Count > 0)
+                Emit(new Invocation("", "", [], state.Context(), redirects, null, null, TextOf(cmd, words)));
+            return default;
+        }
+
+        // Alias expansion applies to an unquoted literal command name.
+        if (cmd.Words[0].IsUnquotedLiteral && words[0].Known && state.Aliases.TryGetValue(words[0].Text, out var alias))
+        {
+            var aliasWords = ParseAliasWords(alias, state);
+            if (aliasWords is null)
+            {
+                Uncertain(state, words, redirects, $"alias `{words[0].Text}` expands to code that cannot be analysed");
+                return default;
+            }
+            words = [.. aliasWords, .. words.Skip(1)];
+            if (words.Count == 0) return default;
+        }
+
+        // A defined function runs its body in the current shell.
+        if (words[0].Known && state.Functions.TryGetValue(words[0].Text, out var function))
+        {
+            if (!state.ActiveFunctions.Add(function.Name))
+            {
+                if (inPipelineOrBackground) _forkBomb = true;
+                return default;
+            }
+            WalkCommand(function.Body, state, feed, inPipelineOrBackground);
+            state.ActiveFunctions.Remove(function.Name);
+            return default;
+        }
+
+        var stdin = StdinOf(cmd.Redirects, redirects, feed, state);
+        return Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
+    }
+
+    private static string? Known(Arg a) => a.Known ? a.Text : null;
+
+    private List<Arg>? ParseAliasWords(string alias, ShellState state)
+    {
+        var parsed = ShellParser.Parse(alias, _limits);
+        if (parsed.Script is not { Items: [{ Body.Pipelines: [{ Commands: [SimpleCommand { Assignments.Count: 0, Redirects.Count: 0 } sc] }] }] })
+            return null;
+        var result = new List<Arg>();
+        foreach (var w in sc.Words) result.AddRange(WordExpander.Expand(w, state));
+        return result;
+    }
+
+    private sealed record Stdin(string? Text, string? Unknown);
+
+    private Stdin StdinOf(IReadOnlyList<Redirect> raw, List<ResolvedRedirect> resolved, PipeFeed? feed, ShellState state)
+    {
+        string? text = null;
+        string? unknown = null;
+        if (feed is not null)
+        {
+            text = feed.KnownText;
+            unknown = feed.KnownText is null ? feed.Producer ?? "the previous command" : null;
+        }
+        for (var i = 0; i < raw.Count; i++)
+        {
+            var r = raw[i];
+            if (!r.FeedsStdin) continue;
+            if (r.Kind == RedirectKind.HereDoc && r.HereDoc is { } doc)
+            {
+                var body = WordExpander.ExpandSingle(doc.Body, state);
+                (text, unknown) = body.Known ? (body.Text, (string?)null) : ((string?)null, "a here-document with substitutions");
+            }
+            else if (r.Kind == RedirectKind.HereString)
+            {
+                var a = resolved.FirstOrDefault(x => x.Kind == RedirectKind.HereString)?.Target;
+                (text, unknown) = a is { Known: true } ? (a.Text + "\n", (string?)null) : ((string?)null, "a here-string with substitutions");
+            }
+            else (text, unknown) = (null, $"the file {WordExpander.ExpandSingle(r.Target, state).Text}");
+        }
+        return new Stdin(text, unknown);
+    }
+
+    private List<ResolvedRedirect> ResolveRedirects(IReadOnlyList<Redirect> redirects, ShellState state)
+    {
+        var list = new List<ResolvedRedirect>(redirects.Count);
+        foreach (var r in redirects)
+        {
+            var target = r.Kind == RedirectKind.HereDoc ? Arg.Literal("") : WordExpander.ExpandSingle(r.Target, state);
+            list.Add(new ResolvedRedirect(r.Kind, r.Fd, target));
+        }
+        return list;
+    }
+
+    private void WalkRedirectSubstitutions(IReadOnlyList<Redirect> redirects, ShellState state)
+    {
+        foreach (var r in redirects)
+        {
+            WalkWordSubstitutions([r.Target], state);
+            if (r.HereDoc is { } doc) WalkWordSubstitutions([doc.Body], state);
+        }
+    }
+
+    /// <summary>Command and process substitutions inside words execute (in a subshell).</summary>
+    private void WalkWordSubstitutions(IEnumerable<Word> words, ShellState state)
+    {
+        foreach (var w in words)
+            foreach (var part in w.Parts)
+                WalkPartSubstitutions(part, state);
+    }
+
+    private void WalkPartSubstitutions(WordPart part, ShellState state)
+    {
+        switch (part)
+        {
+            case CommandSubstitutionPart c: WalkScript(c.Body, state.Clone()); break;
+            case ProcessSubstitutionPart p: WalkScript(p.Body, state.Clone()); break;
+            case ArithmeticPart a: WalkWordSubstitutions([a.Expression], state); break;
+            case ParameterPart { Argument: { } arg }: WalkWordSubstitutions([arg], state); break;
+        }
+    }
+
+    private static string TextOf(SimpleCommand cmd, List<Arg> words) =>
+        words.Count > 0 ? string.Join(' ', words.Select(w => Quote(w.Text))) : "(redirection)";
+
+    internal static string Quote(string s) =>
+        s.Length > 0 && s.AsSpan().IndexOfAny(" \t\n'\"\\;&|<>()") < 0 ? s : "'" + s.Replace("'", "'\\''") + "'";
+
+    // ------------------------------------------------------------ resolution of wrappers and nested shells
+
+    private CommandOutput Resolve(List<Arg> words, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state, string text, bool inPipeline)
+    {
+        if (_invocations.Count >= MaxInvocations)
+        {
+            Uncertain(state, words, redirects, $"the command runs more than {MaxInvocations} commands; too many to analyse");
+            return default;
+        }
+        var exe = words[0];
+        if (!exe.Known)
+        {
+            Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is computed at run time and cannot be known in advance");
+            return default;
+        }
+        if (exe.Glob)
+        {
+            Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is a glob pattern that could match any program");
+            return default;
+        }
+        var name = BaseName(exe.Text);
+        var args = words.Skip(1).ToList();
+
+        switch (name)
+        {
+            case "sudo" or "doas":
+                return Unwrap(words, redirects, stdin, state, SkipSudo(args), name, inPipeline);
+            case "env":
+                return ResolveEnv(words, args, redirects, stdin, state, inPipeline);
+            case "command" or "builtin":
+                if (args.Count > 0 && args[0].Text is "-v" or "-V") return default; // only looks the name up
+                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "p", ""), null, inPipeline);
+            case "exec":
+                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "cl", "a"), null, inPipeline);
+            case "nice":
+                return Unwrap(words, redirects, stdin, state, SkipNice(args), null, inPipeline);
+            case "ionice":
+                if (args.Any(a => a.Text is "-p" or "-P" or "-u")) break; // acts on running processes
+                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "t", "cn"), null, inPipeline);
+            case "nohup" or "setsid" or "unbuffer" or "chronic" or "caffeinate":
+                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "fwc", ""), null, inPipeline);
+            case "time":
+                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "pv", "fo"), null, inPipeline);
+            case "stdbuf":
+                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "", "ioe"), null, inPipeline);
+            case "timeout":
+            {
+                var rest = SkipOptions(args, "v", "sk");
+                return Unwrap(words, redirects, stdin, state, rest.Count > 0 ? rest.Skip(1).ToList() : rest, null, inPipeline);
+            }
+            case "watch":
+            {
+                var rest = SkipOptions(args, "dtbegcpx", "nq");
+                if (args.Any(a => a.Text is "-x" or "--exec")) return Unwrap(words, redirects, stdin, state, rest, "watch", inPipeline);
+                return RunShellCode(rest, state, words, redirects, "watch");
+            }
+            case "xargs":
+                return ResolveXargs(words, args, redirects, stdin, state, inPipeline);
+            case "eval":
+                return RunShellCode(args, state, words, redirects, "eval");
+            case "ssh":
+                return ResolveSsh(words, args, redirects, state);
+            case "cd" or "pushd" or "popd":
+                ChangeDirectory(name, args, state);
+                break;
+            case "export" or "declare" or "typeset" or "local" or "readonly":
+                foreach (var a in args.Where(a => !a.Text.StartsWith('-')))
+                {
+                    var eq = a.Text.IndexOf('=');
+                    if (eq > 0) state.Variables[a.Text[..eq]] = a.Known ? a.Text[(eq + 1)..] : null;
+                }
+                break;
+            case "unset":
+                foreach (var a in args.Where(a => !a.Text.StartsWith('-'))) state.Variables[a.Text] = "";
+                break;
+            case "read" or "mapfile" or "readarray" or "getopts":
+                foreach (var a in args.Where(a => !a.Text.StartsWith('-'))) state.Variables[a.Text] = null;
+                break;
+            case "alias":
+                foreach (var a in args)
+                {
+                    var eq = a.Text.IndexOf('=');
+                    if (eq > 0 && a.Known) state.Aliases[a.Text[..eq]] = a.Text[(eq + 1)..];
+                }
+                break;
+            case "unalias":
+                foreach (var a in args) state.Aliases.Remove(a.Text);
+                break;
+            case "source" or ".":
+                if (args.Count > 0 && !args[0].Known)
+                    Uncertain(state, words, redirects, $"`{name}` runs shell code from `{args[0].Text}`, which cannot be known in advance");
+                break;
+        }
+
+        if (Shells.Contains(name))
+            return ResolveShell(name, words, args, redirects, stdin, state);
+        if (name == "find")
+            ResolveFindExec(args, redirects, state, inPipeline);
+
+        var invocation = new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text);
+        Emit(invocation);
+        return new CommandOutput(KnownOutputOf(name, args, stdin), Describe(name, args));
+    }
+
+    private static string Describe(string name, List<Arg> args) =>
+        args.Count == 0 ? name : name + " " + string.Join(' ', args.Take(3).Select(a => Quote(a.Text)));
+
+    private CommandOutput Unwrap(List<Arg> words, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state,
+        List<Arg> rest, string? via, bool inPipeline)
+    {
+        // The wrapper itself is also an invocation (it may be what a policy cares about, e.g. sudo).
+        Emit(new Invocation(BaseName(words[0].Text), words[0].Text, words.Skip(1).ToList(), state.Context(), [], null, null,
+            string.Join(' ', words.Select(w => Quote(w.Text)))));
+        if (rest.Count == 0) return default;
+        var inner = via is null ? state : WithVia(state, via);
+        var output = Resolve(rest, redirects, stdin, inner, string.Join(' ', rest.Select(w => Quote(w.Text))), inPipeline);
+        if (!ReferenceEquals(inner, state)) state.Cwds = inner.Cwds;
+        return output;
+    }
+
+    private static ShellState WithVia(ShellState state, string via) => state.Clone(via: [.. state.Via, via]);
+
+    private static List<Arg> SkipSudo(List<Arg> args)
+    {
+        var i = 0;
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (!t.StartsWith('-') || t == "-") break;
+            if (t is "-i" or "-s" or "--login" or "--shell") { i++; continue; }
+            // Options that take a value: -u user, -g group, -C fd, -D dir, -h host, -p prompt, -r role, -t type, -T timeout, -U user
+            if (t.Length == 2 && "ugCDhprtTU".Contains(t[1])) { i += 2; continue; }
+            if (t.StartsWith("--") && !t.Contains('=') && t is "--user" or "--group" or "--chdir" or "--host" or "--prompt" or "--role" or "--type" or "--other-user" or "--close-from" or "--command-timeout") { i += 2; continue; }
+            i++;
+        }
+        return args.Skip(i).ToList();
+    }
+
+    /// <summary>Skips leading options. <paramref name="flags"/> take no value; <paramref name="valued"/> take one
+    /// (attached or as the next word). Long options are skipped; `--name value` pairs are not guessed.</summary>
+    private static List<Arg> SkipOptions(List<Arg> args, string flags, string valued)
+    {
+        var i = 0;
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (!t.StartsWith('-') || t == "-") break;
+            if (t.StartsWith("--")) { i++; continue; }
+            var takesNext = false;
+            for (var k = 1; k < t.Length; k++)
+            {
+                if (valued.Contains(t[k])) { takesNext = k == t.Length - 1; break; }
+                if (!flags.Contains(t[k]) && !char.IsAsciiDigit(t[k])) break;
+            }
+            i += takesNext ? 2 : 1;
+        }
+        return args.Skip(i).ToList();
+    }
+
+    private static List<Arg> SkipNice(List<Arg> args)
+    {
+        var i = 0;
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (t is "-n" or "--adjustment") { i += 2; continue; }
+            if (t.StartsWith("-") && t.Length > 1) { i++; continue; }
+            break;
+        }
+        return args.Skip(i).ToList();
+    }
+
+    private CommandOutput ResolveEnv(List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state, bool inPipeline)
+    {
+        var inner = WithVia(state, "env");
+        var i = 0;
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (t is "-u" or "--unset") { i += 2; continue; }
+            if (t is "-C" or "--chdir")
+            {
+                if (i + 1 < args.Count) inner.SetCwds(inner.Cwds.Select(c => args[i + 1].Known ? PathResolver.Combine(c, args[i + 1].Text) : null));
+                i += 2;
+                continue;
+            }
+            if (t is "-S" or "--split-string" || t.StartsWith("-S"))
+            {
+                // env -S 'cmd args': the string is split into words (a tiny shell of its own).
+                var code = t.Length > 2 && !t.StartsWith("--") ? t[2..] : i + 1 < args.Count ? args[i + 1].Text : "";
+                var rest = args.Skip(t.Length > 2 && !t.StartsWith("--") ? i + 1 : i + 2).Select(a => Quote(a.Text));
+                return RunShellCode([Arg.Literal(code + " " + string.Join(' ', rest))], inner, words, redirects, "env -S");
+            }
+            if (t.StartsWith('-') && t.Length > 1) { i++; continue; }
+            var eq = t.IndexOf('=');
+            if (eq > 0) { i++; continue; }
+            break;
+        }
+        var command = args.Skip(i).ToList();
+        Emit(new Invocation("env", words[0].Text, args, state.Context(), [], null, null, string.Join(' ', words.Select(w => Quote(w.Text)))));
+        if (command.Count == 0) return default;
+        return Resolve(command, redirects, stdin, inner, string.Join(' ', command.Select(w => Quote(w.Text))), inPipeline);
+    }
+
+    private CommandOutput ResolveXargs(List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state, bool inPipeline)
+    {
+        string? replace = null;
+        var byLine = false;
+        var i = 0;
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (!t.StartsWith('-') || t == "-") break;
+            if (t == "-I" && i + 1 < args.Count) { replace = args[i + 1].Text; byLine = true; i += 2; continue; }
+            if (t.StartsWith("-I")) { replace = t[2..]; byLine = true; i++; continue; }
+            if (t is "-i" || t.StartsWith("--replace")) { replace = t.Contains('=') ? t[(t.IndexOf('=') + 1)..] : "{}"; byLine = true; i++; continue; }
+            if (t is "-n" or "-P" or "-L" or "-d" or "-a" or "-s" or "-E" or "--max-args" or "--max-procs" or "--delimiter" or "--arg-file") { i += 2; continue; }
+            if (t is "-0" or "--null") byLine = false;
+            i++;
+        }
+        var command = args.Skip(i).ToList();
+        if (command.Count == 0) command = [Arg.Literal("echo")];
+        Emit(new Invocation("xargs", words[0].Text, args, state.Context(), [], stdin.Text, stdin.Unknown, string.Join(' ', words.Select(w => Quote(w.Text)))));
+        // The items come from standard input: known when it is static text, otherwise unknown.
+        List<Arg> items = stdin.Text is { } s
+            ? (byLine ? s.Split('\n', StringSplitOptions.RemoveEmptyEntries) : s.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+                .Select(Arg.Literal).ToList()
+            : [new Arg("<items from " + (stdin.Unknown ?? "standard input") + ">", false, false)];
+        var inner = WithVia(state, "xargs");
+        if (replace is not null)
+        {
+            foreach (var item in items.Take(MaxLoopUnroll))
+            {
+                var replaced = command.Select(a => a.Text.Contains(replace)
+                    ? new Arg(a.Text.Replace(replace, item.Text), a.Known && item.Known, a.Glob || item.Glob)
+                    : a).ToList();
+                Resolve(replaced, redirects, new Stdin(null, null), inner, string.Join(' ', replaced.Select(w => Quote(w.Text))), inPipeline);
+            }
+            return default;
+        }
+        var full = command.Concat(items).ToList();
+        return Resolve(full, redirects, new Stdin(null, null), inner, string.Join(' ', full.Select(w => Quote(w.Text))), inPipeline);
+    }
+
+    private CommandOutput ResolveSsh(List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, ShellState state)
+    {
+        var i = 0;
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (!t.StartsWith('-')) break;
+            // Options that take a value, per ssh(1).
+            i += t.Length == 2 && "BbcDEeFIiJLlmOoPpQRSWw".Contains(t[1]) ? 2 : 1;
+        }
+        Emit(new Invocation("ssh", words[0].Text, args, state.Context(), redirects, null, null, string.Join(' ', words.Select(w => Quote(w.Text)))));
+        if (i >= args.Count) return default;
+        var host = args[i].Text;
+        var remoteWords = args.Skip(i + 1).ToList();
+        if (remoteWords.Count == 0) return default;
+        // The remote side joins the words with spaces and runs them with the user's shell, in their home.
+        const string remoteHome = "/home/~remote";
+        var remote = state.Clone(via: [.. state.Via, "ssh " + host], remoteHost: host, home: remoteHome, cwds: [remoteHome]);
+        remote.Variables.Clear();
+        return RunShellCode(remoteWords, remote, words, redirects, null);
+    }
+
+    private CommandOutput ResolveShell(string name, List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state)
+    {
+        Emit(new Invocation(name, words[0].Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, string.Join(' ', words.Select(w => Quote(w.Text)))));
+        var i = 0;
+        var hasC = false;
+        if (name == "busybox")
+        {
+            if (args.Count == 0 || args[0].Text is not ("sh" or "ash" or "bash")) return default;
+            i = 1;
+        }
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--" || t == "-") { i++; break; }
+            if (!(t.StartsWith('-') || t.StartsWith('+')) || t.Length == 1) break;
+            if (t.StartsWith("--")) { i++; continue; }
+            if (t[0] == '-' && t.Contains('c')) hasC = true;
+            i += t is "-o" or "+o" or "-O" or "+O" ? 2 : 1;
+        }
+        var via = state.Clone(via: [.. state.Via, hasC ? name + " -c" : name]);
+        if (hasC)
+        {
+            if (i >= args.Count) return default;
+            return RunShellCode([args[i]], via, words, redirects, null);
+        }
+        if (i < args.Count)
+        {
+            // `bash script.sh`: the script's contents are not read here.
+            if (!args[i].Known)
+                Uncertain(state, words, redirects, $"`{name}` runs the script `{args[i].Text}`, whose name or contents cannot be known in advance");
+            return default;
+        }
+        if (stdin.Text is { } code) return RunShellCode([Arg.Literal(code)], via, words, redirects, null);
+        if (stdin.Unknown is { } producer)
+            Uncertain(state, words, redirects, $"`{name}` runs shell code read from {producer}, whose output cannot be known in advance");
+        return default;
+    }
+
+    /// <summary><c>find ... -exec cmd {} ;</c>: the command runs once per match; <c>{}</c> stands for the matches.</summary>
+    private void ResolveFindExec(List<Arg> args, List<ResolvedRedirect> redirects, ShellState state, bool inPipeline)
+    {
+        var matches = Knowledge.Find.Matches(args);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i].Text is not ("-exec" or "-execdir" or "-ok" or "-okdir")) continue;
+            var end = args.FindIndex(i + 1, a => a.Text is ";" or "+");
+            if (end < 0) end = args.Count;
+            var template = args.Skip(i + 1).Take(end - i - 1).ToList();
+            i = end;
+            if (template.Count == 0) continue;
+            foreach (var match in matches)
+            {
+                var command = template.Select(a => a.Text.Contains("{}") ? new Arg(a.Text.Replace("{}", match.Text), a.Known && match.Known, true) : a).ToList();
+                Resolve(command, [], new Stdin(null, null), WithVia(state, "find -exec"), string.Join(' ', command.Select(w => Quote(w.Text))), inPipeline);
+            }
+        }
+    }
+
+    /// <summary>Parses and analyses code that a shell, eval, watch or ssh will run.</summary>
+    private CommandOutput RunShellCode(List<Arg> codeWords, ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, string? via)
+    {
+        if (codeWords.Count == 0) return default;
+        if (codeWords.Any(a => !a.Known))
+        {
+            Uncertain(state, words, redirects, $"`{string.Join(' ', words.Take(2).Select(w => w.Text))}` runs shell code built at run time (`{string.Join(' ', codeWords.Select(a => a.Text))}`), which cannot be known in advance");
+            return default;
+        }
+        if (++_nestedShells > MaxNestedShells)
+        {
+            Uncertain(state, words, redirects, $"shell code is nested more than {MaxNestedShells} levels deep; too deep to analyse");
+            return default;
+        }
+        var code = string.Join(' ', codeWords.Select(a => a.Text));
+        var parsed = ShellParser.Parse(code, _limits);
+        if (parsed.Script is null)
+        {
+            Uncertain(state, words, redirects, $"the nested shell code could not be parsed ({parsed.Error})");
+            return default;
+        }
+        var inner = via is null ? state : WithVia(state, via);
+        WalkScript(parsed.Script, inner);
+        if (via == "eval") state.Cwds = inner.Cwds; // eval runs in the current shell
+        return default;
+    }
+
+    private static void ChangeDirectory(string name, List<Arg> args, ShellState state)
+    {
+        var target = args.FirstOrDefault(a => !a.Text.StartsWith('-') || a.Text == "-");
+        var previous = state.Cwds.ToList();
+        if (name == "popd" || target is { Text: "-" })
+        {
+            state.SetCwds([null]);
+            return;
+        }
+        if (target is null)
+        {
+            if (name == "cd") state.SetCwds([state.Home]);
+            return;
+        }
+        state.SetCwds(state.Cwds.Select(c => target.Known && !target.Glob ? PathResolver.Combine(c, target.Text) : null));
+        state.CdFallback = previous;
+    }
+
+    /// <summary>The text a command writes to standard output, when it is static (echo, printf, cat of a here-doc).</summary>
+    private static string? KnownOutputOf(string name, List<Arg> args, Stdin stdin)
+    {
+        if (args.Any(a => !a.Known)) return null;
+        switch (name)
+        {
+            case "echo":
+            {
+                var rest = args.SkipWhile(a => a.Text is "-n" or "-e" or "-E" or "-ne" or "-en").Select(a => a.Text);
+                var text = string.Join(' ', rest);
+                return args.Any(a => a.Text.Contains('e') && a.Text.StartsWith('-')) ? Unescape(text) + "\n" : text + "\n";
+            }
+            case "printf":
+                if (args.Count == 0 || args[0].Text.Contains('%')) return args.Count == 2 && args[0].Text is "%s" or "%s\\n" or "%b" ? Unescape(args[1].Text) + "\n" : null;
+                return Unescape(args[0].Text);
+            case "cat" when args.Count == 0:
+                return stdin.Text;
+            default:
+                return null;
+        }
+    }
+
+    private static string Unescape(string s)
+    {
+        if (!s.Contains('\\')) return s;
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] != '\\' || i + 1 >= s.Length) { sb.Append(s[i]); continue; }
+            var e = s[++i];
+            switch (e)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case '\\': sb.Append('\\'); break;
+                case 'x':
+                {
+                    var v = 0; var k = 0;
+                    while (k < 2 && i + 1 < s.Length && Uri.IsHexDigit(s[i + 1])) { v = v * 16 + Convert.ToInt32(s[++i].ToString(), 16); k++; }
+                    sb.Append((char)v);
+                    break;
+                }
+                case >= '0' and <= '7':
+                {
+                    var v = e - '0'; var k = 1;
+                    while (k < 4 && i + 1 < s.Length && s[i + 1] is >= '0' and <= '7') { v = v * 8 + (s[++i] - '0'); k++; }
+                    sb.Append((char)(v & 0xFF));
+                    break;
+                }
+                default: sb.Append('\\').Append(e); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    // ------------------------------------------------------------ output
+
+    private void Emit(Invocation invocation) => _invocations.Add(invocation);
+
+    private void Uncertain(ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, string reason)
+    {
+        var inv = new Invocation(null, words.Count > 0 ? words[0].Text : "", words.Skip(1).ToList(), state.Context(), redirects, null, null,
+            string.Join(' ', words.Select(w => Quote(w.Text))));
+        _invocations.Add(inv);
+        _uncertainties.Add(new Uncertainty(inv, reason));
+    }
+
+    internal static string BaseName(string executable)
+    {
+        var slash = executable.LastIndexOf('/');
+        return slash >= 0 ? executable[(slash + 1)..] : executable;
+    }
+}

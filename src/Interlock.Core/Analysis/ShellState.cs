@@ -1,0 +1,75 @@
+using Interlock.Core.Shell;
+
+namespace Interlock.Core.Analysis;
+
+/// <summary>
+/// What the analysis knows about the shell at one point of the script: possible working directories,
+/// variables, functions and aliases. Cloned for subshells and branches; merged afterwards.
+/// </summary>
+internal sealed class ShellState
+{
+    private const int MaxCwds = 4;
+
+    /// <summary>Well-known variables taken from the world when the script has not set them.</summary>
+    private static readonly string[] EnvironmentNames = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL"];
+
+    public required List<string?> Cwds { get; set; }
+    public required string Home { get; init; }
+    public string? RemoteHost { get; init; }
+    public required IReadOnlyList<string> Via { get; init; }
+    public required IWorldView World { get; init; }
+    public Dictionary<string, string?> Variables { get; private init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, FunctionDefinition> Functions { get; private init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Aliases { get; private init; } = new(StringComparer.Ordinal);
+    public HashSet<string> ActiveFunctions { get; private init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Set by <c>cd</c>: where the shell stays if the cd fails (the next command may still run).</summary>
+    public List<string?>? CdFallback { get; set; }
+
+    public string? GetVariable(string name)
+    {
+        if (Variables.TryGetValue(name, out var v)) return v;
+        if (name == "PWD") return Cwds is [{ } only] ? only : null;
+        if (name == "HOME") return Home;
+        if (name == "IFS") return " \t\n";
+        if (RemoteHost is null && Array.IndexOf(EnvironmentNames, name) >= 0) return World.GetEnvironmentVariable(name);
+        return null;
+    }
+
+    public ShellState Clone(IReadOnlyList<string>? via = null, string? remoteHost = null, string? home = null, List<string?>? cwds = null) => new()
+    {
+        Cwds = cwds ?? [.. Cwds],
+        Home = home ?? Home,
+        RemoteHost = remoteHost ?? RemoteHost,
+        Via = via ?? Via,
+        World = World,
+        Variables = new(Variables, StringComparer.Ordinal),
+        Functions = new(Functions, StringComparer.Ordinal),
+        Aliases = new(Aliases, StringComparer.Ordinal),
+        ActiveFunctions = new(ActiveFunctions, StringComparer.Ordinal),
+    };
+
+    public ExecContext Context() => new(Cwds, Home, RemoteHost, Via);
+
+    public void SetCwds(IEnumerable<string?> cwds)
+    {
+        var list = cwds.Distinct().ToList();
+        Cwds = list.Count > MaxCwds || list.Count == 0 ? [null] : list;
+    }
+
+    /// <summary>After branches that may or may not have run: keep what all agree on, forget the rest.</summary>
+    public void MergeFrom(IReadOnlyList<ShellState> branches)
+    {
+        SetCwds(branches.SelectMany(b => b.Cwds).Concat(Cwds));
+        foreach (var name in branches.SelectMany(b => b.Variables.Keys).Distinct().ToList())
+        {
+            var mine = GetVariable(name);
+            Variables[name] = branches.All(b => b.GetVariable(name) == mine) ? mine : null;
+        }
+        foreach (var b in branches)
+        {
+            foreach (var (k, v) in b.Functions) Functions.TryAdd(k, v);
+            foreach (var (k, v) in b.Aliases) Aliases.TryAdd(k, v);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Interlock.Core.Analysis;
+using Interlock.Core.Knowledge;
+using Interlock.Core.Policy;
+using Interlock.Core.Shell;
+
+namespace Interlock.Core;
+
+/// <summary>
+/// The decision pipeline: parse → resolve invocations → effects → policy → verdict.
+/// Pure: everything it knows about the machine comes through the <see cref="IWorldView"/> it is given.
+/// </summary>
+public sealed class Engine
+{
+    private readonly EngineOptions _options;
+    private readonly Dictionary<string, ICommandKnowledge> _knowledge = new(StringComparer.Ordinal);
+
+    public Engine(EngineOptions? options = null)
+    {
+        _options = options ?? EngineOptions.Default;
+        ICommandKnowledge[] all = [new Rm(), new Find(), new Git(), new FileWriters(), new Disks(), new Permissions()];
+        foreach (var k in all)
+            foreach (var name in k.Executables)
+                _knowledge[name] = k;
+    }
+
+    public EngineOptions Options => _options;
+
+    /// <summary>Decides one action. Never throws: an internal error becomes a deny that says so.</summary>
+    public Decision Evaluate(ActionRequest request, IWorldView world)
+    {
+        try
+        {
+            return EvaluateCore(request, world);
+        }
+        catch (Exception ex)
+        {
+            return new Decision(Verdict.Deny, "internal-error",
+                $"Interlock hit an internal error while analysing this action ({ex.GetType().Name}: {ex.Message}), so it stops it rather than guess.",
+                "Rephrase the command more simply, or ask the user to run it; please report the command to the Interlock maintainers.",
+                [], [], null);
+        }
+    }
+
+    private Decision EvaluateCore(ActionRequest request, IWorldView world)
+    {
+        if (request.Command is null)
+            return Decision.Allow([], [], null) with { Reason = $"the {request.Tool} tool is not analysed yet" };
+
+        var parse = ShellParser.Parse(request.Command, _options.ParseLimits);
+        if (parse.Script is null)
+        {
+            var rule = parse.LimitHit ? "parse.limit" : "parse.error";
+            return new Decision(Verdict.Ask, rule,
+                $"Interlock could not analyse this command: {parse.Error}. It cannot tell what the command would do, so a human must decide.",
+                parse.LimitHit ? "Split the work into smaller, simpler commands." : "Check the quoting; write the command in plain POSIX shell syntax.",
+                [], [], parse);
+        }
+
+        var analysis = ShellAnalyzer.Analyze(parse.Script, request.Cwd, world, _options.ParseLimits);
+        var effects = CollectEffects(analysis, new KnowledgeContext(world, _options));
+        return Decide(effects, analysis.Invocations, parse);
+    }
+
+    /// <summary>Every effect of every invocation, plus what the analysis could not see through.</summary>
+    public List<Effect> CollectEffects(ShellAnalysis analysis, KnowledgeContext context)
+    {
+        var effects = new List<Effect>();
+        foreach (var inv in analysis.Invocations)
+        {
+            Redirections.Analyze(inv, context, effects);
+            if (inv.Name is { Length: > 0 } name && _knowledge.TryGetValue(name, out var knowledge))
+                knowledge.Analyze(inv, context, effects);
+        }
+        foreach (var u in analysis.Uncertainties)
+            effects.Add(new Effect(EffectKind.Indeterminate, u.At.Executable, PathClass.Unknown, false, false, u.Reason, u.At));
+        if (analysis.ForkBomb && analysis.Invocations.Count == 0)
+            effects.Add(new Effect(EffectKind.ForkBomb, "processes", PathClass.Unknown, true, true, "a function calls itself in a pipeline or in the background, multiplying without end", new Invocation(null, "", [], new ExecContext([], "", null, []), [], null, null, "")));
+        else if (analysis.ForkBomb)
+            effects.Add(new Effect(EffectKind.ForkBomb, "processes", PathClass.Unknown, true, true, "a function calls itself in a pipeline or in the background, multiplying without end", analysis.Invocations[0]));
+        return effects;
+    }
+
+    private static Decision Decide(List<Effect> effects, IReadOnlyList<Invocation> invocations, ParseResult parse)
+    {
+        Effect? worst = null;
+        Ruling? worstRuling = null;
+        var stopping = 0;
+        foreach (var e in effects)
+        {
+            var r = BuiltInPolicy.Evaluate(e);
+            if (r.Verdict != Verdict.Allow) stopping++;
+            if (worstRuling is null || r.Verdict > worstRuling.Verdict)
+            {
+                worst = e;
+                worstRuling = r;
+            }
+        }
+        if (worst is null || worstRuling is null || worstRuling.Verdict == Verdict.Allow)
+            return Decision.Allow(invocations, effects, parse);
+
+        var where = worst.Source.Context.RemoteHost is { } host ? $" on {host}" : "";
+        var via = worst.Source.Context.Via.Count > 0 ? $" (run via {string.Join(" → ", worst.Source.Context.Via)})" : "";
+        var more = stopping > 1 ? $" {stopping - 1} other effect(s) of this command also need review." : "";
+        var command = worst.Source.Text.Length > 0 && !worst.Description.StartsWith('`') ? $"`{worst.Source.Display}` " : "";
+        var reason = $"{command}{worst.Description}{where}{via}. Why this stops: {worstRuling.Why}.{more}";
+        return new Decision(worstRuling.Verdict, worstRuling.RuleId, reason, worstRuling.Alternative, effects, invocations, parse);
+    }
+}

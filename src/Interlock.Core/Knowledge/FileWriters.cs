@@ -1,0 +1,106 @@
+using Interlock.Core.Analysis;
+
+
+namespace Interlock.Core.Knowledge;
+
+/// <summary>Commands that overwrite, empty or move files: truncate, dd, cp, mv, tee, install, ln -f.</summary>
+public sealed class FileWriters : ICommandKnowledge
+{
+    public IReadOnlyList<string> Executables { get; } = ["truncate", "dd", "cp", "mv", "tee", "install", "ln", "rsync"];
+
+    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        switch (inv.Name)
+        {
+            case "truncate": Truncate(inv, ctx, effects); break;
+            case "dd": Dd(inv, ctx, effects); break;
+            case "tee":
+            {
+                var (flags, files) = Options.Split(inv.Args);
+                var append = Options.Has(flags, 'a', "--append");
+                foreach (var f in files)
+                    ctx.AddPathEffects(effects, append ? EffectKind.AppendFile : EffectKind.OverwriteFile, f, false, inv,
+                        t => append ? $"appends to {t.Path}" : t.Exists ? $"overwrites the existing file {t.Path}" : $"writes the file {t.Path}");
+                break;
+            }
+            case "cp" or "install" or "ln" or "mv": CopyOrMove(inv, ctx, effects); break;
+        }
+    }
+
+    private static void Truncate(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var (flags, files) = Options.Split(inv.Args, f => f is "-s" or "-r" or "--reference");
+        var sizeIndex = flags.FindIndex(f => f is "-s");
+        var size = sizeIndex >= 0 && sizeIndex + 1 < flags.Count ? flags[sizeIndex + 1]
+            : flags.FirstOrDefault(f => f.StartsWith("--size="))?["--size=".Length..]
+            ?? flags.FirstOrDefault(f => f.StartsWith("-s") && f.Length > 2)?[2..];
+        if (size is null) return;
+        var empties = size.TrimStart('=') is "0" or "0K" or "0M" or "0k";
+        var shrinks = size.StartsWith('-') || size.StartsWith('<') || size.StartsWith('/') || size.StartsWith('%');
+        if (!empties && !shrinks) return;
+        foreach (var f in files)
+            ctx.AddPathEffects(effects, empties ? EffectKind.EmptyFile : EffectKind.DestroyContents, f, false, inv,
+                t => empties ? $"empties {t.Path} (truncates it to zero bytes)" : $"cuts data off the end of {t.Path}");
+    }
+
+    private static void Dd(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var of = inv.Args.FirstOrDefault(a => a.Text.StartsWith("of="));
+        if (of is null) return;
+        var target = new Arg(of.Text[3..], of.Known, of.Glob);
+        var notrunc = inv.Args.Any(a => a.Text.StartsWith("conv=") && a.Text.Contains("notrunc"));
+        foreach (var t in ctx.Paths.Resolve(target, inv.Context))
+        {
+            if (t.Class == PathClass.NullDevice) continue;
+            if (t.Class == PathClass.Disk)
+                effects.Add(new Effect(EffectKind.WipeDevice, t.Path, t.Class, true, false, $"`dd` writes raw data onto the disk {t.Path}, destroying its partitions and file systems", inv));
+            else if (t.Exists || t.Class is PathClass.SystemCritical or PathClass.Unknown)
+                effects.Add(new Effect(EffectKind.DestroyContents, t.Path, t.Class, false, false,
+                    $"`dd` overwrites {(notrunc ? "part of " : "")}{t.Path} with raw data", inv, t.Exists ? "exists" : null));
+        }
+    }
+
+    private static void CopyOrMove(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var (flags, operands) = Options.Split(inv.Args, f => f is "-t" or "--target-directory" or "-S" or "--suffix" or "-m" or "--mode" or "-o" or "--owner" or "-g" or "--group" or "-e" or "--rsh");
+        var targetDirIndex = flags.FindIndex(f => f is "-t" or "--target-directory");
+        string? targetDir = targetDirIndex >= 0 && targetDirIndex + 1 < flags.Count ? flags[targetDirIndex + 1]
+            : flags.FirstOrDefault(f => f.StartsWith("--target-directory="))?.Split('=', 2)[1];
+        if (targetDir is null && operands.Count < 2) return;
+        var sources = targetDir is null ? operands.Take(operands.Count - 1).ToList() : operands;
+        var dest = targetDir is null ? operands[^1] : Arg.Literal(targetDir);
+        var isMove = inv.Name == "mv";
+
+        if (isMove)
+            foreach (var s in sources)
+                foreach (var t in ctx.Paths.Resolve(s, inv.Context))
+                    if (t.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home or PathClass.ProjectRoot or PathClass.Unknown)
+                        effects.Add(new Effect(EffectKind.MovePath, t.Path, t.Class, true, true,
+                            $"moves {(t.Class == PathClass.Home ? "the home directory " : "")}{t.Path} away", inv));
+
+        foreach (var d in ctx.Paths.Resolve(dest, inv.Context))
+        {
+            if (d.Class == PathClass.NullDevice && isMove)
+            {
+                foreach (var s in sources)
+                    ctx.AddPathEffects(effects, EffectKind.DeletePath, s, true, inv, t => $"moves {t.Path} into /dev/null, which deletes it");
+                continue;
+            }
+            if (d.Class == PathClass.Disk)
+            {
+                effects.Add(new Effect(EffectKind.WipeDevice, d.Path, d.Class, true, false, $"copies raw data onto the disk {d.Path}", inv));
+                continue;
+            }
+            if (d.Class == PathClass.NullDevice) continue;
+            // Writing into an existing directory creates entries; onto an existing file (or a system path) replaces it.
+            var empties = !isMove && sources.Count == 1 && sources[0].Text == "/dev/null";
+            if (d.IsFile || (!d.Exists && sources.Count == 1) || d.Class is PathClass.SystemCritical)
+            {
+                var kind = empties && d.Exists ? EffectKind.EmptyFile : EffectKind.OverwriteFile;
+                effects.Add(new Effect(kind, d.Path, d.Class, false, false,
+                    kind == EffectKind.EmptyFile ? $"empties {d.Path} by copying /dev/null over it"
+                    : d.Exists ? $"replaces the existing file {d.Path}" : $"writes {d.Path}", inv, d.Exists ? "exists" : null));
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using Interlock.Core.Shell;
+
+namespace Interlock.Core;
+
+/// <summary>What the agent wants to do: one tool call, as the harness described it.</summary>
+/// <param name="Tool">The harness's tool name (Bash, Write, ...).</param>
+/// <param name="Command">For shell tools: the command line.</param>
+/// <param name="Cwd">The directory the action runs in (absolute).</param>
+public sealed record ActionRequest(string Tool, string? Command, string Cwd);
+
+/// <summary>What a path exists as, according to the world view.</summary>
+public enum PathKind { Unknown, Missing, File, Directory }
+
+/// <summary>
+/// A read-only view of the machine the action would run on. The engine never touches the file system,
+/// the clock or the environment itself; the caller answers these questions (and may cache the answers).
+/// </summary>
+public interface IWorldView
+{
+    /// <summary>The user's home directory, absolute.</summary>
+    string HomeDirectory { get; }
+
+    /// <summary>Well-known environment variables the action would see (HOME, USER, TMPDIR...); null when unset.</summary>
+    string? GetEnvironmentVariable(string name);
+
+    PathKind GetPathKind(string absolutePath);
+
+    /// <summary>The root of the git working tree containing <paramref name="absoluteDirectory"/>, or null.</summary>
+    string? FindRepositoryRoot(string absoluteDirectory);
+
+    /// <summary>The branch checked out in the repository at <paramref name="repositoryRoot"/>, or null (detached, unknown).</summary>
+    string? CurrentBranch(string repositoryRoot);
+}
+
+public enum Verdict { Allow = 0, Ask = 1, Deny = 2 }
+
+/// <summary>What would be destroyed, overwritten or discarded, or why the guard cannot tell.</summary>
+public enum EffectKind
+{
+    DeletePath,
+    OverwriteFile,
+    AppendFile,
+    EmptyFile,
+    DestroyContents,
+    MovePath,
+    ChangePermissions,
+    WipeDevice,
+    ForkBomb,
+    DiscardUncommittedChanges,
+    DeleteUntrackedFiles,
+    DropStash,
+    DeleteBranch,
+    ForcePushRemote,
+    DeleteRemoteRef,
+    RewriteHistory,
+    RemoveWorktree,
+    Indeterminate,
+}
+
+/// <summary>Where a path sits, from the point of view of what losing it costs.</summary>
+public enum PathClass
+{
+    /// <summary>The target cannot be known statically (a variable, a substitution, an unknown directory).</summary>
+    Unknown,
+    /// <summary><c>/</c> itself or everything in it.</summary>
+    Root,
+    /// <summary>In or under /etc, /usr, /bin, /sbin, /lib*, /boot, /dev, /proc, /sys.</summary>
+    SystemCritical,
+    /// <summary>A top-level directory such as /var, /opt, /home, /srv, /root (itself or all of its contents).</summary>
+    SystemTopLevel,
+    /// <summary>Below /var, /opt, /srv, /mnt, /media... (not temp).</summary>
+    System,
+    /// <summary>The home directory itself or all of its contents.</summary>
+    Home,
+    /// <summary>Something in the home directory, outside the project.</summary>
+    InHome,
+    /// <summary>The project (repository) root itself or all of its contents.</summary>
+    ProjectRoot,
+    /// <summary>Source inside the project.</summary>
+    ProjectSource,
+    /// <summary>Output a build regenerates (node_modules, bin, obj, dist, build, target, .venv...).</summary>
+    Regenerable,
+    /// <summary>/tmp or /var/tmp themselves.</summary>
+    TempRoot,
+    /// <summary>Inside a temp directory.</summary>
+    Temp,
+    /// <summary>A block device or disk (/dev/sda, /dev/nvme0n1...).</summary>
+    Disk,
+    /// <summary>A harmless device (/dev/null, /dev/stdout...).</summary>
+    NullDevice,
+    /// <summary>Anywhere else (another user's files, a mounted volume...).</summary>
+    Other,
+}
+
+/// <summary>One consequence of an invocation.</summary>
+/// <param name="Target">The resolved absolute path, branch, ref or other object the effect applies to.</param>
+/// <param name="Class">For path effects: where the path sits.</param>
+/// <param name="Recursive">The effect covers a whole tree (or everything a glob matches).</param>
+/// <param name="Reversible">Whether the effect can be undone without a backup.</param>
+/// <param name="Description">Plain words: what would happen ("deletes the home directory /home/dev").</param>
+/// <param name="Source">The invocation that causes it.</param>
+/// <param name="Detail">Extra facts the policy may use (e.g. "protected-branch").</param>
+public sealed record Effect(
+    EffectKind Kind,
+    string Target,
+    PathClass Class,
+    bool Recursive,
+    bool Reversible,
+    string Description,
+    Invocation Source,
+    string? Detail = null);
+
+/// <summary>The decision and everything that explains it.</summary>
+public sealed record Decision(
+    Verdict Verdict,
+    string RuleId,
+    string Reason,
+    string? Alternative,
+    IReadOnlyList<Effect> Effects,
+    IReadOnlyList<Invocation> Invocations,
+    ParseResult? Parse)
+{
+    public static Decision Allow(IReadOnlyList<Invocation> invocations, IReadOnlyList<Effect> effects, ParseResult? parse) =>
+        new(Verdict.Allow, "allow", "no destructive effect found", null, effects, invocations, parse);
+}

@@ -1,0 +1,119 @@
+namespace Interlock.Core.Policy;
+
+/// <summary>The verdict for one effect, and the words that explain it.</summary>
+public sealed record Ruling(Verdict Verdict, string RuleId, string Why, string? Alternative);
+
+/// <summary>
+/// The default rules: deny the unrecoverable, ask for the destructive-but-legitimate, allow the rest
+/// (including regenerable output). Every ruling says why and what to do instead.
+/// </summary>
+public static class BuiltInPolicy
+{
+    private static readonly Ruling Allowed = new(Verdict.Allow, "allow", "", null);
+
+    public static Ruling Evaluate(Effect e)
+    {
+        var c = e.Class;
+        switch (e.Kind)
+        {
+            case EffectKind.DeletePath:
+                if (c is PathClass.Root)
+                    return Deny("fs.delete-root", "nothing on the machine would survive", "Delete the specific files you mean, by path, inside the project.");
+                if (c is PathClass.Home)
+                    return Deny("fs.delete-home", "a home directory holds the user's keys, settings and every other project, none of it recoverable", "Name the specific directory inside the project that you want gone.");
+                if (c is PathClass.SystemCritical)
+                    return Deny("fs.delete-system", "system files are not the agent's to delete; the machine may stop booting or working", "Leave system files alone; if something there is wrong, tell the user what and why.");
+                if (c is PathClass.SystemTopLevel && (e.Recursive || e.Detail == "no-preserve-root"))
+                    return Deny("fs.delete-system", "it would delete a whole top-level system directory (or another user's home)", "Delete the specific files you mean instead.");
+                if (c is PathClass.Disk)
+                    return Deny("fs.delete-device", "it would delete a device node", "Leave /dev alone.");
+                if (c is PathClass.Regenerable or PathClass.Temp or PathClass.NullDevice)
+                    return Allowed;
+                if (c is PathClass.Unknown)
+                    return Ask("fs.delete-unknown", "the path to delete cannot be known before the command runs, so the guard cannot tell what it would destroy", "Use a literal path, or print the value first (`echo \"$VAR\"`) and delete that exact path.");
+                if (c is PathClass.ProjectRoot)
+                    return Ask("fs.delete-project", "it would delete the whole project, including uncommitted work", "Delete only the build outputs you mean (e.g. `rm -rf dist build`), or use `git clean -n` to see what is untracked.");
+                if (c is PathClass.ProjectSource)
+                    return e.Recursive
+                        ? Ask("fs.delete-source-tree", "it deletes a source directory tree; uncommitted and untracked files in it cannot be recovered", "Check `git status` first and delete individual files, or move the directory aside (`mv dir /tmp/`) so it can be restored.")
+                        : Allowed;
+                if (c is PathClass.TempRoot)
+                    return Ask("fs.delete-temp-root", "it deletes a whole temporary directory that other programs use", "Delete only your own files under it, e.g. /tmp/your-dir.");
+                return Ask("fs.delete-outside-project", "it deletes files outside the project, which the task is unlikely to need", "Keep changes inside the project; if this really is needed, ask the user to do it.");
+
+            case EffectKind.MovePath:
+                if (c is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home)
+                    return Deny("fs.move-system", "moving a system directory or the home directory breaks the machine or the user's session", "Move only files inside the project.");
+                if (c is PathClass.ProjectRoot or PathClass.Unknown)
+                    return Ask("fs.move-project", "it moves the whole project (or a path that cannot be known in advance) away", "Move the specific files you mean.");
+                return Allowed;
+
+            case EffectKind.OverwriteFile:
+                if (c is PathClass.SystemCritical)
+                    return Deny("fs.overwrite-system", "it overwrites a system file", "Leave system configuration alone; tell the user what change is needed.");
+                if (c is PathClass.InHome or PathClass.Home)
+                    return Ask("fs.overwrite-home", "it overwrites a file in the user's home directory, outside the project", "Write inside the project, or ask the user to make this change.");
+                if (c is PathClass.System or PathClass.SystemTopLevel or PathClass.Other)
+                    return Ask("fs.overwrite-outside-project", "it overwrites a file outside the project", "Write inside the project instead.");
+                return Allowed;
+
+            case EffectKind.AppendFile:
+                return Allowed;
+
+            case EffectKind.EmptyFile:
+                if (c is PathClass.SystemCritical)
+                    return Deny("fs.overwrite-system", "it empties a system file", "Leave system files alone.");
+                if (c is PathClass.Temp or PathClass.Regenerable or PathClass.NullDevice || e.Detail != "exists" && c is not PathClass.Unknown)
+                    return Allowed;
+                return Ask("fs.empty-file", "it empties an existing file; its contents are lost unless committed", "Edit the file to remove what you mean, or check `git diff` after.");
+
+            case EffectKind.DestroyContents:
+                if (c is PathClass.Disk)
+                    return Deny("disk.wipe", "it overwrites a whole disk", "Never write to raw disks from an agent session.");
+                if (c is PathClass.SystemCritical)
+                    return Deny("fs.overwrite-system", "it destroys a system file", "Leave system files alone.");
+                if (c is PathClass.Temp or PathClass.NullDevice or PathClass.Regenerable)
+                    return Allowed;
+                return Ask("fs.destroy-contents", "it destroys the file's contents beyond recovery", "Delete the file normally (it stays recoverable from git), or ask the user.");
+
+            case EffectKind.ChangePermissions:
+                if (e.Recursive && c is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home)
+                    return Deny("fs.chmod-system", "recursively changing permissions or ownership of system directories or the home directory can make the machine or the account unusable", "Change only the files in the project that need it.");
+                if (c is PathClass.SystemCritical)
+                    return Ask("fs.chmod-system-file", "it changes permissions of a system file", "Leave system files alone.");
+                return Allowed;
+
+            case EffectKind.WipeDevice:
+                return Deny("disk.wipe", "it erases a disk or partition; everything on it is lost", "Never format or overwrite disks from an agent session; ask the user.");
+
+            case EffectKind.ForkBomb:
+                return Deny("system.fork-bomb", "it is a fork bomb: it starts processes until the machine stops responding", "Remove the self-calling function.");
+
+            case EffectKind.DiscardUncommittedChanges:
+                return Ask("git.discard-changes", "uncommitted changes are not in git's history, so they cannot be recovered afterwards", "Run `git stash` first (recoverable with `git stash pop`), or commit to a branch, then continue.");
+            case EffectKind.DeleteUntrackedFiles:
+                return Ask("git.clean", "untracked files are in no commit and no stash; once deleted they are gone", "Run `git clean -n` (dry run) to see the list, then delete specific paths; or `git stash -u` to keep them.");
+            case EffectKind.DropStash:
+                return Ask("git.stash-drop", "a dropped stash can only be recovered by digging through unreachable objects", "Apply it first (`git stash apply`) or keep it; `git stash list` shows what is there.");
+            case EffectKind.DeleteBranch:
+                return Ask("git.branch-force-delete", "the branch may hold commits that exist nowhere else", "Use `git branch -d` (refuses unmerged work), or push the branch first.");
+            case EffectKind.ForcePushRemote:
+                return e.Detail == "protected-branch"
+                    ? Ask("git.force-push-protected", "it rewrites the history of a shared branch that others build on", "Push to a new branch and open a pull request instead.")
+                    : Ask("git.force-push", "a force push replaces the remote branch's history; commits only on the remote are lost", "Use `git push --force-with-lease` so the push fails if someone else pushed meanwhile.");
+            case EffectKind.DeleteRemoteRef:
+                return Ask("git.delete-remote-branch", "it deletes a branch or tag on the remote, for everyone", "Leave remote branches alone unless the user asked for this.");
+            case EffectKind.RewriteHistory:
+                return Ask("git.rewrite-history", "it rewrites or prunes history, removing the ability to recover lost commits", "Work on a copy (`git clone`) or a new branch, and keep the reflog.");
+            case EffectKind.RemoveWorktree:
+                return Ask("git.worktree-force-remove", "it removes a worktree including its uncommitted changes", "Commit or stash in that worktree first, then `git worktree remove` without --force.");
+
+            case EffectKind.Indeterminate:
+                return Ask("indeterminate", "the guard cannot tell statically what this would run", "Write the command out literally so it can be checked, or run the generated command after reviewing it.");
+        }
+        return Allowed;
+    }
+
+    private static Ruling Deny(string id, string why, string alternative) => new(Verdict.Deny, id, why, alternative);
+    private static Ruling Ask(string id, string why, string alternative) => new(Verdict.Ask, id, why, alternative);
+}
