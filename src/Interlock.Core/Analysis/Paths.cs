@@ -94,10 +94,11 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
             var prefixTarget = Classify(prefix, false, context);
             var last = components[^1];
             var deep = components.Contains("**");
+            // Whatever a glob in the middle matches, only paths whose last component matches the last pattern go.
             var onlyLastIsGlob = firstGlob == components.Length - 1 || (components[firstGlob] == "**" && firstGlob == components.Length - 2);
             var systemWide = prefixTarget.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.System;
             if (prefixTarget.Class == PathClass.TempRoot) return new PathTarget(absolute, PathClass.Temp, false, false);
-            if (!systemWide && onlyLastIsGlob && IsRegenerableName(last, inProject: true))
+            if (!systemWide && IsRegenerableName(last, inProject: true))
                 return new PathTarget(absolute, PathClass.Regenerable, false, false);
             if (onlyLastIsGlob && HasFixedExtension(last))
             {

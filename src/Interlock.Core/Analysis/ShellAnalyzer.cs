@@ -395,8 +395,17 @@ public sealed class ShellAnalyzer
                 return ResolveXargs(words, args, redirects, stdin, state, inPipeline);
             case "eval":
                 return RunShellCode(args, state, words, redirects, "eval");
+            case "su" or "runuser":
+            {
+                // su [options] [user] -c 'command': the command runs in a shell as that user.
+                var c = args.FindIndex(a => a.Text is "-c" or "--command" || a.Text.StartsWith("--command="));
+                Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, null, null, text));
+                if (c < 0) return default;
+                var code = args[c].Text.StartsWith("--command=") ? Arg.Literal(args[c].Text["--command=".Length..]) : c + 1 < args.Count ? args[c + 1] : null;
+                return code is null ? default : RunShellCode([code], WithVia(state, name), words, redirects, null);
+            }
             case "ssh":
-                return ResolveSsh(words, args, redirects, state);
+                return ResolveSsh(words, args, redirects, stdin, state);
             case "cd" or "pushd" or "popd":
                 ChangeDirectory(name, args, state);
                 break;
@@ -584,7 +593,7 @@ public sealed class ShellAnalyzer
         return Resolve(full, redirects, new Stdin(null, null), inner, string.Join(' ', full.Select(w => Quote(w.Text))), inPipeline);
     }
 
-    private CommandOutput ResolveSsh(List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, ShellState state)
+    private CommandOutput ResolveSsh(List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state)
     {
         var i = 0;
         while (i < args.Count)
@@ -599,7 +608,17 @@ public sealed class ShellAnalyzer
         if (i >= args.Count) return default;
         var host = args[i].Text;
         var remoteWords = args.Skip(i + 1).ToList();
-        if (remoteWords.Count == 0) return default;
+        // Without a command (or with just a shell), the remote shell runs what arrives on standard input.
+        if (remoteWords.Count == 0 || (remoteWords.Count == 1 && Shells.Contains(BaseName(remoteWords[0].Text))))
+        {
+            if (stdin.Text is { } script) remoteWords = [Arg.Literal(script)];
+            else if (stdin.Unknown is { } producer && remoteWords.Count == 1)
+            {
+                Uncertain(state, words, redirects, $"the remote shell on {host} runs code read from {producer}, which cannot be known in advance");
+                return default;
+            }
+            else if (remoteWords.Count == 0) return default;
+        }
         // The remote side joins the words with spaces and runs them with the user's shell, in their home.
         const string remoteHome = "/home/~remote";
         var remote = state.Clone(via: [.. state.Via, "ssh " + host], remoteHost: host, home: remoteHome, cwds: [remoteHome]);
@@ -612,6 +631,7 @@ public sealed class ShellAnalyzer
         Emit(new Invocation(name, words[0].Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, string.Join(' ', words.Select(w => Quote(w.Text)))));
         var i = 0;
         var hasC = false;
+        var readsStdin = false;
         if (name == "busybox")
         {
             if (args.Count == 0 || args[0].Text is not ("sh" or "ash" or "bash")) return default;
@@ -624,6 +644,7 @@ public sealed class ShellAnalyzer
             if (!(t.StartsWith('-') || t.StartsWith('+')) || t.Length == 1) break;
             if (t.StartsWith("--")) { i++; continue; }
             if (t[0] == '-' && t.Contains('c')) hasC = true;
+            if (t[0] == '-' && t.Contains('s')) readsStdin = true;
             i += t is "-o" or "+o" or "-O" or "+O" ? 2 : 1;
         }
         var via = state.Clone(via: [.. state.Via, hasC ? name + " -c" : name]);
@@ -632,7 +653,7 @@ public sealed class ShellAnalyzer
             if (i >= args.Count) return default;
             return RunShellCode([args[i]], via, words, redirects, null);
         }
-        if (i < args.Count)
+        if (i < args.Count && !readsStdin)
         {
             // `bash script.sh`: the script's contents are not read here.
             if (!args[i].Known)

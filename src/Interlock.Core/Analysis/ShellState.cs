@@ -32,7 +32,8 @@ internal sealed class ShellState
         if (name == "PWD") return Cwds is [{ } only] ? only : null;
         if (name == "HOME") return Home;
         if (name == "IFS") return " \t\n";
-        if (RemoteHost is null && Array.IndexOf(EnvironmentNames, name) >= 0) return World.GetEnvironmentVariable(name);
+        // For the well-known names the world is authoritative: unset there means empty here.
+        if (RemoteHost is null && Array.IndexOf(EnvironmentNames, name) >= 0) return World.GetEnvironmentVariable(name) ?? "";
         return null;
     }
 

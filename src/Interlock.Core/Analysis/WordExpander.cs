@@ -56,6 +56,7 @@ internal static class WordExpander
                 {
                     var t = l.Text;
                     if (i == 0 && t.StartsWith('~')) t = ExpandTilde(t, state);
+                    else if (i == 0 && AssignmentTilde(t) is var eq and > 0) t = t[..(eq + 1)] + ExpandTilde(t[(eq + 1)..], state);
                     if (t.AsSpan().IndexOfAny("*?[") >= 0) glob = true;
                     text.Append(t);
                     if (t.Length > 0) started = true;
@@ -111,6 +112,15 @@ internal static class WordExpander
             }
         }
         EndField();
+    }
+
+    /// <summary>Bash expands a tilde after the `=` of any word shaped like an assignment (`of=~/x`).</summary>
+    private static int AssignmentTilde(string t)
+    {
+        var eq = t.IndexOf('=');
+        if (eq <= 0 || eq + 1 >= t.Length || t[eq + 1] != '~' || !(char.IsAsciiLetter(t[0]) || t[0] == '_')) return -1;
+        for (var k = 1; k < eq; k++) if (!(char.IsAsciiLetterOrDigit(t[k]) || t[k] == '_')) return -1;
+        return eq;
     }
 
     private static string ExpandTilde(string text, ShellState state)

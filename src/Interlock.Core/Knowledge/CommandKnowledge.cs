@@ -24,7 +24,7 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options)
         foreach (var target in Paths.Resolve(arg, source.Context))
         {
             var deep = recursive && !target.IsFile || target.Path.Contains("/**/");
-            effects.Add(new Effect(kind, target.Path, target.Class, deep, Reversible: false, describe(target), source));
+            effects.Add(new Effect(kind, target.Path, target.Class, deep, Reversible: false, describe(target), source, target.Exists ? "exists" : null));
         }
     }
 

@@ -6,6 +6,9 @@ public sealed class Disks : ICommandKnowledge
     public IReadOnlyList<string> Executables { get; } =
         ["mkfs", "mke2fs", "mkswap", "wipefs", "fdisk", "sfdisk", "sgdisk", "gdisk", "parted", "blkdiscard", "cryptsetup", "zpool", "mkfs.ext2", "mkfs.ext3", "mkfs.ext4", "mkfs.xfs", "mkfs.btrfs", "mkfs.vfat", "mkfs.fat", "mkfs.ntfs", "mkfs.exfat", "mkfs.f2fs"];
 
+    private static Arg? LastOperand(Invocation inv) =>
+        inv.Args.LastOrDefault(a => !a.Text.StartsWith('-') && a.Text.Contains('/') || a.Text.EndsWith(".img") || a.Text.EndsWith(".iso"));
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var name = inv.Name!;
@@ -25,6 +28,12 @@ public sealed class Disks : ICommandKnowledge
         if (!destructive) return;
         var devices = inv.Args.Where(a => a.Text.StartsWith("/dev/") || !a.Known).ToList();
         if (devices.Count == 0 && name == "zpool") devices = inv.Args.Skip(1).Where(a => !a.Text.StartsWith('-')).ToList();
+        if (devices.Count == 0 && name is not "zpool" && LastOperand(inv) is { } image)
+        {
+            // mkfs on an image file: destroys that file's contents, not a disk.
+            ctx.AddPathEffects(effects, EffectKind.DestroyContents, image, false, inv, t => $"`{name}` formats the image file {t.Path}, erasing its contents");
+            return;
+        }
         foreach (var d in devices.DefaultIfEmpty(Arg.Literal("(a device)")))
             effects.Add(new Effect(EffectKind.WipeDevice, d.Text, PathClass.Disk, true, false,
                 $"`{name}` erases {(d.Known ? d.Text : "a device named at run time")}: every file on it is lost", inv));

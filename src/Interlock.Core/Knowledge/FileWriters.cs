@@ -54,7 +54,7 @@ public sealed class FileWriters : ICommandKnowledge
             if (t.Class == PathClass.NullDevice) continue;
             if (t.Class == PathClass.Disk)
                 effects.Add(new Effect(EffectKind.WipeDevice, t.Path, t.Class, true, false, $"`dd` writes raw data onto the disk {t.Path}, destroying its partitions and file systems", inv));
-            else if (t.Exists || t.Class is PathClass.SystemCritical or PathClass.Unknown)
+            else if (t.Exists || t.Class is not (PathClass.ProjectSource or PathClass.Regenerable or PathClass.Temp))
                 effects.Add(new Effect(EffectKind.DestroyContents, t.Path, t.Class, false, false,
                     $"`dd` overwrites {(notrunc ? "part of " : "")}{t.Path} with raw data", inv, t.Exists ? "exists" : null));
         }

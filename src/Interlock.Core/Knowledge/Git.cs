@@ -167,6 +167,12 @@ public sealed class Git : ICommandKnowledge
         var targets = new List<(string Branch, bool Plus, bool Delete)>();
         foreach (var spec in refspecs)
         {
+            if (!spec.Known)
+            {
+                // A branch computed at run time could be a shared one.
+                targets.Add((spec.Text.TrimStart('+', ':'), spec.Text.StartsWith('+'), delete || spec.Text.StartsWith(':')));
+                continue;
+            }
             var t = spec.Text;
             var plus = t.StartsWith('+');
             if (plus) t = t[1..];
@@ -180,7 +186,7 @@ public sealed class Git : ICommandKnowledge
         if (targets.Count == 0) targets.Add((current ?? "the current branch", false, delete));
         foreach (var (branch, plus, isDelete) in targets)
         {
-            var isProtected = current is null && branch == "the current branch" || IsProtected(branch, ctx.Options);
+            var isProtected = current is null && branch == "the current branch" || branch.Contains('$') || IsProtected(branch, ctx.Options);
             if (isDelete)
                 Add(EffectKind.DeleteRemoteRef, branch, $"deletes `{branch}` on {remote}", isProtected);
             else if (force || plus)

@@ -1,0 +1,41 @@
+using Interlock.Core;
+using Interlock.Core.Analysis;
+
+namespace Interlock.Tests;
+
+/// <summary>The fixed world the labeled corpus describes: HOME=/home/dev, a git repo at /home/dev/project on
+/// branch feature/login, with a known set of files and directories.</summary>
+public sealed class TestWorld : IWorldView
+{
+    public const string Home = "/home/dev";
+    public const string Project = "/home/dev/project";
+
+    private readonly HashSet<string> _files;
+    private readonly HashSet<string> _dirs;
+    private readonly Dictionary<string, string> _repos;
+
+    public TestWorld(IEnumerable<string>? extraFiles = null, IEnumerable<string>? extraDirs = null, string branch = "feature/login")
+    {
+        Branch = branch;
+        _files = ["README.md", "package.json", "package-lock.json", "Makefile", ".env", "src/app.py", "src/lib/util.py", "docs/guide.md"];
+        _files = _files.Select(f => Project + "/" + f).Concat(extraFiles ?? []).ToHashSet();
+        _dirs = ["src", "src/lib", "docs", "tests", "build", "dist", "node_modules", ".git", ".venv", "target"];
+        _dirs = _dirs.Select(d => Project + "/" + d).Concat([Project, Home, "/", "/tmp", "/etc", "/usr", "/var", "/home", "/var/tmp"]).Concat(extraDirs ?? []).ToHashSet();
+        _repos = new() { [Project] = branch, [Home + "/other-repo"] = "main" };
+    }
+
+    public string Branch { get; }
+    public string HomeDirectory => Home;
+    public string? GetEnvironmentVariable(string name) => name switch { "HOME" => Home, "USER" => "dev", _ => null };
+
+    public PathKind GetPathKind(string absolutePath) =>
+        _files.Contains(absolutePath) ? PathKind.File : _dirs.Contains(absolutePath) ? PathKind.Directory : PathKind.Missing;
+
+    public string? FindRepositoryRoot(string absoluteDirectory) =>
+        _repos.Keys.FirstOrDefault(r => PathResolver.IsUnder(absoluteDirectory, r));
+
+    public string? CurrentBranch(string repositoryRoot) => _repos.GetValueOrDefault(repositoryRoot);
+
+    public static Decision Check(string command, string cwd = Project) =>
+        new Engine().Evaluate(new ActionRequest("Bash", command, cwd), new TestWorld());
+}
