@@ -239,7 +239,15 @@ public sealed class ShellAnalyzer
                 if (inPipelineOrBackground) _forkBomb = true;
                 return default;
             }
+            // Positional parameters inside the body are the call's arguments.
+            var saved = Enumerable.Range(1, 9).Select(k => state.Variables.TryGetValue(k.ToString(), out var v) ? (true, v) : (false, null)).ToArray();
+            for (var k = 1; k <= 9; k++) state.Variables[k.ToString()] = k < words.Count && words[k].Known ? words[k].Text : k < words.Count ? null : "";
             WalkCommand(function.Body, state, feed, inPipelineOrBackground);
+            for (var k = 1; k <= 9; k++)
+            {
+                if (saved[k - 1].Item1) state.Variables[k.ToString()] = saved[k - 1].Item2;
+                else state.Variables.Remove(k.ToString());
+            }
             state.ActiveFunctions.Remove(function.Name);
             return default;
         }
