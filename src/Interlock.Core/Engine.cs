@@ -17,8 +17,7 @@ public sealed class Engine
     public Engine(EngineOptions? options = null)
     {
         _options = options ?? EngineOptions.Default;
-        ICommandKnowledge[] all = [new Rm(), new Find(), new Git(), new FileWriters(), new Disks(), new Permissions()];
-        foreach (var k in all)
+        foreach (var k in KnowledgeCatalog.All())
             foreach (var name in k.Executables)
                 _knowledge[name] = k;
     }
@@ -57,9 +56,23 @@ public sealed class Engine
         }
 
         var analysis = ShellAnalyzer.Analyze(parse.Script, request.Cwd, world, _options.ParseLimits);
-        var effects = CollectEffects(analysis, new KnowledgeContext(world, _options));
+        var effects = CollectEffects(analysis, Context(world, depth: 0));
         return Decide(effects, analysis.Invocations, parse);
     }
+
+    private const int MaxNestedAnalyses = 4;
+
+    /// <summary>A knowledge context whose nested analysis (docker exec, kubectl exec, os.system...) reuses this
+    /// engine's shell analysis, bounded in depth.</summary>
+    private KnowledgeContext Context(IWorldView world, int depth) => new(world, _options, depth >= MaxNestedAnalyses ? null : (code, ctx) =>
+    {
+        var parsed = ShellParser.Parse(code, _options.ParseLimits);
+        var at = new Invocation(null, "", [], ctx, [], null, null, code);
+        if (parsed.Script is null)
+            return [new Effect(EffectKind.Indeterminate, code, PathClass.Unknown, false, false, $"runs shell code that could not be parsed ({parsed.Error})", at)];
+        var inner = ShellAnalyzer.Analyze(parsed.Script, ctx, world, _options.ParseLimits);
+        return CollectEffects(inner, Context(world, depth + 1));
+    });
 
     /// <summary>Every effect of every invocation, plus what the analysis could not see through.</summary>
     public List<Effect> CollectEffects(ShellAnalysis analysis, KnowledgeContext context)
@@ -85,10 +98,12 @@ public sealed class Engine
         Effect? worst = null;
         Ruling? worstRuling = null;
         var stopping = 0;
+        var approvals = 1;
         foreach (var e in effects)
         {
             var r = BuiltInPolicy.Evaluate(e);
             if (r.Verdict != Verdict.Allow) stopping++;
+            if (r.Verdict == Verdict.Ask) approvals = Math.Max(approvals, r.RequiredApprovals);
             if (worstRuling is null || r.Verdict > worstRuling.Verdict)
             {
                 worst = e;
@@ -102,7 +117,11 @@ public sealed class Engine
         var via = worst.Source.Context.Via.Count > 0 ? $" (run via {string.Join(" → ", worst.Source.Context.Via)})" : "";
         var more = stopping > 1 ? $" {stopping - 1} other effect(s) of this command also need review." : "";
         var command = worst.Source.Text.Length > 0 && !worst.Description.StartsWith('`') ? $"`{worst.Source.Display}` " : "";
-        var reason = $"{command}{worst.Description}{where}{via}. Why this stops: {worstRuling.Why}.{more}";
-        return new Decision(worstRuling.Verdict, worstRuling.RuleId, reason, worstRuling.Alternative, effects, invocations, parse);
+        var environment = worst.Environment == TargetEnvironment.Production ? $" in production ({worst.EnvironmentEvidence})" : "";
+        var reason = $"{command}{worst.Description}{where}{environment}{via}. Why this stops: {worstRuling.Why}.{more}";
+        return new Decision(worstRuling.Verdict, worstRuling.RuleId, reason, worstRuling.Alternative, effects, invocations, parse)
+        {
+            RequiredApprovals = worstRuling.Verdict == Verdict.Ask ? approvals : 1,
+        };
     }
 }

@@ -31,6 +31,14 @@ public sealed record EngineOptions
     public IReadOnlyList<string> ProtectedBranches { get; init; } =
         ["main", "master", "develop", "development", "trunk", "production", "prod", "release", "release/*", "releases/*", "stable"];
 
+    /// <summary>Name tokens that mark production (kube contexts, namespaces, AWS profiles, workspaces, hosts, databases).</summary>
+    public IReadOnlyList<string> ProductionNames { get; init; } = ["prod", "production", "prd", "live"];
+
+    public IReadOnlyList<string> StagingNames { get; init; } = ["staging", "stage", "stg", "preprod", "uat", "qa"];
+
+    public IReadOnlyList<string> DevelopmentNames { get; init; } =
+        ["dev", "development", "local", "localhost", "test", "testing", "sandbox", "minikube", "kind", "docker-desktop", "ci", "scratch", "demo"];
+
     public ParseLimits ParseLimits { get; init; } = ParseLimits.Default;
 
     public static readonly EngineOptions Default = new();

@@ -54,8 +54,23 @@ public enum EffectKind
     DeleteRemoteRef,
     RewriteHistory,
     RemoveWorktree,
+    /// <summary>Data in a database, bucket, volume or store is deleted (DROP, TRUNCATE, DELETE without WHERE, FLUSHALL, s3 rm).</summary>
+    DestroyData,
+    /// <summary>Cloud or IaC-managed infrastructure is deleted (terraform destroy, aws ec2 terminate-instances, stack delete).</summary>
+    DestroyInfrastructure,
+    /// <summary>Cluster resources are deleted or taken down (kubectl delete, helm uninstall, scale to zero, drain).</summary>
+    DeleteClusterResources,
+    /// <summary>State changes that are not destructive by themselves (apply, deploy, write queries) but matter in production.</summary>
+    ChangeInfrastructure,
+    /// <summary>The running system is disrupted (shutdown, reboot, stopping services, flushing firewall rules, killing all processes).</summary>
+    DisruptSystem,
+    /// <summary>Something published is withdrawn or deleted for everyone (npm unpublish, gh repo delete, gem yank).</summary>
+    DeletePublished,
     Indeterminate,
 }
+
+/// <summary>Where an effect lands, as far as it can be inferred from names (contexts, profiles, hosts...).</summary>
+public enum TargetEnvironment { Unknown, Development, Staging, Production }
 
 /// <summary>Where a path sits, from the point of view of what losing it costs.</summary>
 public enum PathClass
@@ -108,7 +123,14 @@ public sealed record Effect(
     bool Reversible,
     string Description,
     Invocation Source,
-    string? Detail = null);
+    string? Detail = null)
+{
+    /// <summary>The environment the effect lands in (production, staging, development, unknown).</summary>
+    public TargetEnvironment Environment { get; init; }
+
+    /// <summary>How the environment was inferred, for explain ("kube context `prod-eu` matches `prod`").</summary>
+    public string? EnvironmentEvidence { get; init; }
+}
 
 /// <summary>The decision and everything that explains it.</summary>
 public sealed record Decision(
@@ -120,6 +142,9 @@ public sealed record Decision(
     IReadOnlyList<Invocation> Invocations,
     ParseResult? Parse)
 {
+    /// <summary>For ask: how many distinct humans must approve (two in production: the two-person rule).</summary>
+    public int RequiredApprovals { get; init; } = 1;
+
     public static Decision Allow(IReadOnlyList<Invocation> invocations, IReadOnlyList<Effect> effects, ParseResult? parse) =>
         new(Verdict.Allow, "allow", "no destructive effect found", null, effects, invocations, parse);
 }

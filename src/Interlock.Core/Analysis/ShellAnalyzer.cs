@@ -30,10 +30,14 @@ public sealed class ShellAnalyzer
 
     private ShellAnalyzer(ParseLimits limits) => _limits = limits;
 
-    public static ShellAnalysis Analyze(Script script, string cwd, IWorldView world, ParseLimits? limits = null)
+    public static ShellAnalysis Analyze(Script script, string cwd, IWorldView world, ParseLimits? limits = null) =>
+        Analyze(script, new ExecContext([cwd], world.HomeDirectory, null, []), world, limits);
+
+    /// <summary>Analyses a script that starts in <paramref name="context"/> (e.g. inside a container or on a remote host).</summary>
+    public static ShellAnalysis Analyze(Script script, ExecContext context, IWorldView world, ParseLimits? limits = null)
     {
         var analyzer = new ShellAnalyzer(limits ?? ParseLimits.Default);
-        var state = new ShellState { Cwds = [cwd], Home = world.HomeDirectory, Via = [], World = world };
+        var state = new ShellState { Cwds = [.. context.Cwds], Home = context.Home, RemoteHost = context.RemoteHost, Via = context.Via, World = world };
         analyzer.WalkScript(script, state);
         return new ShellAnalysis(analyzer._invocations, analyzer._uncertainties, analyzer._forkBomb);
     }

@@ -12,11 +12,53 @@ public interface ICommandKnowledge
 }
 
 /// <summary>The read-only world and helpers every piece of knowledge uses.</summary>
-public sealed class KnowledgeContext(IWorldView world, EngineOptions options)
+/// <param name="nested">Analyses shell code that a tool runs elsewhere (inside a container, a pod, an
+/// interpreter's os.system) and returns its effects; supplied by the engine so there is one shell analysis.</param>
+public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Func<string, ExecContext, List<Effect>>? nested = null)
 {
     public IWorldView World { get; } = world;
     public EngineOptions Options { get; } = options;
     public PathClassifier Paths { get; } = new(world, options);
+
+    /// <summary>The effects of <paramref name="code"/> run as a shell command in <paramref name="context"/>.
+    /// Without a nested analyser (or past its depth bound) the code is reported as indeterminate.</summary>
+    public List<Effect> AnalyzeShellCode(string code, ExecContext context, Invocation parent) =>
+        nested?.Invoke(code, context)
+        ?? [new Effect(EffectKind.Indeterminate, parent.Executable, PathClass.Unknown, false, false, $"runs shell code that could not be analysed: {code}", parent)];
+
+    /// <summary>Infers the environment from a name such as a kube context, AWS profile, workspace or host.
+    /// Names are split into tokens, so `prod-eu` is production but `product-api` is not.</summary>
+    public (TargetEnvironment Environment, string? Evidence) InferEnvironment(string what, string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return (TargetEnvironment.Unknown, null);
+        var tokens = name.ToLowerInvariant().Split(['-', '_', '.', '/', ':', ' ', '@', '='], StringSplitOptions.RemoveEmptyEntries);
+        foreach (var (env, patterns) in new[]
+                 {
+                     (TargetEnvironment.Production, Options.ProductionNames),
+                     (TargetEnvironment.Staging, Options.StagingNames),
+                     (TargetEnvironment.Development, Options.DevelopmentNames),
+                 })
+            foreach (var p in patterns)
+                foreach (var t in tokens)
+                    if (t == p || (t.StartsWith(p, StringComparison.Ordinal) && t[p.Length..].All(char.IsAsciiDigit)))
+                        return (env, $"{what} `{name}` matches `{p}`");
+        return (TargetEnvironment.Unknown, $"{what} `{name}` matches no environment pattern");
+    }
+
+    /// <summary>The most production-like of several inferences (any production evidence wins).</summary>
+    public static (TargetEnvironment Environment, string? Evidence) Strictest(params (TargetEnvironment Environment, string? Evidence)[] candidates)
+    {
+        var best = candidates.Where(c => c.Evidence is not null).OrderByDescending(c => Rank(c.Environment)).FirstOrDefault();
+        return best.Evidence is null ? (TargetEnvironment.Unknown, null) : best;
+    }
+
+    private static int Rank(TargetEnvironment e) => e switch
+    {
+        TargetEnvironment.Production => 3,
+        TargetEnvironment.Unknown => 2,
+        TargetEnvironment.Staging => 1,
+        _ => 0,
+    };
 
     /// <summary>Path effects for one argument, one per possible working directory.</summary>
     public void AddPathEffects(List<Effect> effects, EffectKind kind, Arg arg, bool recursive, Invocation source, Func<PathTarget, string> describe)

@@ -1,7 +1,11 @@
 namespace Interlock.Core.Policy;
 
 /// <summary>The verdict for one effect, and the words that explain it.</summary>
-public sealed record Ruling(Verdict Verdict, string RuleId, string Why, string? Alternative);
+public sealed record Ruling(Verdict Verdict, string RuleId, string Why, string? Alternative)
+{
+    /// <summary>For ask: distinct human approvals needed (the two-person rule applies in production).</summary>
+    public int RequiredApprovals { get; init; } = 1;
+}
 
 /// <summary>
 /// The default rules: deny the unrecoverable, ask for the destructive-but-legitimate, allow the rest
@@ -108,11 +112,32 @@ public static class BuiltInPolicy
             case EffectKind.RemoveWorktree:
                 return Ask("git.worktree-force-remove", "it removes a worktree including its uncommitted changes", "Commit or stash in that worktree first, then `git worktree remove` without --force.");
 
+            case EffectKind.DestroyData:
+                return Production(e, Ask("data.destroy", "the data would be gone unless a backup exists", "Take a backup or snapshot first, run the read-only form (SELECT/COUNT, list, --dry-run) to see what would go, and add a precise filter."));
+            case EffectKind.DestroyInfrastructure:
+                return Production(e, Ask("infra.destroy", "deleting infrastructure takes services down and may lose data that lives in it", "Preview first (`terraform plan -destroy`, `--dry-run`, describe/list), then let a human run the destroy."));
+            case EffectKind.DeleteClusterResources:
+                return Production(e, Ask("cluster.delete", "it removes workloads or data from the cluster; users of them are affected at once", "Use `--dry-run=server` to see what would go, and target the exact resource by name and namespace."));
+            case EffectKind.ChangeInfrastructure:
+                return e.Environment == TargetEnvironment.Production
+                    ? Production(e, Ask("production.change", "it changes state in production, where every change needs a human's approval", "Run the read-only form first (plan, diff, --dry-run) and hand the change to a human."))
+                    : Allowed;
+            case EffectKind.DisruptSystem:
+                return Production(e, Ask("system.disrupt", "it disrupts the running system (services, network rules, processes, accounts)", "Tell the user what needs restarting or changing and let them do it."));
+            case EffectKind.DeletePublished:
+                return Ask("publish.delete", "it withdraws something published for everyone who depends on it; often it cannot be re-published under the same name or version", "Deprecate instead (e.g. `npm deprecate`), or ask the user.");
+
             case EffectKind.Indeterminate:
                 return Ask("indeterminate", "the guard cannot tell statically what this would run", "Write the command out literally so it can be checked, or run the generated command after reviewing it.");
         }
         return Allowed;
     }
+
+    /// <summary>In production a destructive ask needs two approvers (the two-person rule), and says so.</summary>
+    private static Ruling Production(Effect e, Ruling r) =>
+        e.Environment == TargetEnvironment.Production && r.Verdict == Verdict.Ask
+            ? r with { RuleId = r.RuleId + ".production", Why = r.Why + "; it targets production, so two people must approve", RequiredApprovals = 2 }
+            : r;
 
     private static Ruling Deny(string id, string why, string alternative) => new(Verdict.Deny, id, why, alternative);
     private static Ruling Ask(string id, string why, string alternative) => new(Verdict.Ask, id, why, alternative);
