@@ -3,10 +3,10 @@ using Interlock.Core.Analysis;
 
 namespace Interlock.Core.Knowledge;
 
-/// <summary>Commands that overwrite, empty or move files: truncate, dd, cp, mv, tee, install, ln -f.</summary>
+/// <summary>Commands that overwrite, empty or move files: truncate, dd, cp, mv, tee, install, ln.</summary>
 public sealed class FileWriters : ICommandKnowledge
 {
-    public IReadOnlyList<string> Executables { get; } = ["truncate", "dd", "cp", "mv", "tee", "install", "ln", "rsync"];
+    public IReadOnlyList<string> Executables { get; } = ["truncate", "dd", "cp", "mv", "tee", "install", "ln"];
 
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
