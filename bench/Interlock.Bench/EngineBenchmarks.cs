@@ -64,4 +64,5 @@ internal sealed class BenchWorld : IWorldView
     public PathKind GetPathKind(string absolutePath) => absolutePath.EndsWith(".md") || absolutePath.EndsWith(".py") ? PathKind.File : PathKind.Directory;
     public string? FindRepositoryRoot(string absoluteDirectory) => PathResolver.IsUnder(absoluteDirectory, "/home/dev/project") ? "/home/dev/project" : null;
     public string? CurrentBranch(string repositoryRoot) => "feature/login";
+    public string? ReadTextFile(string absolutePath, int maxBytes) => null;
 }

@@ -60,6 +60,20 @@ internal sealed class FileSystemWorld : IWorldView
         return result;
     }
 
+    public string? ReadTextFile(string absolutePath, int maxBytes)
+    {
+        try
+        {
+            var info = new FileInfo(absolutePath);
+            if (!info.Exists || info.Length > maxBytes) return null;
+            return File.ReadAllText(absolutePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     public string? CurrentBranch(string repositoryRoot)
     {
         try

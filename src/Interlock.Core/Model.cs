@@ -30,6 +30,10 @@ public interface IWorldView
 
     /// <summary>The branch checked out in the repository at <paramref name="repositoryRoot"/>, or null (detached, unknown).</summary>
     string? CurrentBranch(string repositoryRoot);
+
+    /// <summary>The text of a file the action would read (a SQL file, a script), at most <paramref name="maxBytes"/>
+    /// long; null when missing, unreadable or larger.</summary>
+    string? ReadTextFile(string absolutePath, int maxBytes);
 }
 
 public enum Verdict { Allow = 0, Ask = 1, Deny = 2 }

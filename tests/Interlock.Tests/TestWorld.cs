@@ -36,6 +36,16 @@ public sealed class TestWorld : IWorldView
 
     public string? CurrentBranch(string repositoryRoot) => _repos.GetValueOrDefault(repositoryRoot);
 
+    /// <summary>Files with contents the engine may read (SQL files, scripts).</summary>
+    public Dictionary<string, string> Contents { get; } = new()
+    {
+        [Project + "/db/drop.sql"] = "-- cleanup\nDROP TABLE users CASCADE;\n",
+        [Project + "/db/report.sql"] = "SELECT count(*) FROM users;\n",
+    };
+
+    public string? ReadTextFile(string absolutePath, int maxBytes) =>
+        Contents.TryGetValue(absolutePath, out var text) && text.Length <= maxBytes ? text : null;
+
     public static Decision Check(string command, string cwd = Project) =>
         new Engine().Evaluate(new ActionRequest("Bash", command, cwd), new TestWorld());
 }

@@ -136,7 +136,7 @@ public static class BuiltInPolicy
     /// <summary>In production a destructive ask needs two approvers (the two-person rule), and says so.</summary>
     private static Ruling Production(Effect e, Ruling r) =>
         e.Environment == TargetEnvironment.Production && r.Verdict == Verdict.Ask
-            ? r with { RuleId = r.RuleId + ".production", Why = r.Why + "; it targets production, so two people must approve", RequiredApprovals = 2 }
+            ? r with { RuleId = r.RuleId.StartsWith("production.") ? r.RuleId : r.RuleId + ".production", Why = r.Why + "; it targets production, so two people must approve", RequiredApprovals = 2 }
             : r;
 
     private static Ruling Deny(string id, string why, string alternative) => new(Verdict.Deny, id, why, alternative);
