@@ -225,10 +225,11 @@ internal static class Program
             var r = BuiltInPolicy.Evaluate(e);
             sb.AppendLine($"  - {e.Kind} {e.Target} [{e.Class}{(e.Recursive ? ", recursive" : "")}]");
             sb.AppendLine($"      {e.Description}");
+            if (e.EnvironmentEvidence is not null) sb.AppendLine($"      environment: {e.Environment.ToString().ToLowerInvariant()} ({e.EnvironmentEvidence})");
             sb.AppendLine($"      -> {r.Verdict.ToString().ToLowerInvariant()} ({r.RuleId}){(r.Why.Length > 0 ? ": " + r.Why : "")}");
         }
         sb.AppendLine();
-        sb.AppendLine($"decision: {d.Verdict.ToString().ToLowerInvariant()} (rule {d.RuleId})");
+        sb.AppendLine($"decision: {d.Verdict.ToString().ToLowerInvariant()} (rule {d.RuleId}){(d.Verdict == Verdict.Ask && d.RequiredApprovals > 1 ? $", {d.RequiredApprovals} approvers required" : "")}");
         sb.AppendLine($"  {d.Reason}");
         if (d.Alternative is not null) sb.AppendLine($"  instead: {d.Alternative}");
         return sb.ToString();
@@ -247,6 +248,7 @@ internal static class Program
             w.WriteString("rule", d.RuleId);
             w.WriteString("reason", d.Reason);
             if (d.Alternative is null) w.WriteNull("alternative"); else w.WriteString("alternative", d.Alternative);
+            w.WriteNumber("requiredApprovals", d.RequiredApprovals);
             w.WriteStartArray("effects");
             foreach (var e in d.Effects)
             {
@@ -259,6 +261,8 @@ internal static class Program
                 w.WriteString("description", e.Description);
                 w.WriteString("command", e.Source.Text);
                 if (e.Source.Context.RemoteHost is { } host) w.WriteString("remoteHost", host);
+                w.WriteString("environment", e.Environment.ToString().ToLowerInvariant());
+                if (e.EnvironmentEvidence is not null) w.WriteString("environmentEvidence", e.EnvironmentEvidence);
                 w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
                 w.WriteString("rule", r.RuleId);
                 w.WriteEndObject();
