@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Interlock.Core;
 using Interlock.Core.Policy;
+using Interlock.Core.Shell;
 
 namespace Interlock.Cli;
 
@@ -202,7 +203,10 @@ internal static class Program
         if (d.Parse is { Success: false } p)
             sb.AppendLine($"parse:   FAILED: {p.Error}");
         else if (d.Parse is not null)
-            sb.AppendLine($"parse:   ok ({d.Parse.Script!.Items.Count} list item(s))");
+        {
+            sb.AppendLine("parse:");
+            sb.Append(SyntaxPrinter.Print(d.Parse.Script!));
+        }
         sb.AppendLine();
         sb.AppendLine($"commands that would run ({d.Invocations.Count}):");
         foreach (var inv in d.Invocations)

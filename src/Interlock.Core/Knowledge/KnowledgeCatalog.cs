@@ -14,5 +14,6 @@ public static class KnowledgeCatalog
         new SqlClients(),
         new Redis(),
         new Mongo(),
+        new Interpreters(),
     ];
 }

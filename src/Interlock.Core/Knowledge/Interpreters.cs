@@ -1,0 +1,98 @@
+using Interlock.Core.Interpreters;
+
+namespace Interlock.Core.Knowledge;
+
+/// <summary>
+/// Interpreter one-liners and scripts on standard input (<c>python3 -c</c>, <c>node -e</c>, <c>perl -e</c>,
+/// <c>ruby -e</c>, <c>php -r</c>, <c>deno eval</c>, <c>python3 - &lt;&lt;EOF</c>). A small lexer per language finds
+/// the calls that delete, write or run shell commands (<see cref="ScriptAnalyzer"/>); deletions are judged like
+/// <c>rm</c>, shell strings go back through the shell analysis, and code built at run time asks.
+/// </summary>
+public sealed class Interpreters : ICommandKnowledge
+{
+    public IReadOnlyList<string> Executables { get; } =
+    [
+        "python", "python2", "python3", "pypy", "pypy3", "python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
+        "node", "nodejs", "deno", "bun", "perl", "ruby", "php",
+    ];
+
+    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var language = ScriptAnalyzer.LanguageOf(inv.Name!);
+        if (language is null) return;
+        var (code, source) = CodeOf(inv, language.Value);
+        if (source is null) return; // a script file or a module: not analysed here
+        if (code is null)
+        {
+            effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
+                $"`{inv.Name}` runs code from {source}, which cannot be known in advance", inv));
+            return;
+        }
+        var context = inv.Context with { Via = [.. inv.Context.Via, $"{inv.Name} code"] };
+        foreach (var f in ScriptAnalyzer.Analyze(code, language.Value))
+        {
+            var arg = f.Argument is null ? new Arg($"<value computed by {f.Api}>", false, false) : Arg.Literal(f.Argument);
+            switch (f.Kind)
+            {
+                case ScriptFindingKind.DeletePath:
+                    ctx.AddPathEffects(effects, EffectKind.DeletePath, arg, f.Recursive, inv,
+                        t => $"`{f.Api}` deletes {(t.Class == PathClass.Unknown ? "a path computed at run time" : t.Path)}{(f.Recursive && !t.IsFile ? " and everything in it" : "")}");
+                    break;
+                case ScriptFindingKind.WriteFile:
+                    ctx.AddPathEffects(effects, EffectKind.OverwriteFile, arg, false, inv,
+                        t => $"`{f.Api}` overwrites {(t.Class == PathClass.Unknown ? "a file named at run time" : t.Path)}");
+                    break;
+                case ScriptFindingKind.ShellCommand when f.Argument is not null:
+                    effects.AddRange(ctx.AnalyzeShellCode(f.Argument, context, inv));
+                    break;
+                default:
+                    effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
+                        $"`{inv.Name}` {f.Description}", inv));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The inline code and where it came from; (null, null) when the interpreter runs a file or module.</summary>
+    private static (string? Code, string? Source) CodeOf(Invocation inv, ScriptLanguage language)
+    {
+        var args = inv.Args;
+        string[] codeOptions = language switch
+        {
+            ScriptLanguage.Python => ["-c"],
+            ScriptLanguage.JavaScript => ["-e", "--eval", "-p", "--print", "eval"],
+            ScriptLanguage.Perl => ["-e", "-E"],
+            ScriptLanguage.Ruby => ["-e"],
+            _ => ["-r"],
+        };
+        var codeParts = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (Array.IndexOf(codeOptions, t) >= 0)
+            {
+                if (i + 1 >= args.Count) return (null, null);
+                if (!args[i + 1].Known) return (null, "a value computed at run time");
+                codeParts.Add(args[++i].Text);
+                if (language is ScriptLanguage.Python or ScriptLanguage.JavaScript or ScriptLanguage.Php) break; // the rest are the script's arguments
+                continue;
+            }
+            // python -Bc 'code' and perl -we 'code': the code option at the end of a flag bundle.
+            if (t.Length > 2 && t[0] == '-' && t[1] != '-' && codeOptions.Any(o => o.Length == 2 && t.EndsWith(o[1])) && i + 1 < args.Count)
+            {
+                if (!args[i + 1].Known) return (null, "a value computed at run time");
+                codeParts.Add(args[++i].Text);
+                continue;
+            }
+            if (t is "-m" && language == ScriptLanguage.Python) return (null, null);
+            if (t.StartsWith('-') && t != "-") continue;
+            if (codeParts.Count > 0) break;
+            if (t == "-") break; // `python3 -`: read the program from standard input
+            return (null, null);  // a script file
+        }
+        if (codeParts.Count > 0) return (string.Join('\n', codeParts), "inline code");
+        if (inv.Stdin is { } text) return (text, "standard input");
+        if (inv.StdinFromUnknown is { } producer) return (null, producer);
+        return (null, null); // interactive
+    }
+}
