@@ -45,4 +45,13 @@ public sealed record Invocation(
     string Text)
 {
     public string Display => Text.Length > 160 ? Text[..157] + "..." : Text;
+
+    private static readonly IReadOnlyDictionary<string, string?> NoEnvironment = new Dictionary<string, string?>();
+
+    /// <summary>Variables the command would see that the script set (`PGHOST=db psql`, `env AWS_PROFILE=prod aws`,
+    /// `export KUBECONFIG=...` earlier); a null value means set to something unknown.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = NoEnvironment;
+
+    /// <summary>A variable from <see cref="Environment"/>, or null.</summary>
+    public string? GetEnvironment(string name) => Environment.GetValueOrDefault(name);
 }

@@ -257,7 +257,16 @@ public sealed class ShellAnalyzer
         }
 
         var stdin = StdinOf(cmd.Redirects, redirects, feed, state);
-        return Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
+        foreach (var a in cmd.Assignments)
+            state.CommandEnvironment[a.Name] = a.Value is null ? null : Known(WordExpander.ExpandSingle(a.Value, state));
+        try
+        {
+            return Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
+        }
+        finally
+        {
+            state.CommandEnvironment.Clear();
+        }
     }
 
     private static string? Known(Arg a) => a.Known ? a.Text : null;
@@ -455,7 +464,10 @@ public sealed class ShellAnalyzer
         if (name == "find")
             ResolveFindExec(args, redirects, state, inPipeline);
 
-        var invocation = new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text);
+        var invocation = new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text)
+        {
+            Environment = state.EnvironmentForCommand(),
+        };
         Emit(invocation);
         return new CommandOutput(KnownOutputOf(name, args, stdin), Describe(name, args));
     }
@@ -555,7 +567,7 @@ public sealed class ShellAnalyzer
             }
             if (t.StartsWith('-') && t.Length > 1) { i++; continue; }
             var eq = t.IndexOf('=');
-            if (eq > 0) { i++; continue; }
+            if (eq > 0) { inner.CommandEnvironment[t[..eq]] = args[i].Known ? t[(eq + 1)..] : null; i++; continue; }
             break;
         }
         var command = args.Skip(i).ToList();

@@ -23,6 +23,18 @@ internal sealed class ShellState
     public Dictionary<string, string> Aliases { get; private init; } = new(StringComparer.Ordinal);
     public HashSet<string> ActiveFunctions { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Assignments prefixed to the command being resolved (`FOO=1 cmd`, `env FOO=1 cmd`).</summary>
+    public Dictionary<string, string?> CommandEnvironment { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>What an invocation would see: the script's variables overlaid with its own prefix assignments.</summary>
+    public IReadOnlyDictionary<string, string?> EnvironmentForCommand()
+    {
+        if (Variables.Count == 0 && CommandEnvironment.Count == 0) return new Dictionary<string, string?>();
+        var env = new Dictionary<string, string?>(Variables, StringComparer.Ordinal);
+        foreach (var (k, v) in CommandEnvironment) env[k] = v;
+        return env;
+    }
+
     /// <summary>Set by <c>cd</c>: where the shell stays if the cd fails (the next command may still run).</summary>
     public List<string?>? CdFallback { get; set; }
 
@@ -48,6 +60,7 @@ internal sealed class ShellState
         Functions = new(Functions, StringComparer.Ordinal),
         Aliases = new(Aliases, StringComparer.Ordinal),
         ActiveFunctions = new(ActiveFunctions, StringComparer.Ordinal),
+        CommandEnvironment = new(CommandEnvironment, StringComparer.Ordinal),
     };
 
     public ExecContext Context() => new(Cwds, Home, RemoteHost, Via);

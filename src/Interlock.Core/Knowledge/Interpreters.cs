@@ -78,7 +78,7 @@ public sealed class Interpreters : ICommandKnowledge
                 continue;
             }
             // python -Bc 'code' and perl -we 'code': the code option at the end of a flag bundle.
-            if (t.Length > 2 && t[0] == '-' && t[1] != '-' && codeOptions.Any(o => o.Length == 2 && t.EndsWith(o[1])) && i + 1 < args.Count)
+            if (t.Length is > 2 and <= 5 && t[0] == '-' && t.Skip(1).All(char.IsAsciiLetter) && codeOptions.Any(o => o.Length == 2 && t.EndsWith(o[1])) && i + 1 < args.Count)
             {
                 if (!args[i + 1].Known) return (null, "a value computed at run time");
                 codeParts.Add(args[++i].Text);

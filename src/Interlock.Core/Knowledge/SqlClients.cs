@@ -36,7 +36,7 @@ public sealed class SqlClients : ICommandKnowledge
         ["-u", "--username", "-p", "--password", "--cqlversion", "--request-timeout", "--connect-timeout"], false, false);
 
     public IReadOnlyList<string> Executables { get; } =
-        ["psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "clickhouse-client", "clickhouse", "cqlsh", "dropdb", "mysqladmin", "mariadb-admin"];
+        ["psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "clickhouse-client", "clickhouse", "cqlsh", "dropdb", "createdb", "mysqladmin", "mariadb-admin"];
 
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
@@ -45,6 +45,9 @@ public sealed class SqlClients : ICommandKnowledge
         {
             case "dropdb":
                 DropDb(inv, ctx, effects);
+                return;
+            case "createdb":
+                CreateDb(inv, ctx, effects);
                 return;
             case "mysqladmin" or "mariadb-admin":
                 MysqlAdmin(inv, ctx, effects);
@@ -95,6 +98,16 @@ public sealed class SqlClients : ICommandKnowledge
                 foreach (var sql in operands.Skip(1)) scripts.Add((sql.Known ? sql.Text : null, "the query argument"));
         }
         if (database is not null && database.Contains("://")) (host, database) = ParseUrl(database, host);
+        if (client == Cqlsh && operands.Count > 0) host ??= operands[0].Text;
+        // The clients' own environment variables name the server when no option does.
+        host ??= inv.Name switch
+        {
+            "psql" => inv.GetEnvironment("PGHOST"),
+            "mysql" or "mariadb" => inv.GetEnvironment("MYSQL_HOST"),
+            "clickhouse-client" or "clickhouse" => inv.GetEnvironment("CLICKHOUSE_HOST"),
+            _ => null,
+        };
+        if (inv.Name == "psql") database ??= inv.GetEnvironment("PGDATABASE");
 
         // With no query or file option, the client runs what arrives on standard input (a here-doc, a pipe, `< file`).
         if (scripts.Count == 0)
@@ -187,6 +200,20 @@ public sealed class SqlClients : ICommandKnowledge
             var env = KnowledgeContext.Strictest(ctx.InferEnvironment("database host", host), ctx.InferEnvironment("database", db.Text));
             effects.Add(new Effect(EffectKind.DestroyData, $"database {db.Text}", PathClass.Unknown, true, false,
                 $"`dropdb` drops the whole database `{db.Text}`{(host is null ? "" : $" on `{host}`")} with every table in it", inv)
+            { Environment = env.Environment, EnvironmentEvidence = env.Evidence });
+        }
+    }
+
+    private static void CreateDb(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var (flags, operands) = Options.Split(inv.Args, f => f is "-h" or "--host" or "-p" or "--port" or "-U" or "--username" or "-O" or "--owner" or "-T" or "--template" or "-E" or "--encoding");
+        var hostIndex = flags.FindIndex(f => f is "-h" or "--host");
+        var host = hostIndex >= 0 && hostIndex + 1 < flags.Count ? flags[hostIndex + 1] : inv.GetEnvironment("PGHOST");
+        foreach (var db in operands.Take(1))
+        {
+            var env = KnowledgeContext.Strictest(ctx.InferEnvironment("database host", host), ctx.InferEnvironment("database", db.Text));
+            effects.Add(new Effect(EffectKind.ChangeInfrastructure, $"database {db.Text}", PathClass.Unknown, false, true,
+                $"`createdb` creates the database `{db.Text}`{(host is null ? "" : $" on `{host}`")}", inv)
             { Environment = env.Environment, EnvironmentEvidence = env.Evidence });
         }
     }
