@@ -11,5 +11,8 @@ public static class KnowledgeCatalog
         new FileWriters(),
         new Disks(),
         new Permissions(),
+        new Kubectl(),
+        new Helm(),
+        new Docker(),
     ];
 }
