@@ -15,5 +15,8 @@ public static class KnowledgeCatalog
         new Redis(),
         new Mongo(),
         new Interpreters(),
+        new Kubectl(),
+        new Helm(),
+        new Docker(),
     ];
 }

@@ -1,0 +1,97 @@
+namespace Interlock.Core.Knowledge;
+
+/// <summary><c>helm</c>: uninstalling a release deletes everything it installed; install, upgrade and rollback
+/// change what runs (which matters in production).</summary>
+public sealed class Helm : ICommandKnowledge
+{
+    public IReadOnlyList<string> Executables { get; } = ["helm", "helm3"];
+
+    private static readonly HashSet<string> ValuedLong =
+    [
+        "--kube-context", "--namespace", "--kubeconfig", "--kube-apiserver", "--kube-token", "--kube-as-user",
+        "--kube-as-group", "--kube-ca-file", "--kube-tls-server-name", "--registry-config", "--repository-cache",
+        "--repository-config", "--burst-limit", "--qps", "--content-cache", "--values", "--set", "--set-string",
+        "--set-file", "--set-json", "--set-literal", "--version", "--timeout", "--description", "--repo", "--output",
+        "--post-renderer", "--post-renderer-args", "--history-max", "--max", "--revision", "--cascade", "--username",
+        "--password", "--ca-file", "--cert-file", "--key-file", "--keyring", "--labels", "--selector", "--api-versions",
+        "--kube-version", "--output-dir", "--name-template", "--show-only", "--filter", "--offset", "--time-format",
+        "--deletion-propagation", "--tiller-namespace", "--home", "--host",
+    ];
+
+    private const string ValuedShort = "nfoalsm";
+
+    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var p = CliArgs.Parse(inv.Args, 0, f => f.StartsWith("--") ? ValuedLong.Contains(f) : f.Length == 2 && ValuedShort.Contains(f[1]));
+        if (p.Has("-h", "--help")) return;
+        if (p.Positionals.Count == 0) return;
+        var sub = p.Positionals[0].Text;
+        var names = p.Positionals.Skip(1).ToList();
+        if (IsDryRun(p)) return;
+
+        var kubeContext = p.Value("--kube-context");
+        var ns = p.Value("-n", "--namespace");
+        var where = (ns is not null ? $" in namespace `{ns}`" : "") + (kubeContext is not null ? $" in cluster context `{kubeContext}`" : "");
+        IEnumerable<(TargetEnvironment, string?)> Base() =>
+        [
+            ctx.InferEnvironment("kube context", kubeContext),
+            ctx.InferEnvironment("namespace", ns),
+            ctx.InferEnvironment("kubeconfig", p.Value("--kubeconfig")),
+            ctx.InferEnvironment("API server", p.Value("--kube-apiserver")),
+        ];
+        void Add(EffectKind kind, string target, string description, IEnumerable<(TargetEnvironment, string?)> more)
+        {
+            var (env, evidence) = KnowledgeContext.Strictest([.. Base(), .. more]);
+            effects.Add(new Effect(kind, target, PathClass.Unknown, kind != EffectKind.ChangeInfrastructure, kind == EffectKind.ChangeInfrastructure, description, inv)
+            {
+                Environment = env,
+                EnvironmentEvidence = evidence,
+            });
+        }
+
+        switch (sub)
+        {
+            case "uninstall" or "delete" or "del" or "un":
+            {
+                var history = p.Has("--keep-history") ? " (its history is kept, but the resources are deleted)" : "";
+                foreach (var r in names)
+                    Add(EffectKind.DeleteClusterResources, $"helm release {r.Text}",
+                        $"uninstalls Helm release {Release(r)}{where}, deleting every Kubernetes resource it installed{history}",
+                        [ctx.InferEnvironment("release", r.Text)]);
+                break;
+            }
+            case "rollback":
+                if (names.Count > 0)
+                    Add(EffectKind.ChangeInfrastructure, $"helm release {names[0].Text}",
+                        $"rolls Helm release {Release(names[0])}{where} back to {(names.Count > 1 ? $"revision {names[1].Text}" : "its previous revision")}",
+                        [ctx.InferEnvironment("release", names[0].Text)]);
+                break;
+            case "upgrade" or "install":
+            {
+                var release = sub == "install" && p.Has("-g", "--generate-name") ? null : names.FirstOrDefault();
+                var chart = release is null ? names.FirstOrDefault() : names.Skip(1).FirstOrDefault();
+                var what = release is not null ? $"Helm release {Release(release)}" : "a new Helm release";
+                var verb = sub == "install" ? "installs" : "upgrades";
+                var force = p.Has("--force") ? " (`--force` deletes and re-creates resources that cannot be patched)" : "";
+                Add(EffectKind.ChangeInfrastructure, release is null ? "helm release" : $"helm release {release.Text}",
+                    $"{verb} {what}{(chart is not null ? $" from chart `{chart.Text}`" : "")}{where}{force}",
+                    [ctx.InferEnvironment("release", release?.Text), .. p.ValueArgs("-f", "--values").Select(v => ctx.InferEnvironment("values file", v.Text))]);
+                break;
+            }
+            case "reset":
+                // Helm 2: removes Tiller from the cluster.
+                Add(EffectKind.DeleteClusterResources, "tiller", $"removes Tiller, Helm 2's server side, from the cluster{where}", []);
+                break;
+        }
+    }
+
+    private static string Release(Arg r) => r.Known ? $"`{r.Text}`" : $"`{r.Text}` (named at run time)";
+
+    private static bool IsDryRun(CliArgs p)
+    {
+        foreach (var f in p.Flags)
+            if (f.Name == "--dry-run")
+                return f.Value is null || (f.ValueKnown && f.Value is "client" or "server" or "true");
+        return false;
+    }
+}
