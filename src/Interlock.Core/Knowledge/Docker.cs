@@ -537,8 +537,8 @@ public sealed class Docker : ICommandKnowledge
         public (TargetEnvironment, string?) Environment(IEnumerable<(TargetEnvironment, string?)> more) =>
             KnowledgeContext.Strictest(
             [
-                ctx.InferEnvironment($"{Tool.ToLowerInvariant()} context", ContextName),
-                ctx.InferEnvironment($"{Tool.ToLowerInvariant()} host", Host),
+                ctx.InferEnvironment($"{Tool.ToLowerInvariant()} context", ContextName ?? inv.GetEnvironment("DOCKER_CONTEXT")),
+                ctx.InferEnvironment($"{Tool.ToLowerInvariant()} host", Host ?? inv.GetEnvironment("DOCKER_HOST")),
                 .. _extra,
                 .. more,
             ]);

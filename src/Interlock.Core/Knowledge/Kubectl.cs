@@ -433,7 +433,7 @@ public sealed class Kubectl : ICommandKnowledge
             yield return Ctx.InferEnvironment("cluster", Cluster);
             yield return Ctx.InferEnvironment("namespace", Namespace);
             yield return Ctx.InferEnvironment("API server", Args.Value("-s", "--server"));
-            yield return Ctx.InferEnvironment("kubeconfig", Args.Value("--kubeconfig"));
+            yield return Ctx.InferEnvironment("kubeconfig", Args.Value("--kubeconfig") ?? Invocation.GetEnvironment("KUBECONFIG"));
         }
 
         public (TargetEnvironment, string?)[] Environment(IEnumerable<string> names, bool namespaces) =>
