@@ -11,5 +11,14 @@ public static class KnowledgeCatalog
         new FileWriters(),
         new Disks(),
         new Permissions(),
+        new Power(),
+        new Systemctl(),
+        new Firewall(),
+        new Processes(),
+        new Accounts(),
+        new Crontab(),
+        new Rsync(),
+        new Publishing(),
+        new Gh(),
     ];
 }
