@@ -632,17 +632,24 @@ public sealed class ShellAnalyzer
         if (i >= args.Count) return default;
         var host = args[i].Text;
         var remoteWords = args.Skip(i + 1).ToList();
-        // Without a command (or with just a shell), the remote shell runs what arrives on standard input.
-        if (remoteWords.Count == 0 || (remoteWords.Count == 1 && Shells.Contains(BaseName(remoteWords[0].Text))))
+        // Standard input travels to the remote side: with no command the remote shell runs it; with a command
+        // (`ssh h sudo bash`) it is that command's input, which is expressed as a here-document for the analysis.
+        if (stdin.Text is { } script)
         {
-            if (stdin.Text is { } script) remoteWords = [Arg.Literal(script)];
-            else if (stdin.Unknown is { } producer && remoteWords.Count == 1)
+            if (remoteWords.Count == 0) remoteWords = [Arg.Literal(script)];
+            else
             {
-                Uncertain(state, words, redirects, $"the remote shell on {host} runs code read from {producer}, which cannot be known in advance");
-                return default;
+                var delimiter = "INTERLOCK_STDIN";
+                while (script.Contains(delimiter)) delimiter += "_";
+                remoteWords = [.. remoteWords, Arg.Literal($"<<'{delimiter}'\n{script}{(script.EndsWith('\n') ? "" : "\n")}{delimiter}\n")];
             }
-            else if (remoteWords.Count == 0) return default;
         }
+        else if (stdin.Unknown is { } producer && (remoteWords.Count == 0 || Shells.Contains(BaseName(remoteWords[^1].Text))))
+        {
+            Uncertain(state, words, redirects, $"the remote shell on {host} runs code read from {producer}, which cannot be known in advance");
+            return default;
+        }
+        if (remoteWords.Count == 0) return default;
         // The remote side joins the words with spaces and runs them with the user's shell, in their home.
         const string remoteHome = "/home/~remote";
         var remote = state.Clone(via: [.. state.Via, "ssh " + host], remoteHost: host, home: remoteHome, cwds: [remoteHome]);

@@ -18,5 +18,14 @@ public static class KnowledgeCatalog
         new Kubectl(),
         new Helm(),
         new Docker(),
+        new Power(),
+        new Systemctl(),
+        new Firewall(),
+        new Processes(),
+        new Accounts(),
+        new Crontab(),
+        new Rsync(),
+        new Publishing(),
+        new Gh(),
     ];
 }
