@@ -5,6 +5,8 @@ public static class KnowledgeCatalog
 {
     public static IReadOnlyList<ICommandKnowledge> All() =>
     [
+        new ServiceClis(),
+        new HttpClients(),
         new Rm(),
         new Find(),
         new Git(),
