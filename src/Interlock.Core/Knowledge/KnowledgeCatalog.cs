@@ -11,5 +11,6 @@ public static class KnowledgeCatalog
         new FileWriters(),
         new Disks(),
         new Permissions(),
+        new Terraform(), new Pulumi(), new Cdk(), new Sam(), new Serverless(), new Eksctl(), new Ansible(), new Aws(), new Gcloud(), new Gsutil(), new Az(),
     ];
 }
