@@ -29,5 +29,6 @@ public static class KnowledgeCatalog
         new Rsync(),
         new Publishing(),
         new Gh(),
+        new Terraform(), new Pulumi(), new Cdk(), new Sam(), new Serverless(), new Eksctl(), new Ansible(), new Aws(), new Gcloud(), new Gsutil(), new Az(),
     ];
 }
