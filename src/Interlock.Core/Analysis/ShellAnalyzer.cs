@@ -414,6 +414,11 @@ public sealed class ShellAnalyzer
             }
             case "xargs":
                 return ResolveXargs(words, args, redirects, stdin, state, inPipeline);
+            case "npx" or "bunx" or "pnpx" or "uvx":
+                // Package runners run a package's binary: `npx cdk destroy` is cdk.
+                return Unwrap(words, redirects, stdin, state, SkipRunnerOptions(args), name, inPipeline);
+            case "pnpm" or "yarn" or "bun" or "npm" or "bundle" or "poetry" or "uv" or "pipx" or "pdm" or "hatch" or "rye" when args.Count > 1 && args[0].Text is "dlx" or "exec" or "x" or "run" && (name != "npm" || args[0].Text == "exec") && (name is not ("pnpm" or "yarn" or "bun") || args[0].Text != "run"):
+                return Unwrap(words, redirects, stdin, state, SkipRunnerOptions(args.Skip(1).ToList()), $"{name} {args[0].Text}", inPipeline);
             case "eval":
                 return RunShellCode(args, state, words, redirects, "eval");
             case "su" or "runuser":
@@ -486,6 +491,20 @@ public sealed class ShellAnalyzer
         var output = Resolve(rest, redirects, stdin, inner, string.Join(' ', rest.Select(w => Quote(w.Text))), inPipeline);
         if (!ReferenceEquals(inner, state)) state.Cwds = inner.Cwds;
         return output;
+    }
+
+    /// <summary>Options of npx-style runners before the package's command (`npx -y -p pkg cmd`, `uvx --from x cmd`).</summary>
+    private static List<Arg> SkipRunnerOptions(List<Arg> args)
+    {
+        var i = 0;
+        while (i < args.Count)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (!t.StartsWith('-')) break;
+            i += t is "-p" or "--package" or "--from" or "--with" or "-c" or "--call" or "--python" or "--cwd" or "--workspace" or "-w" ? 2 : 1;
+        }
+        return args.Skip(i).ToList();
     }
 
     private static ShellState WithVia(ShellState state, string via) => state.Clone(via: [.. state.Via, via]);

@@ -82,6 +82,7 @@ public sealed class Aws : ICommandKnowledge
         {
             ("AWS profile", CloudArgs.Value(args, "--profile")?.Text), ("endpoint", CloudArgs.Value(args, "--endpoint-url")?.Text),
             ("role", CloudArgs.Value(args, "--role-arn")?.Text),
+            ("AWS_PROFILE", inv.GetEnvironment("AWS_PROFILE")), ("AWS_DEFAULT_PROFILE", inv.GetEnvironment("AWS_DEFAULT_PROFILE")),
         };
 
         if (svc == "s3")

@@ -44,7 +44,7 @@ public sealed class Az : ICommandKnowledge
         var rg = CloudArgs.Value(args, "-g", "--resource-group");
         var subscription = CloudArgs.Value(args, "--subscription");
         var names = CloudArgs.Values(args, NameOptions);
-        var hints = new List<(string, string?)> { ("resource group", rg?.Text), ("subscription", subscription?.Text) };
+        var hints = new List<(string, string?)> { ("resource group", rg?.Text), ("subscription", subscription?.Text ?? inv.GetEnvironment("AZURE_SUBSCRIPTION_ID")) };
         hints.AddRange(names.Select(n => ("resource", (string?)n.Text)));
         var env = CloudArgs.Environment(ctx, hints);
         var where = (rg is not null ? $" in resource group `{CloudArgs.Show(rg)}`" : "") + (subscription is not null ? $" (subscription `{CloudArgs.Show(subscription)}`)" : "");

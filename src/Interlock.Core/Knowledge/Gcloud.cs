@@ -74,6 +74,7 @@ public sealed class Gcloud : ICommandKnowledge
         var hints = new List<(string, string?)>
         {
             ("GCP project", project?.Text), ("gcloud configuration", CloudArgs.Value(args, "--configuration")?.Text),
+            ("CLOUDSDK_CORE_PROJECT", inv.GetEnvironment("CLOUDSDK_CORE_PROJECT")), ("CLOUDSDK_ACTIVE_CONFIG_NAME", inv.GetEnvironment("CLOUDSDK_ACTIVE_CONFIG_NAME")),
             ("account", CloudArgs.Value(args, "--account")?.Text), ("GKE cluster", CloudArgs.Value(args, "--cluster")?.Text),
             ("SQL instance", CloudArgs.Value(args, "--instance")?.Text), ("key ring", CloudArgs.Value(args, "--keyring")?.Text),
         };

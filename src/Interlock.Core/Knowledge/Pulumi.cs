@@ -29,7 +29,7 @@ public sealed class Pulumi : ICommandKnowledge
         var stackArg = CloudArgs.Value(args, "-s", "--stack");
         var cwd = CloudArgs.Value(args, "-C", "--cwd");
         var dirHint = CloudArgs.DirectoryHint(ctx, inv, cwd?.Text);
-        var hints = new List<(string, string?)> { ("stack", stackArg?.Text), ("directory", dirHint) };
+        var hints = new List<(string, string?)> { ("stack", stackArg?.Text ?? inv.GetEnvironment("PULUMI_STACK")), ("directory", dirHint) };
         hints.AddRange(CloudArgs.Values(args, "--config-file").Select(v => ("config file", (string?)v.Text)));
         var stack = stackArg is not null ? $"stack `{CloudArgs.Show(stackArg)}`" : "the selected stack";
         var yes = CloudArgs.Has(args, "--yes", "-y", "-f", "--skip-preview");

@@ -77,7 +77,7 @@ public sealed class Terraform : ICommandKnowledge
         var dirHint = CloudArgs.DirectoryHint(ctx, inv, chdir);
         var where = chdir is not null ? $"`{chdir}`" : dirHint is not null ? $"`{dirHint}`" : "the current directory";
         var scope = runAll ? $"every module under {where}" : $"the configuration in {where}";
-        var hints = new List<(string, string?)> { ("directory", dirHint) };
+        var hints = new List<(string, string?)> { ("directory", dirHint), ("TF_WORKSPACE", inv.GetEnvironment("TF_WORKSPACE")) };
         hints.AddRange(CloudArgs.Values(rest, "-var-file", "--var-file").Select(v => ("var file", (string?)v.Text)));
         hints.AddRange(CloudArgs.Values(rest, "-var", "--var").Select(v => ("variable", (string?)v.Text)));
         hints.AddRange(targets.Concat(replaces).Select(v => ("resource", (string?)v.Text)));

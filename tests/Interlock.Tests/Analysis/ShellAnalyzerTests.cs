@@ -114,3 +114,29 @@ public sealed class ShellAnalyzerTests
         Assert.Equal(["src", "docs"], rms.Select(r => r.Args[1].Text));
     }
 }
+
+public sealed class EnvironmentAndRunnerTests
+{
+    [Theory]
+    [InlineData("AWS_PROFILE=prod aws ec2 terminate-instances --instance-ids i-1")]
+    [InlineData("env AWS_PROFILE=production aws s3 rb s3://b --force")]
+    [InlineData("TF_WORKSPACE=prod terraform destroy")]
+    [InlineData("PGHOST=prod-db.internal psql -c 'DELETE FROM t'")]
+    [InlineData("KUBECONFIG=~/.kube/prod-config kubectl delete ns payments")]
+    [InlineData("export AWS_PROFILE=prod; aws dynamodb delete-table --table-name t")]
+    public void Environment_assignments_reach_the_tool(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal(2, d.RequiredApprovals);
+    }
+
+    [Theory]
+    [InlineData("npx cdk destroy --force", Verdict.Ask)]
+    [InlineData("npx -y sls remove --stage dev", Verdict.Ask)]
+    [InlineData("pnpm dlx rimraf-like-tool", Verdict.Allow)]
+    [InlineData("uvx --from x some-tool", Verdict.Allow)]
+    [InlineData("bundle exec rake db:migrate", Verdict.Allow)]
+    [InlineData("poetry run python -c \"import shutil; shutil.rmtree('/home/dev')\"", Verdict.Deny)]
+    public void Package_runners_are_unwrapped(string command, Verdict expected) => Assert.Equal(expected, TestWorld.Check(command).Verdict);
+}
