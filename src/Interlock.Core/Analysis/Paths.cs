@@ -26,7 +26,14 @@ public static class PathResolver
     public static bool IsUnder(string path, string root) =>
         root == "/" || path == root || path.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);
 
-    public static bool HasGlob(string component) => component.AsSpan().IndexOfAny("*?[") >= 0;
+    /// <summary>True when the text has glob syntax: `*`, `?`, or a `[` closed by a later `]` (a lone `[` is literal,
+    /// which is how the `[` command is spelled).</summary>
+    public static bool HasGlob(string text)
+    {
+        if (text.AsSpan().IndexOfAny("*?") >= 0) return true;
+        var open = text.IndexOf('[');
+        return open >= 0 && text.IndexOf(']', open + 1) > open + 1;
+    }
 
     /// <summary>Simple glob match (<c>*</c>, <c>?</c>, <c>[...]</c>) of one path component.</summary>
     public static bool GlobMatch(string pattern, string name)

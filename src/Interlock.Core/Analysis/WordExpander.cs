@@ -57,7 +57,7 @@ internal static class WordExpander
                     var t = l.Text;
                     if (i == 0 && t.StartsWith('~')) t = ExpandTilde(t, state);
                     else if (i == 0 && AssignmentTilde(t) is var eq and > 0) t = t[..(eq + 1)] + ExpandTilde(t[(eq + 1)..], state);
-                    if (t.AsSpan().IndexOfAny("*?[") >= 0) glob = true;
+                    if (PathResolver.HasGlob(t)) glob = true;
                     text.Append(t);
                     if (t.Length > 0) started = true;
                     break;
@@ -83,7 +83,7 @@ internal static class WordExpander
                         for (var k = 0; k < pieces.Length; k++)
                         {
                             if (k > 0) EndField();
-                            if (pieces[k].AsSpan().IndexOfAny("*?[") >= 0) glob = true;
+                            if (PathResolver.HasGlob(pieces[k])) glob = true;
                             text.Append(pieces[k]);
                             if (pieces[k].Length > 0) started = true;
                         }
@@ -169,7 +169,10 @@ internal static class WordExpander
         if (body.Items is not [{ Body.Pipelines: [{ Commands: [SimpleCommand { Assignments.Count: 0, Redirects.Count: 0 } cmd] }] }])
             return null;
         if (cmd.Words.Count == 1 && cmd.Words[0].StaticText == "pwd" && state.Cwds is [{ } cwd]) return cwd;
-        return null;
+        if (cmd.Words.Count == 0 || !cmd.Words.All(w => w.IsStatic)) return null;
+        var words = cmd.Words.Select(w => Arg.Literal(w.StaticText!)).ToList();
+        // $(...) drops trailing newlines.
+        return StaticOutput.Of(words[0].Text, words.Skip(1).ToList(), null)?.TrimEnd('\n');
     }
 
     // ------------------------------------------------------------ brace expansion

@@ -140,3 +140,15 @@ public sealed class EnvironmentAndRunnerTests
     [InlineData("poetry run python -c \"import shutil; shutil.rmtree('/home/dev')\"", Verdict.Deny)]
     public void Package_runners_are_unwrapped(string command, Verdict expected) => Assert.Equal(expected, TestWorld.Check(command).Verdict);
 }
+
+public sealed class StaticSubstitutionTests
+{
+    [Theory]
+    [InlineData("`echo rm` -rf ~", Verdict.Deny)]
+    [InlineData("$(printf 'rm') -rf ~", Verdict.Deny)]
+    [InlineData("$(echo hello)", Verdict.Allow)]
+    [InlineData("[ -x /usr/bin/rm ] && echo exists", Verdict.Allow)]
+    [InlineData("[ -d build ] && rm -rf build", Verdict.Allow)]
+    public void Substitutions_with_static_output_are_resolved(string command, Verdict expected) =>
+        Assert.Equal(expected, TestWorld.Check(command).Verdict);
+}
