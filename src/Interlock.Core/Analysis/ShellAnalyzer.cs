@@ -414,6 +414,14 @@ public sealed class ShellAnalyzer
             }
             case "xargs":
                 return ResolveXargs(words, args, redirects, stdin, state, inPipeline);
+            case "java" when args.FindIndex(a => a.Text == "-jar") is var jar and >= 0 && jar + 1 < args.Count && args[jar + 1].Known:
+            {
+                // `java -jar tool.jar args` runs the tool: jenkins-cli.jar is jenkins-cli.
+                var jarName = BaseName(args[jar + 1].Text);
+                if (jarName.EndsWith(".jar")) jarName = jarName[..^4];
+                List<Arg> rest = [Arg.Literal(jarName), .. args.Skip(jar + 2)];
+                return Unwrap(words, redirects, stdin, state, rest, "java -jar", inPipeline);
+            }
             case "npx" or "bunx" or "pnpx" or "uvx":
                 // Package runners run a package's binary: `npx cdk destroy` is cdk.
                 return Unwrap(words, redirects, stdin, state, SkipRunnerOptions(args), name, inPipeline);

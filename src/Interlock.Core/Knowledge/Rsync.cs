@@ -47,6 +47,11 @@ public sealed class Rsync : ICommandKnowledge
                 effects.Add(MachineEffects.Make(EffectKind.DestroyData, spec,
                     $"`rsync --delete` deletes every file in {spec} that is not in {SourceWords(sources)}{(excluded ? ", including excluded ones" : "")}",
                     inv, ctx, ("host", r.Host)));
+            else if (ctx.Paths.Classify(PathResolver.Normalize(r.Path.Length == 0 ? "/home/~remote" : r.Path.StartsWith('/') ? r.Path : "/home/~remote/" + r.Path), false,
+                         new ExecContext(["/home/~remote"], "/home/~remote", r.Host, inv.Context.Via)) is { Class: PathClass.Root or PathClass.SystemCritical } sys)
+                // Onto the remote machine's system directories: judged like a local write there.
+                effects.Add(new Effect(EffectKind.OverwriteFile, spec, sys.Class, recursive, false,
+                    $"`{tool}` copies {SourceWords(sources)} onto {spec}, replacing system files on {r.Host}", inv));
             else
                 effects.Add(MachineEffects.Make(EffectKind.ChangeInfrastructure, spec,
                     $"`{tool}` copies {SourceWords(sources)} onto {spec}{(IsSystemPath(r.Path) ? ", replacing system files there" : ", replacing files of the same name")}",

@@ -71,8 +71,9 @@ public sealed class ServiceClis : ICommandKnowledge
         ["linode-cli"] = new(EffectKind.DestroyInfrastructure, "Linode resources", []),
         ["firebase"] = new(EffectKind.DestroyInfrastructure, "Firebase projects and data", ["firestore:delete", "database:remove", "hosting:disable", "functions:delete"]),
         ["supabase"] = new(EffectKind.DestroyInfrastructure, "Supabase projects and databases", ["reset"]),
-        ["jenkins-cli"] = new(EffectKind.DestroyInfrastructure, "Jenkins jobs and builds", ["delete-job", "delete-builds", "delete-node", "delete-view"]),
-        ["circleci"] = new(EffectKind.DestroyInfrastructure, "CircleCI contexts and projects", []),
+        ["jenkins-cli"] = new(EffectKind.DestroyInfrastructure, "Jenkins jobs and builds", ["delete-job", "delete-builds", "delete-node", "delete-view", "delete-credentials"]),
+        ["circleci"] = new(EffectKind.DestroyInfrastructure, "CircleCI contexts and secrets", ["remove-secret"]),
+        ["gitlab-runner"] = new(EffectKind.DestroyInfrastructure, "GitLab runner registrations", ["unregister"]),
     };
 
     public IReadOnlyList<string> Executables { get; } = [.. Tools.Keys];
@@ -86,7 +87,8 @@ public sealed class ServiceClis : ICommandKnowledge
 
         // Command words are the leading non-option arguments (`vault kv destroy`, `op item delete`); flag-style
         // verbs (`kafka-topics --delete`) count anywhere.
-        var commandWords = args.TakeWhile(a => !a.Text.StartsWith('-')).Select(a => a.Text.ToLowerInvariant()).ToList();
+        var commandWords = args.SkipWhile(a => a.Text.StartsWith('-') && !a.Text.Contains('=')).SkipWhile(a => !a.Text.StartsWith('-') && GlobalOptionValue(args, a))
+            .TakeWhile(a => !a.Text.StartsWith('-')).Take(4).Select(a => a.Text.ToLowerInvariant()).ToList();
         var verb = commandWords.FirstOrDefault(w => CommonVerbs.Contains(w) || tool.Verbs.Contains(w) || w.EndsWith(":delete") || w.EndsWith(":destroy"))
                    ?? args.Select(a => a.Text).FirstOrDefault(t => t.StartsWith('-') && tool.Verbs.Contains(t));
         if (verb is null) return;
@@ -99,6 +101,14 @@ public sealed class ServiceClis : ICommandKnowledge
         effects.Add(new Effect(tool.Kind, target, PathClass.Unknown, true, false,
             $"`{inv.Name} {(what.Length > 0 ? what : verb)}` {Phrase(verb)} {tool.Describe}{(objectWords.Count > 0 ? $": {target}" : "")}", inv)
         { Environment = env.Environment, EnvironmentEvidence = env.Evidence });
+    }
+
+    /// <summary>True when <paramref name="a"/> is the value of a leading global option (`vault --namespace admin ...`).</summary>
+    private static bool GlobalOptionValue(IReadOnlyList<Arg> args, Arg a)
+    {
+        var i = args.ToList().IndexOf(a);
+        return i > 0 && args[i - 1].Text.StartsWith("--") && !args[i - 1].Text.Contains('=') && args.Take(i - 1).All(x => x.Text.StartsWith('-'))
+               && args[i - 1].Text is "--namespace" or "--address" or "--account" or "--config" or "--project" or "--profile" or "--context" or "--host" or "--env";
     }
 
     private static string Phrase(string verb) => verb.TrimStart('-') switch

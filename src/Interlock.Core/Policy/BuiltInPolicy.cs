@@ -53,7 +53,7 @@ public static class BuiltInPolicy
                 return Allowed;
 
             case EffectKind.OverwriteFile:
-                if (c is PathClass.SystemCritical)
+                if (c is PathClass.SystemCritical or PathClass.Root)
                     return Deny("fs.overwrite-system", "it overwrites a system file", "Leave system configuration alone; tell the user what change is needed.");
                 if (c is PathClass.InHome or PathClass.Home)
                     return Ask("fs.overwrite-home", "it overwrites a file in the user's home directory, outside the project", "Write inside the project, or ask the user to make this change.");

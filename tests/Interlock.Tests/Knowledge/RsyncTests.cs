@@ -85,12 +85,14 @@ public sealed class RsyncTests
     }
 
     [Fact]
-    public void Copying_onto_a_system_path_on_a_remote_host_is_a_change()
+    public void Copying_onto_a_system_path_on_a_remote_host_is_judged_like_a_local_system_write()
     {
-        var e = TestWorld.Check("scp passwd web1:/etc/passwd").Effects.Single();
-        Assert.Equal(EffectKind.ChangeInfrastructure, e.Kind);
+        var d = TestWorld.Check("scp passwd web1:/etc/passwd");
+        var e = d.Effects.Single();
+        Assert.Equal(EffectKind.OverwriteFile, e.Kind);
         Assert.Contains("replacing system files", e.Description);
         Assert.Equal("web1:/etc/passwd", e.Target);
+        Assert.Equal(Verdict.Deny, d.Verdict);
     }
 
     [Theory]
