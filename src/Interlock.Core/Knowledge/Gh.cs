@@ -83,6 +83,9 @@ public sealed class Gh : ICommandKnowledge
             case ("label", "delete"):
                 Add(EffectKind.DestroyData, $"label {first}", $"`{tool} label delete` deletes the label `{first}` and removes it from every issue and pull request in {where}");
                 break;
+            case ("ci", "delete"):
+                Add(EffectKind.DestroyData, $"pipeline {first}", $"`{tool} ci delete` deletes the CI pipeline {first} of {where} with its logs and artifacts");
+                break;
             case ("run", "delete"):
                 Add(EffectKind.DestroyData, $"run {first}", $"`gh run delete` deletes the workflow run {first} of {where} with its logs and artifacts");
                 break;

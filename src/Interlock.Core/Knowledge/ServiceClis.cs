@@ -28,7 +28,7 @@ public sealed class ServiceClis : ICommandKnowledge
         ["borg"] = new(EffectKind.DestroyData, "backup archives (borg)", ["prune", "compact", "rdelete", "repo-delete", "recreate"]),
         ["velero"] = new(EffectKind.DestroyData, "cluster backups (Velero)", []),
         ["mc"] = new(EffectKind.DestroyData, "objects in MinIO/S3 storage", ["--remove", "disable"]),
-        ["azcopy"] = new(EffectKind.DestroyData, "Azure storage blobs", ["--delete-destination=true"]),
+        ["azcopy"] = new(EffectKind.DestroyData, "Azure storage blobs", ["--delete-destination=true", "--delete-destination"]),
         // messaging and search
         ["kafka-topics"] = new(EffectKind.DestroyData, "Kafka topics", ["--delete"]),
         ["kafka-topics.sh"] = new(EffectKind.DestroyData, "Kafka topics", ["--delete"]),
@@ -61,6 +61,7 @@ public sealed class ServiceClis : ICommandKnowledge
         ["apigeecli"] = new(EffectKind.DestroyInfrastructure, "Apigee organisations, products and targets", []),
         ["deck"] = new(EffectKind.DestroyInfrastructure, "Kong gateway configuration", ["reset"]),
         ["stripe"] = new(EffectKind.DestroyData, "Stripe objects", []),
+        ["square"] = new(EffectKind.DestroyData, "Square catalog objects", []),
         ["heroku"] = new(EffectKind.DestroyInfrastructure, "Heroku apps and add-ons", ["apps:destroy", "addons:destroy", "pg:reset", "pg:killall"]),
         ["flyctl"] = new(EffectKind.DestroyInfrastructure, "Fly.io apps, machines and volumes", []),
         ["fly"] = new(EffectKind.DestroyInfrastructure, "Fly.io apps, machines and volumes", []),
@@ -92,6 +93,7 @@ public sealed class ServiceClis : ICommandKnowledge
         var verb = commandWords.FirstOrDefault(w => CommonVerbs.Contains(w) || tool.Verbs.Contains(w) || w.EndsWith(":delete") || w.EndsWith(":destroy"))
                    ?? args.Select(a => a.Text).FirstOrDefault(t => t.StartsWith('-') && tool.Verbs.Contains(t));
         if (verb is null) return;
+        if (verb == "--delete-destination" && args.SkipWhile(a => a.Text != verb).Skip(1).FirstOrDefault()?.Text is not ("true" or "prompt")) return;
         if (inv.Name == "rclone" && verb is "sync" && !args.Any(a => a.Known && a.Text.Contains(':') && !a.Text.StartsWith('-')))
             return; // local-to-local sync is rsync-like; only remote destinations are storage we know nothing about
         var objectWords = args.Where(a => !a.Text.StartsWith('-') && !commandWords.Contains(a.Text.ToLowerInvariant())).Select(a => a.Text).ToList();
