@@ -58,7 +58,11 @@ public class EngineBenchmarks
     [Benchmark(Description = "Evaluate `sudo bash -c 'cd / && rm -rf *'`")]
     public Verdict Nested() => _engine.Evaluate(new ActionRequest("Bash", "sudo bash -c 'cd / && rm -rf *'", "/home/dev/project"), _world).Verdict;
 
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmarks).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["--per-command", ..]) { PerCommand.Run(args.Length > 1 ? int.Parse(args[1]) : 200); return; }
+        BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmarks).Assembly).Run(args);
+    }
 }
 
 internal sealed class BenchWorld : IWorldView
@@ -69,4 +73,37 @@ internal sealed class BenchWorld : IWorldView
     public string? FindRepositoryRoot(string absoluteDirectory) => PathResolver.IsUnder(absoluteDirectory, "/home/dev/project") ? "/home/dev/project" : null;
     public string? CurrentBranch(string repositoryRoot) => "feature/login";
     public string? ReadTextFile(string absolutePath, int maxBytes) => null;
+}
+
+/// <summary>`--per-command [N]`: evaluates each corpus command N times and reports the distribution of per-command
+/// medians (BenchmarkDotNet gives the corpus mean; the target is a median per command) and the slowest commands.</summary>
+internal static class PerCommand
+{
+    public static void Run(int iterations)
+    {
+        var engine = new Engine();
+        var world = new BenchWorld();
+        var commands = EngineBenchmarks.LoadCorpus();
+        foreach (var c in commands) engine.Evaluate(new ActionRequest("Bash", c, "/home/dev/project"), world); // warm up
+        var medians = new List<(double Micros, string Command)>();
+        var samples = new double[iterations];
+        foreach (var c in commands)
+        {
+            for (var i = 0; i < iterations; i++)
+            {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                engine.Evaluate(new ActionRequest("Bash", c, "/home/dev/project"), world);
+                samples[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+            Array.Sort(samples);
+            medians.Add((samples[iterations / 2], c));
+        }
+        medians.Sort();
+        double At(double q) => medians[(int)(q * (medians.Count - 1))].Micros;
+        Console.WriteLine($"commands: {medians.Count}, iterations each: {iterations}");
+        Console.WriteLine($"per-command median time: p50 {At(0.5):F1} us, p90 {At(0.9):F1} us, p99 {At(0.99):F1} us, max {medians[^1].Micros:F1} us");
+        Console.WriteLine("slowest:");
+        foreach (var (us, c) in medians.TakeLast(10).Reverse())
+            Console.WriteLine($"  {us,8:F1} us  {(c.Length > 100 ? c[..100] + "..." : c).Replace("\n", "\\n")}");
+    }
 }

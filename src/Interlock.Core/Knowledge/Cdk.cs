@@ -22,12 +22,7 @@ public sealed class Cdk : ICommandKnowledge
         if (CloudArgs.Has(args, "--help", "-h", "--version")) return;
         var words = CloudArgs.Operands(args, Valued.Contains);
         if (words.Count == 0) return;
-        if (!words[0].Known)
-        {
-            effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
-                $"runs `cdk {words[0].Text}`, a subcommand computed at run time (it could be destroy)", inv));
-            return;
-        }
+        if (CloudArgs.IsUnknownSubcommand(words[0], "cdk", "destroy", inv, effects)) return;
         var sub = words[0].Text;
         var stacks = words.Skip(1).ToList();
         var all = CloudArgs.Has(args, "--all");

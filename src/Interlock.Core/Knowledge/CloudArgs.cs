@@ -53,6 +53,15 @@ internal static class CloudArgs
 
     /// <summary>Operands (words that are not options), skipping the value of every option <paramref name="takesValue"/> accepts.
     /// Unknown words count as operands.</summary>
+    /// <summary>A subcommand computed at run time could be the destructive one: reports it as indeterminate.</summary>
+    public static bool IsUnknownSubcommand(Arg subcommand, string tool, string couldBe, Invocation inv, List<Effect> effects)
+    {
+        if (subcommand.Known) return false;
+        effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
+            $"runs `{tool} {subcommand.Text}`, a subcommand computed at run time (it could be {couldBe})", inv));
+        return true;
+    }
+
     public static List<Arg> Operands(IReadOnlyList<Arg> args, Func<string, bool> takesValue)
     {
         var result = new List<Arg>();

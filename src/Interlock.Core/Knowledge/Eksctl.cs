@@ -21,12 +21,7 @@ public sealed class Eksctl : ICommandKnowledge
         if (CloudArgs.Has(args, "--help", "-h")) return;
         var words = CloudArgs.Operands(args, Valued.Contains);
         if (words.Count == 0) return;
-        if (!words[0].Known)
-        {
-            effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
-                $"runs `eksctl {words[0].Text}`, a subcommand computed at run time (it could be delete)", inv));
-            return;
-        }
+        if (CloudArgs.IsUnknownSubcommand(words[0], "eksctl", "delete", inv, effects)) return;
         var verb = words[0].Text;
         var kind = words.Count > 1 ? words[1].Text : "";
         var named = words.Count > 2 ? words[2] : null;

@@ -19,12 +19,7 @@ public sealed class Sam : ICommandKnowledge
         if (CloudArgs.Has(args, "--help", "-h", "--version")) return;
         var words = CloudArgs.Operands(args, Valued.Contains);
         if (words.Count == 0) return;
-        if (!words[0].Known)
-        {
-            effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
-                $"runs `sam {words[0].Text}`, a subcommand computed at run time (it could be delete)", inv));
-            return;
-        }
+        if (CloudArgs.IsUnknownSubcommand(words[0], "sam", "delete", inv, effects)) return;
         var sub = words[0].Text;
         var stackArg = CloudArgs.Value(args, "--stack-name");
         var hints = new List<(string, string?)>

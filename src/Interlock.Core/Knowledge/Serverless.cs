@@ -19,12 +19,7 @@ public sealed class Serverless : ICommandKnowledge
         if (CloudArgs.Has(args, "--help", "-h", "--version")) return;
         var words = CloudArgs.Operands(args, Valued.Contains);
         if (words.Count == 0) return;
-        if (!words[0].Known)
-        {
-            effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
-                $"runs `{tool} {words[0].Text}`, a subcommand computed at run time (it could be remove)", inv));
-            return;
-        }
+        if (CloudArgs.IsUnknownSubcommand(words[0], tool, "remove", inv, effects)) return;
         var sub = words[0].Text;
         var stageArg = CloudArgs.Value(args, "-s", "--stage");
         var hints = new List<(string, string?)>

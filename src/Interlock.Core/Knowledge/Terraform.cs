@@ -53,12 +53,7 @@ public sealed class Terraform : ICommandKnowledge
         }
         if (i >= args.Count) return;
         var subArg = args[i];
-        if (!subArg.Known)
-        {
-            effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
-                $"runs `{tool} {subArg.Text}`, a subcommand computed at run time (it could be destroy)", inv));
-            return;
-        }
+        if (CloudArgs.IsUnknownSubcommand(subArg, tool, "destroy", inv, effects)) return;
         var sub = subArg.Text;
         var rest = args.Skip(i + 1).ToList();
         if (rest.Any(a => a.Text is "-help" or "-h" or "--help")) return;
