@@ -6,7 +6,40 @@ namespace Interlock.Core;
 /// <param name="Tool">The harness's tool name (Bash, Write, ...).</param>
 /// <param name="Command">For shell tools: the command line.</param>
 /// <param name="Cwd">The directory the action runs in (absolute).</param>
-public sealed record ActionRequest(string Tool, string? Command, string Cwd);
+public sealed record ActionRequest(string Tool, string? Command, string Cwd)
+{
+    /// <summary>For file tools (Write, Edit, MultiEdit, NotebookEdit, Read): what the tool would do to which file.
+    /// Null for shell commands and other tools.</summary>
+    public FileAction? File { get; init; }
+}
+
+/// <summary>The file tools the engine understands (Claude Code's names; other harnesses map onto them).</summary>
+public enum FileToolKind { Write, Edit, MultiEdit, NotebookEdit, Read }
+
+/// <summary>One string replacement of an Edit or MultiEdit: <paramref name="OldString"/> becomes
+/// <paramref name="NewString"/>, once (the tool fails when it is not unique) or everywhere with <paramref name="ReplaceAll"/>.</summary>
+public sealed record TextEdit(string OldString, string NewString, bool ReplaceAll = false);
+
+public enum NotebookEditMode { Replace, Insert, Delete }
+
+/// <summary>A notebook cell edit: replace a cell's source, insert a new cell after <paramref name="CellId"/>
+/// (at the start when null), or delete the cell.</summary>
+public sealed record NotebookCellEdit(string? CellId, string NewSource, NotebookEditMode Mode, string? CellType = null);
+
+/// <summary>A file tool call.</summary>
+/// <param name="Kind">Which tool.</param>
+/// <param name="Path">The file (absolute, or relative to the request's cwd).</param>
+public sealed record FileAction(FileToolKind Kind, string Path)
+{
+    /// <summary>Write: the complete new content.</summary>
+    public string? Content { get; init; }
+
+    /// <summary>Edit (one) and MultiEdit (several, applied in order; all or nothing).</summary>
+    public IReadOnlyList<TextEdit> Edits { get; init; } = [];
+
+    /// <summary>NotebookEdit: the cell edit.</summary>
+    public NotebookCellEdit? Notebook { get; init; }
+}
 
 /// <summary>What a path exists as, according to the world view.</summary>
 public enum PathKind { Unknown, Missing, File, Directory }
