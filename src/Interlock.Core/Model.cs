@@ -104,6 +104,11 @@ public enum EffectKind
     /// <summary>Something published is withdrawn or deleted for everyone (npm unpublish, gh repo delete, gem yank).</summary>
     DeletePublished,
     Indeterminate,
+    /// <summary>A file tool rewrites an existing file destructively: empties it, removes most of it, replaces it with
+    /// unrelated content, or overwrites a binary or generated file (Detail says which).</summary>
+    RewriteFile,
+    /// <summary>A file tool reads a file that holds credentials or private keys.</summary>
+    ReadSecret,
 }
 
 /// <summary>Where an effect lands, as far as it can be inferred from names (contexts, profiles, hosts...).</summary>

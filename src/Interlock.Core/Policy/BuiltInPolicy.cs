@@ -127,6 +127,22 @@ public static class BuiltInPolicy
             case EffectKind.DeletePublished:
                 return Ask("publish.delete", "it withdraws something published for everyone who depends on it; often it cannot be re-published under the same name or version", "Deprecate instead (e.g. `npm deprecate`), or ask the user.");
 
+            case EffectKind.RewriteFile:
+                if (c is PathClass.Temp or PathClass.Regenerable or PathClass.NullDevice)
+                    return Allowed;
+                return e.Detail switch
+                {
+                    "emptied" => Ask("edit.empty-file", "it empties a file that has content; whatever is not committed is lost", "Edit the parts that need changing; if the file should go, tell the user and let them delete it."),
+                    "replaced" => Ask("edit.replace-file", "it replaces the file wholesale with unrelated content; a rewrite from scratch loses working code, and what is not committed cannot be recovered", "Edit the parts that need changing with small Edit calls; if a rewrite is really intended, commit first or ask the user."),
+                    "removed" => Ask("edit.remove-most", "it removes most of the file; what is not committed cannot be recovered", "Edit the parts that need changing; remove code in small, reviewed steps, or ask the user whether the file should shrink this much."),
+                    "binary" => Ask("edit.overwrite-binary", "it overwrites a binary file with text; the binary content is lost unless committed", "Leave binary files alone, or regenerate them with the tool that produced them."),
+                    "generated" => Ask("edit.overwrite-generated", "the file says it is generated: hand-written content is lost at the next generation and hides the real change", "Change the generator's input (schema, template, source) and regenerate."),
+                    _ => Ask("edit.unreadable", "the existing file is too large to read (or unreadable), so the guard cannot tell how much of it the edit keeps", "Edit the parts that need changing in small steps, or ask the user."),
+                };
+
+            case EffectKind.ReadSecret:
+                return Ask("secrets.read", "the file holds credentials or private keys; once read they are in the conversation, sent to the model provider and may end up in logs or output", "Use the credential through the tool that needs it (ssh, aws, kubectl, npm) without reading it; for .env files read .env.example, or ask the user for the names you need.");
+
             case EffectKind.Indeterminate:
                 return Ask("indeterminate", "the guard cannot tell statically what this would run", "Write the command out literally so it can be checked, or run the generated command after reviewing it.");
         }
