@@ -109,6 +109,8 @@ public enum EffectKind
     RewriteFile,
     /// <summary>A file tool reads a file that holds credentials or private keys.</summary>
     ReadSecret,
+    /// <summary>The agent runs an `interlock` command that changes the guard (disable, policy, approve, reset, undo).</summary>
+    ChangeGuard,
 }
 
 /// <summary>Where an effect lands, as far as it can be inferred from names (contexts, profiles, hosts...).</summary>
@@ -147,6 +149,10 @@ public enum PathClass
     NullDevice,
     /// <summary>Anywhere else (another user's files, a mounted volume...).</summary>
     Other,
+    /// <summary>A path the agent must not change however it is reached: the guard's own configuration, state and
+    /// program, hook registrations, .git internals, ~/.ssh/authorized_keys, shell start-up files
+    /// (<see cref="Policy.ProtectedPaths"/>).</summary>
+    Protected,
 }
 
 /// <summary>One consequence of an invocation.</summary>

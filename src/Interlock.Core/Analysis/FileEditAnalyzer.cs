@@ -46,12 +46,9 @@ public static class FileEditAnalyzer
         }
 
         var target = ctx.Paths.Classify(abs, false, source.Context);
-        if (target.Class is PathClass.SystemCritical)
-        {
-            var what = " (a system file)";
+        if (target.Class is PathClass.Protected or PathClass.SystemCritical)
             effects.Add(new Effect(EffectKind.OverwriteFile, abs, target.Class, false, false,
-                $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}{what}", source, target.Exists ? "exists" : null));
-        }
+                $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}", source, target.Exists ? "exists" : null));
 
         var kind = world.GetPathKind(abs);
         if (kind is PathKind.Missing or PathKind.Directory) return effects; // creates a file, or the tool fails
