@@ -48,6 +48,12 @@ public sealed class Engine
             return Decide(fileEffects, [], null);
         }
 
+        if (request.Tool.StartsWith("mcp__", StringComparison.Ordinal))
+        {
+            var toolEffects = McpAnalyzer.Analyze(request.Tool, request.ToolArguments, request.Cwd, Context(world, depth: 0));
+            return Decide(toolEffects, [], null);
+        }
+
         if (request.Command is null)
             return Decision.Allow([], [], null) with { Reason = $"the {request.Tool} tool is not analysed yet" };
 

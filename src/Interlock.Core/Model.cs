@@ -11,6 +11,10 @@ public sealed record ActionRequest(string Tool, string? Command, string Cwd)
     /// <summary>For file tools (Write, Edit, MultiEdit, NotebookEdit, Read): what the tool would do to which file.
     /// Null for shell commands and other tools.</summary>
     public FileAction? File { get; init; }
+
+    /// <summary>For other tools (MCP tools, <c>mcp__server__tool</c>): the tool's arguments as JSON text, which the
+    /// engine sniffs for SQL and shell commands.</summary>
+    public string? ToolArguments { get; init; }
 }
 
 /// <summary>The file tools the engine understands (Claude Code's names; other harnesses map onto them).</summary>
@@ -109,6 +113,8 @@ public enum EffectKind
     RewriteFile,
     /// <summary>A file tool reads a file that holds credentials or private keys.</summary>
     ReadSecret,
+    /// <summary>A tool (an MCP tool) whose name says it deletes, drops, destroys, terminates, truncates or purges something.</summary>
+    CallDestructiveTool,
     /// <summary>The agent runs an `interlock` command that changes the guard (disable, policy, approve, reset, undo).</summary>
     ChangeGuard,
 }

@@ -144,6 +144,9 @@ public static class BuiltInPolicy
                     _ => Ask("edit.unreadable", "the existing file is too large to read (or unreadable), so the guard cannot tell how much of it the edit keeps", "Edit the parts that need changing in small steps, or ask the user."),
                 };
 
+            case EffectKind.CallDestructiveTool:
+                return Production(e, Ask("mcp.destructive-tool", "the tool's name says it deletes or destroys something, and the guard cannot see what or whether it can be restored", "Use the tool's list or read operation first to show exactly what would go, then let the user approve the deletion."));
+
             case EffectKind.ChangeGuard:
                 return Deny("guard.self-change", "commands that change Interlock (disable it, change its policy, approve, reset a breaker, undo) must be run by a human, never by the agent it guards", "Tell the user the exact command and why it is needed; a human must run it.");
 
