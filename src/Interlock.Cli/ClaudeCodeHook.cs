@@ -15,13 +15,24 @@ internal static class ClaudeCodeHook
 {
     public const int MaxInputBytes = 1024 * 1024;
 
+    /// <summary>The file tools and the fields that name their file.</summary>
+    private static readonly Dictionary<string, (FileToolKind Kind, string PathField)> FileTools = new(StringComparer.Ordinal)
+    {
+        ["Write"] = (FileToolKind.Write, "file_path"),
+        ["Edit"] = (FileToolKind.Edit, "file_path"),
+        ["MultiEdit"] = (FileToolKind.MultiEdit, "file_path"),
+        ["NotebookEdit"] = (FileToolKind.NotebookEdit, "notebook_path"),
+        ["Read"] = (FileToolKind.Read, "file_path"),
+    };
+
     /// <summary>Translates one event into one answer. Returns the text to print (empty for "no opinion").</summary>
     public static string Handle(ReadOnlySpan<byte> input, Engine engine, Func<IWorldView> world)
     {
         if (input.Length > MaxInputBytes)
             return Answer(Verdict.Deny, $"Interlock: the hook event is {input.Length} bytes, over the {MaxInputBytes}-byte limit; it was not analysed, so the action is stopped. Split the command into smaller steps.");
 
-        string? toolName, command = null, cwd = null, eventName = null;
+        string? toolName, cwd, eventName;
+        ActionRequest? request = null;
         try
         {
             using var doc = JsonDocument.Parse(input.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
@@ -31,36 +42,79 @@ internal static class ClaudeCodeHook
             toolName = GetString(root, "tool_name");
             cwd = GetString(root, "cwd");
             eventName = GetString(root, "hook_event_name");
-            if (toolName == "Bash")
+            if (eventName is not null && eventName != "PreToolUse")
+                return Answer(Verdict.Deny, $"Interlock: `interlock hook claude-code` handles PreToolUse events, but received `{eventName}`. Register it under \"PreToolUse\" in the Claude Code settings.");
+            if (toolName is null)
+                return Answer(Verdict.Deny, "Interlock: the hook event has no tool_name, so it could not be checked and is stopped.");
+            if (string.IsNullOrEmpty(cwd) || !cwd.StartsWith('/'))
+                cwd = Environment.CurrentDirectory;
+
+            var analysed = toolName == "Bash" || FileTools.ContainsKey(toolName) || toolName.StartsWith("mcp__", StringComparison.Ordinal);
+            if (!analysed) return ""; // Grep, Glob, WebFetch, Task...: nothing to guard; Claude Code's own permissions apply
+            if (!root.TryGetProperty("tool_input", out var toolInput) || toolInput.ValueKind != JsonValueKind.Object)
             {
-                if (!root.TryGetProperty("tool_input", out var toolInput) || toolInput.ValueKind != JsonValueKind.Object)
-                    return Answer(Verdict.Deny, "Interlock: the Bash event has no tool_input object, so the command could not be checked and is stopped.");
-                command = GetString(toolInput, "command");
+                if (toolName.StartsWith("mcp__", StringComparison.Ordinal))
+                    request = new ActionRequest(toolName, null, cwd);
+                else
+                    return Answer(Verdict.Deny, $"Interlock: the {toolName} event has no tool_input object, so the {(toolName == "Bash" ? "command" : "action")} could not be checked and is stopped.");
+            }
+            else if (toolName == "Bash")
+            {
+                var command = GetString(toolInput, "command");
                 if (command is null)
                     return Answer(Verdict.Deny, "Interlock: the Bash event has no tool_input.command string, so the command could not be checked and is stopped.");
+                request = new ActionRequest(toolName, command, cwd);
+            }
+            else if (FileTools.TryGetValue(toolName, out var fileTool))
+            {
+                var path = GetString(toolInput, fileTool.PathField);
+                if (string.IsNullOrEmpty(path))
+                    return Answer(Verdict.Deny, $"Interlock: the {toolName} event has no tool_input.{fileTool.PathField} string, so the action could not be checked and is stopped.");
+                var file = new FileAction(fileTool.Kind, path);
+                switch (fileTool.Kind)
+                {
+                    case FileToolKind.Write:
+                        file = file with { Content = GetString(toolInput, "content") ?? "" };
+                        break;
+                    case FileToolKind.Edit:
+                        file = file with { Edits = [ReadEdit(toolInput)] };
+                        break;
+                    case FileToolKind.MultiEdit:
+                        if (!toolInput.TryGetProperty("edits", out var edits) || edits.ValueKind != JsonValueKind.Array)
+                            return Answer(Verdict.Deny, "Interlock: the MultiEdit event has no tool_input.edits array, so the action could not be checked and is stopped.");
+                        file = file with { Edits = edits.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object).Select(ReadEdit).ToList() };
+                        break;
+                    case FileToolKind.NotebookEdit:
+                        var mode = GetString(toolInput, "edit_mode") switch { "insert" => NotebookEditMode.Insert, "delete" => NotebookEditMode.Delete, _ => NotebookEditMode.Replace };
+                        file = file with { Notebook = new NotebookCellEdit(GetString(toolInput, "cell_id"), GetString(toolInput, "new_source") ?? "", mode, GetString(toolInput, "cell_type")) };
+                        break;
+                }
+                request = new ActionRequest(toolName, null, cwd) { File = file };
+            }
+            else
+            {
+                request = new ActionRequest(toolName, null, cwd) { ToolArguments = toolInput.GetRawText() };
             }
         }
         catch (JsonException e)
         {
             return Answer(Verdict.Deny, $"Interlock: the hook event is not valid JSON ({e.Message}), so the action is stopped. This usually means the hook is registered for the wrong harness; use `interlock hook claude-code` only in Claude Code settings.");
         }
-        if (eventName is not null && eventName != "PreToolUse")
-            return Answer(Verdict.Deny, $"Interlock: `interlock hook claude-code` handles PreToolUse events, but received `{eventName}`. Register it under \"PreToolUse\" in the Claude Code settings.");
-        if (toolName is null)
-            return Answer(Verdict.Deny, "Interlock: the hook event has no tool_name, so it could not be checked and is stopped.");
-        if (toolName != "Bash") return ""; // other tools: not analysed yet; Claude Code's own permissions apply
 
-        if (string.IsNullOrEmpty(cwd) || !cwd.StartsWith('/'))
-            cwd = Environment.CurrentDirectory;
-        var decision = engine.Evaluate(new ActionRequest(toolName, command, cwd), world());
-        return decision.Verdict == Verdict.Allow ? "" : Answer(decision.Verdict, Render(decision));
+        var decision = engine.Evaluate(request, world());
+        return decision.Verdict == Verdict.Allow ? "" : Answer(decision.Verdict, Render(decision, toolName));
     }
 
+    private static TextEdit ReadEdit(JsonElement e) =>
+        new(GetString(e, "old_string") ?? "", GetString(e, "new_string") ?? "",
+            e.TryGetProperty("replace_all", out var all) && all.ValueKind == JsonValueKind.True);
+
     /// <summary>The message the model and the human read: what, why, what instead.</summary>
-    public static string Render(Decision d)
+    public static string Render(Decision d, string tool = "Bash")
     {
+        var what = tool == "Bash" ? "this command" : FileTools.ContainsKey(tool) ? $"this {tool}" : $"this call of {tool}";
         var sb = new StringBuilder("Interlock ");
-        sb.Append(d.Verdict == Verdict.Deny ? "blocked this command" : "needs a human to approve this command");
+        sb.Append(d.Verdict == Verdict.Deny ? "blocked " : "needs a human to approve ").Append(what);
         sb.Append(" [").Append(d.RuleId).Append("]: ").Append(d.Reason);
         if (d.Alternative is not null) sb.Append(" Instead: ").Append(d.Alternative);
         return sb.ToString();

@@ -42,6 +42,18 @@ public sealed class Engine
 
     private Decision EvaluateCore(ActionRequest request, IWorldView world)
     {
+        if (request.File is { } file)
+        {
+            var fileEffects = FileEditAnalyzer.Analyze(file, request.Cwd, Context(world, depth: 0));
+            return Decide(fileEffects, [], null);
+        }
+
+        if (request.Tool.StartsWith("mcp__", StringComparison.Ordinal))
+        {
+            var toolEffects = McpAnalyzer.Analyze(request.Tool, request.ToolArguments, request.Cwd, Context(world, depth: 0));
+            return Decide(toolEffects, [], null);
+        }
+
         if (request.Command is null)
             return Decision.Allow([], [], null) with { Reason = $"the {request.Tool} tool is not analysed yet" };
 
@@ -93,7 +105,7 @@ public sealed class Engine
         return effects;
     }
 
-    private static Decision Decide(List<Effect> effects, IReadOnlyList<Invocation> invocations, ParseResult parse)
+    private static Decision Decide(List<Effect> effects, IReadOnlyList<Invocation> invocations, ParseResult? parse)
     {
         Effect? worst = null;
         Ruling? worstRuling = null;

@@ -6,7 +6,44 @@ namespace Interlock.Core;
 /// <param name="Tool">The harness's tool name (Bash, Write, ...).</param>
 /// <param name="Command">For shell tools: the command line.</param>
 /// <param name="Cwd">The directory the action runs in (absolute).</param>
-public sealed record ActionRequest(string Tool, string? Command, string Cwd);
+public sealed record ActionRequest(string Tool, string? Command, string Cwd)
+{
+    /// <summary>For file tools (Write, Edit, MultiEdit, NotebookEdit, Read): what the tool would do to which file.
+    /// Null for shell commands and other tools.</summary>
+    public FileAction? File { get; init; }
+
+    /// <summary>For other tools (MCP tools, <c>mcp__server__tool</c>): the tool's arguments as JSON text, which the
+    /// engine sniffs for SQL and shell commands.</summary>
+    public string? ToolArguments { get; init; }
+}
+
+/// <summary>The file tools the engine understands (Claude Code's names; other harnesses map onto them).</summary>
+public enum FileToolKind { Write, Edit, MultiEdit, NotebookEdit, Read }
+
+/// <summary>One string replacement of an Edit or MultiEdit: <paramref name="OldString"/> becomes
+/// <paramref name="NewString"/>, once (the tool fails when it is not unique) or everywhere with <paramref name="ReplaceAll"/>.</summary>
+public sealed record TextEdit(string OldString, string NewString, bool ReplaceAll = false);
+
+public enum NotebookEditMode { Replace, Insert, Delete }
+
+/// <summary>A notebook cell edit: replace a cell's source, insert a new cell after <paramref name="CellId"/>
+/// (at the start when null), or delete the cell.</summary>
+public sealed record NotebookCellEdit(string? CellId, string NewSource, NotebookEditMode Mode, string? CellType = null);
+
+/// <summary>A file tool call.</summary>
+/// <param name="Kind">Which tool.</param>
+/// <param name="Path">The file (absolute, or relative to the request's cwd).</param>
+public sealed record FileAction(FileToolKind Kind, string Path)
+{
+    /// <summary>Write: the complete new content.</summary>
+    public string? Content { get; init; }
+
+    /// <summary>Edit (one) and MultiEdit (several, applied in order; all or nothing).</summary>
+    public IReadOnlyList<TextEdit> Edits { get; init; } = [];
+
+    /// <summary>NotebookEdit: the cell edit.</summary>
+    public NotebookCellEdit? Notebook { get; init; }
+}
 
 /// <summary>What a path exists as, according to the world view.</summary>
 public enum PathKind { Unknown, Missing, File, Directory }
@@ -71,6 +108,15 @@ public enum EffectKind
     /// <summary>Something published is withdrawn or deleted for everyone (npm unpublish, gh repo delete, gem yank).</summary>
     DeletePublished,
     Indeterminate,
+    /// <summary>A file tool rewrites an existing file destructively: empties it, removes most of it, replaces it with
+    /// unrelated content, or overwrites a binary or generated file (Detail says which).</summary>
+    RewriteFile,
+    /// <summary>A file tool reads a file that holds credentials or private keys.</summary>
+    ReadSecret,
+    /// <summary>A tool (an MCP tool) whose name says it deletes, drops, destroys, terminates, truncates or purges something.</summary>
+    CallDestructiveTool,
+    /// <summary>The agent runs an `interlock` command that changes the guard (disable, policy, approve, reset, undo).</summary>
+    ChangeGuard,
 }
 
 /// <summary>Where an effect lands, as far as it can be inferred from names (contexts, profiles, hosts...).</summary>
@@ -109,6 +155,10 @@ public enum PathClass
     NullDevice,
     /// <summary>Anywhere else (another user's files, a mounted volume...).</summary>
     Other,
+    /// <summary>A path the agent must not change however it is reached: the guard's own configuration, state and
+    /// program, hook registrations, .git internals, ~/.ssh/authorized_keys, shell start-up files
+    /// (<see cref="Policy.ProtectedPaths"/>).</summary>
+    Protected,
 }
 
 /// <summary>One consequence of an invocation.</summary>

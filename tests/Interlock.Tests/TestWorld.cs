@@ -26,7 +26,10 @@ public sealed class TestWorld : IWorldView
 
     public string Branch { get; }
     public string HomeDirectory => Home;
-    public string? GetEnvironmentVariable(string name) => name switch { "HOME" => Home, "USER" => "dev", _ => null };
+    public string? GetEnvironmentVariable(string name) => name switch { "HOME" => Home, "USER" => "dev", _ => Variables.GetValueOrDefault(name) };
+
+    /// <summary>Further variables the world exposes (XDG_STATE_HOME...).</summary>
+    public Dictionary<string, string> Variables { get; } = new();
 
     public PathKind GetPathKind(string absolutePath) =>
         _files.Contains(absolutePath) ? PathKind.File : _dirs.Contains(absolutePath) ? PathKind.Directory : PathKind.Missing;

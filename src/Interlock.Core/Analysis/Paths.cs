@@ -134,11 +134,14 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
             return Result(PathClass.SystemCritical);
         }
 
+        var inTemp = false;
         foreach (var temp in TempRoots(context))
         {
             if (absolute == temp) return Result(PathClass.TempRoot);
-            if (PathResolver.IsUnder(absolute, temp)) return Result(PathClass.Temp);
+            if (PathResolver.IsUnder(absolute, temp)) inTemp = true;
         }
+        if (IsProtected(absolute, home, remote, inTemp)) return Result(PathClass.Protected);
+        if (inTemp) return Result(PathClass.Temp);
 
         // The project is the repository the path is in (not only the cwd's): another checkout is a project too.
         var repo = remote ? null : world.FindRepositoryRoot(exists && !isFile ? absolute : ParentOf(absolute));
@@ -164,6 +167,18 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
             return Result(PathClass.System);
         }
         return Result(PathClass.Other);
+    }
+
+    /// <summary>Protected (see <see cref="Policy.ProtectedPaths"/>), except a file named <c>interlock</c> in a
+    /// project's build output, which is regenerable.</summary>
+    private bool IsProtected(string absolute, string home, bool remote, bool inTemp)
+    {
+        if (Policy.ProtectedPaths.Match(absolute, home, world, remote, inTemp) is not { } match) return false;
+        if (match.Kind != Policy.ProtectedKind.GuardBinary || remote) return true;
+        var repo = world.FindRepositoryRoot(ParentOf(absolute));
+        if (repo is null || repo == "/" || !PathResolver.IsUnder(absolute, repo)) return true;
+        var below = absolute[(repo.TrimEnd('/').Length + 1)..].Split('/');
+        return !below.Any(c => IsRegenerableName(c, inProject: true));
     }
 
     private IEnumerable<string> TempRoots(ExecContext context)

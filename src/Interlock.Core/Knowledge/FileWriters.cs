@@ -74,7 +74,7 @@ public sealed class FileWriters : ICommandKnowledge
         if (isMove)
             foreach (var s in sources)
                 foreach (var t in ctx.Paths.Resolve(s, inv.Context))
-                    if (t.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home or PathClass.ProjectRoot or PathClass.Unknown)
+                    if (t.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home or PathClass.ProjectRoot or PathClass.Unknown or PathClass.Protected)
                         effects.Add(new Effect(EffectKind.MovePath, t.Path, t.Class, true, true,
                             $"moves {(t.Class == PathClass.Home ? "the home directory " : "")}{t.Path} away", inv));
 
@@ -92,6 +92,18 @@ public sealed class FileWriters : ICommandKnowledge
                 continue;
             }
             if (d.Class == PathClass.NullDevice) continue;
+            // Into an existing directory: the entries it creates may be protected (`cp settings.json .claude/`).
+            if (d.Exists && !d.IsFile)
+                foreach (var s in sources)
+                {
+                    var name = s.Known ? s.Text.TrimEnd('/') : "";
+                    name = name[(name.LastIndexOf('/') + 1)..];
+                    if (name.Length == 0 || name is "." or "..") continue;
+                    var entry = ctx.Paths.Classify(d.Path.TrimEnd('/') + "/" + name, s.Glob, inv.Context);
+                    if (entry.Class == PathClass.Protected)
+                        effects.Add(new Effect(EffectKind.OverwriteFile, entry.Path, entry.Class, false, false,
+                            $"{(isMove ? "moves" : "copies")} {s.Text} to {entry.Path}", inv, entry.Exists ? "exists" : null));
+                }
             // Writing into an existing directory creates entries; onto an existing file (or a system path) replaces it.
             var empties = !isMove && sources.Count == 1 && sources[0].Text == "/dev/null";
             if (d.IsFile || (!d.Exists && sources.Count == 1) || d.Class is PathClass.SystemCritical)

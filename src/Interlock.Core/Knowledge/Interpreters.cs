@@ -18,6 +18,7 @@ public sealed class Interpreters : ICommandKnowledge
 
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
+        if (inv.Name == "perl") Sed.PerlInPlace(inv, ctx, effects);
         var language = ScriptAnalyzer.LanguageOf(inv.Name!);
         if (language is null) return;
         var (code, source) = CodeOf(inv, language.Value);

@@ -11,6 +11,8 @@ public static class KnowledgeCatalog
         new Find(),
         new Git(),
         new FileWriters(),
+        new Sed(),
+        new InterlockCli(),
         new Disks(),
         new Permissions(),
         new SqlClients(),

@@ -18,6 +18,8 @@ public static class BuiltInPolicy
     public static Ruling Evaluate(Effect e)
     {
         var c = e.Class;
+        if (c == PathClass.Protected && ProtectedRuling(e) is { } protectedRuling)
+            return protectedRuling;
         switch (e.Kind)
         {
             case EffectKind.DeletePath:
@@ -53,6 +55,8 @@ public static class BuiltInPolicy
                 return Allowed;
 
             case EffectKind.OverwriteFile:
+                if (e.Detail == "in-place" && c is not (PathClass.SystemCritical or PathClass.Root))
+                    return Allowed; // sed -i / perl -pi: an edit, like the Edit tool
                 if (c is PathClass.SystemCritical or PathClass.Root)
                     return Deny("fs.overwrite-system", "it overwrites a system file", "Leave system configuration alone; tell the user what change is needed.");
                 if (c is PathClass.InHome or PathClass.Home)
@@ -127,10 +131,58 @@ public static class BuiltInPolicy
             case EffectKind.DeletePublished:
                 return Ask("publish.delete", "it withdraws something published for everyone who depends on it; often it cannot be re-published under the same name or version", "Deprecate instead (e.g. `npm deprecate`), or ask the user.");
 
+            case EffectKind.RewriteFile:
+                if (c is PathClass.Temp or PathClass.Regenerable or PathClass.NullDevice)
+                    return Allowed;
+                return e.Detail switch
+                {
+                    "emptied" => Ask("edit.empty-file", "it empties a file that has content; whatever is not committed is lost", "Edit the parts that need changing; if the file should go, tell the user and let them delete it."),
+                    "replaced" => Ask("edit.replace-file", "it replaces the file wholesale with unrelated content; a rewrite from scratch loses working code, and what is not committed cannot be recovered", "Edit the parts that need changing with small Edit calls; if a rewrite is really intended, commit first or ask the user."),
+                    "removed" => Ask("edit.remove-most", "it removes most of the file; what is not committed cannot be recovered", "Edit the parts that need changing; remove code in small, reviewed steps, or ask the user whether the file should shrink this much."),
+                    "binary" => Ask("edit.overwrite-binary", "it overwrites a binary file with text; the binary content is lost unless committed", "Leave binary files alone, or regenerate them with the tool that produced them."),
+                    "generated" => Ask("edit.overwrite-generated", "the file says it is generated: hand-written content is lost at the next generation and hides the real change", "Change the generator's input (schema, template, source) and regenerate."),
+                    _ => Ask("edit.unreadable", "the existing file is too large to read (or unreadable), so the guard cannot tell how much of it the edit keeps", "Edit the parts that need changing in small steps, or ask the user."),
+                };
+
+            case EffectKind.CallDestructiveTool:
+                return Production(e, Ask("mcp.destructive-tool", "the tool's name says it deletes or destroys something, and the guard cannot see what or whether it can be restored", "Use the tool's list or read operation first to show exactly what would go, then let the user approve the deletion."));
+
+            case EffectKind.ChangeGuard:
+                return Deny("guard.self-change", "commands that change Interlock (disable it, change its policy, approve, reset a breaker, undo) must be run by a human, never by the agent it guards", "Tell the user the exact command and why it is needed; a human must run it.");
+
+            case EffectKind.ReadSecret:
+                return Ask("secrets.read", "the file holds credentials or private keys; once read they are in the conversation, sent to the model provider and may end up in logs or output", "Use the credential through the tool that needs it (ssh, aws, kubectl, npm) without reading it; for .env files read .env.example, or ask the user for the names you need.");
+
             case EffectKind.Indeterminate:
                 return Ask("indeterminate", "the guard cannot tell statically what this would run", "Write the command out literally so it can be checked, or run the generated command after reviewing it.");
         }
         return Allowed;
+    }
+
+    /// <summary>Writes, deletes, moves and permission changes of protected paths are denied. Appending to a shell
+    /// start-up file or into .git is allowed; a directory that only contains a protected location is protected
+    /// against deletion and moving, not against chmod.</summary>
+    private static Ruling? ProtectedRuling(Effect e)
+    {
+        if (e.Kind is not (EffectKind.DeletePath or EffectKind.MovePath or EffectKind.OverwriteFile or EffectKind.EmptyFile or EffectKind.DestroyContents
+            or EffectKind.ChangePermissions or EffectKind.AppendFile or EffectKind.RewriteFile))
+            return null;
+        var (kind, ancestor) = ProtectedPaths.Match(e.Target, e.Source.Context.Home, null, remote: false, inTemp: false) ?? (ProtectedKind.GuardState, false);
+        if (e.Kind == EffectKind.AppendFile && kind is ProtectedKind.ShellStartup or ProtectedKind.GitInternals)
+            return Allowed;
+        if (ancestor && e.Kind == EffectKind.ChangePermissions)
+            return e.Recursive ? Ask("fs.chmod-protected", "it changes permissions of everything in a directory that holds protected files (keys, the guard's configuration)", "Change only the files that need it.") : Allowed;
+        var id = kind switch
+        {
+            ProtectedKind.GuardState => "protected.guard-config",
+            ProtectedKind.HookRegistration => "protected.hook-settings",
+            ProtectedKind.GuardBinary => "protected.guard-binary",
+            ProtectedKind.GitInternals => "protected.git-internals",
+            ProtectedKind.SshAuthorizedKeys => "protected.authorized-keys",
+            _ => "protected.shell-startup",
+        };
+        var (why, alternative) = ProtectedPaths.Explain(kind);
+        return Deny(id, ancestor ? "it contains protected files: " + why : why, alternative);
     }
 
     /// <summary>In production a destructive ask needs two approvers (the two-person rule), and says so.</summary>

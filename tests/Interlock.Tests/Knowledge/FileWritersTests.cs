@@ -33,7 +33,8 @@ public sealed class FileWritersTests
     [Theory]
     [InlineData("echo x > /etc/hosts", Verdict.Deny)]
     [InlineData("sudo tee /etc/passwd < x", Verdict.Deny)]
-    [InlineData("echo x > ~/.bashrc", Verdict.Ask)]
+    [InlineData("echo x > ~/.bashrc", Verdict.Deny)] // a protected shell start-up file
+    [InlineData("echo x > ~/notes.txt", Verdict.Ask)]
     [InlineData("dd if=/dev/zero of=/dev/sda", Verdict.Deny)]
     [InlineData("cat /dev/urandom > /dev/nvme0n1", Verdict.Deny)]
     [InlineData("mv /etc /tmp/etc", Verdict.Deny)]

@@ -1,0 +1,28 @@
+namespace Interlock.Core.Knowledge;
+
+/// <summary>
+/// The guard's own command line. An agent may ask it questions (<c>check</c>, <c>explain</c>, <c>--help</c>,
+/// <c>--version</c>, <c>audit tail|show|export|verify</c>, <c>history</c>, and <c>hook</c>, which only answers an
+/// event on standard input); every other subcommand (disable, policy changes, approvals, breaker reset, undo...)
+/// changes the guard and must be run by a human: <see cref="EffectKind.ChangeGuard"/>, denied.
+/// </summary>
+public sealed class InterlockCli : ICommandKnowledge
+{
+    private static readonly string[] ReadOnly = ["check", "explain", "help", "--help", "-h", "--version", "version", "history", "hook"];
+    private static readonly string[] ReadOnlyAudit = ["tail", "show", "export", "verify", "--help", "-h"];
+
+    public IReadOnlyList<string> Executables { get; } = ["interlock"];
+
+    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var args = inv.Args;
+        if (args.Count == 0) return; // prints the usage
+        var sub = args[0];
+        if (sub.Known && Array.IndexOf(ReadOnly, sub.Text) >= 0) return;
+        if (sub.Known && sub.Text == "audit" && (args.Count == 1 || args[1].Known && Array.IndexOf(ReadOnlyAudit, args[1].Text) >= 0)) return;
+        if (args.Count > 1 && args.Skip(1).Any(a => a.Known && a.Text is "--help" or "-h")) return;
+        var command = string.Join(' ', args.Take(3).Select(a => a.Text));
+        effects.Add(new Effect(EffectKind.ChangeGuard, $"interlock {command}", PathClass.Unknown, false, false,
+            sub.Known ? $"runs `interlock {command}`, which changes the guard itself" : $"runs `interlock` with a subcommand that cannot be known in advance (`{sub.Text}`)", inv));
+    }
+}
