@@ -15,8 +15,9 @@ internal static class ClaudeCodeHook
 {
     public const int MaxInputBytes = 1024 * 1024;
 
-    /// <summary>Translates one event into one answer. Returns the text to print (empty for "no opinion").</summary>
-    public static string Handle(ReadOnlySpan<byte> input, Engine engine, Func<IWorldView> world)
+    /// <summary>Translates one event into one answer. Returns the text to print (empty for "no opinion").
+    /// With <paramref name="audit"/>, the decision is appended to the audit trail (which may change the answer: fail closed).</summary>
+    public static string Handle(ReadOnlySpan<byte> input, Engine engine, Func<IWorldView> world, HookAudit? audit = null)
     {
         if (input.Length > MaxInputBytes)
             return Answer(Verdict.Deny, $"Interlock: the hook event is {input.Length} bytes, over the {MaxInputBytes}-byte limit; it was not analysed, so the action is stopped. Split the command into smaller steps.");
@@ -52,8 +53,10 @@ internal static class ClaudeCodeHook
 
         if (string.IsNullOrEmpty(cwd) || !cwd.StartsWith('/'))
             cwd = Environment.CurrentDirectory;
-        var decision = engine.Evaluate(new ActionRequest(toolName, command, cwd), world());
-        return decision.Verdict == Verdict.Allow ? "" : Answer(decision.Verdict, Render(decision));
+        var request = new ActionRequest(toolName, command, cwd);
+        var decision = engine.Evaluate(request, world());
+        var answer = decision.Verdict == Verdict.Allow ? "" : Answer(decision.Verdict, Render(decision));
+        return audit is null ? answer : audit.Record(request, decision, answer);
     }
 
     /// <summary>The message the model and the human read: what, why, what instead.</summary>
