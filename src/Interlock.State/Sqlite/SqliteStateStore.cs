@@ -241,50 +241,64 @@ public sealed class SqliteStateStore : IStateStore, IAuditLog
 
     private AuditRecord Append(AuditEntry entry)
     {
-        using var transaction = _connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
-        long headSequence;
-        string headHash;
-        using (var head = _connection.CreateCommand())
-        {
-            head.Transaction = transaction;
-            head.CommandText = "SELECT seq, hash FROM audit_head WHERE id = 1;";
-            using var reader = head.ExecuteReader();
-            if (!reader.Read())
-                throw new StateStoreException($"the audit chain head in {Location} is missing (the database was tampered with); run `interlock audit verify`");
-            headSequence = reader.GetInt64(0);
-            headHash = reader.GetString(1);
-        }
+        // Everything that takes time (reading the head, hashing, compiling the statements) is done before the write
+        // lock is taken, against the head as it is now; under the lock the head is read again and the record is
+        // re-sealed only if another process appended in between. The lock is held for one SELECT and one INSERT.
+        using var head = _connection.CreateCommand();
+        head.CommandText = "SELECT seq, hash FROM audit_head WHERE id = 1;";
+        using var insert = _connection.CreateCommand();
+        insert.CommandText = $"""
+            INSERT INTO audit ({RecordColumns})
+            VALUES ($seq, $ts, $harness, $session, $cwd, $tool, $request, $verdict, $rule, $reason, $effects, $us, $prev, $hash);
+            UPDATE audit_head SET seq = $seq, hash = $hash WHERE id = 1;
+            """;
+        var (sequence, previous) = ReadHead(head);
+        var record = AuditChain.Seal(entry, sequence + 1, previous);
+        Bind(insert, record);
+        insert.Prepare();
 
-        var record = AuditChain.Seal(entry, headSequence + 1, headHash);
-        using (var insert = _connection.CreateCommand())
+        using var transaction = _connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the write lock
+        head.Transaction = transaction;
+        insert.Transaction = transaction;
+        var (lockedSequence, lockedPrevious) = ReadHead(head);
+        if (lockedSequence != sequence || !string.Equals(lockedPrevious, previous, StringComparison.Ordinal))
         {
-            insert.Transaction = transaction;
-            insert.CommandText = $"""
-                INSERT INTO audit ({RecordColumns})
-                VALUES ($seq, $ts, $harness, $session, $cwd, $tool, $request, $verdict, $rule, $reason, $effects, $us, $prev, $hash);
-                UPDATE audit_head SET seq = $seq, hash = $hash WHERE id = 1;
-                """;
-            var e = record.Entry;
-            var p = insert.Parameters;
-            p.AddWithValue("$seq", record.Sequence);
-            p.AddWithValue("$ts", AuditChain.FormatTimestamp(e.Timestamp));
-            p.AddWithValue("$harness", e.Harness);
-            p.AddWithValue("$session", (object?)e.SessionId ?? DBNull.Value);
-            p.AddWithValue("$cwd", e.Cwd);
-            p.AddWithValue("$tool", e.Tool);
-            p.AddWithValue("$request", (object?)e.Request ?? DBNull.Value);
-            p.AddWithValue("$verdict", e.Verdict);
-            p.AddWithValue("$rule", e.RuleId);
-            p.AddWithValue("$reason", e.Reason);
-            p.AddWithValue("$effects", e.EffectsJson);
-            p.AddWithValue("$us", e.DecisionMicros);
-            p.AddWithValue("$prev", record.PreviousHash);
-            p.AddWithValue("$hash", record.Hash);
-            insert.ExecuteNonQuery();
+            record = AuditChain.Seal(entry, lockedSequence + 1, lockedPrevious);
+            Bind(insert, record);
         }
+        insert.ExecuteNonQuery();
         transaction.Commit();
         if (_options.WalCheckpointBytes > 0) MaybeCheckpoint();
         return record;
+    }
+
+    private (long Sequence, string Hash) ReadHead(SqliteCommand head)
+    {
+        using var reader = head.ExecuteReader();
+        if (!reader.Read())
+            throw new StateStoreException($"the audit chain head in {Location} is missing (the database was tampered with); run `interlock audit verify`");
+        return (reader.GetInt64(0), reader.GetString(1));
+    }
+
+    private static void Bind(SqliteCommand insert, AuditRecord record)
+    {
+        var e = record.Entry;
+        var p = insert.Parameters;
+        p.Clear();
+        p.AddWithValue("$seq", record.Sequence);
+        p.AddWithValue("$ts", AuditChain.FormatTimestamp(e.Timestamp));
+        p.AddWithValue("$harness", e.Harness);
+        p.AddWithValue("$session", (object?)e.SessionId ?? DBNull.Value);
+        p.AddWithValue("$cwd", e.Cwd);
+        p.AddWithValue("$tool", e.Tool);
+        p.AddWithValue("$request", (object?)e.Request ?? DBNull.Value);
+        p.AddWithValue("$verdict", e.Verdict);
+        p.AddWithValue("$rule", e.RuleId);
+        p.AddWithValue("$reason", e.Reason);
+        p.AddWithValue("$effects", e.EffectsJson);
+        p.AddWithValue("$us", e.DecisionMicros);
+        p.AddWithValue("$prev", record.PreviousHash);
+        p.AddWithValue("$hash", record.Hash);
     }
 
     /// <summary>When the WAL is past the threshold, copy it into the database and truncate it (TRUNCATE checkpoint),
