@@ -267,7 +267,7 @@ internal static class AuditCommands
         {
             Console.Out.WriteLine(result.RecordCount == 0
                 ? $"audit trail intact: no records yet ({store.Location})"
-                : $"audit trail intact: {result.RecordCount} records (1 to {result.LastSequence}), every hash and link checks out ({store.Location})");
+                : $"audit trail intact: {result.RecordCount} record{(result.RecordCount == 1 ? "" : "s")} (1 to {result.LastSequence}), every hash and link checks out ({store.Location})");
             return 0;
         }
         var sb = new StringBuilder();

@@ -12,6 +12,9 @@ internal static class SqliteNative
 {
     private static int _initialized;
 
+    public static string LibraryFileName =>
+        OperatingSystem.IsWindows() ? "e_sqlite3.dll" : OperatingSystem.IsMacOS() ? "libe_sqlite3.dylib" : "libe_sqlite3.so";
+
     public static void Initialize()
     {
         if (Interlocked.Exchange(ref _initialized, 1) != 0) return;
@@ -28,7 +31,6 @@ internal static class SqliteNative
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != "e_sqlite3") return IntPtr.Zero;
-        var file = OperatingSystem.IsWindows() ? "e_sqlite3.dll" : OperatingSystem.IsMacOS() ? "libe_sqlite3.dylib" : "libe_sqlite3.so";
-        return NativeLibrary.TryLoad(Path.Combine(AppContext.BaseDirectory, file), out var handle) ? handle : IntPtr.Zero;
+        return NativeLibrary.TryLoad(Path.Combine(AppContext.BaseDirectory, LibraryFileName), out var handle) ? handle : IntPtr.Zero;
     }
 }

@@ -18,7 +18,7 @@ public sealed record SqliteStateStoreOptions
 
     /// <summary>When the write-ahead log grows past this size, the writer that noticed checkpoints it into the database
     /// and truncates it (best effort; a busy database is left for a later writer).</summary>
-    public long WalCheckpointBytes { get; init; } = 256 * 1024;
+    public long WalCheckpointBytes { get; init; } = 512 * 1024;
 
     /// <summary>Create the directory and database when missing (the hook does); readers such as `audit` do not.</summary>
     public bool CreateIfMissing { get; init; } = true;
@@ -115,7 +115,16 @@ public sealed class SqliteStateStore : IStateStore, IAuditLog
             // Microsoft.Data.Sqlite also retries busy statements until the command timeout; keep both bounds alike.
             DefaultTimeout = Math.Max(1, (options.BusyTimeoutMilliseconds + 999) / 1000),
         };
-        var connection = new SqliteConnection(builder.ConnectionString);
+        SqliteConnection connection;
+        try
+        {
+            connection = new SqliteConnection(builder.ConnectionString);
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            throw new StateStoreException(
+                $"the SQLite library could not be loaded (it ships as {SqliteNative.LibraryFileName} beside the interlock binary in {AppContext.BaseDirectory}; install both files together)", e);
+        }
         try
         {
             connection.Open();

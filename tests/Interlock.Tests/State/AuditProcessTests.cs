@@ -156,7 +156,7 @@ public sealed class AuditProcessTests : IDisposable
         await Hook("git status");
         var viaOption = await Run(["audit", "verify", "--state-dir", _dir.Path], stateDir: empty.Path);
         Assert.Equal(0, viaOption.Exit);
-        Assert.Contains("1 records", viaOption.Stdout);
+        Assert.Contains("intact: 1 record (1 to 1)", viaOption.Stdout);
     }
 
     [Theory]
