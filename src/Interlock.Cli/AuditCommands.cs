@@ -243,7 +243,15 @@ internal static class AuditCommands
 
     private static async Task<int> Export(SqliteStateStore store, string? output)
     {
-        var target = output is null ? Console.OpenStandardOutput() : new FileStream(output, FileMode.Create, FileAccess.Write);
+        Stream target;
+        if (output is null) target = Console.OpenStandardOutput();
+        else
+        {
+            // The trail holds every command an agent ran: the export is readable by its owner only.
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            target = new FileStream(output, options);
+        }
         await using (target)
         {
             var buffer = new MemoryStream();

@@ -111,6 +111,7 @@ public sealed class AuditProcessTests : IDisposable
         var export = await Run(["audit", "export", "--jsonl", "--output", file]);
         Assert.Equal(0, export.Exit);
         var exported = File.ReadAllLines(file);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Equal(3, exported.Length);
         var previous = AuditChain.GenesisHash;
         for (var i = 0; i < 3; i++)
