@@ -25,8 +25,9 @@ internal static class ClaudeCodeHook
         ["Read"] = (FileToolKind.Read, "file_path"),
     };
 
-    /// <summary>Translates one event into one answer. Returns the text to print (empty for "no opinion").</summary>
-    public static string Handle(ReadOnlySpan<byte> input, Engine engine, Func<IWorldView> world)
+    /// <summary>Translates one event into one answer. Returns the text to print (empty for "no opinion").
+    /// With <paramref name="audit"/>, the decision is appended to the audit trail (which may change the answer: fail closed).</summary>
+    public static string Handle(ReadOnlySpan<byte> input, Engine engine, Func<IWorldView> world, HookAudit? audit = null)
     {
         if (input.Length > MaxInputBytes)
             return Answer(Verdict.Deny, $"Interlock: the hook event is {input.Length} bytes, over the {MaxInputBytes}-byte limit; it was not analysed, so the action is stopped. Split the command into smaller steps.");
@@ -102,7 +103,8 @@ internal static class ClaudeCodeHook
         }
 
         var decision = engine.Evaluate(request, world());
-        return decision.Verdict == Verdict.Allow ? "" : Answer(decision.Verdict, Render(decision, toolName));
+        var answer = decision.Verdict == Verdict.Allow ? "" : Answer(decision.Verdict, Render(decision, toolName));
+        return audit is null ? answer : audit.Record(request, decision, answer);
     }
 
     private static TextEdit ReadEdit(JsonElement e) =>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Interlock.Core;
 using Interlock.Core.Policy;
 using Interlock.Core.Shell;
+using Interlock.State.Sqlite;
 
 namespace Interlock.Cli;
 
@@ -22,6 +23,8 @@ internal static class Program
           interlock explain <command> [options]
                                               Show the parse, the commands that would run, their effects,
                                               and the rule that decided
+          interlock audit <tail|show|export|verify>
+                                              Read and verify the hash-chained audit trail of decisions
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -38,6 +41,9 @@ internal static class Program
           - prints nothing for actions with no destructive effect (Claude Code's own permissions still apply);
           - prints {"hookSpecificOutput":{"permissionDecision":"ask"|"deny",...}} with a reason otherwise.
         Malformed or oversized input is answered with a deny that says what was wrong; the exit code is always 0.
+        Every decision is appended to the audit trail in the state directory ($INTERLOCK_STATE_DIR, else
+        $XDG_STATE_HOME/interlock, else ~/.local/state/interlock; see `interlock audit --help`). If it cannot be
+        written, an allow becomes an ask and an ask or deny says so in its reason.
 
         Register it in ~/.claude/settings.json (all projects) or .claude/settings.json (one project):
           {"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command","command":"/usr/local/bin/interlock hook claude-code"}]}]}}
@@ -99,7 +105,8 @@ internal static class Program
             "hook" => RunHook(args[1..]),
             "check" => RunCheck(args[1..], explain: false),
             "explain" => RunCheck(args[1..], explain: true),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain (see `interlock --help`)."),
+            "audit" => AuditCommands.Run(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit (see `interlock --help`)."),
         };
     }
 
@@ -123,7 +130,10 @@ internal static class Program
         }
         var input = ReadStdin(ClaudeCodeHook.MaxInputBytes + 1);
         var engine = new Engine();
-        var output = ClaudeCodeHook.Handle(input, engine, () => new FileSystemWorld());
+        // The decision is appended to the audit trail; the store is opened only when the record is written.
+        var audit = new HookAudit("claude-code", input, () => SqliteStateStore.OpenDefault());
+        var output = audit.Complete(ClaudeCodeHook.Handle(input, engine, () => new FileSystemWorld(), audit));
+        if (audit.Failure is not null) Console.Error.WriteLine($"interlock: the audit trail could not be written: {audit.Failure}");
         if (output.Length > 0) Console.Out.Write(output);
         return 0;
     }

@@ -76,6 +76,7 @@ public sealed class ClaudeCodeHookTests
         if (!File.Exists(exe)) exe = Path.Combine(AppContext.BaseDirectory, "interlock.exe");
         Assert.True(File.Exists(exe), "the interlock apphost is copied next to the tests");
         var psi = new ProcessStartInfo(exe, ["hook", "claude-code"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["INTERLOCK_STATE_DIR"] = Path.Combine(Path.GetTempPath(), "interlock-hook-test-" + Environment.ProcessId); // keep the audit out of the real state
         using var p = Process.Start(psi)!;
         p.StandardInput.Write("""{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"sudo rm -rf /"},"cwd":"/tmp"}""");
         p.StandardInput.Close();
