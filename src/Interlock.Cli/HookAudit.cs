@@ -60,7 +60,8 @@ internal sealed class HookAudit
             Fields.SessionId,
             request.Cwd,
             request.Tool,
-            request.Command,
+            // What was asked: the command, the file a file tool touches, or an MCP tool's arguments.
+            request.Command ?? (request.File is { } file ? $"{file.Kind} {file.Path}" : request.ToolArguments),
             decision.Verdict.ToString().ToLowerInvariant(),
             decision.RuleId,
             decision.Reason,

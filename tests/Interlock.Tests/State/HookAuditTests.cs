@@ -71,16 +71,18 @@ public sealed class HookAuditTests : IDisposable
     {
         Assert.Equal("", Run(Event("git status"), () => _dir.Open()).Output);
         Assert.Equal("deny", Parse(Run("not json", () => _dir.Open()).Output).Decision);
-        Assert.Equal("", Run("""{"session_id":"s2","hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/x"},"cwd":"/tmp"}""", () => _dir.Open()).Output);
+        Assert.Equal("", Run("""{"session_id":"s2","hook_event_name":"PreToolUse","tool_name":"WebFetch","tool_input":{"url":"https://x"},"cwd":"/tmp"}""", () => _dir.Open()).Output);
+        Assert.Equal("", Run("""{"session_id":"s3","hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/tmp/notes.txt"},"cwd":"/tmp"}""", () => _dir.Open()).Output);
 
         using var store = _dir.Open();
         var all = await Entries.All(store.Audit);
-        Assert.Equal(3, all.Count);
+        Assert.Equal(4, all.Count);
         Assert.Equal(("allow", "allow", "git status"), (all[0].Entry.Verdict, all[0].Entry.RuleId, all[0].Entry.Request));
         Assert.Equal(("deny", "hook.invalid-event"), (all[1].Entry.Verdict, all[1].Entry.RuleId));
         Assert.Contains("not valid JSON", all[1].Entry.Reason);
-        Assert.Equal(("allow", "hook.not-analysed", "Read", "s2"), (all[2].Entry.Verdict, all[2].Entry.RuleId, all[2].Entry.Tool, all[2].Entry.SessionId));
-        Assert.Equal("""{"file_path":"/x"}""", all[2].Entry.Request);
+        Assert.Equal(("allow", "hook.not-analysed", "WebFetch", "s2"), (all[2].Entry.Verdict, all[2].Entry.RuleId, all[2].Entry.Tool, all[2].Entry.SessionId));
+        Assert.Equal("""{"url":"https://x"}""", all[2].Entry.Request);
+        Assert.Equal(("allow", "Read", "Read /tmp/notes.txt"), (all[3].Entry.Verdict, all[3].Entry.Tool, all[3].Entry.Request));
         Assert.True((await AuditVerifier.VerifyAsync(store.Audit)).Intact);
     }
 
@@ -112,7 +114,7 @@ public sealed class HookAuditTests : IDisposable
         Assert.Equal("deny", Parse(malformed).Decision);
         Assert.Contains("could not write its audit trail", Parse(malformed).Reason);
 
-        var (passThrough, _) = Run("""{"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{},"cwd":"/tmp"}""", Broken);
+        var (passThrough, _) = Run("""{"hook_event_name":"PreToolUse","tool_name":"WebFetch","tool_input":{},"cwd":"/tmp"}""", Broken);
         Assert.Equal("ask", Parse(passThrough).Decision);
     }
 
