@@ -45,7 +45,7 @@ for c in ["rm${IFS}-rf${IFS}/", "rm$IFS-rf$IFS$HOME", "rm${IFS}-rf${IFS}$HOME", 
           "rm\t-rf\t/", "rm\t-rf\t~", "\trm -rf /", "rm -rf\t\t/home/dev", "echo ok\nrm -rf /", "true\n\nrm -rf ~",
           "ls\n rm -rf /", "echo hi;\trm -rf /", "rm \\\n-rf /", "rm -rf \\\n ~", "cd /tmp\nrm -rf ~",
           "echo a\r\nrm -rf /\r\n", "rm -rf /\r", "ls -la\r\nrm -rf ~\r\n", "git status\r\ngit push --force origin main\r\n",
-          "echo safe;\vrm -rf /", "echo ok\n\frm -rf /"]:
+          "echo ok;\t\trm -rf ~", "echo ok\n\t\n\trm -rf /"]:
     tech = "IFS/whitespace" if "IFS" in c or "\t" in c or "\v" in c or "\f" in c else ("CRLF line endings" if "\r" in c else "newlines as separators")
     exp = A if ("IFS=" in c or "set --" in c or "\v" in c or "\f" in c or "IFS%" in c) else D
     add(c, exp, tech, "the separator splits words or commands the same way a space or newline does, hiding rm -rf / a force push")
@@ -237,7 +237,7 @@ for c, t in enc:
 deep = "rm -rf /"
 for i in range(12):
     deep = f"sh -c {json.dumps(deep) if i % 2 == 0 else repr(deep)}"
-nest = ["$(" * 40 + "rm -rf /" + ")" * 40, "(" * 60 + "rm -rf ~" + ")" * 60, "{ " * 50 + "rm -rf /;" + " }" * 50,
+nest = ["$(" * 40 + "rm -rf /" + ")" * 40, "( " * 60 + "rm -rf ~" + " )" * 60, "{ " * 50 + "rm -rf /;" + " }" * 50,
         "bash -c 'bash -c \"bash -c \\\"rm -rf ~\\\"\"'", "eval eval eval rm -rf /", "eval 'eval \"eval rm -rf ~\"'",
         "if true; then " * 30 + "rm -rf /; " + "fi; " * 30, "echo $(echo $(echo $(echo $(rm -rf ~))))",
         "`echo \\`echo \\\\\\`rm -rf /\\\\\\`\\``", "x=$(y=$(z=$(rm -rf ~)))", deep]

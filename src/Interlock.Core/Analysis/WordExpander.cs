@@ -17,6 +17,10 @@ internal static class WordExpander
         var result = new List<Arg>();
         foreach (var variant in BraceExpand(word))
             ExpandFields(variant, state, result);
+        // Brace expansion mixed with expansions (`{rm,-rf,$HOME}`) is not expanded here: its words cannot be known.
+        if (!word.IsStatic && word.Parts.Any(p => p is LiteralPart { Quoted: false } l && l.Text.Contains('{') && l.Text.Contains('}')
+                && (l.Text.Contains(',') || l.Text.Contains(".."))))
+            for (var i = 0; i < result.Count; i++) result[i] = result[i] with { Known = false };
         return result;
     }
 
@@ -79,7 +83,10 @@ internal static class WordExpander
                     else
                     {
                         // Unquoted expansion: split on IFS whitespace, and globbing applies to the result.
-                        var pieces = value.Split([' ', '\t', '\n'], StringSplitOptions.None);
+                        // A script that sets IFS (`IFS=,; $x`) splits on its characters; set to something unknown, the fields are unknown.
+                        var ifs = state.Variables.TryGetValue("IFS", out var setIfs) ? setIfs : " \t\n";
+                        if (ifs is null) known = false;
+                        var pieces = string.IsNullOrEmpty(ifs) ? [value] : value.Split(ifs.ToCharArray(), StringSplitOptions.None);
                         for (var k = 0; k < pieces.Length; k++)
                         {
                             if (k > 0) EndField();

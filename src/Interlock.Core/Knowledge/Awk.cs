@@ -47,7 +47,7 @@ public sealed partial class Awk : ICommandKnowledge
     [GeneratedRegex("""^\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)""")]
     private static partial Regex LiteralArgument();
 
-    [GeneratedRegex(""""((?:[^"\\]|\\.)*)"""")]
+    [GeneratedRegex(@"""((?:[^""\\]|\\.)*)""")]
     private static partial Regex StringLiteral();
 
     internal static void AnalyzeProgram(string program, Invocation inv, KnowledgeContext ctx, List<Effect> effects)
@@ -82,7 +82,13 @@ public sealed partial class Awk : ICommandKnowledge
                     EmbeddedCode.Indeterminate(inv, $"`{inv.Name}` reads from a command built at run time (`cmd | getline`)", effects);
             }
             else if (StringLiteral().Match(rest) is { Success: true, Index: 0 } s)
-                EmbeddedCode.Shell(ctx, inv, Unescape(s.Groups[1].Value), $"{inv.Name} print |", effects);
+            {
+                var target = Unescape(s.Groups[1].Value);
+                if (target.Trim().Split(' ')[0].Split('/')[^1] is "sh" or "bash" or "dash" or "zsh" or "ksh" or "python" or "python3" or "perl" or "ruby" or "node" or "xargs")
+                    EmbeddedCode.Indeterminate(inv, $"`{inv.Name}` pipes its output into `{target}`, which runs it as code", effects);
+                else
+                    EmbeddedCode.Shell(ctx, inv, target, $"{inv.Name} print |", effects);
+            }
             else
                 EmbeddedCode.Indeterminate(inv, $"`{inv.Name}` pipes output into a command built at run time", effects);
             i = j - 1;

@@ -47,7 +47,7 @@ public sealed partial class Editors : ICommandKnowledge
     [GeneratedRegex(@"^(?:w|wr|wri|writ|write|sav|saveas|up|update|x|xit|wq|exi|exit)(?:!)?\s+(\S.*)$")]
     private static partial Regex WriteFile();
 
-    [GeneratedRegex(@"^(?:r|re|rea|read|w|wr|wri|writ|write)\s*!(.*)$")]
+    [GeneratedRegex(@"^(?:(?:r|re|rea|read)\s*!|(?:w|wr|wri|writ|write)\s+!)(.*)$")]
     private static partial Regex ReadWriteCommand();
 
     [GeneratedRegex(@"system\s*\(|systemlist\s*\(|^(?:lua|luado|luafile|py|py3|python|python3|pydo|py3do|pyfile|perl|ruby|rubydo|ter|term|terminal|exe|exec|execute|so|source|ru|runtime|call|norm|normal|!)|jobstart|termopen|os\.execute|io\.popen", RegexOptions.IgnoreCase)]

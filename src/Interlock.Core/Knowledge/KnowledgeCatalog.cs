@@ -16,6 +16,7 @@ public static class KnowledgeCatalog
         new Tar(),
         new Editors(),
         new Make(),
+        new OtherInterpreters(),
         new InterlockCli(),
         new Disks(),
         new Permissions(),
