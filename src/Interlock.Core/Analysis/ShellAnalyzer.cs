@@ -76,7 +76,7 @@ public sealed class ShellAnalyzer
         }
     }
 
-    private void WalkPipeline(Pipeline pipeline, ShellState state, bool background)
+    private void WalkPipeline(Pipeline pipeline, ShellState state, bool background, PipeFeed? initialFeed = null)
     {
         string? previousOutput = null;
         string? previousProducer = null;
@@ -85,7 +85,7 @@ public sealed class ShellAnalyzer
         {
             // Each part of a multi-command pipeline runs in its own subshell.
             var s = multi ? state.Clone() : state;
-            var feed = i == 0 ? null : new PipeFeed(previousOutput, previousProducer);
+            var feed = i == 0 ? initialFeed : new PipeFeed(previousOutput, previousProducer);
             var result = WalkCommand(pipeline.Commands[i], s, feed, inPipelineOrBackground: multi || background);
             previousOutput = result.Output;
             previousProducer = result.Producer;
@@ -344,6 +344,15 @@ public sealed class ShellAnalyzer
         switch (part)
         {
             case CommandSubstitutionPart c: WalkScript(c.Body, state.Clone()); break;
+            case ProcessSubstitutionPart { IsOutput: true } p:
+            {
+                // `>(cmd)`: cmd reads what the outer command writes, which is not known here.
+                var inner = state.Clone();
+                foreach (var item in p.Body.Items)
+                    foreach (var pipeline in item.Body.Pipelines)
+                        WalkPipeline(pipeline, inner, item.Background, new PipeFeed(null, "the command writing into >(...)"));
+                break;
+            }
             case ProcessSubstitutionPart p: WalkScript(p.Body, state.Clone()); break;
             case ArithmeticPart a: WalkWordSubstitutions([a.Expression], state); break;
             case ParameterPart { Argument: { } arg }: WalkWordSubstitutions([arg], state); break;

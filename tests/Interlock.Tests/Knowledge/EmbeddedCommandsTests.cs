@@ -38,6 +38,9 @@ public sealed class EmbeddedCommandsTests
     [InlineData("git -c core.pager='rm -rf ~' log")]
     [InlineData("git -c core.sshCommand='rm -rf /' fetch")]
     [InlineData("GIT_SSH_COMMAND='rm -rf ~' git fetch")]
+    // python pty.spawn / os.spawnvp run an argv
+    [InlineData("python3 -c \"import pty; pty.spawn(['sh','-c','rm -rf ~'])\"")]
+    [InlineData("python3 -c \"import os; os.spawnvp(os.P_WAIT, 'rm', ['rm','-rf','/'])\"")]
     public void A_visible_destructive_command_is_stopped_with_its_effect(string command)
     {
         var d = TestWorld.Check(command);
