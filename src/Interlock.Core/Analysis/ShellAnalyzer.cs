@@ -76,7 +76,7 @@ public sealed class ShellAnalyzer
         }
     }
 
-    private void WalkPipeline(Pipeline pipeline, ShellState state, bool background)
+    private void WalkPipeline(Pipeline pipeline, ShellState state, bool background, PipeFeed? initialFeed = null)
     {
         string? previousOutput = null;
         string? previousProducer = null;
@@ -85,7 +85,7 @@ public sealed class ShellAnalyzer
         {
             // Each part of a multi-command pipeline runs in its own subshell.
             var s = multi ? state.Clone() : state;
-            var feed = i == 0 ? null : new PipeFeed(previousOutput, previousProducer);
+            var feed = i == 0 ? initialFeed : new PipeFeed(previousOutput, previousProducer);
             var result = WalkCommand(pipeline.Commands[i], s, feed, inPipelineOrBackground: multi || background);
             previousOutput = result.Output;
             previousProducer = result.Producer;
@@ -344,6 +344,15 @@ public sealed class ShellAnalyzer
         switch (part)
         {
             case CommandSubstitutionPart c: WalkScript(c.Body, state.Clone()); break;
+            case ProcessSubstitutionPart { IsOutput: true } p:
+            {
+                // `>(cmd)`: cmd reads what the outer command writes, which is not known here.
+                var inner = state.Clone();
+                foreach (var item in p.Body.Items)
+                    foreach (var pipeline in item.Body.Pipelines)
+                        WalkPipeline(pipeline, inner, item.Background, new PipeFeed(null, "the command writing into >(...)"));
+                break;
+            }
             case ProcessSubstitutionPart p: WalkScript(p.Body, state.Clone()); break;
             case ArithmeticPart a: WalkWordSubstitutions([a.Expression], state); break;
             case ParameterPart { Argument: { } arg }: WalkWordSubstitutions([arg], state); break;
@@ -429,6 +438,46 @@ public sealed class ShellAnalyzer
                 return Unwrap(words, redirects, stdin, state, SkipRunnerOptions(args.Skip(1).ToList()), $"{name} {args[0].Text}", inPipeline);
             case "eval":
                 return RunShellCode(args, state, words, redirects, "eval");
+            case "trap" when args.Count >= 2 && args[0].Text is not ("-p" or "-l" or "-" or "--"):
+                // The handler runs later (on exit or a signal) in this shell: analysed as if it ran.
+                Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, null, null, text));
+                return RunShellCode([args[0]], WithVia(state, "trap"), words, redirects, null);
+            case "busybox" when args.Count > 0 && args[0].Known && args[0].Text is not ("sh" or "ash" or "bash" or "hush"):
+                return Unwrap(words, redirects, stdin, state, args, "busybox", inPipeline);
+            case "chroot":
+            {
+                var rest = args.SkipWhile(a => a.Text.StartsWith("--")).ToList();
+                return Unwrap(words, redirects, stdin, state, rest.Count > 0 ? rest.Skip(1).ToList() : rest, "chroot", inPipeline);
+            }
+            case "flock":
+            {
+                var c = args.FindIndex(a => a.Text is "-c" or "--command");
+                if (c >= 0) { Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, null, null, text)); return RunShellCode(c + 1 < args.Count ? [args[c + 1]] : [], WithVia(state, "flock"), words, redirects, null); }
+                var rest = SkipOptions(args, "sxunoFhV", "wEL");
+                return Unwrap(words, redirects, stdin, state, rest.Count > 0 ? rest.Skip(1).ToList() : rest, "flock", inPipeline);
+            }
+            case "strace" or "ltrace":
+                if (args.Any(a => a.Text == "-p")) break;
+                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "fFqrtTvVcCwyDkzZhin", "oeEpsSuPIaXbUO"), name, inPipeline);
+            case "script":
+            {
+                var c = args.FindIndex(a => a.Text is "-c" or "--command" || a.Text.StartsWith("--command="));
+                if (c < 0) break;
+                Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, null, null, text));
+                var code = args[c].Text.StartsWith("--command=") ? Arg.Literal(args[c].Text["--command=".Length..]) : c + 1 < args.Count ? args[c + 1] : null;
+                return code is null ? default : RunShellCode([code], WithVia(state, "script"), words, redirects, null);
+            }
+            case "coproc" when args.Count > 0:
+                return Unwrap(words, redirects, stdin, state, args, "coproc", inPipeline);
+            case "parallel" when args.Count > 0 && !args.Any(a => a.Text is "--version" or "--help"):
+                Uncertain(state, words, redirects, "`parallel` runs commands built from its inputs, which cannot be known in advance");
+                return default;
+            case "runuser" when args.FindIndex(a => a.Text is "-c" or "--command" || a.Text.StartsWith("--command=")) < 0:
+            {
+                var dd = args.FindIndex(a => a.Text == "--");
+                var rest = dd >= 0 ? args.Skip(dd + 1).ToList() : SkipOptions(args, "lmpfh", "ugwG").Skip(args.Any(a => a.Text is "-u" or "--user") ? 0 : 1).ToList();
+                return Unwrap(words, redirects, stdin, state, rest, "runuser", inPipeline);
+            }
             case "su" or "runuser":
             {
                 // su [options] [user] -c 'command': the command runs in a shell as that user.
@@ -466,6 +515,11 @@ public sealed class ShellAnalyzer
             case "unalias":
                 foreach (var a in args) state.Aliases.Remove(a.Text);
                 break;
+            case "source" or "." when args.Count > 0 && args[0].Known && args[0].Text is "/dev/stdin" or "-" or "/proc/self/fd/0" or "/dev/fd/0":
+                Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text));
+                if (stdin.Text is { } stdinCode && stdin.Unknown is null) return RunShellCode([Arg.Literal(stdinCode)], state, words, redirects, null);
+                Uncertain(state, words, redirects, $"`{name} {args[0].Text}` runs shell code read from stdin, which cannot be known in advance");
+                return default;
             case "source" or ".":
                 if (args.Count > 0 && !args[0].Known)
                     Uncertain(state, words, redirects, $"`{name}` runs shell code from `{args[0].Text}`, which cannot be known in advance");
@@ -585,9 +639,10 @@ public sealed class ShellAnalyzer
                 i += 2;
                 continue;
             }
-            if (t is "-S" or "--split-string" || t.StartsWith("-S"))
+            if (t is "-S" or "--split-string" || t.StartsWith("-S") || t.StartsWith("--split-string="))
             {
                 // env -S 'cmd args': the string is split into words (a tiny shell of its own).
+                if (t.StartsWith("--split-string=")) t = "-S" + t["--split-string=".Length..];
                 var code = t.Length > 2 && !t.StartsWith("--") ? t[2..] : i + 1 < args.Count ? args[i + 1].Text : "";
                 var rest = args.Skip(t.Length > 2 && !t.StartsWith("--") ? i + 1 : i + 2).Select(a => Quote(a.Text));
                 return RunShellCode([Arg.Literal(code + " " + string.Join(' ', rest))], inner, words, redirects, "env -S");

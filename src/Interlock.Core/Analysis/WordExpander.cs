@@ -17,6 +17,10 @@ internal static class WordExpander
         var result = new List<Arg>();
         foreach (var variant in BraceExpand(word))
             ExpandFields(variant, state, result);
+        // Brace expansion mixed with expansions (`{rm,-rf,$HOME}`) is not expanded here: its words cannot be known.
+        var unquoted = string.Concat(word.Parts.OfType<LiteralPart>().Where(l => !l.Quoted).Select(l => l.Text));
+        if (!word.IsStatic && unquoted.Contains('{') && unquoted.Contains('}') && (unquoted.Contains(',') || unquoted.Contains("..")))
+            for (var i = 0; i < result.Count; i++) result[i] = result[i] with { Known = false };
         return result;
     }
 
@@ -79,7 +83,10 @@ internal static class WordExpander
                     else
                     {
                         // Unquoted expansion: split on IFS whitespace, and globbing applies to the result.
-                        var pieces = value.Split([' ', '\t', '\n'], StringSplitOptions.None);
+                        // A script that sets IFS (`IFS=,; $x`) splits on its characters; set to something unknown, the fields are unknown.
+                        var ifs = state.Variables.TryGetValue("IFS", out var setIfs) ? setIfs : " \t\n";
+                        if (ifs is null) known = false;
+                        var pieces = string.IsNullOrEmpty(ifs) ? [value] : value.Split(ifs.ToCharArray(), StringSplitOptions.None);
                         for (var k = 0; k < pieces.Length; k++)
                         {
                             if (k > 0) EndField();
@@ -170,7 +177,9 @@ internal static class WordExpander
             return null;
         if (cmd.Words.Count == 1 && cmd.Words[0].StaticText == "pwd" && state.Cwds is [{ } cwd]) return cwd;
         if (cmd.Words.Count == 0 || !cmd.Words.All(w => w.IsStatic)) return null;
-        var words = cmd.Words.Select(w => Arg.Literal(w.StaticText!)).ToList();
+        // The words are expanded as the shell would (`echo ~` prints the home directory, `echo {a,b}` two words).
+        var words = cmd.Words.SelectMany(w => Expand(w, state)).ToList();
+        if (words.Count == 0 || words.Any(a => !a.Known || a.Glob)) return null;
         // $(...) drops trailing newlines.
         return StaticOutput.Of(words[0].Text, words.Skip(1).ToList(), null)?.TrimEnd('\n');
     }

@@ -19,7 +19,7 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
     private static readonly FrozenSet<string> KnownApis = new[]
     {
         "os.system", "os.popen", "os.remove", "os.unlink", "os.rmdir", "os.removedirs", "os.execv", "os.execve", "os.execvp",
-        "os.execvpe", "os.execl", "os.execle", "os.execlp", "os.execlpe", "shutil.rmtree", "subprocess.run", "subprocess.call",
+        "os.execvpe", "pty.spawn", "os.spawnv", "os.spawnvp", "os.posix_spawn", "os.posix_spawnp", "os.execl", "os.execle", "os.execlp", "os.execlpe", "shutil.rmtree", "subprocess.run", "subprocess.call",
         "subprocess.check_call", "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput",
         "pathlib.Path", "importlib.import_module",
     }.ToFrozenSet(StringComparer.Ordinal);
@@ -290,6 +290,14 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
             case "os.execv" or "os.execve" or "os.execvp" or "os.execvpe":
                 ReportArgv(call, ListLiteral(Nth(args, 1)));
                 return;
+            case "pty.spawn" or "os.spawnvp" or "os.spawnv" or "os.posix_spawn" or "os.posix_spawnp":
+            {
+                // pty.spawn(argv), os.spawnv(mode, path, argv), os.posix_spawn(path, argv, env)
+                var argv = call.Name switch { "pty.spawn" => Nth(args, 0), "os.spawnv" or "os.spawnvp" => Nth(args, 2), _ => Nth(args, 1) };
+                if (argv is not null && call.Name == "pty.spawn" && Literal(argv) is { } single) ReportCommand(call, single);
+                else ReportArgv(call, ListLiteral(argv));
+                return;
+            }
             case "os.execl" or "os.execlp":
                 ReportArgv(call, FlattenArgs(args.Skip(1)));
                 return;

@@ -10,19 +10,79 @@ public sealed class Git : ICommandKnowledge
     // Global options that take a value (git [-C dir] [-c k=v] ... <command>).
     private static readonly HashSet<string> ValuedGlobals = ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"];
 
-    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    /// <summary>Configuration keys whose value is a command git runs (through the shell) during ordinary subcommands.</summary>
+    private static readonly string[] CommandKeys =
+        ["core.sshcommand", "core.pager", "core.editor", "core.fsmonitor", "core.askpass", "sequence.editor", "diff.external",
+         "credential.helper", "gpg.program", "pager.", "filter.", "diff.", "merge.", "uploadpack.packobjectshook", "core.hookspath",
+         "remote.", "url.", "protocol.ext.allow", "include.path", "includeif."];
+
+    /// <summary>Environment variables naming a command git runs.</summary>
+    private static readonly string[] CommandVariables = ["GIT_SSH_COMMAND", "GIT_SSH", "GIT_PAGER", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "GIT_PROXY_COMMAND"];
+
+    private static bool IsCommandKey(string key)
+    {
+        key = key.ToLowerInvariant();
+        if (key.StartsWith("remote.") && !key.EndsWith(".receivepack") && !key.EndsWith(".uploadpack") && !key.EndsWith(".proxy")) return false;
+        if (key.StartsWith("url.") || key.StartsWith("diff.") && key != "diff.external" && !key.EndsWith(".command") && !key.EndsWith(".textconv")) return false;
+        if (key.StartsWith("merge.") && !key.EndsWith(".driver")) return false;
+        if (key.StartsWith("filter.") && !key.EndsWith(".clean") && !key.EndsWith(".smudge") && !key.EndsWith(".process")) return false;
+        return CommandKeys.Any(k => k.EndsWith('.') ? key.StartsWith(k) : key == k);
+    }
+
+    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects) => Analyze(inv, ctx, effects, 0);
+
+    private void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects, int aliasDepth)
     {
         var args = inv.Args;
         var i = 0;
         string? repoDir = KnowledgeContext.Cwd(inv);
+        var configs = new List<(string Key, string Value, bool Known)>();
         while (i < args.Count && args[i].Text.StartsWith('-'))
         {
             var t = args[i].Text;
             if (t == "-C" && i + 1 < args.Count) repoDir = args[i + 1].Known ? PathResolver.Combine(repoDir, args[i + 1].Text) : null;
+            if (t == "-c" && i + 1 < args.Count && args[i + 1].Text.IndexOf('=') is var eq and > 0)
+                configs.Add((args[i + 1].Text[..eq], args[i + 1].Text[(eq + 1)..], args[i + 1].Known));
+            if (t.StartsWith("--config-env") && (t.Contains('=') ? t : i + 1 < args.Count ? args[i + 1].Text : "") is var ce && ce.Split('=') is { Length: >= 2 } parts
+                && IsCommandKey(parts[^2]))
+                EmbeddedCode.Indeterminate(inv, $"`git --config-env` sets `{parts[^2]}`, a command git runs, from the environment", effects);
             i += ValuedGlobals.Contains(t) ? 2 : 1;
         }
+        foreach (var v in CommandVariables)
+            if (inv.Environment.TryGetValue(v, out var value))
+            {
+                if (value is null) EmbeddedCode.Indeterminate(inv, $"`{v}` names a command git runs, set to a value not known in advance", effects);
+                else EmbeddedCode.Shell(ctx, inv, value, $"git {v}", effects);
+            }
         if (i >= args.Count) return;
         var sub = args[i].Text;
+        foreach (var (key, value, known) in configs)
+        {
+            if (key.StartsWith("alias.", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!string.Equals(key[6..], sub, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!known) { EmbeddedCode.Indeterminate(inv, $"`git {sub}` runs the alias `{key}`, whose value is not known in advance", effects); return; }
+                if (value.StartsWith('!'))
+                {
+                    EmbeddedCode.Shell(ctx, inv, value[1..] + " " + string.Join(' ', args.Skip(i + 1).Select(a => ShellAnalyzer.Quote(a.Text))), $"git alias {sub}", effects);
+                    return;
+                }
+                if (aliasDepth >= 4) { EmbeddedCode.Indeterminate(inv, $"`git {sub}` expands aliases too deeply to analyse", effects); return; }
+                // A plain alias is a git command line: analyse it in place of the alias.
+                List<Arg> expanded = [.. args.Take(i), .. value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(Arg.Literal), .. args.Skip(i + 1)];
+                Analyze(inv with { Args = expanded }, ctx, effects, aliasDepth + 1);
+                return;
+            }
+            if (IsCommandKey(key))
+            {
+                if (!known || key.Equals("core.hooksPath", StringComparison.OrdinalIgnoreCase) || key.StartsWith("include", StringComparison.OrdinalIgnoreCase))
+                    EmbeddedCode.Indeterminate(inv, $"`git -c {key}=...` makes git run commands the guard cannot see", effects);
+                else if (key.Equals("core.fsmonitor", StringComparison.OrdinalIgnoreCase) && value is "true" or "false")
+                    continue;
+                else
+                    EmbeddedCode.Shell(ctx, inv, value, $"git -c {key}", effects);
+            }
+        }
         var rest = args.Skip(i + 1).ToList();
         if (rest.Any(a => a.Text is "-h" or "--help")) return;
         var repo = repoDir is null || inv.Context.RemoteHost is not null ? null : ctx.World.FindRepositoryRoot(repoDir);
@@ -33,6 +93,32 @@ public sealed class Git : ICommandKnowledge
         var (flags, operands) = Options.Split(rest);
         switch (sub)
         {
+            case "config":
+            {
+                // `git config alias.x '!cmd'` (or core.pager, core.sshCommand...) defines a command git runs later:
+                // the next `git x` may be in this line or any later one, so it is asked about now.
+                var words = rest.Where(a => !a.Text.StartsWith('-')).ToList();
+                if (words.Count > 0 && words[0].Text is "set" or "--add") words = words.Skip(1).ToList();
+                if (rest.Any(a => a.Text is "--unset" or "--unset-all" or "--get" or "--get-all" or "--list" or "-l" or "--get-regexp")) break;
+                if (words.Count < 2) break;
+                var key = words[0].Text;
+                var value = words[1];
+                if (key.StartsWith("alias.", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (!value.Known || value.Text.StartsWith('!'))
+                        EmbeddedCode.Indeterminate(inv, $"`git config {key}` defines an alias that runs shell code ({value.Text}) whenever `git {key[6..]}` is used", effects);
+                    else
+                    {
+                        var probe = new List<Effect>();
+                        Analyze(inv with { Args = value.Text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(Arg.Literal).ToList() }, ctx, probe, 4);
+                        if (probe.Count > 0)
+                            EmbeddedCode.Indeterminate(inv, $"`git config {key}` defines an alias for `git {value.Text}`, which {probe[0].Description}", effects);
+                    }
+                }
+                else if (IsCommandKey(key))
+                    EmbeddedCode.Indeterminate(inv, $"`git config {key}` sets a command git runs later: {value.Text}", effects);
+                break;
+            }
             case "reset":
                 if (flags.FirstOrDefault(f => f is "--hard" or "--merge" or "--keep") is { } mode)
                     Add(EffectKind.DiscardUncommittedChanges, where,

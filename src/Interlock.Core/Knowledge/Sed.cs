@@ -5,7 +5,10 @@ namespace Interlock.Core.Knowledge;
 /// such as <c>-ni</c>/<c>-Ei</c>) and, through <see cref="PerlInPlace"/> (called by <see cref="Interpreters"/>, which owns
 /// perl), <c>perl -pi -e</c>. Each file operand is an <see cref="EffectKind.OverwriteFile"/> with Detail
 /// <c>in-place</c>: an edit, allowed like any edit, except on protected paths and system files, which the policy stops.
-/// Without <c>-i</c>, sed only prints and has no effect.
+/// Without <c>-i</c>, sed only prints, unless its script runs commands or writes files: GNU sed's <c>e</c> command and
+/// <c>s///e</c> flag run shell commands (a literal <c>e command</c> is analysed; <c>e</c> alone and <c>s///e</c> run text
+/// from the input and are indeterminate), and <c>w file</c>, <c>W file</c> and <c>s///w file</c> overwrite the file.
+/// Script files (<c>-f</c>) cannot be read and are indeterminate.
 /// </summary>
 public sealed class Sed : ICommandKnowledge
 {
@@ -18,6 +21,7 @@ public sealed class Sed : ICommandKnowledge
         var scriptGiven = false;
         var endOfOptions = false;
         var operands = new List<Arg>();
+        var scripts = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -35,7 +39,10 @@ public sealed class Sed : ICommandKnowledge
                 else if (t.StartsWith("--expression", StringComparison.Ordinal) || t.StartsWith("--file", StringComparison.Ordinal))
                 {
                     scriptGiven = true;
+                    var value = t.Contains('=') ? t[(t.IndexOf('=') + 1)..] : i + 1 < args.Count ? args[i + 1].Text : null;
                     if (!t.Contains('=')) i++;
+                    if (t.StartsWith("--file", StringComparison.Ordinal)) EmbeddedCode.Indeterminate(inv, "`sed -f` runs a script file whose commands cannot be analysed", effects);
+                    else if (value is not null) scripts.Add(value);
                 }
                 else if (t == "--line-length") i++;
                 continue;
@@ -54,7 +61,10 @@ public sealed class Sed : ICommandKnowledge
                 if (ch is 'e' or 'f')
                 {
                     scriptGiven = true;
+                    var value = rest ? (i + 1 < args.Count ? args[i + 1].Text : null) : t[(j + 1)..];
                     if (rest) i++;
+                    if (ch == 'f') EmbeddedCode.Indeterminate(inv, "`sed -f` runs a script file whose commands cannot be analysed", effects);
+                    else if (value is not null) scripts.Add(value);
                     break;
                 }
                 if (ch == 'l')
@@ -64,9 +74,85 @@ public sealed class Sed : ICommandKnowledge
                 }
             }
         }
+        if (!scriptGiven && operands.Count > 0) scripts.Add(operands[0].Text);
+        foreach (var script in scripts) AnalyzeScript(script, inv, ctx, effects);
         if (!inPlace) return;
         foreach (var file in scriptGiven ? operands : operands.Skip(1))
             AddInPlace(file, "sed -i", ctx, inv, effects);
+    }
+
+    /// <summary>Finds the commands of a sed script that run shell commands or write files.</summary>
+    internal static void AnalyzeScript(string script, Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var s = script;
+        var i = 0;
+        string RestOfLine()
+        {
+            var end = s.IndexOf('\n', i);
+            if (end < 0) end = s.Length;
+            var text = s[i..end].Trim();
+            i = end;
+            return text;
+        }
+        void SkipDelimited(char delim)
+        {
+            for (; i < s.Length; i++)
+            {
+                if (s[i] == '\\') { i++; continue; }
+                if (s[i] == delim) { i++; return; }
+            }
+        }
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (char.IsWhiteSpace(c) || c is ';' or '{' or '}' or '!' or ',' or '$' or '+' or '~' || char.IsAsciiDigit(c)) { i++; continue; }
+            if (c == '/') { i++; SkipDelimited('/'); continue; }                 // address regex
+            if (c == '\\' && i + 1 < s.Length) { var d = s[i + 1]; i += 2; SkipDelimited(d); continue; }
+            if (c == '#' || c == ':') { RestOfLine(); continue; }               // comment, label
+            i++;
+            switch (c)
+            {
+                case 's':
+                {
+                    if (i >= s.Length) return;
+                    var d = s[i++];
+                    SkipDelimited(d);
+                    SkipDelimited(d);
+                    var flagsStart = i;
+                    while (i < s.Length && s[i] is not (';' or '\n' or '}' or 'w' or 'W')) i++;
+                    var flags = s[flagsStart..i];
+                    if (flags.Contains('e'))
+                        EmbeddedCode.Indeterminate(inv, "`sed s///e` runs the substituted text as a shell command", effects);
+                    if (i < s.Length && s[i] is 'w' or 'W')
+                    {
+                        i++;
+                        EmbeddedCode.Write(ctx, inv, RestOfLine(), "sed s///w", effects);
+                    }
+                    break;
+                }
+                case 'y':
+                {
+                    if (i >= s.Length) return;
+                    var d = s[i++];
+                    SkipDelimited(d);
+                    SkipDelimited(d);
+                    break;
+                }
+                case 'e':
+                {
+                    var cmd = RestOfLine();
+                    if (cmd.Length == 0) EmbeddedCode.Indeterminate(inv, "`sed e` runs the input text as a shell command", effects);
+                    else EmbeddedCode.Shell(ctx, inv, cmd, "sed e", effects);
+                    break;
+                }
+                case 'w' or 'W':
+                    EmbeddedCode.Write(ctx, inv, RestOfLine(), $"sed {c}", effects);
+                    break;
+                case 'a' or 'i' or 'c' or 'r' or 'R' or 'b' or 't' or 'T' or 'v':
+                    while (i < s.Length && s[i] is not ('\n' or ';' or '}')) { if (s[i] == '\\') i++; i++; }
+                    break;
+            }
+        }
     }
 
     private static bool IsBsdSuffix(string text) =>
