@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Interlock.Core;
+using Interlock.Core.Analysis;
 using Interlock.State;
 
 namespace Interlock.Cli;
@@ -177,8 +178,31 @@ internal sealed class HookSnapshots(Func<IStateStore> open, Func<string?> sessio
         }
     }
 
+    private PathClassifier? _names; // made only when a capture walks files
+
+    /// <summary>Build output and caches (node_modules, bin, obj, *.pyc...): regenerated, so not copied.</summary>
+    private bool Regenerable(string name) =>
+        (_names ??= new PathClassifier(new FileSystemWorld(), new EngineOptions())).IsRegenerableName(name, inProject: true);
+
     private void AddTree(string root, Plan plan, string? after)
     {
+        var leaf = Path.GetFileName(root);
+        var parent = Path.GetDirectoryName(root);
+        if (PathResolver.HasGlob(leaf) && parent is not null && !PathResolver.HasGlob(parent))
+        {
+            // `rm *.txt`: the effect names the pattern; expand it the way the shell would (dotfiles only when asked).
+            if (!Directory.Exists(parent)) return;
+            foreach (var entry in Directory.EnumerateFileSystemEntries(parent))
+            {
+                var name = Path.GetFileName(entry);
+                if (name.StartsWith('.') && !leaf.StartsWith('.')) continue;
+                if (PathResolver.GlobMatch(leaf, name)) AddTree(entry, plan, after);
+                if (plan.After.Count > _limits.MaxEventFiles) return;
+            }
+            return;
+        }
+        if (PathResolver.HasGlob(root)) { plan.Problem = $"the files `{root}` matches could not be listed"; return; }
+        if (Regenerable(leaf)) return;
         if (File.Exists(root)) { plan.After[root] = after; return; }
         if (!Directory.Exists(root)) return;
         var pending = new Stack<string>();
@@ -190,6 +214,7 @@ internal sealed class HookSnapshots(Func<IStateStore> open, Func<string?> sessio
             foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
             {
                 var name = Path.GetFileName(entry);
+                if (Regenerable(name)) continue;
                 if (Directory.Exists(entry))
                 {
                     if (name == ".git") continue;

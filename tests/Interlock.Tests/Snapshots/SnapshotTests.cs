@@ -226,4 +226,24 @@ public sealed class SnapshotTests : IDisposable
         Assert.Empty(store.Snapshots.List(10));
         Assert.Equal(0, store.Snapshots.StoredBytes());
     }
+
+    [Fact]
+    public void Rm_of_a_tree_and_of_a_glob_capture_the_files_but_not_build_output()
+    {
+        Directory.CreateDirectory(P("lib/node_modules/pkg"));
+        File.WriteAllText(P("lib/node_modules/pkg/index.js"), "module.exports = 1;\n");
+        File.WriteAllText(P("lib/main.c"), "int main(void) { return 0; }\n");
+        File.WriteAllText(P("a.txt"), "a\n");
+        File.WriteAllText(P("b.txt"), "b\n");
+        File.WriteAllText(P("keep.md"), "k\n");
+
+        Assert.Equal("ask", Parse(Bash("rm -rf lib")).Decision);
+        Bash("rm *.txt");
+
+        using var store = _state.Open();
+        var events = store.Snapshots.List(10);
+        Assert.Equal(2, events.Count);
+        Assert.Equal([P("a.txt"), P("b.txt")], store.Snapshots.Files(events[0].Id).Select(f => f.Path));
+        Assert.Equal([P("lib/main.c")], store.Snapshots.Files(events[1].Id).Select(f => f.Path));
+    }
 }
