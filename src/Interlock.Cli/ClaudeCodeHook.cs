@@ -27,7 +27,7 @@ internal static class ClaudeCodeHook
 
     /// <summary>Translates one event into one answer. Returns the text to print (empty for "no opinion").
     /// With <paramref name="audit"/>, the decision is appended to the audit trail (which may change the answer: fail closed).</summary>
-    public static string Handle(ReadOnlySpan<byte> input, Engine engine, Func<IWorldView> world, HookAudit? audit = null)
+    public static string Handle(ReadOnlySpan<byte> input, Engine engine, Func<IWorldView> world, HookAudit? audit = null, HookSnapshots? snapshots = null)
     {
         if (input.Length > MaxInputBytes)
             return Answer(Verdict.Deny, $"Interlock: the hook event is {input.Length} bytes, over the {MaxInputBytes}-byte limit; it was not analysed, so the action is stopped. Split the command into smaller steps.");
@@ -103,6 +103,14 @@ internal static class ClaudeCodeHook
         }
 
         var decision = engine.Evaluate(request, world());
+        // Before a destructive file effect proceeds (allow) or goes to a human (ask: the hook is not called again
+        // after approval), keep what it would destroy. Decisions without such an effect cost nothing here.
+        if (snapshots is not null && HookSnapshots.Needed(decision) && snapshots.Capture(request, decision) is { } problem)
+        {
+            decision = decision.Verdict == Verdict.Allow
+                ? decision with { Verdict = Verdict.Ask, RuleId = "snapshot.uncovered", Reason = $"This action would destroy files, and Interlock could not keep an undo copy of them: {problem}.", Alternative = "Approve it only if the files can be lost, or make a copy first." }
+                : decision with { Reason = $"{decision.Reason} (No undo copy could be kept: {problem}.)" };
+        }
         var answer = decision.Verdict == Verdict.Allow ? "" : Answer(decision.Verdict, Render(decision, toolName));
         return audit is null ? answer : audit.Record(request, decision, answer);
     }

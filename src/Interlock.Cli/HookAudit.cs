@@ -167,6 +167,9 @@ internal sealed class HookAudit
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>The event's session id (read from the raw event).</summary>
+    public string? SessionId => Fields.SessionId;
+
     private EventFields Fields => _fields ??= EventFields.Parse(_input);
 
     /// <summary>What the audit needs from the raw event, read independently of the adapter (tolerates any input).</summary>

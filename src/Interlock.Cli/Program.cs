@@ -25,6 +25,10 @@ internal static class Program
                                               and the rule that decided
           interlock audit <tail|show|export|verify>
                                               Read and verify the hash-chained audit trail of decisions
+          interlock history [-n N] [--session S] | prune [--older-than 7d]
+                                              List (or prune) the files captured before destructive actions
+          interlock undo <event> | --session <id> [--dry-run] [--force]
+                                              Restore what a destructive action destroyed
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -106,7 +110,9 @@ internal static class Program
             "check" => RunCheck(args[1..], explain: false),
             "explain" => RunCheck(args[1..], explain: true),
             "audit" => AuditCommands.Run(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit (see `interlock --help`)."),
+            "history" => SnapshotCommands.History(args[1..]),
+            "undo" => SnapshotCommands.Undo(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo (see `interlock --help`)."),
         };
     }
 
@@ -132,7 +138,8 @@ internal static class Program
         var engine = new Engine();
         // The decision is appended to the audit trail; the store is opened only when the record is written.
         var audit = new HookAudit("claude-code", input, () => SqliteStateStore.OpenDefault());
-        var output = audit.Complete(ClaudeCodeHook.Handle(input, engine, () => new FileSystemWorld(), audit));
+        var snapshots = new HookSnapshots(() => SqliteStateStore.OpenDefault(), () => audit.SessionId, SnapshotLimits.FromEnvironment());
+        var output = audit.Complete(ClaudeCodeHook.Handle(input, engine, () => new FileSystemWorld(), audit, snapshots));
         if (audit.Failure is not null) Console.Error.WriteLine($"interlock: the audit trail could not be written: {audit.Failure}");
         if (output.Length > 0) Console.Out.Write(output);
         return 0;

@@ -13,6 +13,9 @@ public interface IStateStore : IDisposable, IAsyncDisposable
 
     /// <summary>The hash-chained log of every decision.</summary>
     IAuditLog Audit { get; }
+
+    /// <summary>Pre-images captured before destructive actions, for `interlock undo`.</summary>
+    ISnapshotLog Snapshots { get; }
 }
 
 /// <summary>

@@ -39,10 +39,10 @@ public sealed class StateNotFoundException(string path)
 /// BEGIN IMMEDIATE transactions (the write lock is taken before the chain head is read, so two processes can never
 /// seal records on the same head). The schema is versioned with PRAGMA user_version and migrated on open.
 /// </summary>
-public sealed class SqliteStateStore : IStateStore, IAuditLog
+public sealed partial class SqliteStateStore : IStateStore, IAuditLog
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     private static readonly string[] Migrations =
@@ -70,6 +70,28 @@ public sealed class SqliteStateStore : IStateStore, IAuditLog
             hash TEXT    NOT NULL
         ) STRICT;
         INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+        """,
+        """
+        CREATE TABLE snapshot_event (
+            id          INTEGER PRIMARY KEY,
+            ts          TEXT    NOT NULL,
+            session_id  TEXT,
+            cwd         TEXT    NOT NULL,
+            tool        TEXT    NOT NULL,
+            request     TEXT,
+            verdict     TEXT    NOT NULL
+        ) STRICT;
+        CREATE INDEX snapshot_event_session ON snapshot_event (session_id, id);
+        CREATE TABLE snapshot_file (
+            event_id    INTEGER NOT NULL REFERENCES snapshot_event (id) ON DELETE CASCADE,
+            path        TEXT    NOT NULL,
+            hash        TEXT    NOT NULL,
+            mode        INTEGER NOT NULL,
+            size        INTEGER NOT NULL,
+            after_hash  TEXT,
+            PRIMARY KEY (event_id, path)
+        ) STRICT;
+        CREATE INDEX snapshot_file_hash ON snapshot_file (hash);
         """,
     ];
 

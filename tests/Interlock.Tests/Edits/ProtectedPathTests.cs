@@ -166,6 +166,9 @@ public sealed class ProtectedPathTests
     [InlineData("bash -c 'interlock breaker reset --session s1'")]
     [InlineData("/home/dev/.local/bin/interlock allow --all")]
     [InlineData("interlock $SUBCOMMAND")]
+    [InlineData("interlock history prune --older-than 0m")]
+    [InlineData("interlock undo 3")]
+    [InlineData("interlock undo --session s1 --force")]
     public void Interlock_commands_that_change_the_guard_are_denied(string command)
     {
         var d = TestWorld.Check(command);
@@ -185,6 +188,7 @@ public sealed class ProtectedPathTests
     [InlineData("interlock audit export --jsonl")]
     [InlineData("interlock audit verify")]
     [InlineData("interlock history")]
+    [InlineData("interlock history -n 5 --session s1")]
     [InlineData("interlock undo --help")]
     [InlineData("echo '{}' | interlock hook claude-code")]
     public void Interlock_commands_that_only_read_are_allowed(string command) =>

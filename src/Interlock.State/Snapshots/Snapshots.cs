@@ -1,0 +1,50 @@
+namespace Interlock.State;
+
+/// <summary>The marker stored instead of an object hash for a file that did not exist.</summary>
+public static class SnapshotHash
+{
+    public const string Absent = "absent";
+}
+
+/// <summary>One file captured before a destructive action.</summary>
+/// <param name="Path">Absolute path.</param>
+/// <param name="Hash">SHA-256 (lower-case hex) of the content in the object store, or <see cref="SnapshotHash.Absent"/>.</param>
+/// <param name="Mode">Unix permission bits.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="AfterHash">What the action is expected to leave: a content hash, <see cref="SnapshotHash.Absent"/>
+/// (deleted), or null when it cannot be known beforehand (git discarding changes, notebook edits).</param>
+public sealed record SnapshotFile(string Path, string Hash, int Mode, long Size, string? AfterHash);
+
+/// <summary>A destructive action as the hook saw it, before the store numbers it.</summary>
+public sealed record SnapshotEventEntry(DateTimeOffset Time, string? SessionId, string Cwd, string Tool, string? Request, string Verdict);
+
+/// <summary>A stored event with its totals.</summary>
+public sealed record SnapshotEvent(long Id, SnapshotEventEntry Entry, int FileCount, long Bytes);
+
+/// <summary>
+/// Pre-images of files captured before destructive actions. Contents live in a content-addressed object store
+/// (<see cref="ObjectsDirectory"/>, one file per SHA-256, written whole or not at all); the index of events and their
+/// files lives in the state database.
+/// </summary>
+public interface ISnapshotLog
+{
+    /// <summary>Where content objects are stored.</summary>
+    string ObjectsDirectory { get; }
+
+    /// <summary>Records an event and its files (whose objects must already be stored); returns its id.</summary>
+    long Add(SnapshotEventEntry entry, IReadOnlyList<SnapshotFile> files);
+
+    /// <summary>The latest <paramref name="count"/> events (of one session when given), newest first.</summary>
+    IReadOnlyList<SnapshotEvent> List(int count, string? sessionId = null);
+
+    SnapshotEvent? Get(long id);
+
+    IReadOnlyList<SnapshotFile> Files(long id);
+
+    /// <summary>The bytes of distinct objects the index refers to (what the size cap counts).</summary>
+    long StoredBytes();
+
+    /// <summary>Removes events older than <paramref name="cutoff"/> and objects no event refers to any more.
+    /// Returns (events removed, objects removed).</summary>
+    (int Events, int Objects) Prune(DateTimeOffset cutoff);
+}
