@@ -98,10 +98,11 @@ public sealed class Engine
         }
         foreach (var u in analysis.Uncertainties)
             effects.Add(new Effect(EffectKind.Indeterminate, u.At.Executable, PathClass.Unknown, false, false, u.Reason, u.At));
-        if (analysis.ForkBomb && analysis.Invocations.Count == 0)
-            effects.Add(new Effect(EffectKind.ForkBomb, "processes", PathClass.Unknown, true, true, "a function calls itself in a pipeline or in the background, multiplying without end", new Invocation(null, "", [], new ExecContext([], "", null, []), [], null, null, "")));
-        else if (analysis.ForkBomb)
-            effects.Add(new Effect(EffectKind.ForkBomb, "processes", PathClass.Unknown, true, true, "a function calls itself in a pipeline or in the background, multiplying without end", analysis.Invocations[0]));
+        if (analysis.ForkBomb)
+        {
+            var at = analysis.Invocations.Count > 0 ? analysis.Invocations[0] : new Invocation(null, "", [], new ExecContext([], "", null, []), [], null, null, "");
+            effects.Add(new Effect(EffectKind.ForkBomb, "processes", PathClass.Unknown, true, true, "a function calls itself in a pipeline or in the background, multiplying without end", at));
+        }
         return effects;
     }
 

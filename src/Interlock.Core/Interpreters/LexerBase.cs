@@ -254,6 +254,35 @@ internal abstract class LexerBase
         return n;
     }
 
+    /// <summary>A backslash as the last character is kept literally; returns true when that was the case.</summary>
+    protected bool TrailingBackslash(StringBuilder sb)
+    {
+        if (Pos + 1 < Limit) return false;
+        sb.Append('\\');
+        Pos++;
+        return true;
+    }
+
+    /// <summary>`\u{1F600}` or `\uXXXX` at Pos (JavaScript and Ruby share the syntax); false when malformed.</summary>
+    protected bool TryUnicodeEscape(StringBuilder sb)
+    {
+        if (At(Pos + 2) == '{')
+        {
+            int count = ReadHex(Pos + 3, 6, out int cp);
+            if (count > 0 && At(Pos + 3 + count) == '}')
+            {
+                AppendCodePoint(sb, cp);
+                Pos += 4 + count;
+                return true;
+            }
+            return false;
+        }
+        if (ReadHex(Pos + 2, 4, out int unit) != 4) return false;
+        sb.Append((char)unit);
+        Pos += 6;
+        return true;
+    }
+
     protected static void AppendCodePoint(StringBuilder sb, int codePoint)
     {
         if (codePoint is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF)) sb.Append(char.ConvertFromUtf32(codePoint));

@@ -205,13 +205,8 @@ internal sealed class PhpLexer : LexerBase
 
     private void DecodeEscape(StringBuilder sb, char quote)
     {
+        if (TrailingBackslash(sb)) return;
         char n = At(Pos + 1);
-        if (Pos + 1 >= Limit)
-        {
-            sb.Append('\\');
-            Pos++;
-            return;
-        }
         switch (n)
         {
             case 'n': sb.Append('\n'); break;

@@ -276,13 +276,8 @@ internal sealed class RubyLexer(string src) : LexerBase(src)
 
     private void DecodeEscape(StringBuilder sb)
     {
+        if (TrailingBackslash(sb)) return;
         char n = At(Pos + 1);
-        if (Pos + 1 >= Limit)
-        {
-            sb.Append('\\');
-            Pos++;
-            return;
-        }
         switch (n)
         {
             case 'n': sb.Append('\n'); break;
@@ -310,22 +305,7 @@ internal sealed class RubyLexer(string src) : LexerBase(src)
                 return;
             }
             case 'u':
-                if (At(Pos + 2) == '{')
-                {
-                    int count = ReadHex(Pos + 3, 6, out int cp);
-                    if (count > 0 && At(Pos + 3 + count) == '}')
-                    {
-                        AppendCodePoint(sb, cp);
-                        Pos += 4 + count;
-                        return;
-                    }
-                }
-                else if (ReadHex(Pos + 2, 4, out int unit) == 4)
-                {
-                    sb.Append((char)unit);
-                    Pos += 6;
-                    return;
-                }
+                if (TryUnicodeEscape(sb)) return;
                 sb.Append('u');
                 break;
             default:

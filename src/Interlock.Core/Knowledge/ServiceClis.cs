@@ -88,8 +88,7 @@ public sealed class ServiceClis : ICommandKnowledge
 
         // Command words are the leading non-option arguments (`vault kv destroy`, `op item delete`); flag-style
         // verbs (`kafka-topics --delete`) count anywhere.
-        var commandWords = args.SkipWhile(a => a.Text.StartsWith('-') && !a.Text.Contains('=')).SkipWhile(a => !a.Text.StartsWith('-') && GlobalOptionValue(args, a))
-            .TakeWhile(a => !a.Text.StartsWith('-')).Take(4).Select(a => a.Text.ToLowerInvariant()).ToList();
+        var commandWords = CommandWords(args);
         var verb = commandWords.FirstOrDefault(w => CommonVerbs.Contains(w) || tool.Verbs.Contains(w) || w.EndsWith(":delete") || w.EndsWith(":destroy"))
                    ?? args.Select(a => a.Text).FirstOrDefault(t => t.StartsWith('-') && tool.Verbs.Contains(t));
         if (verb is null) return;
@@ -105,12 +104,19 @@ public sealed class ServiceClis : ICommandKnowledge
         { Environment = env.Environment, EnvironmentEvidence = env.Evidence });
     }
 
-    /// <summary>True when <paramref name="a"/> is the value of a leading global option (`vault --namespace admin ...`).</summary>
-    private static bool GlobalOptionValue(IReadOnlyList<Arg> args, Arg a)
+    private static readonly HashSet<string> GlobalValuedOptions =
+        ["--namespace", "--address", "--account", "--config", "--project", "--profile", "--context", "--host", "--env"];
+
+    /// <summary>The leading non-option words (at most four), after global options such as `vault --namespace admin`.</summary>
+    private static List<string> CommandWords(IReadOnlyList<Arg> args)
     {
-        var i = args.ToList().IndexOf(a);
-        return i > 0 && args[i - 1].Text.StartsWith("--") && !args[i - 1].Text.Contains('=') && args.Take(i - 1).All(x => x.Text.StartsWith('-'))
-               && args[i - 1].Text is "--namespace" or "--address" or "--account" or "--config" or "--project" or "--profile" or "--context" or "--host" or "--env";
+        var i = 0;
+        while (i < args.Count && args[i].Text.StartsWith('-'))
+            i += GlobalValuedOptions.Contains(args[i].Text) ? 2 : 1;
+        var words = new List<string>(4);
+        for (; i < args.Count && words.Count < 4 && !args[i].Text.StartsWith('-'); i++)
+            words.Add(args[i].Text.ToLowerInvariant());
+        return words;
     }
 
     private static string Phrase(string verb) => verb.TrimStart('-') switch
