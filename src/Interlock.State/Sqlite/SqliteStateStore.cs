@@ -14,7 +14,7 @@ public sealed record SqliteStateStoreOptions
     public string FileName { get; init; } = DefaultFileName;
 
     /// <summary>How long a writer waits for another process's write transaction before giving up (SQLite busy_timeout).</summary>
-    public int BusyTimeoutMilliseconds { get; init; } = 5000;
+    public int BusyTimeoutMilliseconds { get; init; } = 8000;
 
     /// <summary>When the write-ahead log grows past this size, the writer that noticed checkpoints it into the database
     /// and truncates it (best effort; a busy database is left for a later writer).</summary>

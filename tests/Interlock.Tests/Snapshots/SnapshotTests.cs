@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Interlock.Cli;
+using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 using Interlock.Tests.State;
@@ -54,8 +55,8 @@ public sealed class SnapshotTests : IDisposable
     private string Hook(string tool, string toolInputJson, SnapshotLimits? limits = null, string session = "sess-1")
     {
         var json = $$"""{"session_id":"{{session}}","cwd":{{Json(_repo)}},"hook_event_name":"PreToolUse","tool_name":"{{tool}}","tool_input":{{toolInputJson}} }""";
-        var snapshots = new HookSnapshots(() => _state.Open(), () => session, limits);
-        return ClaudeCodeHook.Handle(Encoding.UTF8.GetBytes(json), new Engine(), () => new FileSystemWorld(), null, snapshots);
+        var snapshots = new SnapshotStage(() => _state.Open(), limits);
+        return TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(json), new Engine(), () => new FileSystemWorld(), null, snapshots);
     }
 
     private string Bash(string command, SnapshotLimits? limits = null) => Hook("Bash", $$"""{"command":{{Json(command)}} }""", limits);

@@ -29,6 +29,7 @@ public sealed class AuditProcessTests : IDisposable
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         psi.Environment["INTERLOCK_STATE_DIR"] = stateDir ?? _dir.Path;
+        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "300000"; // this test is about concurrency; 50 JIT-started processes on 2 cores are slow
         return Process.Start(psi)!;
     }
 
