@@ -28,7 +28,9 @@ internal sealed record HookEvent(string Harness)
     /// <summary>A summary of what was asked, for records and messages: the command, the file a file tool
     /// touches, or a tool's arguments.</summary>
     public string? What => Request is { } r
-        ? r.Command ?? (r.File is { } file ? $"{file.Kind} {file.Path}" : r.ToolArguments ?? RawToolInput)
+        ? r.Command ?? (r.File is { } file ? $"{file.Kind} {file.Path}"
+            : r.Files.Count > 0 ? string.Join("; ", r.Files.Select(f => $"{f.Kind} {f.Path}"))
+            : r.ToolArguments ?? RawToolInput)
         : RawToolInput;
 }
 
@@ -85,7 +87,7 @@ internal sealed class HookContext(IHookAdapter adapter, HookEvent hookEvent)
     /// <summary>When the hook call started (Stopwatch timestamp), for the recorded timing.</summary>
     public long Started { get; init; }
 
-    public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, Event.Tool), Analysed, Decision);
+    public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, Event.Request?.Command is not null ? "Bash" : Event.Tool), Analysed, Decision);
 
     internal static readonly Decision NoDecision = new(Verdict.Allow, "hook.not-analysed", "this tool is not analysed; the harness's own permissions apply", null, [], [], null);
 }
