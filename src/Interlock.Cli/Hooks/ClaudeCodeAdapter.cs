@@ -56,23 +56,24 @@ internal sealed class ClaudeCodeAdapter : JsonHookAdapter
         if (FileTools.TryGetValue(toolName, out var fileTool))
         {
             var path = GetString(toolInput, fileTool.PathField);
-            FileAction? file = string.IsNullOrEmpty(path) ? null : new FileAction(fileTool.Kind, path);
+            if (string.IsNullOrEmpty(path)) return ToolRequests.File(ev, toolName, path, "tool_input." + fileTool.PathField, cwd, null);
+            var file = new FileAction(fileTool.Kind, path);
             switch (fileTool.Kind)
             {
                 case FileToolKind.Write:
-                    file = file! with { Content = GetString(toolInput, "content") ?? "" };
+                    file = file with { Content = GetString(toolInput, "content") ?? "" };
                     break;
                 case FileToolKind.Edit:
-                    file = file! with { Edits = [ReadEdit(toolInput)] };
+                    file = file with { Edits = [ReadEdit(toolInput)] };
                     break;
                 case FileToolKind.MultiEdit:
                     if (!toolInput.TryGetProperty("edits", out var edits) || edits.ValueKind != JsonValueKind.Array)
                         return ev with { Invalid = "Interlock: the MultiEdit event has no tool_input.edits array, so the action could not be checked and is stopped." };
-                    file = file! with { Edits = edits.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object).Select(ReadEdit).ToList() };
+                    file = file with { Edits = edits.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object).Select(ReadEdit).ToList() };
                     break;
                 case FileToolKind.NotebookEdit:
                     var mode = GetString(toolInput, "edit_mode") switch { "insert" => NotebookEditMode.Insert, "delete" => NotebookEditMode.Delete, _ => NotebookEditMode.Replace };
-                    file = file! with { Notebook = new NotebookCellEdit(GetString(toolInput, "cell_id"), GetString(toolInput, "new_source") ?? "", mode, GetString(toolInput, "cell_type")) };
+                    file = file with { Notebook = new NotebookCellEdit(GetString(toolInput, "cell_id"), GetString(toolInput, "new_source") ?? "", mode, GetString(toolInput, "cell_type")) };
                     break;
             }
             return ToolRequests.File(ev, toolName, path, "tool_input." + fileTool.PathField, cwd, file);

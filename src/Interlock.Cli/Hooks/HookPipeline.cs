@@ -87,7 +87,17 @@ internal sealed class HookContext(IHookAdapter adapter, HookEvent hookEvent)
     /// <summary>When the hook call started (Stopwatch timestamp), for the recorded timing.</summary>
     public long Started { get; init; }
 
-    public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, Event.Request?.Command is not null ? "Bash" : Event.Tool), Analysed, Decision);
+    public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, ToolWord(Event)), Analysed, Decision);
+
+    /// <summary>How messages name the tool: shell tools as a command, file tools by what they do (whatever the
+    /// harness calls them), other tools by their own name.</summary>
+    private static string? ToolWord(HookEvent e) => e.Request switch
+    {
+        { Command: not null } => "Bash",
+        { File: { } f } => f.Kind.ToString(),
+        { Files.Count: > 0 } r => r.Files.All(f => f.Kind == r.Files[0].Kind) ? r.Files[0].Kind.ToString() : "Patch",
+        _ => e.Tool,
+    };
 
     internal static readonly Decision NoDecision = new(Verdict.Allow, "hook.not-analysed", "this tool is not analysed; the harness's own permissions apply", null, [], [], null);
 }
@@ -162,7 +172,7 @@ internal sealed class DecideStage(Engine engine, Func<IWorldView> world) : IHook
 /// <summary>The words every adapter uses: what, why, what instead.</summary>
 internal static class HookMessages
 {
-    private static readonly HashSet<string> FileTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit", "Read" };
+    private static readonly HashSet<string> FileTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit", "Read", "Delete", "Patch" };
 
     public static string Describe(Decision d, string? tool = "Bash")
     {

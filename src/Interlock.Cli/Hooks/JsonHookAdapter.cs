@@ -50,7 +50,7 @@ internal abstract class JsonHookAdapter : IHookAdapter
     /// <summary>The event's name must be the one this command is registered for; another event is a wiring mistake.</summary>
     protected HookEvent? WrongEvent(HookEvent ev, params string[] expected) =>
         ev.EventName is { } name && Array.IndexOf(expected, name) < 0
-            ? ev with { Invalid = $"Interlock: `interlock hook {Harness}` handles {string.Join(" and ", expected)} events, but received `{name}`. Register it under {Registration} in the {Product} settings." }
+            ? ev with { Invalid = $"Interlock: `interlock hook {Harness}` handles {(expected.Length == 1 ? expected[0] : string.Join(", ", expected[..^1]) + " and " + expected[^1])} events, but received `{name}`. Register it under {Registration} in the {Product} settings." }
             : null;
 
     /// <summary>An event without the field that names its tool is stopped.</summary>
