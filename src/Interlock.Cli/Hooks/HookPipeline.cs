@@ -172,18 +172,7 @@ internal sealed class DecideStage(Engine engine, Func<IWorldView> world) : IHook
 /// <summary>The words every adapter uses: what, why, what instead.</summary>
 internal static class HookMessages
 {
-    private static readonly HashSet<string> FileTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit", "Read", "Delete", "Patch" };
-
-    public static string Describe(Decision d, string? tool = "Bash")
-    {
-        if (d.Verdict == Verdict.Allow) return "";
-        var what = tool is null or "Bash" ? "this command" : FileTools.Contains(tool) ? $"this {tool}" : $"this call of {tool}";
-        var sb = new StringBuilder("Interlock ");
-        sb.Append(d.Verdict == Verdict.Deny ? "blocked " : "needs a human to approve ").Append(what);
-        sb.Append(" [").Append(d.RuleId).Append("]: ").Append(d.Reason);
-        if (d.Alternative is not null) sb.Append(" Instead: ").Append(d.Alternative);
-        return sb.ToString();
-    }
+    public static string Describe(Decision d, string? tool = "Bash") => DecisionMessages.Describe(d, tool);
 
     public static Decision InternalError(Exception e, string where) =>
         new(Verdict.Deny, "internal-error",
