@@ -18,7 +18,7 @@ internal static class Program
         interlock - a safety interlock between AI coding agents and what they act on
 
         Usage:
-          interlock hook claude-code          Answer one Claude Code PreToolUse event (stdin -> stdout)
+          interlock hook <harness>            Answer one agent hook event (stdin -> stdout); see `interlock hook --help`
           interlock check <command> [options] Decide a shell command: allow, ask or deny
           interlock explain <command> [options]
                                               Show the parse, the commands that would run, their effects,
@@ -29,6 +29,9 @@ internal static class Program
                                               List (or prune) the files captured before destructive actions
           interlock undo <event> | --session <id> [--dry-run] [--force]
                                               Restore what a destructive action destroyed
+          interlock requests [--all]          List actions waiting for a human's approval
+          interlock approve|deny <id> [--comment TEXT]
+                                              Approve (once, for that exact action) or refuse a request
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -98,7 +101,10 @@ internal static class Program
             "audit" => AuditCommands.Run(args[1..]),
             "history" => SnapshotCommands.History(args[1..]),
             "undo" => SnapshotCommands.Undo(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo (see `interlock --help`)."),
+            "requests" => ApprovalCommands.Requests(args[1..]),
+            "approve" => ApprovalCommands.Vote(args[1..], approve: true),
+            "deny" => ApprovalCommands.Vote(args[1..], approve: false),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny (see `interlock --help`)."),
         };
     }
 

@@ -69,7 +69,7 @@ internal static class HookCommand
 
     /// <summary>The stages every hook call goes through, in order.</summary>
     internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits limits, TimeProvider? time = null) =>
-        new([new DecideStage(engine, world), new SnapshotStage(open, limits, time), new AuditStage(open, time)]);
+        new([new DecideStage(engine, world), new ApprovalStage(open, world, time), new SnapshotStage(open, limits, time), new AuditStage(open, time)]);
 
     internal static TimeSpan Deadline() =>
         int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_HOOK_TIMEOUT_MS"), out var ms) && ms > 0

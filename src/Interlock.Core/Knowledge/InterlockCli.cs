@@ -8,7 +8,7 @@ namespace Interlock.Core.Knowledge;
 /// </summary>
 public sealed class InterlockCli : ICommandKnowledge
 {
-    private static readonly string[] ReadOnly = ["check", "explain", "help", "--help", "-h", "--version", "version", "hook"];
+    private static readonly string[] ReadOnly = ["check", "explain", "help", "--help", "-h", "--version", "version", "hook", "requests"];
     private static readonly string[] ReadOnlyAudit = ["tail", "show", "export", "verify", "--help", "-h"];
 
     public IReadOnlyList<string> Executables { get; } = ["interlock"];
