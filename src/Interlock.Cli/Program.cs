@@ -32,6 +32,8 @@ internal static class Program
           interlock requests [--all]          List actions waiting for a human's approval
           interlock approve|deny <id> [--comment TEXT]
                                               Approve (once, for that exact action) or refuse a request
+          interlock breaker status | reset --session <id>
+                                              Sessions stopped by their budget of destructive work; reset one
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -104,7 +106,8 @@ internal static class Program
             "requests" => ApprovalCommands.Requests(args[1..]),
             "approve" => ApprovalCommands.Vote(args[1..], approve: true),
             "deny" => ApprovalCommands.Vote(args[1..], approve: false),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny (see `interlock --help`)."),
+            "breaker" => BreakerCommands.Run(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker (see `interlock --help`)."),
         };
     }
 

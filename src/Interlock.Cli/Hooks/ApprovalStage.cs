@@ -17,7 +17,7 @@ namespace Interlock.Cli.Hooks;
 /// Harnesses with a native ask keep asking their own user. Locally the person at the terminal is both operator and
 /// approver, so a request needs one approval; the two-person rule needs the approval server.
 /// </summary>
-internal sealed class ApprovalStage(Func<IStateStore> open, Func<IWorldView> world, TimeProvider? time = null) : IHookStage
+internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time = null) : IHookStage
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -33,7 +33,7 @@ internal sealed class ApprovalStage(Func<IStateStore> open, Func<IWorldView> wor
         var now = _time.GetUtcNow();
         try
         {
-            using var store = open();
+            var store = context.Store;
             if (store.Approvals.ConsumeGrantAsync(fingerprint, agent, now).AsTask().GetAwaiter().GetResult() is { } grant)
             {
                 var who = string.Join(", ", grant.Votes.Where(v => v.Approve).Select(v => v.Approver));

@@ -42,7 +42,7 @@ public sealed class StateNotFoundException(string path)
 public sealed partial class SqliteStateStore : IStateStore, IAuditLog
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     private static readonly string[] Migrations =
@@ -128,6 +128,24 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog
             comment    TEXT,
             at         TEXT    NOT NULL,
             PRIMARY KEY (request_id, voter)
+        ) STRICT;
+        """,
+        """
+        CREATE TABLE budget_usage (
+            id          INTEGER PRIMARY KEY,
+            session_key TEXT    NOT NULL,
+            at          TEXT    NOT NULL,
+            files       INTEGER NOT NULL,
+            lines       INTEGER NOT NULL,
+            commands    INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX budget_usage_session ON budget_usage (session_key, at);
+        CREATE TABLE breaker (
+            session_key TEXT PRIMARY KEY,
+            tripped_at  TEXT,
+            reason      TEXT,
+            reset_at    TEXT,
+            reset_by    TEXT
         ) STRICT;
         """,
     ];

@@ -36,7 +36,7 @@ public sealed class ApprovalStageTests : IDisposable
     {
         IStateStore Open() => _dir.Open();
         var world = () => (IWorldView)new TestWorld();
-        return new HookPipeline([new DecideStage(new Engine(), world), new ApprovalStage(Open, world), new AuditStage(Open)]).Run(adapter, input);
+        return new HookPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world), new AuditStage()], Open).Run(adapter, input);
     }
 
     private static (string Decision, string Reason) Parse(string output)
@@ -109,7 +109,7 @@ public sealed class ApprovalStageTests : IDisposable
     {
         var world = () => (IWorldView)new TestWorld();
         IStateStore Broken() => throw new StateStoreException("the disk holding the state database is full");
-        var answer = new HookPipeline([new DecideStage(new Engine(), world), new ApprovalStage(Broken, world)]).Run(new NoAskAdapter(), Event("git reset --hard"));
+        var answer = new HookPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world)], Broken).Run(new NoAskAdapter(), Event("git reset --hard"));
         var (decision, reason) = Parse(answer.Stdout);
         Assert.Equal("deny", decision);
         Assert.Contains("could not record a request", reason);
