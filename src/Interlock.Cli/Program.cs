@@ -18,8 +18,8 @@ internal static class Program
         interlock - a safety interlock between AI coding agents and what they act on
 
         Usage:
-          interlock hook <harness>            Answer one hook event of claude-code, codex, gemini, cursor, copilot,
-                                              kiro, amazon-q or opencode (stdin -> stdout, exit code)
+          interlock hook <harness>            Answer one agent hook event (stdin -> stdout, exit code) for claude-code,
+                                              codex, gemini, cursor, copilot, kiro, amazon-q or opencode
           interlock install <harness> [--user|--project]   Register the hook in the agent's settings (uninstall: remove it)
           interlock doctor                    Check every agent found here: hook registered, binary runs, how fast
           interlock mcp -- <server command...>
@@ -34,6 +34,11 @@ internal static class Program
                                               List (or prune) the files captured before destructive actions
           interlock undo <event> | --session <id> [--dry-run] [--force]
                                               Restore what a destructive action destroyed
+          interlock requests [--all]          List actions waiting for a human's approval
+          interlock approve|deny <id> [--comment TEXT]
+                                              Approve (once, for that exact action) or refuse a request
+          interlock breaker status | reset --session <id>
+                                              Sessions stopped by their budget of destructive work; reset one
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -103,10 +108,14 @@ internal static class Program
             "audit" => AuditCommands.Run(args[1..]),
             "history" => SnapshotCommands.History(args[1..]),
             "undo" => SnapshotCommands.Undo(args[1..]),
+            "requests" => ApprovalCommands.Requests(args[1..]),
+            "approve" => ApprovalCommands.Vote(args[1..], approve: true),
+            "deny" => ApprovalCommands.Vote(args[1..], approve: false),
+            "breaker" => BreakerCommands.Run(args[1..]),
             "install" or "uninstall" => Install.InstallCommands.Run(args[0], args[1..], Install.InstallEnvironment.FromProcess),
             "doctor" => Install.DoctorCommand.Run(args[1..], Install.InstallEnvironment.FromProcess),
             "mcp" => Mcp.McpProxyCommand.Run(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, install, uninstall, doctor, mcp (see `interlock --help`)."),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, install, uninstall, doctor, mcp (see `interlock --help`)."),
         };
     }
 

@@ -78,7 +78,7 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
     private void Check(string line, string idJson)
     {
         var adapter = new McpCallAdapter(serverName, cwd, ClientElicits);
-        var answer = HookCommand.RunWithDeadline(pipeline(), adapter, Encoding.UTF8.GetBytes(line), HookCommand.Deadline());
+        var (answer, _) = HookCommand.RunWithDeadline(pipeline(), adapter, Encoding.UTF8.GetBytes(line), HookCommand.Deadline());
         var verdict = (Verdict)answer.ExitCode;
         switch (verdict)
         {
@@ -289,7 +289,7 @@ internal static class McpProxyCommand
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         var open = () => (Interlock.State.IStateStore)Interlock.State.Sqlite.SqliteStateStore.OpenDefault();
         var engine = new Engine();
-        var proxy = new McpProxy(name, () => HookCommand.DefaultPipeline(engine, () => new FileSystemWorld(), open, Hooks.SnapshotLimits.FromEnvironment()),
+        var proxy = new McpProxy(name, () => HookCommand.DefaultPipeline(engine, () => new FileSystemWorld(), open, Hooks.SnapshotLimits.FromEnvironment(), new Interlock.State.Budgets.BudgetLimits()),
             stdout, server.StandardInput, Environment.CurrentDirectory);
 
         // Server -> client: unchanged, line by line.

@@ -77,4 +77,44 @@ public sealed class HookProcessTests : IDisposable
         Assert.Equal(2, records.Length);
         Assert.All(records, r => Assert.Contains($"\"{harness}\"", r));
     }
+
+    // Harnesses without a native ask: the ask is a deny carrying a pending request id; a human approves it with
+    // `interlock approve <id>`; the identical retry passes once, and a second retry is a new request.
+    public static TheoryData<string, string, string> NoAsk() => new()
+    {
+        { "codex", """{"session_id":"s1","hook_event_name":"PreToolUse","cwd":"/tmp","tool_name":"Bash","tool_input":{"command":"CMD"}}""", "" },
+        { "gemini", """{"session_id":"s1","hook_event_name":"BeforeTool","cwd":"/tmp","tool_name":"run_shell_command","tool_input":{"command":"CMD"}}""", "{}" },
+        { "kiro", """{"hook_event_name":"preToolUse","cwd":"/tmp","tool_name":"execute_bash","tool_input":{"command":"CMD"}}""", "" },
+        { "amazon-q", """{"hook_event_name":"preToolUse","cwd":"/tmp","tool_name":"execute_bash","tool_input":{"command":"CMD"}}""", "" },
+        { "opencode", """{"hook_event_name":"tool.execute.before","tool":"bash","sessionID":"s1","cwd":"/tmp","args":{"command":"CMD"}}""", """{"decision":"allow"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NoAsk))]
+    public void An_ask_becomes_a_pending_request_a_human_approves_and_the_retry_passes_once(string harness, string template, string allowStdout)
+    {
+        var env = new Dictionary<string, string> { ["INTERLOCK_STATE_DIR"] = _state };
+        var ev = template.Replace("CMD", "psql -h localhost -c 'DROP TABLE users'");
+        var first = Interlock(ev, env, "hook", harness);
+        var id = PendingId(first.Stdout + first.Stderr);
+        Assert.Equal(harness is "kiro" or "amazon-q" ? 2 : 0, first.Exit);
+        Assert.Contains("[data.destroy]", first.Stdout + first.Stderr);
+
+        var approve = Interlock("", env, "approve", id);
+        Assert.Equal(0, approve.Exit);
+
+        var retry = Interlock(ev, env, "hook", harness);
+        Assert.Equal((allowStdout, "", 0), (retry.Stdout, retry.Stderr, retry.Exit));
+
+        var again = Interlock(ev, env, "hook", harness);
+        Assert.NotEqual(id, PendingId(again.Stdout + again.Stderr)); // the grant was used once
+    }
+
+    /// <summary>The request id in "a human approves it by running `interlock approve ID`" (JSON-escaped or not).</summary>
+    public static string PendingId(string answer)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(answer, @"interlock approve ([A-Za-z0-9_-]+)", System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+        Assert.True(m.Success, $"the answer names a pending request: {answer}");
+        return m.Groups[1].Value;
+    }
 }

@@ -118,7 +118,7 @@ public sealed class McpProxyTests : IDisposable
             Assert.True(drop.GetProperty("result").GetProperty("isError").GetBoolean());
             Assert.StartsWith("Interlock needs a human to approve this call of query [data.destroy]: `mcp__testdb__query` drops table `users` in the database behind MCP server `testdb`",
                 drop.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
-            Assert.Contains("This MCP client cannot ask for approval", drop.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+            Assert.Contains("it is waiting as request", drop.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()); // a human approves it with `interlock approve <id>`
 
             Assert.Equal(
                 """{"jsonrpc":"2.0","id":5,"result":{"content":[{"type":"text","text":"Interlock blocked this call of echo [fs.delete-root]: \u0060rm -rf /\u0060 deletes the whole file system (/) and everything in it (run via MCP tool mcp__testdb__echo). Why this stops: nothing on the machine would survive. Instead: Delete the specific files you mean, by path, inside the project."}],"isError":true}}""",
@@ -172,5 +172,28 @@ public sealed class McpProxyTests : IDisposable
             using var doc = JsonDocument.Parse(m);
             if (doc.RootElement.TryGetProperty("id", out var got) && got.ValueKind == JsonValueKind.Number && got.GetInt32() == id) return m;
         }
+    }
+
+    [Fact]
+    public void Without_elicitation_a_human_approves_the_pending_request_and_the_retry_reaches_the_server_once()
+    {
+        var log = Path.Combine(_dir, "approve.log");
+        using (var proxy = Proxy(log))
+        {
+            proxy.Call(Init);
+            var stopped = proxy.Call(Drop);
+            Assert.Contains("\"isError\":true", stopped);
+            var id = HookProcessTests.PendingId(stopped);
+            Assert.Equal(0, HookProcessTests.Interlock("", new Dictionary<string, string> { ["INTERLOCK_STATE_DIR"] = Path.Combine(_dir, "state") }, "approve", id).Exit);
+
+            var retry = proxy.Call(Drop.Replace("\"id\":4", "\"id\":7"));
+            Assert.Contains("query ran with", retry);
+            var again = proxy.Call(Drop.Replace("\"id\":4", "\"id\":8"));
+            Assert.Contains("\"isError\":true", again);
+        }
+        var seen = File.ReadAllText(log);
+        Assert.Contains("\"id\":7", seen);
+        Assert.DoesNotContain("\"id\":4", seen);
+        Assert.DoesNotContain("\"id\":8", seen);
     }
 }
