@@ -33,14 +33,9 @@ internal sealed class ClaudeCodeAdapter : JsonHookAdapter
 
     protected override HookEvent Read(JsonElement root, HookEvent ev)
     {
-        var toolName = GetString(root, "tool_name");
-        ev = ev with
-        {
-            EventName = GetString(root, "hook_event_name"), SessionId = GetString(root, "session_id"), Tool = toolName,
-            Cwd = GetString(root, "cwd"), RawToolInput = Recorded(root, "tool_input"),
-        };
-        if (WrongEvent(ev, "PreToolUse") is { } wrong) return wrong;
-        if (toolName is null) return NoTool(ev, "tool_name");
+        ev = Common(root, ev);
+        if (Unfit(ev, "tool_name", "PreToolUse") is { } unfit) return unfit;
+        var toolName = ev.Tool!;
         var cwd = Cwd(ev.Cwd);
 
         var analysed = toolName == "Bash" || FileTools.ContainsKey(toolName) || toolName.StartsWith("mcp__", StringComparison.Ordinal);

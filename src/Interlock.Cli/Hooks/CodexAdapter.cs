@@ -25,18 +25,12 @@ internal sealed class CodexAdapter : JsonHookAdapter
 
     protected override HookEvent Read(JsonElement root, HookEvent ev)
     {
-        var tool = GetString(root, "tool_name");
-        ev = ev with
-        {
-            EventName = GetString(root, "hook_event_name"), SessionId = GetString(root, "session_id"), Tool = tool,
-            Cwd = GetString(root, "cwd"), RawToolInput = Recorded(root, "tool_input"),
-        };
-        if (WrongEvent(ev, "PreToolUse") is { } wrong) return wrong;
-        if (tool is null) return NoTool(ev, "tool_name");
+        ev = Common(root, ev);
+        if (Unfit(ev, "tool_name", "PreToolUse") is { } unfit) return unfit;
+        var tool = ev.Tool!;
         var cwd = Cwd(ev.Cwd);
         root.TryGetProperty("tool_input", out var input);
-        if (tool.StartsWith("mcp__", StringComparison.Ordinal))
-            return ev with { Request = new ActionRequest(tool, null, cwd) { ToolArguments = input.ValueKind == JsonValueKind.Object ? input.GetRawText() : null } };
+        if (tool.StartsWith("mcp__", StringComparison.Ordinal)) return ToolRequests.NamedMcp(ev, tool, input, cwd);
         return tool switch
         {
             "Bash" => ToolRequests.Shell(ev, tool, GetString(input, "command"), "tool_input.command", cwd),

@@ -27,8 +27,8 @@ internal sealed class CopilotAdapter : JsonHookAdapter
 
     protected override HookEvent Read(JsonElement root, HookEvent ev)
     {
-        var tool = GetString(root, "toolName");
-        ev = ev with { EventName = GetString(root, "hook_event_name"), SessionId = GetString(root, "sessionId"), Tool = tool, Cwd = GetString(root, "cwd"), RawToolInput = Recorded(root, "toolArgs") };
+        ev = Common(root, ev, toolField: "toolName", sessionField: "sessionId", inputField: "toolArgs");
+        var tool = ev.Tool;
         if (ev.EventName is not null)
             return ev with { Invalid = $"Interlock: `interlock hook copilot` reads the camelCase preToolUse payload, but received a `{ev.EventName}` event (the PascalCase form). Register it under \"preToolUse\" in .github/hooks/*.json." };
         if (tool is null) return NoTool(ev, "toolName");

@@ -53,6 +53,19 @@ internal abstract class JsonHookAdapter : IHookAdapter
             ? ev with { Invalid = $"Interlock: `interlock hook {Harness}` handles {(expected.Length == 1 ? expected[0] : string.Join(", ", expected[..^1]) + " and " + expected[^1])} events, but received `{name}`. Register it under {Registration} in the {Product} settings." }
             : null;
 
+    /// <summary>The fields most protocols share: the event's name, session, tool, working directory, and the tool's
+    /// input (bounded) for the audit trail.</summary>
+    protected static HookEvent Common(JsonElement root, HookEvent ev, string toolField = "tool_name", string sessionField = "session_id", string inputField = "tool_input") =>
+        ev with
+        {
+            EventName = HookJson.GetString(root, "hook_event_name"), SessionId = HookJson.GetString(root, sessionField),
+            Tool = HookJson.GetString(root, toolField), Cwd = HookJson.GetString(root, "cwd"), RawToolInput = HookJson.Recorded(root, inputField),
+        };
+
+    /// <summary>Why an event read by <see cref="Common"/> cannot be checked (another event, no tool), or null.</summary>
+    protected HookEvent? Unfit(HookEvent ev, string toolField, params string[] events) =>
+        WrongEvent(ev, events) ?? (ev.Tool is null ? NoTool(ev, toolField) : null);
+
     /// <summary>An event without the field that names its tool is stopped.</summary>
     protected static HookEvent NoTool(HookEvent ev, string field) =>
         ev with { Invalid = $"Interlock: the hook event has no {field}, so it could not be checked and is stopped." };
@@ -154,6 +167,10 @@ internal static class ToolRequests
     /// <c>mcp__server__tool</c> name whatever the harness calls it.</summary>
     public static HookEvent Mcp(HookEvent ev, string server, string name, string? argumentsJson, string cwd) =>
         ev with { Request = new ActionRequest($"mcp__{server}__{name}", null, cwd) { ToolArguments = argumentsJson } };
+
+    /// <summary>A tool the harness already names mcp__server__tool, with its input object (if any) as arguments.</summary>
+    public static HookEvent NamedMcp(HookEvent ev, string tool, JsonElement input, string cwd) =>
+        ev with { Request = new ActionRequest(tool, null, cwd) { ToolArguments = input.ValueKind == JsonValueKind.Object ? input.GetRawText() : null } };
 
     /// <summary>Arguments the harness sends as a JSON string (Cursor's MCP tool_input, Copilot's toolArgs) or as an
     /// object: the JSON text either way; null when absent.</summary>

@@ -27,10 +27,9 @@ internal sealed class KiroAdapter(string harness, string product, string setting
 
     protected override HookEvent Read(JsonElement root, HookEvent ev)
     {
-        var tool = GetString(root, "tool_name");
-        ev = ev with { EventName = GetString(root, "hook_event_name"), SessionId = GetString(root, "session_id"), Tool = tool, Cwd = GetString(root, "cwd"), RawToolInput = Recorded(root, "tool_input") };
-        if (WrongEvent(ev, "preToolUse") is { } wrong) return wrong;
-        if (tool is null) return NoTool(ev, "tool_name");
+        ev = Common(root, ev);
+        if (Unfit(ev, "tool_name", "preToolUse") is { } unfit) return unfit;
+        var tool = ev.Tool!;
         var cwd = Cwd(ev.Cwd);
         root.TryGetProperty("tool_input", out var input);
         switch (tool)

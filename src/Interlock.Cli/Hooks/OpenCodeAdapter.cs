@@ -28,10 +28,9 @@ internal sealed class OpenCodeAdapter : JsonHookAdapter
 
     protected override HookEvent Read(JsonElement root, HookEvent ev)
     {
-        var tool = GetString(root, "tool");
-        ev = ev with { EventName = GetString(root, "hook_event_name"), SessionId = GetString(root, "sessionID"), Tool = tool, Cwd = GetString(root, "cwd"), RawToolInput = Recorded(root, "args") };
-        if (WrongEvent(ev, "tool.execute.before") is { } wrong) return wrong;
-        if (tool is null) return NoTool(ev, "tool");
+        ev = Common(root, ev, toolField: "tool", sessionField: "sessionID", inputField: "args");
+        if (Unfit(ev, "tool", "tool.execute.before") is { } unfit) return unfit;
+        var tool = ev.Tool!;
         if (Unguarded.Contains(tool)) return ev;
         var cwd = Cwd(ev.Cwd);
         root.TryGetProperty("args", out var args);

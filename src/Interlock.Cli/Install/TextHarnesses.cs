@@ -42,7 +42,9 @@ internal sealed class CodexHarness : Harness
 
         """;
 
-    private static string TomlString(string s)
+    /// <summary>A double-quoted string with \", \\ and control characters escaped: valid as a TOML basic string
+    /// and as a JavaScript string literal.</summary>
+    internal static string TomlString(string s)
     {
         var sb = new StringBuilder("\"");
         foreach (var c in s)
@@ -139,7 +141,7 @@ internal sealed class OpenCodeHarness : Harness
         // guard that cannot be run) stops the call with the reason, which the model reads.
         import { spawnSync } from "node:child_process";
 
-        const INTERLOCK = {{JsString(binary)}};
+        const INTERLOCK = {{CodexHarness.TomlString(binary)}};
         const TIMEOUT_MS = 15000;
 
         export const InterlockGuard = async ({ directory }) => ({
@@ -168,18 +170,6 @@ internal sealed class OpenCodeHarness : Harness
         });
 
         """;
-
-    private static string JsString(string s)
-    {
-        var sb = new StringBuilder("\"");
-        foreach (var c in s)
-        {
-            if (c is '"' or '\\') sb.Append('\\').Append(c);
-            else if (c < ' ') sb.Append($"\\u{(int)c:x4}");
-            else sb.Append(c);
-        }
-        return sb.Append('"').ToString();
-    }
 
     public override string? Install(string path, string hookCommand, InstallScope scope)
     {
