@@ -39,10 +39,10 @@ public sealed class StateNotFoundException(string path)
 /// BEGIN IMMEDIATE transactions (the write lock is taken before the chain head is read, so two processes can never
 /// seal records on the same head). The schema is versioned with PRAGMA user_version and migrated on open.
 /// </summary>
-public sealed partial class SqliteStateStore : IStateStore, IAuditLog
+public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.IIdentityStore
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     private static readonly string[] Migrations =
@@ -128,6 +128,34 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog
             comment    TEXT,
             at         TEXT    NOT NULL,
             PRIMARY KEY (request_id, voter)
+        ) STRICT;
+        """,
+        """
+        CREATE TABLE app_user (
+            name       TEXT    PRIMARY KEY,
+            groups     TEXT    NOT NULL,
+            created_at TEXT    NOT NULL,
+            disabled   INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE access_token (
+            id         TEXT PRIMARY KEY,
+            hash       TEXT NOT NULL UNIQUE,
+            kind       TEXT NOT NULL,
+            subject    TEXT NOT NULL,
+            operator   TEXT,
+            created_at TEXT NOT NULL,
+            expires_at TEXT,
+            revoked_at TEXT
+        ) STRICT;
+        CREATE TABLE webhook_delivery (
+            id          INTEGER PRIMARY KEY,
+            url         TEXT    NOT NULL,
+            event       TEXT    NOT NULL,
+            request_id  TEXT,
+            attempt     INTEGER NOT NULL,
+            status_code INTEGER,
+            error       TEXT,
+            at          TEXT    NOT NULL
         ) STRICT;
         """,
     ];
