@@ -23,6 +23,10 @@ public sealed record SqliteStateStoreOptions
     /// <summary>Create the directory and database when missing (the hook does); readers such as `audit` do not.</summary>
     public bool CreateIfMissing { get; init; } = true;
 
+    /// <summary>synchronous=FULL: each commit is flushed to disk before it returns (the approval server's audit
+    /// trail); the hook keeps NORMAL (durable against crashes of the process, not of the machine).</summary>
+    public bool DurableCommits { get; init; }
+
     public string DatabasePath => Path.Combine(Directory, FileName);
 }
 
@@ -218,7 +222,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
             // Each hook process is usually the only connection, so closing would checkpoint and delete the WAL
             // every time (two fsyncs, then re-creating the WAL). Instead the WAL stays and is checkpointed by size.
             SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
-            var version = ConfigureAndReadVersion(connection, options.BusyTimeoutMilliseconds);
+            var version = ConfigureAndReadVersion(connection, options.BusyTimeoutMilliseconds, options.DurableCommits);
             if (version > SchemaVersion)
                 throw new StateStoreException($"the state database {path} has schema version {version}, newer than this interlock understands ({SchemaVersion}); upgrade interlock");
             if (version < SchemaVersion) Migrate(connection, path);
@@ -259,14 +263,14 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
         }
     }
 
-    private static long ConfigureAndReadVersion(SqliteConnection connection, int busyTimeoutMs)
+    private static long ConfigureAndReadVersion(SqliteConnection connection, int busyTimeoutMs, bool durable)
     {
         using var command = connection.CreateCommand();
         // One round trip: the reader's last result set is user_version (busy_timeout answers with a row too).
         // wal_autocheckpoint is off: a process that opens the database recovers the WAL with its frames marked as not
         // yet copied, so automatic (passive) checkpoints would copy the whole WAL again on every commit past the
         // limit; Append checkpoints and truncates it by size instead.
-        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA user_version;";
+        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = {(durable ? "FULL" : "NORMAL")}; PRAGMA wal_autocheckpoint = 0; PRAGMA user_version;";
         using var reader = command.ExecuteReader();
         long version = 0;
         do
@@ -366,6 +370,38 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
         transaction.Commit();
         if (_options.WalCheckpointBytes > 0) MaybeCheckpoint();
         return record;
+    }
+
+    /// <summary>Seals and stores several entries in one transaction (one commit, one flush): the server's group commit.</summary>
+    public ValueTask<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<IReadOnlyList<AuditRecord>>(Run(() =>
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            using var head = _connection.CreateCommand();
+            head.Transaction = transaction;
+            head.CommandText = "SELECT seq, hash FROM audit_head WHERE id = 1;";
+            var (sequence, previous) = ReadHead(head);
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"""
+                INSERT INTO audit ({RecordColumns}) VALUES ($seq, $ts, $harness, $session, $cwd, $tool, $request, $verdict, $rule, $reason, $effects, $us, $prev, $hash);
+                UPDATE audit_head SET seq = $seq, hash = $hash WHERE id = 1;
+                """;
+            var records = new List<AuditRecord>(entries.Count);
+            foreach (var entry in entries)
+            {
+                var record = AuditChain.Seal(entry, ++sequence, previous);
+                previous = record.Hash;
+                Bind(insert, record);
+                insert.ExecuteNonQuery();
+                records.Add(record);
+            }
+            transaction.Commit();
+            if (_options.WalCheckpointBytes > 0) MaybeCheckpoint();
+            return records;
+        }));
     }
 
     private (long Sequence, string Hash) ReadHead(SqliteCommand head)
