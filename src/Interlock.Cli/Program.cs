@@ -29,6 +29,9 @@ internal static class Program
                                               List (or prune) the files captured before destructive actions
           interlock undo <event> | --session <id> [--dry-run] [--force]
                                               Restore what a destructive action destroyed
+          interlock serve [--database <conn>] Start the approval server and its dashboard (see `interlock serve --help`)
+          interlock admin <command>           Accounts and tokens for the approval server
+          interlock approve|deny <id>         Vote on a request on the approval server (INTERLOCK_SERVER_URL, INTERLOCK_TOKEN)
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -95,10 +98,13 @@ internal static class Program
             "hook" => HookCommand.Run(args[1..], ReadStdin),
             "check" => RunCheck(args[1..], explain: false),
             "explain" => RunCheck(args[1..], explain: true),
+            "audit" when args.Contains("--server") && args.Length > 1 => ServerCommands.Remote("audit-" + args[1], args[2..].Where(a => a != "--server").ToArray()),
             "audit" => AuditCommands.Run(args[1..]),
+            "serve" or "admin" => ServerCommands.Launch(args[0], args[1..]),
+            "approve" or "deny" or "requests" when ServerCommands.RemoteConfigured => ServerCommands.Remote(args[0], args[1..]),
             "history" => SnapshotCommands.History(args[1..]),
             "undo" => SnapshotCommands.Undo(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo (see `interlock --help`)."),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, serve, admin, approve, deny, requests (see `interlock --help`)."),
         };
     }
 

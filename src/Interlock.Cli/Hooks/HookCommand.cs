@@ -38,6 +38,12 @@ internal static class HookCommand
         ~/.local/state/interlock; see `interlock audit --help`). If it cannot be written, an allow becomes an ask and
         an ask or deny says so in its reason.
 
+        Approval server: with INTERLOCK_SERVER_URL and INTERLOCK_AGENT_TOKEN set, decisions are made by the server
+        (see `interlock serve --help`): an action that needs approval waits up to INTERLOCK_SERVER_WAIT_MS (default
+        5000, kept 3 s inside the deadline) for humans, then is stopped with the request id; retry it once approved.
+        If the server cannot be reached, INTERLOCK_SERVER_POSTURE=closed (default) stops anything that would ask or
+        be denied and lets the rest through on local policy; =local uses the local decision.
+
         Each call is bounded by a deadline (INTERLOCK_HOOK_TIMEOUT_MS, default 10000): past it the action is stopped
         with a message saying so, before the harness's own timeout could let it through.
         """;
@@ -60,16 +66,30 @@ internal static class HookCommand
         var adapter = create();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
         var open = () => (IStateStore)SqliteStateStore.OpenDefault();
-        var pipeline = DefaultPipeline(new Engine(), () => new FileSystemWorld(), open, SnapshotLimits.FromEnvironment());
-        var answer = RunWithDeadline(pipeline, adapter, input, Deadline());
+        var engine = new Engine();
+        var deadline = Deadline();
+        IHookStage? decide = null;
+        try
+        {
+            if (ServerConnection.ForAgent(deadline) is { } server) decide = new ServerDecideStage(engine, () => new FileSystemWorld(), server);
+        }
+        catch (ServerUnreachableException e)
+        {
+            // A configured but unusable server is a stop, never a silent fall-back to local approvals.
+            decide = new FailedServerStage(e.Message);
+        }
+        var pipeline = DefaultPipeline(engine, () => new FileSystemWorld(), open, SnapshotLimits.FromEnvironment(), decide: decide);
+        var answer = RunWithDeadline(pipeline, adapter, input, deadline);
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
         return answer.ExitCode;
     }
 
     /// <summary>The stages every hook call goes through, in order.</summary>
-    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits limits, TimeProvider? time = null) =>
-        new([new DecideStage(engine, world), new SnapshotStage(open, limits, time), new AuditStage(open, time)]);
+    /// <summary>The stages every hook call goes through, in order. <paramref name="decide"/> replaces the local
+    /// decide stage (the approval server's, when one is configured).</summary>
+    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits limits, TimeProvider? time = null, IHookStage? decide = null) =>
+        new([decide ?? new DecideStage(engine, world), new SnapshotStage(open, limits, time), new AuditStage(open, time)]);
 
     internal static TimeSpan Deadline() =>
         int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_HOOK_TIMEOUT_MS"), out var ms) && ms > 0
@@ -94,5 +114,17 @@ internal static class HookCommand
         {
             Stderr = $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped",
         };
+    }
+}
+
+/// <summary>The server connection is configured but unusable (a bad URL): every analysed action is stopped.</summary>
+internal sealed class FailedServerStage(string why) : IHookStage
+{
+    public void Run(HookContext context)
+    {
+        if (context.Event.Request is null && context.Event.Invalid is null) return;
+        context.Decision = new Decision(Verdict.Deny, "server.misconfigured", $"Interlock is configured to use an approval server, but {why}, so the action is stopped.",
+            "Fix INTERLOCK_SERVER_URL (or unset it to decide locally).", [], [], null);
+        context.Analysed = true;
     }
 }
