@@ -18,7 +18,7 @@ internal static class Program
         interlock - a safety interlock between AI coding agents and what they act on
 
         Usage:
-          interlock hook claude-code          Answer one Claude Code PreToolUse event (stdin -> stdout)
+          interlock hook <harness>            Answer one agent hook event (stdin -> stdout); see `interlock hook --help`
           interlock check <command> [options] Decide a shell command: allow, ask or deny
           interlock explain <command> [options]
                                               Show the parse, the commands that would run, their effects,
@@ -29,9 +29,14 @@ internal static class Program
                                               List (or prune) the files captured before destructive actions
           interlock undo <event> | --session <id> [--dry-run] [--force]
                                               Restore what a destructive action destroyed
+          interlock requests [--all]          List actions waiting for a human's approval
+                                              (on the approval server when INTERLOCK_SERVER_URL is set)
+          interlock approve|deny <id> [--comment TEXT]
+                                              Approve (once, for that exact action) or refuse a request
+          interlock breaker status | reset --session <id>
+                                              Sessions stopped by their budget of destructive work; reset one
           interlock serve [--database <conn>] Start the approval server and its dashboard (see `interlock serve --help`)
           interlock admin <command>           Accounts and tokens for the approval server
-          interlock approve|deny <id>         Vote on a request on the approval server (INTERLOCK_SERVER_URL, INTERLOCK_TOKEN)
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -104,7 +109,11 @@ internal static class Program
             "approve" or "deny" or "requests" when ServerCommands.RemoteConfigured => ServerCommands.Remote(args[0], args[1..]),
             "history" => SnapshotCommands.History(args[1..]),
             "undo" => SnapshotCommands.Undo(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, serve, admin, approve, deny, requests (see `interlock --help`)."),
+            "requests" => ApprovalCommands.Requests(args[1..]),
+            "approve" => ApprovalCommands.Vote(args[1..], approve: true),
+            "deny" => ApprovalCommands.Vote(args[1..], approve: false),
+            "breaker" => BreakerCommands.Run(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin (see `interlock --help`)."),
         };
     }
 

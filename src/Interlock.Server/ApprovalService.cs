@@ -54,7 +54,8 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
         var request = call.Request;
         var decision = _engine.Evaluate(request, call.World);
         var repository = call.World.FindRepositoryRoot(request.Cwd);
-        var environment = decision.Effects.Count == 0 ? TargetEnvironment.Unknown : decision.Effects.Max(e => e.Environment);
+        // The same reading of the environment as the local approval stage: any production evidence wins.
+        var (environment, _) = Interlock.Core.Knowledge.KnowledgeContext.Strictest(decision.Effects.Select(e => (e.Environment, e.EnvironmentEvidence)).ToArray());
         var envText = environment.ToString().ToLowerInvariant();
         var (required, group) = options.ApprovalsFor(decision);
         ServerDecision result;

@@ -19,6 +19,9 @@ public interface IStateStore : IDisposable, IAsyncDisposable
 
     /// <summary>Requests for human approval and the one-time grants they become.</summary>
     Approvals.IApprovalStore Approvals { get; }
+
+    /// <summary>Per-session budgets of destructive work and their circuit breakers.</summary>
+    Budgets.IBudgetLog Budgets { get; }
 }
 
 /// <summary>

@@ -15,7 +15,7 @@ namespace Interlock.Cli.Hooks;
 /// database), an allow becomes an ask whose reason says so, and an ask or a deny keeps its verdict with the audit
 /// failure appended to its reason.
 /// </summary>
-internal sealed class AuditStage(Func<IStateStore> open, TimeProvider? time = null) : IHookStage
+internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -45,8 +45,7 @@ internal sealed class AuditStage(Func<IStateStore> open, TimeProvider? time = nu
             micros);
         try
         {
-            using var store = open();
-            var append = store.Audit.AppendAsync(entry);
+            var append = context.Store.Audit.AppendAsync(entry);
             Written = append.IsCompleted ? append.GetAwaiter().GetResult() : append.AsTask().GetAwaiter().GetResult();
         }
         catch (Exception ex)

@@ -1,5 +1,6 @@
 using Interlock.Core;
 using Interlock.State;
+using Interlock.State.Budgets;
 using Interlock.State.Sqlite;
 
 namespace Interlock.Cli.Hooks;
@@ -65,31 +66,44 @@ internal static class HookCommand
         }
         var adapter = create();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
-        var open = () => (IStateStore)SqliteStateStore.OpenDefault();
+        var world = new FileSystemWorld();
         var engine = new Engine();
         var deadline = Deadline();
         IHookStage? decide = null;
         try
         {
-            if (ServerConnection.ForAgent(deadline) is { } server) decide = new ServerDecideStage(engine, () => new FileSystemWorld(), server);
+            if (ServerConnection.ForAgent(deadline) is { } server) decide = new ServerDecideStage(engine, () => world, server);
         }
         catch (ServerUnreachableException e)
         {
             // A configured but unusable server is a stop, never a silent fall-back to local approvals.
             decide = new FailedServerStage(e.Message);
         }
-        var pipeline = DefaultPipeline(engine, () => new FileSystemWorld(), open, SnapshotLimits.FromEnvironment(), decide: decide);
-        var answer = RunWithDeadline(pipeline, adapter, input, deadline);
+        var pipeline = DefaultPipeline(engine, () => world, () => SqliteStateStore.OpenDefault(), SnapshotLimits.FromEnvironment(), new BudgetLimits(), decide: decide);
+        var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
         return answer.ExitCode;
     }
 
     /// <summary>The stages every hook call goes through, in order.</summary>
-    /// <summary>The stages every hook call goes through, in order. <paramref name="decide"/> replaces the local
-    /// decide stage (the approval server's, when one is configured).</summary>
-    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits limits, TimeProvider? time = null, IHookStage? decide = null) =>
-        new([decide ?? new DecideStage(engine, world), new SnapshotStage(open, limits, time), new AuditStage(open, time)]);
+    /// <remarks><paramref name="decide"/>, when given, replaces the local decide and approval stages: the approval
+    /// server's (<see cref="ServerDecideStage"/>), which makes the verdict and holds the approvals.</remarks>
+    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits snapshotLimits, BudgetLimits budgetLimits, TimeProvider? time = null, IHookStage? decide = null) =>
+        new(decide is null
+            ? [
+                new DecideStage(engine, world),
+                new BudgetStage(world, engine.Options, budgetLimits, time),
+                new ApprovalStage(world, time),
+                new SnapshotStage(snapshotLimits, time),
+                new AuditStage(time),
+            ]
+            : [
+                decide,
+                new BudgetStage(world, engine.Options, budgetLimits, time),
+                new SnapshotStage(snapshotLimits, time),
+                new AuditStage(time),
+            ], open);
 
     internal static TimeSpan Deadline() =>
         int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_HOOK_TIMEOUT_MS"), out var ms) && ms > 0
@@ -99,21 +113,21 @@ internal static class HookCommand
     /// <summary>Runs the pipeline on a worker thread; past the deadline, answers with a stop. The worker is a
     /// background thread, so the process exits with the answer even while it is still stuck (a locked disk, a
     /// pathological input): SQLite transactions it may have open are rolled back by the database.</summary>
-    internal static HookAnswer RunWithDeadline(HookPipeline pipeline, IHookAdapter adapter, byte[] input, TimeSpan deadline)
+    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(HookPipeline pipeline, IHookAdapter adapter, byte[] input, TimeSpan deadline)
     {
         HookAnswer? answer = null;
         var worker = new Thread(() => answer = pipeline.Run(adapter, input), 16 * 1024 * 1024) { IsBackground = true, Name = "interlock-hook" };
         worker.Start();
-        if (worker.Join(deadline) && answer is not null) return answer;
+        if (worker.Join(deadline) && answer is not null) return (answer, true);
         var reason = $"Interlock did not finish checking this action within its {deadline.TotalMilliseconds:0} ms deadline, so it stops it rather than let it through unchecked.";
         var decision = new Decision(Verdict.Deny, "hook.deadline", reason,
             "Retry; if it keeps happening, split the action into smaller steps or raise INTERLOCK_HOOK_TIMEOUT_MS (keep it below the agent's hook timeout).",
             [], [], null);
         var hookEvent = new HookEvent(adapter.Harness);
-        return adapter.Render(hookEvent, new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with
+        return (adapter.Render(hookEvent, new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with
         {
             Stderr = $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped",
-        };
+        }, false);
     }
 }
 

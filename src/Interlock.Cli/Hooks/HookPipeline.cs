@@ -1,5 +1,6 @@
 using System.Text;
 using Interlock.Core;
+using Interlock.State;
 
 namespace Interlock.Cli.Hooks;
 
@@ -64,8 +65,16 @@ internal interface IHookAdapter
 internal sealed record HookOutcome(Verdict Verdict, string Message, bool Analysed, Decision Decision);
 
 /// <summary>The state one hook call carries through the pipeline's stages.</summary>
-internal sealed class HookContext(IHookAdapter adapter, HookEvent hookEvent)
+internal sealed class HookContext(IHookAdapter adapter, HookEvent hookEvent, Func<IStateStore>? openStore = null) : IDisposable
 {
+    private IStateStore? _store;
+
+    /// <summary>The state store, opened by the first stage that needs it (most calls only append the audit record)
+    /// and closed when the call ends. Opening may throw <see cref="StateStoreException"/>; a later stage may retry.</summary>
+    public IStateStore Store => _store ??= (openStore ?? throw new StateStoreException("no state store is configured for this hook call"))();
+
+    public void Dispose() => _store?.Dispose();
+
     public IHookAdapter Adapter { get; } = adapter;
 
     public HookEvent Event { get; } = hookEvent;
@@ -100,7 +109,7 @@ internal interface IHookStage
 /// A hook call: parse the harness's event, run the stages, render the answer. Any exception in a stage stops the
 /// action with a message that says what broke (most harnesses let an action through when a hook crashes).
 /// </summary>
-internal sealed class HookPipeline(IReadOnlyList<IHookStage> stages)
+internal sealed class HookPipeline(IReadOnlyList<IHookStage> stages, Func<IStateStore>? openStore = null)
 {
     public HookAnswer Run(IHookAdapter adapter, ReadOnlySpan<byte> input)
     {
@@ -120,7 +129,7 @@ internal sealed class HookPipeline(IReadOnlyList<IHookStage> stages)
             }
         }
 
-        var context = new HookContext(adapter, hookEvent) { Started = started };
+        using var context = new HookContext(adapter, hookEvent, openStore) { Started = started };
         foreach (var stage in stages)
         {
             try

@@ -46,7 +46,7 @@ public sealed class StateNotFoundException(string path)
 public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.IIdentityStore
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     private static readonly string[] Migrations =
@@ -132,6 +132,24 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
             comment    TEXT,
             at         TEXT    NOT NULL,
             PRIMARY KEY (request_id, voter)
+        ) STRICT;
+        """,
+        """
+        CREATE TABLE budget_usage (
+            id          INTEGER PRIMARY KEY,
+            session_key TEXT    NOT NULL,
+            at          TEXT    NOT NULL,
+            files       INTEGER NOT NULL,
+            lines       INTEGER NOT NULL,
+            commands    INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX budget_usage_session ON budget_usage (session_key, at);
+        CREATE TABLE breaker (
+            session_key TEXT PRIMARY KEY,
+            tripped_at  TEXT,
+            reason      TEXT,
+            reset_at    TEXT,
+            reset_by    TEXT
         ) STRICT;
         """,
         """

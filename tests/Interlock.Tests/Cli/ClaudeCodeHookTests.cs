@@ -78,6 +78,7 @@ public sealed class ClaudeCodeHookTests
         Assert.True(File.Exists(exe), "the interlock apphost is copied next to the tests");
         var psi = new ProcessStartInfo(exe, ["hook", "claude-code"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["INTERLOCK_STATE_DIR"] = Path.Combine(Path.GetTempPath(), "interlock-hook-test-" + Environment.ProcessId); // keep the audit out of the real state
+        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "120000"; // a JIT-compiled test build on a loaded machine; the deadline has its own tests
         using var p = Process.Start(psi)!;
         p.StandardInput.Write("""{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"sudo rm -rf /"},"cwd":"/tmp"}""");
         p.StandardInput.Close();

@@ -55,8 +55,8 @@ public sealed class SnapshotTests : IDisposable
     private string Hook(string tool, string toolInputJson, SnapshotLimits? limits = null, string session = "sess-1")
     {
         var json = $$"""{"session_id":"{{session}}","cwd":{{Json(_repo)}},"hook_event_name":"PreToolUse","tool_name":"{{tool}}","tool_input":{{toolInputJson}} }""";
-        var snapshots = new SnapshotStage(() => _state.Open(), limits);
-        return TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(json), new Engine(), () => new FileSystemWorld(), null, snapshots);
+        var snapshots = new SnapshotStage(limits);
+        return TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(json), new Engine(), () => new FileSystemWorld(), null, snapshots, () => _state.Open());
     }
 
     private string Bash(string command, SnapshotLimits? limits = null) => Hook("Bash", $$"""{"command":{{Json(command)}} }""", limits);

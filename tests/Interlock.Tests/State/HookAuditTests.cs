@@ -28,8 +28,8 @@ public sealed class HookAuditTests : IDisposable
     private static (string Output, AuditStage Audit) Run(string json, Func<IStateStore> open)
     {
         var input = Encoding.UTF8.GetBytes(json);
-        var audit = new AuditStage(open, new FixedTime(Now));
-        var output = TestHooks.ClaudeCode(input, new Engine(), () => new TestWorld(), audit);
+        var audit = new AuditStage(new FixedTime(Now));
+        var output = TestHooks.ClaudeCode(input, new Engine(), () => new TestWorld(), audit, open: open);
         return (output, audit);
     }
 
