@@ -42,6 +42,12 @@ internal static class ServerCommands
             var beside = Path.Combine(AppContext.BaseDirectory, name);
             if (File.Exists(beside)) return beside;
         }
+        // In a source checkout (`dotnet run --project src/Interlock.Cli -- serve`): the server project's own build.
+        foreach (var config in new[] { "Release", "Debug" })
+        {
+            var dev = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Interlock.Server", "bin", config, "net10.0", ServerExecutable + ".dll"));
+            if (File.Exists(dev)) return dev;
+        }
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, ServerExecutable);

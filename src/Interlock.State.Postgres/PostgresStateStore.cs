@@ -129,6 +129,9 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
     public ISnapshotLog Snapshots => throw new NotSupportedException(
         "snapshots are kept on the agent's machine (the local SQLite store), not on the approval server's PostgreSQL database; run `interlock history` and `interlock undo` where the agent runs");
 
+    public Budgets.IBudgetLog Budgets => throw new NotSupportedException(
+        "session budgets and circuit breakers are kept on the agent's machine (the local SQLite store), not on the approval server's PostgreSQL database; run `interlock breaker` where the agent runs");
+
     /// <summary>A data source (connection pool) for <paramref name="connectionString"/>; share one per process.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {

@@ -16,7 +16,7 @@ public sealed class HookServerTests
 
     internal static HookAnswer RunHook(string url, string token, string command, string cwd, bool failClosed = true, int waitMs = 0)
     {
-        var stage = new ServerDecideStage(new Engine(), () => new FileSystemWorld(), new ServerConnection(new Uri(url.TrimEnd('/') + "/"), token, failClosed, waitMs));
+        var stage = new ServerDecideStage(new Engine(), () => new FileSystemWorld(), new ServerConnection(new Uri(url.TrimEnd('/') + "/"), token, failClosed, waitMs) { TimeoutMs = 30_000 });
         var pipeline = new HookPipeline([stage]);
         return pipeline.Run(new ClaudeCodeAdapter(), Encoding.UTF8.GetBytes(Event(command, cwd)));
     }

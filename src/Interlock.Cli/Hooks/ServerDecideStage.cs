@@ -9,6 +9,9 @@ namespace Interlock.Cli.Hooks;
 /// (the hook), INTERLOCK_TOKEN (a human's CLI). INTERLOCK_SERVER_POSTURE: closed (default) or local.</summary>
 internal sealed record ServerConnection(Uri Url, string Token, bool FailClosed, int WaitMs)
 {
+    /// <summary>How long one call may take in all (the wait for humans included); inside the hook's deadline.</summary>
+    public int TimeoutMs { get; init; } = WaitMs + 2500;
+
     public const int DefaultWaitMs = 5000;
 
     /// <summary>The hook's connection, or null when no server is configured (local decisions, as before).</summary>
@@ -28,7 +31,10 @@ internal sealed record ServerConnection(Uri Url, string Token, bool FailClosed, 
         // The wait for humans stays well inside the hook's own deadline (and so inside the agent's hook timeout).
         var wait = int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_WAIT_MS"), out var w) && w >= 0 ? w : DefaultWaitMs;
         wait = (int)Math.Max(0, Math.Min(wait, deadline.TotalMilliseconds - 3000));
-        return new ServerConnection(uri, token, !string.Equals(posture, "local", StringComparison.OrdinalIgnoreCase), wait);
+        return new ServerConnection(uri, token, !string.Equals(posture, "local", StringComparison.OrdinalIgnoreCase), wait)
+        {
+            TimeoutMs = (int)Math.Max(1000, deadline.TotalMilliseconds - 1000),
+        };
     }
 
     public HttpClient Client(TimeSpan timeout)
@@ -92,7 +98,7 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
     {
         using var body = new MemoryStream();
         using (var w = new Utf8JsonWriter(body)) DecisionWire.Write(w, call);
-        using var client = server.Client(TimeSpan.FromMilliseconds(server.WaitMs + 2500));
+        using var client = server.Client(TimeSpan.FromMilliseconds(server.TimeoutMs));
         HttpResponseMessage response;
         try
         {

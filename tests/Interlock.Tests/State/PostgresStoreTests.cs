@@ -36,6 +36,7 @@ public sealed class PostgresApprovalStoreTests : ApprovalStoreContract, IDisposa
         public IAuditLog Audit => inner.Audit;
         public ISnapshotLog Snapshots => inner.Snapshots;
         public Interlock.State.Approvals.IApprovalStore Approvals => inner.Approvals;
+        public Interlock.State.Budgets.IBudgetLog Budgets => inner.Budgets;
         public void Dispose() { }
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
