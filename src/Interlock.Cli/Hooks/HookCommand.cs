@@ -61,8 +61,13 @@ internal static class HookCommand
         var adapter = create();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
         var world = new FileSystemWorld();
-        var pipeline = DefaultPipeline(new Engine(), () => world, () => SqliteStateStore.OpenDefault(), SnapshotLimits.FromEnvironment(), new BudgetLimits());
-        var (answer, _) = RunWithDeadline(pipeline, adapter, input, Deadline());
+        var deadline = Deadline();
+        // Wait for other hook processes' writes for as long as the deadline allows (a lost write means an ask).
+        var busyTimeout = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500);
+        var pipeline = DefaultPipeline(new Engine(), () => world,
+            () => SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = busyTimeout }),
+            SnapshotLimits.FromEnvironment(), new BudgetLimits());
+        var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
         return answer.ExitCode;
