@@ -69,6 +69,8 @@ internal static class HookCommand
         var world = new FileSystemWorld();
         var engine = new Engine();
         var deadline = Deadline();
+        // Wait for other hook processes' writes for as long as the deadline allows (a lost write means an ask).
+        var busyTimeout = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500);
         IHookStage? decide = null;
         try
         {
@@ -79,7 +81,9 @@ internal static class HookCommand
             // A configured but unusable server is a stop, never a silent fall-back to local approvals.
             decide = new FailedServerStage(e.Message);
         }
-        var pipeline = DefaultPipeline(engine, () => world, () => SqliteStateStore.OpenDefault(), SnapshotLimits.FromEnvironment(), new BudgetLimits(), decide: decide);
+        var pipeline = DefaultPipeline(engine, () => world,
+            () => SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = busyTimeout }),
+            SnapshotLimits.FromEnvironment(), new BudgetLimits(), decide: decide);
         var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
