@@ -72,7 +72,9 @@ internal static class DoctorCommand
         }
         if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).");
         env.Out.WriteLine("policy:  not checked (this build has no policy files; the built-in policy applies)");
-        env.Out.WriteLine("server:  none configured (approvals are local: `interlock approve <id>`)");
+        var (serverOk, serverLines) = Server();
+        env.Out.WriteLine(serverLines);
+        if (!serverOk) problems++;
         env.Out.WriteLine(problems == 0 ? "No problems found." : $"{problems} problem(s) found.");
         return problems == 0 ? 0 : 1;
     }
@@ -105,6 +107,27 @@ internal static class DoctorCommand
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
             return (false, $"{binary} could not be run ({e.Message})");
+        }
+    }
+
+    /// <summary>Whether the approval server (INTERLOCK_SERVER_URL) answers its health check.</summary>
+    private static (bool Ok, string Lines) Server()
+    {
+        var url = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL");
+        if (string.IsNullOrEmpty(url)) return (true, "server:  none configured (approvals are local: `interlock approve <id>`)");
+        const string fix = "\n         fix: start it (`interlock serve`), correct INTERLOCK_SERVER_URL, or unset it to decide locally";
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            var watch = Stopwatch.StartNew();
+            using var response = http.GetAsync(url.TrimEnd('/') + "/health").GetAwaiter().GetResult();
+            return response.IsSuccessStatusCode
+                ? (true, $"server:  {url} answers its health check in {watch.ElapsedMilliseconds} ms")
+                : (false, $"server:  PROBLEM {url}/health answered HTTP {(int)response.StatusCode}{fix}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
+        {
+            return (false, $"server:  PROBLEM {url} is not reachable ({e.Message}){fix}");
         }
     }
 
