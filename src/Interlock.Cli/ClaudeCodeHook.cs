@@ -97,8 +97,10 @@ internal static class ClaudeCodeHook
                 request = new ActionRequest(toolName, null, cwd) { ToolArguments = toolInput.GetRawText() };
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // JsonDocument.Parse accepts strings holding invalid UTF-8 or unpaired \uD800 escapes; reading them throws
+            // InvalidOperationException (found by fuzzing): the event is malformed, not an internal error.
             return Answer(Verdict.Deny, $"Interlock: the hook event is not valid JSON ({e.Message}), so the action is stopped. This usually means the hook is registered for the wrong harness; use `interlock hook claude-code` only in Claude Code settings.");
         }
 
