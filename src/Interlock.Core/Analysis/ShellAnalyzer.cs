@@ -380,12 +380,17 @@ public sealed class ShellAnalyzer
             Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is computed at run time and cannot be known in advance");
             return default;
         }
+        var name = BaseName(exe.Text);
         if (exe.Glob)
         {
-            Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is a glob pattern that could match any program");
-            return default;
+            // `/*/bin/rm` runs a program named rm whatever the directory matches, and `/bin/r[m]` is rm (or nothing).
+            name = SingleCharacterBrackets(name);
+            if (PathResolver.HasGlob(name))
+            {
+                Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is a glob pattern that could match any program");
+                return default;
+            }
         }
-        var name = BaseName(exe.Text);
         var args = words.Skip(1).ToList();
 
         switch (name)
@@ -918,6 +923,23 @@ public sealed class ShellAnalyzer
             string.Join(' ', words.Select(w => Quote(w.Text))));
         _invocations.Add(inv);
         _uncertainties.Add(new Uncertainty(inv, reason));
+    }
+
+    /// <summary><c>r[m]</c> → <c>rm</c>: a bracket expression of one character matches only that character.</summary>
+    private static string SingleCharacterBrackets(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '[' && i + 2 < text.Length && text[i + 2] == ']' && text[i + 1] is not ('!' or '^' or ']'))
+            {
+                sb.Append(text[i + 1]);
+                i += 2;
+                continue;
+            }
+            sb.Append(text[i]);
+        }
+        return sb.ToString();
     }
 
     internal static string BaseName(string executable)
