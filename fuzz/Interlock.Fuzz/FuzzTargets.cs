@@ -1,10 +1,12 @@
+using Interlock.Cli.Hooks;
 using Interlock.Fuzz.Targets;
 
 namespace Interlock.Fuzz;
 
-/// <summary>Every fuzz target. Adding one (the policy loader, another harness adapter, the apply_patch parser):
-/// write a class in Targets/ implementing <see cref="IFuzzTarget"/> (decode the text input into the component's
-/// input, call it, throw only for a real finding), add one line here, and tools/fuzz.sh picks it up.</summary>
+/// <summary>Every fuzz target. Adding one (the policy loader, the apply_patch parser): write a class in Targets/
+/// implementing <see cref="IFuzzTarget"/> (decode the input bytes into the component's input, call it, throw only for a
+/// real finding), add one line here, and tools/fuzz.sh picks it up. Another harness's adapter needs no class: add
+/// <c>new HookAdapterTarget(new CodexAdapter(), seeds...)</c> with a few of its events as seeds.</summary>
 public static class FuzzTargets
 {
     public static IReadOnlyList<IFuzzTarget> All { get; } =
@@ -12,7 +14,7 @@ public static class FuzzTargets
         new ShellParserTarget(),
         new SqlClassifierTarget(),
         new EngineTarget(),
-        new ClaudeCodeHookTarget(),
+        new HookAdapterTarget(new ClaudeCodeAdapter(), HookAdapterTarget.ClaudeCodeSeeds),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -8,7 +8,7 @@ namespace Interlock.Core.Knowledge;
 /// </summary>
 public sealed class InterlockCli : ICommandKnowledge
 {
-    private static readonly string[] ReadOnly = ["check", "explain", "help", "--help", "-h", "--version", "version", "hook"];
+    private static readonly string[] ReadOnly = ["check", "explain", "help", "--help", "-h", "--version", "version", "hook", "requests"];
     private static readonly string[] ReadOnlyAudit = ["tail", "show", "export", "verify", "--help", "-h"];
 
     public IReadOnlyList<string> Executables { get; } = ["interlock"];
@@ -21,6 +21,7 @@ public sealed class InterlockCli : ICommandKnowledge
         if (sub.Known && Array.IndexOf(ReadOnly, sub.Text) >= 0) return;
         // `history` lists captured events; `history prune` deletes the copies undo needs, so only a human runs it.
         if (sub.Known && sub.Text == "history" && args.Skip(1).All(a => a.Known && a.Text != "prune")) return;
+        if (sub.Known && sub.Text == "breaker" && args.Count > 1 && args[1].Known && args[1].Text == "status") return;
         if (sub.Known && sub.Text == "audit" && (args.Count == 1 || args[1].Known && Array.IndexOf(ReadOnlyAudit, args[1].Text) >= 0)) return;
         if (args.Count > 1 && args.Skip(1).Any(a => a.Known && a.Text is "--help" or "-h")) return;
         var command = string.Join(' ', args.Take(3).Select(a => a.Text));

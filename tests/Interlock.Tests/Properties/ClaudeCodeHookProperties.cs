@@ -1,21 +1,23 @@
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Interlock.Cli;
+using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Xunit;
 
 namespace Interlock.Tests.Properties;
 
-/// <summary>The Claude Code adapter's input parsing: any bytes on standard input get an answer (nothing, or one
-/// protocol object), never an exception.</summary>
+/// <summary>The Claude Code adapter's input parsing: its Parse never throws, and any bytes on standard input get an
+/// answer from the hook pipeline (nothing, or one protocol object with ask or deny), never an internal error.</summary>
 public sealed class ClaudeCodeHookProperties
 {
     private static readonly Engine Engine = new();
 
     private static void Answers(byte[] input)
     {
-        var answer = Inputs.WithinBound("ClaudeCodeHook.Handle", Convert.ToBase64String(input), () => ClaudeCodeHook.Handle(input, Engine, () => new TestWorld()));
+        var parsed = new ClaudeCodeAdapter().Parse(input); // throws on a finding (the pipeline would hide it)
+        Assert.True(parsed.Request is not null || parsed.Invalid is not null || parsed.Tool is not null, $"an event neither analysed, rejected nor passed: {Convert.ToBase64String(input)}");
+        var answer = Inputs.WithinBound("the Claude Code hook", Convert.ToBase64String(input), () => TestHooks.ClaudeCode(input, Engine, () => new TestWorld()));
         if (answer.Length == 0) return;
         using var doc = JsonDocument.Parse(answer);
         var output = doc.RootElement.GetProperty("hookSpecificOutput");
@@ -54,7 +56,9 @@ public sealed class ClaudeCodeHookProperties
     [InlineData("7b22746f6f6c5f6e616d65223a2242617368222c22746f6f6c5f696e707574223a7b22636f6d6d616e64223a225c7564383030227d7d")] // "\ud800": an unpaired surrogate escape
     public void Malformed_strings_are_denied_as_malformed_events(string hex)
     {
-        var answer = ClaudeCodeHook.Handle(Convert.FromHexString(hex), Engine, () => new TestWorld());
+        var input = Convert.FromHexString(hex);
+        Assert.Contains("not valid JSON", new ClaudeCodeAdapter().Parse(input).Invalid);
+        var answer = TestHooks.ClaudeCode(input, Engine, () => new TestWorld());
         Assert.Contains("\"permissionDecision\":\"deny\"", answer);
         Assert.Contains("not valid JSON", answer);
     }
