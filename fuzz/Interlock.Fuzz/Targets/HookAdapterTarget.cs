@@ -10,28 +10,29 @@ namespace Interlock.Fuzz.Targets;
 /// approval and budget stages are left out (they are I/O). One instance per adapter (see <see cref="FuzzTargets"/>).</summary>
 public sealed class HookAdapterTarget : IFuzzTarget
 {
-    private static readonly Engine Engine = new();
-    private static readonly FuzzWorld World = new();
-
-    private readonly IHookAdapter _adapter;
+    private readonly string _harness;
     private readonly string[] _seeds;
-    private readonly HookPipeline _pipeline = new([new DecideStage(Engine, () => World)]);
+    // Built on the first input: instrumented code must not run before SharpFuzz has set up the coverage map (the
+    // target list is built first), or it writes through a null map and the process dies.
+    private readonly Lazy<(IHookAdapter Adapter, HookPipeline Pipeline)> _hook;
 
-    internal HookAdapterTarget(IHookAdapter adapter, params string[] seeds)
+    internal HookAdapterTarget(string harness, Func<IHookAdapter> adapter, params string[] seeds)
     {
-        _adapter = adapter;
+        _harness = harness;
         _seeds = seeds;
+        _hook = new(() => (adapter(), new HookPipeline([new DecideStage(new Engine(), () => new FuzzWorld())])));
     }
 
-    public string Name => "hook-" + _adapter.Harness;
-    public string Description => $"the {_adapter.Harness} hook adapter's Parse and the hook pipeline (decide stage) on the input as the hook's stdin";
+    public string Name => "hook-" + _harness;
+    public string Description => $"the {_harness} hook adapter's Parse and the hook pipeline (decide stage) on the input as the hook's stdin";
 
     public IEnumerable<string> Seeds(SeedSources sources) => _seeds;
 
     public void Run(byte[] input)
     {
-        var parsed = _adapter.Parse(input);
-        var answer = _pipeline.Run(_adapter, input);
+        var (adapter, pipeline) = _hook.Value;
+        var parsed = adapter.Parse(input);
+        var answer = pipeline.Run(adapter, input);
         if (answer.Stdout.Contains("[internal-error]", StringComparison.Ordinal) || answer.Stderr.Contains("[internal-error]", StringComparison.Ordinal))
             throw new FuzzFinding($"internal error for an event parsed as {parsed}: {answer.Stdout}{answer.Stderr}");
         if (answer.Stdout.Length > 0 && answer.Stdout.TrimStart().StartsWith('{'))
