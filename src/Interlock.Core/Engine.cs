@@ -102,6 +102,7 @@ public sealed class Engine
         foreach (var inv in analysis.Invocations)
         {
             Redirections.Analyze(inv, context, effects);
+            FileReads.Analyze(inv, context, effects);
             if (inv.Name is { Length: > 0 } name && _knowledge.TryGetValue(name, out var knowledge))
                 knowledge.Analyze(inv, context, effects);
         }

@@ -36,8 +36,10 @@ internal abstract class JsonHookAdapter : IHookAdapter
                 return ev with { Invalid = $"Interlock: the hook event is not a JSON object, so the action is stopped. Check that the hook is registered for {Registration} (`interlock hook {Harness}`)." };
             return Read(doc.RootElement, ev);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // JsonDocument.Parse accepts strings holding invalid UTF-8 or an unpaired \uD800 escape; reading them throws
+            // InvalidOperationException (found by fuzzing): a malformed event, not an internal error.
             return ev with { Invalid = $"Interlock: the hook event is not valid JSON ({e.Message}), so the action is stopped. This usually means the hook is registered for the wrong harness; use `interlock hook {Harness}` only in {Product} settings." };
         }
     }
