@@ -1,0 +1,77 @@
+namespace Interlock.Core.Policy;
+
+/// <summary>
+/// Glob matching without regular expressions: <c>*</c> any run of characters, <c>?</c> one character. In path mode the
+/// text and pattern are split on <c>/</c>, <c>*</c> and <c>?</c> stay inside one segment and a <c>**</c> segment matches
+/// any number of segments. Matching is linear in practice (segment matching is the classic two-pointer algorithm with
+/// one back-track point; <c>**</c> back-tracks over segments, bounded by the pattern length times the path depth).
+/// </summary>
+public sealed class Glob
+{
+    private readonly string[] _segments;
+    private readonly bool _pathMode;
+
+    public string Pattern { get; }
+
+    /// <summary>The segments before the first wildcard (a literal directory prefix), for ancestor checks.</summary>
+    public IReadOnlyList<string> LiteralPrefix { get; }
+
+    public Glob(string pattern, bool pathMode)
+    {
+        Pattern = pattern;
+        _pathMode = pathMode;
+        _segments = pathMode ? pattern.Split('/', StringSplitOptions.RemoveEmptyEntries) : [pattern];
+        var prefix = new List<string>();
+        foreach (var s in _segments)
+        {
+            if (s.AsSpan().IndexOfAny('*', '?') >= 0) break;
+            prefix.Add(s);
+        }
+        LiteralPrefix = prefix;
+    }
+
+    public static bool HasWildcard(string pattern) => pattern.AsSpan().IndexOfAny('*', '?') >= 0;
+
+    public bool IsMatch(string text)
+    {
+        if (!_pathMode) return MatchSegment(_segments[0], text);
+        var parts = text.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return MatchSegments(0, parts, 0);
+    }
+
+    /// <summary>Path mode: matches already split path segments.</summary>
+    public bool IsMatch(string[] parts) => MatchSegments(0, parts, 0);
+
+    private bool MatchSegments(int p, string[] parts, int t)
+    {
+        while (p < _segments.Length)
+        {
+            if (_segments[p] == "**")
+            {
+                if (p == _segments.Length - 1) return true;
+                for (var k = t; k <= parts.Length; k++)
+                    if (MatchSegments(p + 1, parts, k)) return true;
+                return false;
+            }
+            if (t >= parts.Length || !MatchSegment(_segments[p], parts[t])) return false;
+            p++;
+            t++;
+        }
+        return t == parts.Length;
+    }
+
+    /// <summary>One segment: <c>*</c> and <c>?</c>, ordinal and case-sensitive.</summary>
+    public static bool MatchSegment(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    {
+        int p = 0, t = 0, star = -1, mark = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t])) { p++; t++; }
+            else if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
+            else if (star >= 0) { p = star + 1; t = ++mark; }
+            else return false;
+        }
+        while (p < pattern.Length && pattern[p] == '*') p++;
+        return p == pattern.Length;
+    }
+}
