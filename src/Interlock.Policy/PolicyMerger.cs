@@ -38,8 +38,8 @@ public static class PolicyMerger
             IReadOnlyList<string> List(Setting<ListSetting>? setting, IReadOnlyList<string> inherited, string name, bool tightenAdds)
             {
                 if (setting is null) return inherited;
-                origins[name] = setting.Location.ToString();
                 var proposed = setting.Value.ApplyTo(inherited);
+                if (!project || !proposed.SequenceEqual(inherited)) origins[name] = setting.Location.ToString();
                 if (!project) return proposed;
                 // Tighten-only: keep everything inherited (adds) or keep only what was inherited (removes).
                 var kept = tightenAdds ? inherited.Concat(proposed.Where(p => !inherited.Contains(p))).ToList() : proposed.Where(inherited.Contains).ToList();
@@ -52,10 +52,9 @@ public static class PolicyMerger
             T Number<T>(Setting<T>? setting, T inherited, string name, bool lowerIsTighter) where T : IComparable<T>
             {
                 if (setting is null) return inherited;
-                origins[name] = setting.Location.ToString();
-                if (!project) return setting.Value;
                 var tighter = lowerIsTighter ? setting.Value.CompareTo(inherited) <= 0 : setting.Value.CompareTo(inherited) >= 0;
-                if (tighter) return setting.Value;
+                if (!project || tighter) origins[name] = setting.Location.ToString();
+                if (!project || tighter) return setting.Value;
                 Warn(setting.Location, $"`{name}` can only be made {(lowerIsTighter ? "lower" : "higher")} than the inherited {inherited}, so {setting.Value} is ignored");
                 return inherited;
             }

@@ -70,7 +70,6 @@ public sealed class CompiledPolicy
     private CompiledPolicy(PolicySet source, EngineOptions options)
     {
         Source = source;
-        Options = options;
         var kinds = Enum.GetValues<EffectKind>();
         var lists = new List<CompiledRule>[kinds.Length];
         for (var i = 0; i < lists.Length; i++) lists[i] = [];
@@ -88,7 +87,7 @@ public sealed class CompiledPolicy
             }
             foreach (var k in rule.Match.Effects ?? kinds)
                 lists[(int)k].Add(compiled);
-            if (rule.Match.Paths is not null && (rule.Match.Effects is null || rule.Match.Effects.Contains(EffectKind.WriteFile)))
+            if (rule.Match.Effects?.Contains(EffectKind.WriteFile) ?? rule.Match.Paths is not null)
                 WantsFileWrites = true;
         }
         _byKind = lists.Select(l => l.ToArray()).ToArray();
@@ -102,6 +101,7 @@ public sealed class CompiledPolicy
                 _commandsById[c.Rule.Id] = c;
         _protectedPaths = source.Settings.ProtectedPaths.Select(p => new PathPattern(p)).ToArray();
         if (_protectedPaths.Length > 0) WantsFileWrites = true;
+        Options = WantsFileWrites ? options with { ReportOrdinaryChanges = true } : options;
     }
 
     /// <summary>Compiles a merged policy. <paramref name="basis"/> supplies engine options the policy does not set.</summary>

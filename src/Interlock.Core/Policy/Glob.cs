@@ -4,7 +4,7 @@ namespace Interlock.Core.Policy;
 /// Glob matching without regular expressions: <c>*</c> any run of characters, <c>?</c> one character. In path mode the
 /// text and pattern are split on <c>/</c>, <c>*</c> and <c>?</c> stay inside one segment and a <c>**</c> segment matches
 /// any number of segments. Matching is linear in practice (segment matching is the classic two-pointer algorithm with
-/// one back-track point; <c>**</c> back-tracks over segments, bounded by the pattern length times the path depth).
+/// one back-track point; <c>**</c> is resolved by dynamic programming over segments).
 /// </summary>
 public sealed class Glob
 {
@@ -42,22 +42,36 @@ public sealed class Glob
     /// <summary>Path mode: matches already split path segments.</summary>
     public bool IsMatch(string[] parts) => MatchSegments(0, parts, 0);
 
-    private bool MatchSegments(int p, string[] parts, int t)
+    /// <summary>Dynamic programming over (pattern segment, path segment): O(segments × depth) whatever the number of
+    /// <c>**</c>, so no pattern can make matching exponential.</summary>
+    private bool MatchSegments(int p0, string[] parts, int t0)
     {
-        while (p < _segments.Length)
+        var n = _segments.Length;
+        var m = parts.Length;
+        // reach[t]: the first p pattern segments can consume exactly the first t path segments.
+        var reach = new bool[m + 1];
+        var next = new bool[m + 1];
+        reach[t0] = true;
+        for (var p = p0; p < n; p++)
         {
+            Array.Clear(next);
             if (_segments[p] == "**")
             {
-                if (p == _segments.Length - 1) return true;
-                for (var k = t; k <= parts.Length; k++)
-                    if (MatchSegments(p + 1, parts, k)) return true;
-                return false;
+                var any = false;
+                for (var t = 0; t <= m; t++)
+                {
+                    any |= reach[t];
+                    next[t] = any;
+                }
             }
-            if (t >= parts.Length || !MatchSegment(_segments[p], parts[t])) return false;
-            p++;
-            t++;
+            else
+            {
+                for (var t = 0; t < m; t++)
+                    if (reach[t] && MatchSegment(_segments[p], parts[t])) next[t + 1] = true;
+            }
+            (reach, next) = (next, reach);
         }
-        return t == parts.Length;
+        return reach[m];
     }
 
     /// <summary>One segment: <c>*</c> and <c>?</c>, ordinal and case-sensitive.</summary>
