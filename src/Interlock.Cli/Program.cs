@@ -3,7 +3,7 @@ using System.Text.Json;
 using Interlock.Core;
 using Interlock.Core.Policy;
 using Interlock.Core.Shell;
-using Interlock.State.Sqlite;
+using Interlock.Cli.Hooks;
 
 namespace Interlock.Cli;
 
@@ -18,7 +18,7 @@ internal static class Program
         interlock - a safety interlock between AI coding agents and what they act on
 
         Usage:
-          interlock hook claude-code          Answer one Claude Code PreToolUse event (stdin -> stdout)
+          interlock hook <harness>            Answer one agent hook event (stdin -> stdout); see `interlock hook --help`
           interlock check <command> [options] Decide a shell command: allow, ask or deny
           interlock explain <command> [options]
                                               Show the parse, the commands that would run, their effects,
@@ -32,6 +32,11 @@ internal static class Program
           interlock policy <validate|show|test>
                                               Check, show and test the layered policy (docs/policy.md)
           interlock init [--user|--system]    Write a commented starter policy (.interlock/policy.yaml)
+          interlock requests [--all]          List actions waiting for a human's approval
+          interlock approve|deny <id> [--comment TEXT]
+                                              Approve (once, for that exact action) or refuse a request
+          interlock breaker status | reset --session <id>
+                                              Sessions stopped by their budget of destructive work; reset one
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -39,21 +44,6 @@ internal static class Program
           --json        (check) Print the decision as JSON
 
         Run `interlock <command> --help` for details. Docs: README.md and docs/ in the repository.
-        """;
-
-    private const string HookHelp = """
-        interlock hook claude-code
-
-        Reads one Claude Code PreToolUse event (JSON) from standard input and answers in Claude Code's protocol:
-          - prints nothing for actions with no destructive effect (Claude Code's own permissions still apply);
-          - prints {"hookSpecificOutput":{"permissionDecision":"ask"|"deny",...}} with a reason otherwise.
-        Malformed or oversized input is answered with a deny that says what was wrong; the exit code is always 0.
-        Every decision is appended to the audit trail in the state directory ($INTERLOCK_STATE_DIR, else
-        $XDG_STATE_HOME/interlock, else ~/.local/state/interlock; see `interlock audit --help`). If it cannot be
-        written, an allow becomes an ask and an ask or deny says so in its reason.
-
-        Register it in ~/.claude/settings.json (all projects) or .claude/settings.json (one project):
-          {"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command","command":"/usr/local/bin/interlock hook claude-code"}]}]}}
         """;
 
     private const string CheckHelp = """
@@ -87,8 +77,9 @@ internal static class Program
             // Last line of defence. For the hook, an answer that stops beats a crash (most harnesses fail open).
             if (args.Length > 0 && args[0] == "hook")
             {
-                Console.Out.Write(ClaudeCodeHook.Answer(Verdict.Deny, $"Interlock hit an internal error ({e.GetType().Name}: {e.Message}) and stopped the action rather than guess. Ask the user to run it or to check `interlock --version`."));
-                return 0;
+                Console.Error.WriteLine($"Interlock hit an internal error ({e.GetType().Name}: {e.Message}) and stopped the action rather than guess. Ask the user to run it or to check `interlock --version`.");
+                return 2; // blocks in every harness that reads exit codes
+
             }
             Console.Error.WriteLine($"interlock: internal error: {e.GetType().Name}: {e.Message}");
             return 70;
@@ -109,7 +100,7 @@ internal static class Program
         }
         return args[0] switch
         {
-            "hook" => RunHook(args[1..]),
+            "hook" => HookCommand.Run(args[1..], ReadStdin),
             "check" => RunCheck(args[1..], explain: false),
             "explain" => RunCheck(args[1..], explain: true),
             "audit" => AuditCommands.Run(args[1..]),
@@ -117,7 +108,11 @@ internal static class Program
             "undo" => SnapshotCommands.Undo(args[1..]),
             "policy" => PolicyCommands.Run(args[1..]),
             "init" => PolicyCommands.Init(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, policy, init (see `interlock --help`)."),
+            "requests" => ApprovalCommands.Requests(args[1..]),
+            "approve" => ApprovalCommands.Vote(args[1..], approve: true),
+            "deny" => ApprovalCommands.Vote(args[1..], approve: false),
+            "breaker" => BreakerCommands.Run(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, policy, init (see `interlock --help`)."),
         };
     }
 
@@ -125,29 +120,6 @@ internal static class Program
     {
         Console.Error.WriteLine($"interlock: {message}");
         return ExitUsage;
-    }
-
-    private static int RunHook(string[] args)
-    {
-        if (args.Length > 0 && args[0] is "-h" or "--help") { Console.Out.WriteLine(HookHelp); return 0; }
-        if (args.Length == 0)
-            return Usage("`hook` needs the harness name: `interlock hook claude-code`.");
-        if (args[0] != "claude-code")
-        {
-            // Still answer in a form that stops: a misconfigured guard must not fail open.
-            Console.Out.Write(ClaudeCodeHook.Answer(Verdict.Deny, $"Interlock: unknown harness `{args[0]}`; this version speaks `claude-code`. Fix the hook command in the agent's settings."));
-            Console.Error.WriteLine($"interlock: unknown harness `{args[0]}`; supported: claude-code");
-            return 0;
-        }
-        var input = ReadStdin(ClaudeCodeHook.MaxInputBytes + 1);
-        var engine = new Engine();
-        // The decision is appended to the audit trail; the store is opened only when the record is written.
-        var audit = new HookAudit("claude-code", input, () => SqliteStateStore.OpenDefault());
-        var snapshots = new HookSnapshots(() => SqliteStateStore.OpenDefault(), () => audit.SessionId, SnapshotLimits.FromEnvironment());
-        var output = audit.Complete(ClaudeCodeHook.Handle(input, engine, () => new FileSystemWorld(), audit, snapshots));
-        if (audit.Failure is not null) Console.Error.WriteLine($"interlock: the audit trail could not be written: {audit.Failure}");
-        if (output.Length > 0) Console.Out.Write(output);
-        return 0;
     }
 
     private static byte[] ReadStdin(int limit)

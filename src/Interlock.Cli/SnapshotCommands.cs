@@ -8,7 +8,7 @@ namespace Interlock.Cli;
 internal static class SnapshotCommands
 {
     // Exit codes: 0 ok; 1 undo refused (newer changes) or no such event; 64 usage; 66 no state yet; 74 I/O failure.
-    private const int ExitProblem = 1, ExitUsage = 64, ExitNoState = 66, ExitIo = 74;
+    private const int ExitProblem = 1, ExitUsage = 64, ExitIo = CliStore.ExitIo;
 
     public const string HistoryHelp = """
         interlock history [-n N] [--session S] [--state-dir <dir>]
@@ -52,7 +52,7 @@ internal static class SnapshotCommands
                 default: return Usage($"unexpected argument `{args[i]}` (see `interlock history --help`).");
             }
         }
-        return WithStore(stateDir, store =>
+        return CliStore.With(stateDir, store =>
         {
             var log = store.Snapshots;
             if (prune)
@@ -98,7 +98,7 @@ internal static class SnapshotCommands
             }
         }
         if ((id is null) == (session is null)) return Usage("`undo` needs an event id (see `interlock history`) or `--session <id>`, not both.");
-        return WithStore(stateDir, store =>
+        return CliStore.With(stateDir, store =>
         {
             var log = store.Snapshots;
             List<SnapshotEvent> events;
@@ -215,25 +215,6 @@ internal static class SnapshotCommands
             'w' => TimeSpan.FromDays(7 * n),
             _ => null,
         };
-    }
-
-    private static int WithStore(string? stateDir, Func<IStateStore, int> action)
-    {
-        try
-        {
-            using var store = SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = stateDir ?? StateDirectory.Resolve(), CreateIfMissing = false });
-            return action(store);
-        }
-        catch (StateNotFoundException e)
-        {
-            Console.Error.WriteLine($"interlock: {e.Message}");
-            return ExitNoState;
-        }
-        catch (StateStoreException e)
-        {
-            Console.Error.WriteLine($"interlock: {e.Message}");
-            return ExitIo;
-        }
     }
 
     private static int Usage(string message)

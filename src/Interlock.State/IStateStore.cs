@@ -16,6 +16,12 @@ public interface IStateStore : IDisposable, IAsyncDisposable
 
     /// <summary>Pre-images captured before destructive actions, for `interlock undo`.</summary>
     ISnapshotLog Snapshots { get; }
+
+    /// <summary>Requests for human approval and the one-time grants they become.</summary>
+    Approvals.IApprovalStore Approvals { get; }
+
+    /// <summary>Per-session budgets of destructive work and their circuit breakers.</summary>
+    Budgets.IBudgetLog Budgets { get; }
 }
 
 /// <summary>

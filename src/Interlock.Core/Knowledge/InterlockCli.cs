@@ -8,7 +8,7 @@ namespace Interlock.Core.Knowledge;
 /// </summary>
 public sealed class InterlockCli : ICommandKnowledge
 {
-    private static readonly string[] ReadOnly = ["check", "explain", "help", "--help", "-h", "--version", "version", "hook"];
+    private static readonly string[] ReadOnly = ["check", "explain", "help", "--help", "-h", "--version", "version", "hook", "requests"];
     private static readonly string[] ReadOnlyAudit = ["tail", "show", "export", "verify", "--help", "-h"];
     private static readonly string[] ReadOnlyPolicy = ["validate", "show", "test", "--help", "-h"];
 
@@ -22,6 +22,7 @@ public sealed class InterlockCli : ICommandKnowledge
         if (sub.Known && Array.IndexOf(ReadOnly, sub.Text) >= 0) return;
         // `history` lists captured events; `history prune` deletes the copies undo needs, so only a human runs it.
         if (sub.Known && sub.Text == "history" && args.Skip(1).All(a => a.Known && a.Text != "prune")) return;
+        if (sub.Known && sub.Text == "breaker" && args.Count > 1 && args[1].Known && args[1].Text == "status") return;
         if (sub.Known && sub.Text == "audit" && (args.Count == 1 || args[1].Known && Array.IndexOf(ReadOnlyAudit, args[1].Text) >= 0)) return;
         // `policy validate|show|test` only read the policy files; writing them is a human's job (the files are protected).
         if (sub.Known && sub.Text == "policy" && (args.Count == 1 || args[1].Known && Array.IndexOf(ReadOnlyPolicy, args[1].Text) >= 0)) return;

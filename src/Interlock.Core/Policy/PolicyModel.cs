@@ -115,13 +115,14 @@ public sealed record CommandRule(string Id, string Executable, IReadOnlyList<str
 }
 
 /// <summary>Session budgets: how much destructive work one agent session may do per window before the circuit breaker
-/// stops it. Defaults never trip on normal work.</summary>
+/// stops it (the hook's BudgetStage consumes them). The defaults are the breaker's: far above what ordinary work does in
+/// ten minutes (a unit test keeps the two in step).</summary>
 public sealed record BudgetSettings
 {
-    public TimeSpan Window { get; init; } = TimeSpan.FromHours(1);
-    public int FilesDeleted { get; init; } = 5000;
-    public int LinesRemoved { get; init; } = 100_000;
-    public int DestructiveCommands { get; init; } = 200;
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
+    public int FilesDeleted { get; init; } = 25;
+    public int LinesRemoved { get; init; } = 2000;
+    public int DestructiveCommands { get; init; } = 25;
     public static readonly BudgetSettings Default = new();
 }
 

@@ -14,7 +14,7 @@ public sealed record SqliteStateStoreOptions
     public string FileName { get; init; } = DefaultFileName;
 
     /// <summary>How long a writer waits for another process's write transaction before giving up (SQLite busy_timeout).</summary>
-    public int BusyTimeoutMilliseconds { get; init; } = 5000;
+    public int BusyTimeoutMilliseconds { get; init; } = 8000;
 
     /// <summary>When the write-ahead log grows past this size, the writer that noticed checkpoints it into the database
     /// and truncates it (best effort; a busy database is left for a later writer).</summary>
@@ -42,7 +42,7 @@ public sealed class StateNotFoundException(string path)
 public sealed partial class SqliteStateStore : IStateStore, IAuditLog
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 4;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     private static readonly string[] Migrations =
@@ -92,6 +92,61 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog
             PRIMARY KEY (event_id, path)
         ) STRICT;
         CREATE INDEX snapshot_file_hash ON snapshot_file (hash);
+        """,
+        """
+        CREATE TABLE approval_request (
+            id                 TEXT    PRIMARY KEY,
+            fingerprint        TEXT    NOT NULL,
+            agent_id           TEXT    NOT NULL,
+            operator           TEXT,
+            harness            TEXT    NOT NULL,
+            session_id         TEXT,
+            tool               TEXT    NOT NULL,
+            action             TEXT    NOT NULL,
+            cwd                TEXT    NOT NULL,
+            repository         TEXT,
+            environment        TEXT    NOT NULL,
+            rule_id            TEXT    NOT NULL,
+            reason             TEXT    NOT NULL,
+            effects            TEXT    NOT NULL,
+            required_approvals INTEGER NOT NULL,
+            approver_group     TEXT,
+            grant_valid_us     INTEGER NOT NULL,
+            status             TEXT    NOT NULL,
+            created_at         TEXT    NOT NULL,
+            expires_at         TEXT    NOT NULL,
+            decided_at         TEXT,
+            grant_expires_at   TEXT,
+            consumed_at        TEXT
+        ) STRICT;
+        CREATE INDEX approval_request_action ON approval_request (fingerprint, agent_id, status);
+        CREATE INDEX approval_request_status ON approval_request (status, created_at);
+        CREATE TABLE approval_vote (
+            request_id TEXT    NOT NULL REFERENCES approval_request (id) ON DELETE CASCADE,
+            voter      TEXT    NOT NULL,
+            approve    INTEGER NOT NULL,
+            comment    TEXT,
+            at         TEXT    NOT NULL,
+            PRIMARY KEY (request_id, voter)
+        ) STRICT;
+        """,
+        """
+        CREATE TABLE budget_usage (
+            id          INTEGER PRIMARY KEY,
+            session_key TEXT    NOT NULL,
+            at          TEXT    NOT NULL,
+            files       INTEGER NOT NULL,
+            lines       INTEGER NOT NULL,
+            commands    INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX budget_usage_session ON budget_usage (session_key, at);
+        CREATE TABLE breaker (
+            session_key TEXT PRIMARY KEY,
+            tripped_at  TEXT,
+            reason      TEXT,
+            reset_at    TEXT,
+            reset_by    TEXT
+        ) STRICT;
         """,
     ];
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Interlock.Cli;
+using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Xunit;
 
@@ -10,7 +11,7 @@ namespace Interlock.Tests.Cli;
 public sealed class ClaudeCodeHookTests
 {
     private static string Hook(string json) =>
-        ClaudeCodeHook.Handle(Encoding.UTF8.GetBytes(json), new Engine(), () => new TestWorld());
+        TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(json), new Engine(), () => new TestWorld());
 
     private static string Event(string command, string cwd = TestWorld.Project) =>
         $$"""{"session_id":"s1","transcript_path":"/tmp/t.jsonl","cwd":"{{cwd}}","permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":{{System.Text.Json.JsonSerializer.Serialize(command, Interlock.Tests.JsonStrings.Default.String)}},"description":"x"},"tool_use_id":"t1"}""";
@@ -64,7 +65,7 @@ public sealed class ClaudeCodeHookTests
     [Fact]
     public void Oversized_events_are_denied()
     {
-        var output = ClaudeCodeHook.Handle(new byte[ClaudeCodeHook.MaxInputBytes + 1], new Engine(), () => new TestWorld());
+        var output = TestHooks.ClaudeCode(new byte[ClaudeCodeAdapter.MaxEventBytes + 1], new Engine(), () => new TestWorld());
         Assert.Contains("\"permissionDecision\":\"deny\"", output);
         Assert.Contains("limit", output);
     }
@@ -77,6 +78,9 @@ public sealed class ClaudeCodeHookTests
         Assert.True(File.Exists(exe), "the interlock apphost is copied next to the tests");
         var psi = new ProcessStartInfo(exe, ["hook", "claude-code"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["INTERLOCK_STATE_DIR"] = Path.Combine(Path.GetTempPath(), "interlock-hook-test-" + Environment.ProcessId); // keep the audit out of the real state
+        // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
+        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
+        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "120000"; // a JIT-compiled test build on a loaded machine; the deadline has its own tests
         using var p = Process.Start(psi)!;
         p.StandardInput.Write("""{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"sudo rm -rf /"},"cwd":"/tmp"}""");
         p.StandardInput.Close();
@@ -95,6 +99,7 @@ public sealed class ClaudeCodeHookTests
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "interlock");
         var psi = new ProcessStartInfo(exe, ["check", command, "--cwd", "/tmp"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
         using var p = Process.Start(psi)!;
         p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(30_000));

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Interlock.Cli;
+using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Xunit;
 
@@ -13,7 +14,7 @@ public sealed class HookFileToolTests
     private const string H = TestWorld.Home;
 
     private static string Hook(string tool, string toolInputJson, TestWorld? world = null) =>
-        ClaudeCodeHook.Handle(Encoding.UTF8.GetBytes(
+        TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(
             $$"""{"session_id":"s1","transcript_path":"/tmp/t.jsonl","cwd":"{{P}}","permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"{{tool}}","tool_input":{{toolInputJson}},"tool_use_id":"t1"}"""),
             new Engine(), () => world ?? new TestWorld());
 
@@ -102,7 +103,7 @@ public sealed class HookFileToolTests
 public sealed class McpHookTests
 {
     private static string Mcp(string tool, string input) =>
-        ClaudeCodeHook.Handle(Encoding.UTF8.GetBytes(
+        TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(
             $$"""{"hook_event_name":"PreToolUse","cwd":"{{TestWorld.Project}}","tool_name":"{{tool}}","tool_input":{{input}}}"""), new Engine(), () => new TestWorld());
 
     private static Decision Check(string tool, string? input) =>

@@ -360,7 +360,9 @@ public class PolicyRuleTests
         var policy = P.User("settings: { budgets: { window: 2h, files_deleted: 300, lines_removed: 5000, destructive_commands: 20 } }");
         var b = policy.Settings.Budgets;
         Assert.Equal((TimeSpan.FromHours(2), 300, 5000, 20), (b.Window, b.FilesDeleted, b.LinesRemoved, b.DestructiveCommands));
-        Assert.True(BudgetSettings.Default.FilesDeleted >= 1000 && BudgetSettings.Default.DestructiveCommands >= 100);
+        var breaker = new Interlock.State.Budgets.BudgetLimits();
+        Assert.Equal((breaker.Window, breaker.FilesDeleted, breaker.LinesRemoved, breaker.DestructiveCommands),
+            (BudgetSettings.Default.Window, BudgetSettings.Default.FilesDeleted, BudgetSettings.Default.LinesRemoved, BudgetSettings.Default.DestructiveCommands));
     }
 
     private sealed class ThrowingWorld : IWorldView

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Interlock.Cli;
+using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 using Interlock.Tests.State;
@@ -54,8 +55,8 @@ public sealed class SnapshotTests : IDisposable
     private string Hook(string tool, string toolInputJson, SnapshotLimits? limits = null, string session = "sess-1")
     {
         var json = $$"""{"session_id":"{{session}}","cwd":{{Json(_repo)}},"hook_event_name":"PreToolUse","tool_name":"{{tool}}","tool_input":{{toolInputJson}} }""";
-        var snapshots = new HookSnapshots(() => _state.Open(), () => session, limits);
-        return ClaudeCodeHook.Handle(Encoding.UTF8.GetBytes(json), new Engine(), () => new FileSystemWorld(), null, snapshots);
+        var snapshots = new SnapshotStage(limits);
+        return TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(json), new Engine(), () => new FileSystemWorld(), null, snapshots, () => _state.Open());
     }
 
     private string Bash(string command, SnapshotLimits? limits = null) => Hook("Bash", $$"""{"command":{{Json(command)}} }""", limits);
@@ -67,6 +68,8 @@ public sealed class SnapshotTests : IDisposable
         var psi = new ProcessStartInfo(Exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["INTERLOCK_STATE_DIR"] = _state.Path;
+        // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
+        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

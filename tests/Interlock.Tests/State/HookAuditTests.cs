@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Interlock.Cli;
+using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 using Xunit;
@@ -24,11 +25,11 @@ public sealed class HookAuditTests : IDisposable
     private static string Event(string command, string session = "sess-1") =>
         $$"""{"session_id":"{{session}}","cwd":"{{TestWorld.Project}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":{{JsonSerializer.Serialize(command, JsonStrings.Default.String)}} } }""";
 
-    private static (string Output, HookAudit Audit) Run(string json, Func<IStateStore> open)
+    private static (string Output, AuditStage Audit) Run(string json, Func<IStateStore> open)
     {
         var input = Encoding.UTF8.GetBytes(json);
-        var audit = new HookAudit("claude-code", input, open, new FixedTime(Now));
-        var output = audit.Complete(ClaudeCodeHook.Handle(input, new Engine(), () => new TestWorld(), audit));
+        var audit = new AuditStage(new FixedTime(Now));
+        var output = TestHooks.ClaudeCode(input, new Engine(), () => new TestWorld(), audit, open: open);
         return (output, audit);
     }
 
@@ -145,6 +146,6 @@ public sealed class HookAuditTests : IDisposable
     [Fact]
     public void Without_an_audit_the_hook_answers_as_before()
     {
-        Assert.Equal("", ClaudeCodeHook.Handle(Encoding.UTF8.GetBytes(Event("git status")), new Engine(), () => new TestWorld()));
+        Assert.Equal("", TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(Event("git status")), new Engine(), () => new TestWorld()));
     }
 }

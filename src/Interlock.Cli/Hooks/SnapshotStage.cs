@@ -4,7 +4,7 @@ using Interlock.Core;
 using Interlock.Core.Analysis;
 using Interlock.State;
 
-namespace Interlock.Cli;
+namespace Interlock.Cli.Hooks;
 
 /// <summary>Bounds on what one capture and the whole store may hold.</summary>
 internal sealed record SnapshotLimits
@@ -30,8 +30,18 @@ internal sealed record SnapshotLimits
 /// destructive file effect costs nothing. When the capture cannot be made (over a cap, unreadable, store failure),
 /// <see cref="Capture"/> returns why, and the hook asks instead of letting the action proceed uncovered.
 /// </summary>
-internal sealed class HookSnapshots(Func<IStateStore> open, Func<string?> sessionId, SnapshotLimits? limits = null, TimeProvider? time = null)
+internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider? time = null) : IHookStage
 {
+    public void Run(HookContext context)
+    {
+        if (context.Event.Request is not { } request || !Needed(context.Decision)) return;
+        if (Capture(request, context.Decision, context.Event.SessionId, () => context.Store) is not { } problem) return;
+        var d = context.Decision;
+        context.Decision = d.Verdict == Verdict.Allow
+            ? d with { Verdict = Verdict.Ask, RuleId = "snapshot.uncovered", Reason = $"This action would destroy files, and Interlock could not keep an undo copy of them: {problem}.", Alternative = "Approve it only if the files can be lost, or make a copy first." }
+            : d with { Reason = $"{d.Reason} (No undo copy could be kept: {problem}.)" };
+    }
+
     private readonly SnapshotLimits _limits = limits ?? new SnapshotLimits();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -58,7 +68,7 @@ internal sealed class HookSnapshots(Func<IStateStore> open, Func<string?> sessio
     }
 
     /// <summary>Captures the pre-images; null when covered (or nothing to capture), else why it could not be.</summary>
-    public string? Capture(ActionRequest request, Decision decision)
+    public string? Capture(ActionRequest request, Decision decision, string? sessionId, Func<IStateStore> open)
     {
         if (!Needed(decision)) return null;
         var plan = new Plan();
@@ -87,7 +97,7 @@ internal sealed class HookSnapshots(Func<IStateStore> open, Func<string?> sessio
                 files.Add((path, content, mode, after));
             }
             if (files.Count == 0) return null;
-            using var store = open();
+            var store = open();
             var log = store.Snapshots;
             if (log.StoredBytes() + bytes > _limits.MaxTotalBytes)
                 return $"the snapshot store would exceed its cap of {Mib(_limits.MaxTotalBytes)} MiB (INTERLOCK_SNAPSHOT_MAX_TOTAL_MB) with these {Mib(bytes)} MiB; free space with `interlock history prune --older-than 7d`";
@@ -98,7 +108,7 @@ internal sealed class HookSnapshots(Func<IStateStore> open, Func<string?> sessio
                 records.Add(new SnapshotFile(f.Path, hash, f.Mode, f.Content.Length, f.After));
             }
             var what = request.Command ?? (request.File is { } fa ? $"{fa.Kind} {fa.Path}" : request.ToolArguments);
-            EventId = log.Add(new SnapshotEventEntry(_time.GetUtcNow(), sessionId(), request.Cwd, request.Tool, what,
+            EventId = log.Add(new SnapshotEventEntry(_time.GetUtcNow(), sessionId, request.Cwd, request.Tool, what,
                 decision.Verdict.ToString().ToLowerInvariant()), records);
             return null;
         }

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Interlock.Core;
+using Interlock.State;
+
+namespace Interlock.Cli.Hooks;
+
+/// <summary>
+/// Appends each hook decision to the audit trail: the request, effects, verdict, rule, timing, harness and session.
+/// The store is opened only here, and one append is one transaction.
+///
+/// The guard fails closed: when the record cannot be written (locked beyond the busy timeout, disk full, corrupt
+/// database), an allow becomes an ask whose reason says so, and an ask or a deny keeps its verdict with the audit
+/// failure appended to its reason.
+/// </summary>
+internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>Why the record could not be written, when it could not.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>The record written, when it was.</summary>
+    public AuditRecord? Written { get; private set; }
+
+    public void Run(HookContext context)
+    {
+        var e = context.Event;
+        var d = context.Decision;
+        var micros = (long)Stopwatch.GetElapsedTime(context.Started).TotalMicroseconds;
+        var entry = new AuditEntry(
+            _time.GetUtcNow(),
+            e.Harness,
+            e.SessionId,
+            e.Request?.Cwd ?? e.Cwd ?? "",
+            e.Request?.Tool ?? e.Tool ?? "",
+            e.What,
+            d.Verdict.ToString().ToLowerInvariant(),
+            d.RuleId,
+            (context.Message ?? d.Reason) + ShadowNote(d),
+            EffectsJson(d.Effects, d.Matches),
+            micros);
+        try
+        {
+            var append = context.Store.Audit.AppendAsync(entry);
+            Written = append.IsCompleted ? append.GetAwaiter().GetResult() : append.AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            Failure = ex is StateStoreException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            FailClosed(context, Failure);
+        }
+    }
+
+    /// <summary>An allow becomes an ask; an ask or deny keeps its verdict and says the audit failed.</summary>
+    internal static void FailClosed(HookContext context, string failure)
+    {
+        if (failure.Length > 400) failure = failure[..400] + "...";
+        context.Problems.Add($"the audit trail could not be written: {failure}");
+        if (context.Decision.Verdict == Verdict.Allow)
+        {
+            context.Decision = context.Decision with
+            {
+                Verdict = Verdict.Ask,
+                RuleId = "audit.unavailable",
+                Reason = $"Interlock found nothing to stop in this action, but could not write its audit trail ({failure}), so a human must approve it.",
+                Alternative = "Fix the state directory (or point INTERLOCK_STATE_DIR at a writable one), then check it with `interlock audit verify`.",
+            };
+            context.Message = null;
+            context.Analysed = true;
+            return;
+        }
+        var note = $" (Also: Interlock could not write its audit trail: {failure}.)";
+        context.Message = (context.Message ?? HookMessages.Describe(context.Decision, context.Event.Tool)) + note;
+    }
+
+    /// <summary>Shadow mode: what the shadow rules would have decided, so the trail shows a rule's effect before it is enforced.</summary>
+    internal static string ShadowNote(Decision d) =>
+        d.ShadowVerdict is { } v ? $" [shadow: rule {d.ShadowRuleId} would have given {v.ToString().ToLowerInvariant()}]" : "";
+
+    /// <summary>The effects, each with the rule that decided it and, in shadow mode, the shadow rule that would have.</summary>
+    internal static string EffectsJson(IReadOnlyList<Effect> effects, IReadOnlyList<Interlock.Core.Policy.RuleMatch>? matches = null)
+    {
+        if (effects.Count == 0) return "[]";
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            w.WriteStartArray();
+            for (var i = 0; i < effects.Count; i++)
+            {
+                var e = effects[i];
+                w.WriteStartObject();
+                w.WriteString("kind", e.Kind.ToString());
+                w.WriteString("target", e.Target);
+                w.WriteString("class", e.Class.ToString());
+                w.WriteBoolean("recursive", e.Recursive);
+                w.WriteString("environment", e.Environment.ToString().ToLowerInvariant());
+                w.WriteString("description", e.Description);
+                if (matches is not null)
+                    foreach (var m in matches)
+                    {
+                        if (m.Effect != i || !m.Won) continue;
+                        var shadow = m.Mode == Interlock.Core.Policy.RuleMode.Shadow;
+                        w.WriteString(shadow ? "shadowRule" : "rule", m.RuleId);
+                        w.WriteString(shadow ? "shadowVerdict" : "verdict", m.Verdict.ToString().ToLowerInvariant());
+                    }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

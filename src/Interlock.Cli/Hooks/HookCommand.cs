@@ -1,0 +1,133 @@
+using Interlock.Core;
+using Interlock.State;
+using Interlock.State.Budgets;
+using Interlock.State.Sqlite;
+
+namespace Interlock.Cli.Hooks;
+
+/// <summary>`interlock hook &lt;harness&gt;`: read one event from stdin, run the pipeline, answer in the harness's protocol.</summary>
+internal static class HookCommand
+{
+    /// <summary>Every harness the hook speaks, by the name used on the command line.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<IHookAdapter>> Adapters = new Dictionary<string, Func<IHookAdapter>>(StringComparer.Ordinal)
+    {
+        ["claude-code"] = () => new ClaudeCodeAdapter(),
+    };
+
+    /// <summary>Default bound on one hook call, below every supported harness's own hook timeout (the shortest
+    /// default among them is 30 s); override with INTERLOCK_HOOK_TIMEOUT_MS.</summary>
+    public const int DefaultDeadlineMs = 10_000;
+
+    /// <summary>Exit code that blocks the action in harnesses that read exit codes (Claude Code, Gemini CLI,
+    /// Amazon Q, Kiro, Cursor): used when the hook cannot even tell which protocol to answer in.</summary>
+    private const int ExitBlock = 2;
+
+    public const string Help = """
+        interlock hook <harness>
+
+        Reads one hook event (JSON) from standard input and answers in the harness's own protocol.
+        Harnesses: claude-code
+
+        claude-code  Claude Code PreToolUse: prints nothing for actions with no destructive effect (Claude Code's own
+                     permissions still apply); prints {"hookSpecificOutput":{"permissionDecision":"ask"|"deny",...}}
+                     with a reason otherwise. Register it in ~/.claude/settings.json (all projects) or
+                     .claude/settings.json (one project):
+                     {"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command","command":"/usr/local/bin/interlock hook claude-code"}]}]}}
+
+        Malformed or oversized input is answered with a stop that says what was wrong. Every decision is appended to
+        the audit trail in the state directory ($INTERLOCK_STATE_DIR, else $XDG_STATE_HOME/interlock, else
+        ~/.local/state/interlock; see `interlock audit --help`). If it cannot be written, an allow becomes an ask and
+        an ask or deny says so in its reason.
+
+        Each call is bounded by a deadline (INTERLOCK_HOOK_TIMEOUT_MS, default 10000): past it the action is stopped
+        with a message saying so, before the harness's own timeout could let it through.
+        """;
+
+    public static int Run(string[] args, Func<int, byte[]> readStdin)
+    {
+        if (args.Length > 0 && args[0] is "-h" or "--help") { Console.Out.WriteLine(Help); return 0; }
+        var names = string.Join(", ", Adapters.Keys);
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine($"interlock: `hook` needs the harness name, one of: {names} (e.g. `interlock hook claude-code`).");
+            return ExitBlock;
+        }
+        if (!Adapters.TryGetValue(args[0], out var create))
+        {
+            // Still stop: a misconfigured guard must not fail open.
+            Console.Error.WriteLine($"Interlock: unknown harness `{args[0]}` in the hook command, so the action is stopped. Supported: {names}. Fix the hook command in the agent's settings (see `interlock hook --help`).");
+            return ExitBlock;
+        }
+        var adapter = create();
+        var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
+        var world = new FileSystemWorld();
+        // The layered policy that applies where the action runs (the event's cwd): its rules decide, its budgets
+        // feed the breaker; an invalid policy file stops every analysed action with the file, line and column.
+        var policy = PolicyLoader.Load(PolicyDirectory(adapter, input));
+        var settings = policy.Compiled.Settings;
+        var budgets = new BudgetLimits
+        {
+            Window = settings.Budgets.Window,
+            FilesDeleted = settings.Budgets.FilesDeleted,
+            LinesRemoved = settings.Budgets.LinesRemoved,
+            DestructiveCommands = settings.Budgets.DestructiveCommands,
+        };
+        var pipeline = DefaultPipeline(new Engine(policy.Compiled), () => world, () => SqliteStateStore.OpenDefault(), SnapshotLimits.FromEnvironment(), budgets,
+            invalidPolicy: policy.FirstError is null ? null : policy.InvalidPolicyDecision());
+        var (answer, _) = RunWithDeadline(pipeline, adapter, input, Deadline());
+        if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
+        if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
+        return answer.ExitCode;
+    }
+
+    /// <summary>The directory whose policy applies: the event's cwd when it names an existing absolute directory,
+    /// else the hook process's (an unreadable event is stopped by the pipeline anyway).</summary>
+    private static string PolicyDirectory(IHookAdapter adapter, byte[] input)
+    {
+        try
+        {
+            if (input.Length <= adapter.MaxInputBytes && adapter.Parse(input).Cwd is { Length: > 1 } cwd && cwd.StartsWith('/') && Directory.Exists(cwd))
+                return cwd;
+        }
+        catch (Exception)
+        {
+            // The pipeline parses again and reports the problem.
+        }
+        return Environment.CurrentDirectory;
+    }
+
+    /// <summary>The stages every hook call goes through, in order.</summary>
+    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits snapshotLimits, BudgetLimits budgetLimits, TimeProvider? time = null, Decision? invalidPolicy = null) =>
+        new([
+            new DecideStage(engine, world, invalidPolicy),
+            new BudgetStage(world, engine.Options, budgetLimits, time),
+            new ApprovalStage(world, time),
+            new SnapshotStage(snapshotLimits, time),
+            new AuditStage(time),
+        ], open);
+
+    internal static TimeSpan Deadline() =>
+        int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_HOOK_TIMEOUT_MS"), out var ms) && ms > 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.FromMilliseconds(DefaultDeadlineMs);
+
+    /// <summary>Runs the pipeline on a worker thread; past the deadline, answers with a stop. The worker is a
+    /// background thread, so the process exits with the answer even while it is still stuck (a locked disk, a
+    /// pathological input): SQLite transactions it may have open are rolled back by the database.</summary>
+    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(HookPipeline pipeline, IHookAdapter adapter, byte[] input, TimeSpan deadline)
+    {
+        HookAnswer? answer = null;
+        var worker = new Thread(() => answer = pipeline.Run(adapter, input), 16 * 1024 * 1024) { IsBackground = true, Name = "interlock-hook" };
+        worker.Start();
+        if (worker.Join(deadline) && answer is not null) return (answer, true);
+        var reason = $"Interlock did not finish checking this action within its {deadline.TotalMilliseconds:0} ms deadline, so it stops it rather than let it through unchecked.";
+        var decision = new Decision(Verdict.Deny, "hook.deadline", reason,
+            "Retry; if it keeps happening, split the action into smaller steps or raise INTERLOCK_HOOK_TIMEOUT_MS (keep it below the agent's hook timeout).",
+            [], [], null);
+        var hookEvent = new HookEvent(adapter.Harness);
+        return (adapter.Render(hookEvent, new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with
+        {
+            Stderr = $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped",
+        }, false);
+    }
+}

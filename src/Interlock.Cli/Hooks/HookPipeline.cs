@@ -1,0 +1,198 @@
+using System.Text;
+using Interlock.Core;
+using Interlock.State;
+
+namespace Interlock.Cli.Hooks;
+
+/// <summary>What an adapter read from one harness event. Adapters fill what they can even for invalid events,
+/// so the audit trail can say what was rejected.</summary>
+internal sealed record HookEvent(string Harness)
+{
+    /// <summary>The harness's event name (PreToolUse, beforeShellExecution...), when it has one.</summary>
+    public string? EventName { get; init; }
+
+    public string? SessionId { get; init; }
+
+    public string? Tool { get; init; }
+
+    public string? Cwd { get; init; }
+
+    /// <summary>The tool's input as the harness sent it (bounded), for the audit trail.</summary>
+    public string? RawToolInput { get; init; }
+
+    /// <summary>The action to decide; null when the event is invalid or the tool is not analysed.</summary>
+    public ActionRequest? Request { get; init; }
+
+    /// <summary>Why the event was rejected (it is then stopped): malformed, wrong harness, missing fields.</summary>
+    public string? Invalid { get; init; }
+
+    /// <summary>A summary of what was asked, for records and messages: the command, the file a file tool
+    /// touches, or a tool's arguments.</summary>
+    public string? What => Request is { } r
+        ? r.Command ?? (r.File is { } file ? $"{file.Kind} {file.Path}" : r.ToolArguments ?? RawToolInput)
+        : RawToolInput;
+}
+
+/// <summary>What the harness gets back: the exact bytes for stdout and stderr, and the exit code.</summary>
+internal sealed record HookAnswer(string Stdout, string Stderr, int ExitCode);
+
+/// <summary>
+/// One agent harness's hook protocol. An adapter translates; it does not decide: <see cref="Parse"/> turns the
+/// event into an <see cref="ActionRequest"/>, <see cref="Render"/> turns the final decision into the harness's
+/// answer. The harness is always named on the command line (`interlock hook &lt;harness&gt;`); an adapter never
+/// guesses the protocol from the shape of the input.
+/// </summary>
+internal interface IHookAdapter
+{
+    /// <summary>The name used on the command line and in the audit trail (claude-code, codex...).</summary>
+    string Harness { get; }
+
+    /// <summary>Whether the harness can ask its user to approve an action; without it, an ask must become a deny
+    /// that tells a human how to approve.</summary>
+    bool SupportsAsk { get; }
+
+    /// <summary>Largest event accepted; bigger input is stopped unread.</summary>
+    int MaxInputBytes { get; }
+
+    HookEvent Parse(ReadOnlySpan<byte> input);
+
+    /// <summary>The answer for <paramref name="outcome"/>. <see cref="HookOutcome.Analysed"/> false means the
+    /// guard has no opinion (a tool it does not analyse): the harness's own permissions apply.</summary>
+    HookAnswer Render(HookEvent hookEvent, HookOutcome outcome);
+}
+
+/// <summary>The verdict the adapter renders, with the message the agent and the human read.</summary>
+internal sealed record HookOutcome(Verdict Verdict, string Message, bool Analysed, Decision Decision);
+
+/// <summary>The state one hook call carries through the pipeline's stages.</summary>
+internal sealed class HookContext(IHookAdapter adapter, HookEvent hookEvent, Func<IStateStore>? openStore = null) : IDisposable
+{
+    private IStateStore? _store;
+
+    /// <summary>The state store, opened by the first stage that needs it (most calls only append the audit record)
+    /// and closed when the call ends. Opening may throw <see cref="StateStoreException"/>; a later stage may retry.</summary>
+    public IStateStore Store => _store ??= (openStore ?? throw new StateStoreException("no state store is configured for this hook call"))();
+
+    public void Dispose() => _store?.Dispose();
+
+    public IHookAdapter Adapter { get; } = adapter;
+
+    public HookEvent Event { get; } = hookEvent;
+
+    /// <summary>The decision so far. Stages may replace it (a failed snapshot turns an allow into an ask).</summary>
+    public Decision Decision { get; set; } = NoDecision;
+
+    /// <summary>False while no stage has analysed the action (invalid events and unanalysed tools).</summary>
+    public bool Analysed { get; set; }
+
+    /// <summary>A message that replaces the one derived from <see cref="Decision"/> (invalid events).</summary>
+    public string? Message { get; set; }
+
+    /// <summary>Problems stages met that the user should see on stderr (the audit could not be written...).</summary>
+    public List<string> Problems { get; } = [];
+
+    /// <summary>When the hook call started (Stopwatch timestamp), for the recorded timing.</summary>
+    public long Started { get; init; }
+
+    public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, Event.Tool), Analysed, Decision);
+
+    internal static readonly Decision NoDecision = new(Verdict.Allow, "hook.not-analysed", "this tool is not analysed; the harness's own permissions apply", null, [], [], null);
+}
+
+/// <summary>One step of a hook call. Stages run in order over one context (decide, snapshot, audit, ...).</summary>
+internal interface IHookStage
+{
+    void Run(HookContext context);
+}
+
+/// <summary>
+/// A hook call: parse the harness's event, run the stages, render the answer. Any exception in a stage stops the
+/// action with a message that says what broke (most harnesses let an action through when a hook crashes).
+/// </summary>
+internal sealed class HookPipeline(IReadOnlyList<IHookStage> stages, Func<IStateStore>? openStore = null)
+{
+    public HookAnswer Run(IHookAdapter adapter, ReadOnlySpan<byte> input)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        HookEvent hookEvent;
+        if (input.Length > adapter.MaxInputBytes)
+            hookEvent = new HookEvent(adapter.Harness) { Invalid = $"Interlock: the hook event is {input.Length} bytes, over the {adapter.MaxInputBytes}-byte limit; it was not analysed, so the action is stopped. Split the command into smaller steps." };
+        else
+        {
+            try
+            {
+                hookEvent = adapter.Parse(input);
+            }
+            catch (Exception e)
+            {
+                hookEvent = new HookEvent(adapter.Harness) { Invalid = $"Interlock could not read the {adapter.Harness} event ({e.GetType().Name}: {e.Message}), so the action is stopped." };
+            }
+        }
+
+        using var context = new HookContext(adapter, hookEvent, openStore) { Started = started };
+        foreach (var stage in stages)
+        {
+            try
+            {
+                stage.Run(context);
+            }
+            catch (Exception e)
+            {
+                context.Decision = HookMessages.InternalError(e, stage.GetType().Name);
+                context.Analysed = true;
+                context.Message = null;
+            }
+        }
+        return adapter.Render(hookEvent, context.Outcome());
+    }
+}
+
+/// <summary>The first stage: invalid events are stopped, unanalysed tools pass, everything else goes to the engine.
+/// While a policy file is invalid, <paramref name="invalidPolicy"/> stops every analysed action (never "allow everything").</summary>
+internal sealed class DecideStage(Engine engine, Func<IWorldView> world, Decision? invalidPolicy = null) : IHookStage
+{
+    public void Run(HookContext context)
+    {
+        var e = context.Event;
+        if (e.Invalid is not null)
+        {
+            context.Decision = new Decision(Verdict.Deny, "hook.invalid-event", e.Invalid, null, [], [], null);
+            context.Message = e.Invalid;
+            context.Analysed = true;
+            return;
+        }
+        if (e.Request is null) return; // not analysed: no opinion
+        if (invalidPolicy is not null)
+        {
+            context.Decision = invalidPolicy;
+            context.Analysed = true;
+            return;
+        }
+        // Policy rules may match on the agent and the session.
+        context.Decision = engine.Evaluate(e.Request with { Agent = e.Request.Agent ?? e.Harness, Session = e.Request.Session ?? e.SessionId }, world());
+        context.Analysed = true;
+    }
+}
+
+/// <summary>The words every adapter uses: what, why, what instead.</summary>
+internal static class HookMessages
+{
+    private static readonly HashSet<string> FileTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit", "Read" };
+
+    public static string Describe(Decision d, string? tool = "Bash")
+    {
+        if (d.Verdict == Verdict.Allow) return "";
+        var what = tool is null or "Bash" ? "this command" : FileTools.Contains(tool) ? $"this {tool}" : $"this call of {tool}";
+        var sb = new StringBuilder("Interlock ");
+        sb.Append(d.Verdict == Verdict.Deny ? "blocked " : "needs a human to approve ").Append(what);
+        sb.Append(" [").Append(d.RuleId).Append("]: ").Append(d.Reason);
+        if (d.Alternative is not null) sb.Append(" Instead: ").Append(d.Alternative);
+        return sb.ToString();
+    }
+
+    public static Decision InternalError(Exception e, string where) =>
+        new(Verdict.Deny, "internal-error",
+            $"Interlock hit an internal error in {where} ({e.GetType().Name}: {e.Message}) and stopped the action rather than guess.",
+            "Ask the user to run it, or to check the installation with `interlock --version`; please report the error.",
+            [], [], null);
+}
