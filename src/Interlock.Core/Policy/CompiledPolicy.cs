@@ -154,11 +154,13 @@ public sealed class CompiledPolicy
 
         if (_protectedPaths.Length > 0 && PathPattern.IsPathEffect(e))
             foreach (var p in _protectedPaths)
-                if (p.Matches(e, context, ancestors: true))
+                if (p.Match(e, context) is var how and not PathMatch.None)
                 {
                     enforced.Add(new Candidate(new Ruling(Verdict.Deny, ProtectedPathRuleId,
                         $"the policy protects `{p.Text}` (setting protected_paths): no agent may change it", "Leave this path alone; if it must change, tell the user what and why and let them do it."),
-                        RuleMode.Enforce, 1, PolicyLayer.User, int.MaxValue, Source.Origins.GetValueOrDefault("protected_paths", "policy")));
+                        // Reached only through a directory that contains it (rm -rf ~): an equal built-in verdict says it better.
+                        RuleMode.Enforce, how == PathMatch.Direct ? 1 : -1, how == PathMatch.Direct ? PolicyLayer.User : PolicyLayer.BuiltIn,
+                        int.MaxValue, Source.Origins.GetValueOrDefault("protected_paths", "policy")));
                     break;
                 }
 
@@ -303,7 +305,7 @@ public sealed class CompiledPolicy
                 if (!PathPattern.IsPathEffect(e)) return false;
                 var any = false;
                 foreach (var p in _paths)
-                    if (p.Matches(e, ctx, ancestors: true)) { any = true; break; }
+                    if (p.Match(e, ctx) != PathMatch.None) { any = true; break; }
                 if (!any) return false;
             }
             if (_repositories is not null)
@@ -446,6 +448,8 @@ public sealed class CompiledPolicy
             or EffectKind.DestroyContents or EffectKind.MovePath or EffectKind.ChangePermissions or EffectKind.WriteFile;
     }
 
+    private enum PathMatch { None, Direct, Ancestor }
+
     /// <summary>A path glob anchored at <c>/</c>, the home directory, the repository root, or (without a slash) any name.</summary>
     private sealed class PathPattern
     {
@@ -471,16 +475,16 @@ public sealed class CompiledPolicy
             or EffectKind.OverwriteFile or EffectKind.AppendFile or EffectKind.EmptyFile or EffectKind.DestroyContents
             or EffectKind.ChangePermissions or EffectKind.RewriteFile or EffectKind.ReadSecret or EffectKind.WriteFile;
 
-        /// <summary>The effect's path matches; with <paramref name="ancestors"/>, deleting or moving a directory that
-        /// contains the pattern's literal prefix matches too (<c>rm -rf db</c> destroys <c>db/migrations/**</c>).</summary>
-        public bool Matches(Effect e, PolicyContext ctx, bool ancestors)
+        /// <summary>Whether the effect's path matches (Direct), or the effect deletes or moves a directory that contains
+        /// what the pattern names (Ancestor: <c>rm -rf db</c> destroys <c>db/migrations/**</c>).</summary>
+        public PathMatch Match(Effect e, PolicyContext ctx)
         {
             var target = e.Target.Length > 1 ? e.Target.TrimEnd('/') : e.Target;
             if (_anchor == Anchor.Name)
             {
                 foreach (var part in target.Split('/', StringSplitOptions.RemoveEmptyEntries))
-                    if (Glob.MatchSegment(_glob.Pattern, part)) return true;
-                return false;
+                    if (Glob.MatchSegment(_glob.Pattern, part)) return PathMatch.Direct;
+                return PathMatch.None;
             }
             var baseDir = _anchor switch
             {
@@ -488,16 +492,16 @@ public sealed class CompiledPolicy
                 Anchor.Home => e.Source.Context.Home.TrimEnd('/'),
                 _ => (ctx.RepositoryRoot(ctx.DirectoryOf(e)) ?? ctx.DirectoryOf(e)).TrimEnd('/'),
             };
+            var destroysTree = e.Kind is EffectKind.DeletePath or EffectKind.MovePath || e.Kind == EffectKind.ChangePermissions && e.Recursive;
             if (target == baseDir || target.StartsWith(baseDir + "/", StringComparison.Ordinal))
             {
-                var relative = target.Length > baseDir.Length ? target[(baseDir.Length + 1)..] : "";
-                if (_glob.IsMatch(relative)) return true;
+                var parts = target.Length > baseDir.Length ? target[(baseDir.Length + 1)..].Split('/', StringSplitOptions.RemoveEmptyEntries) : [];
+                if (_glob.IsMatch(parts)) return PathMatch.Direct;
+                // A directory some matching path lies below (the pattern may have wildcards: services/*/db/**).
+                return destroysTree && _glob.CouldMatchBelow(parts) ? PathMatch.Ancestor : PathMatch.None;
             }
-            if (!ancestors || e.Kind is not (EffectKind.DeletePath or EffectKind.MovePath or EffectKind.ChangePermissions) ) return false;
-            if (e.Kind == EffectKind.ChangePermissions && !e.Recursive) return false;
-            // The protected location's literal directory lies inside the target: the target is an ancestor.
-            var prefix = baseDir + "/" + string.Join('/', _glob.LiteralPrefix);
-            return target == "/" || prefix == target || prefix.StartsWith(target + "/", StringComparison.Ordinal);
+            // The target contains the anchor itself (rm -rf ~ with a repository-relative pattern).
+            return destroysTree && (target == "/" || (baseDir + "/").StartsWith(target + "/", StringComparison.Ordinal)) ? PathMatch.Ancestor : PathMatch.None;
         }
     }
 }

@@ -74,6 +74,28 @@ public sealed class Glob
         return reach[m];
     }
 
+    /// <summary>Path mode: some path below <paramref name="parts"/> (or it itself) could match: the parts match a prefix of
+    /// the pattern. Deleting such a directory destroys what the pattern names.</summary>
+    public bool CouldMatchBelow(string[] parts)
+    {
+        var m = parts.Length;
+        var reach = new bool[m + 1];
+        var next = new bool[m + 1];
+        reach[0] = true;
+        for (var p = 0; p < _segments.Length; p++)
+        {
+            if (reach[m]) return true;
+            if (Array.IndexOf(reach, true) < 0) return false;
+            // Some prefix of the parts matched everything before; ** can take the rest of them.
+            if (_segments[p] == "**") return true;
+            Array.Clear(next);
+            for (var t = 0; t < m; t++)
+                if (reach[t] && MatchSegment(_segments[p], parts[t])) next[t + 1] = true;
+            (reach, next) = (next, reach);
+        }
+        return reach[m];
+    }
+
     /// <summary>One segment: <c>*</c> and <c>?</c>, ordinal and case-sensitive.</summary>
     public static bool MatchSegment(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
     {

@@ -189,6 +189,18 @@ public class GlobTests
     public void Path_globs(string pattern, string path, bool expected) => Assert.Equal(expected, new Glob(pattern, pathMode: true).IsMatch(path));
 
     [Theory]
+    [InlineData("services/*/db/migrations/**", "services/payments/db", true)]
+    [InlineData("services/*/db/migrations/**", "services", true)]
+    [InlineData("services/*/db/migrations/**", "", true)]
+    [InlineData("services/*/db/migrations/**", "services/payments/src", false)]
+    [InlineData("services/*/db/migrations/**", "node_modules", false)]
+    [InlineData("db/migrations/**", "src", false)]
+    [InlineData("scratch/**", "notes", false)]
+    [InlineData("scratch/**", "scratch/a/b", true)]
+    public void Could_match_below(string pattern, string path, bool expected) =>
+        Assert.Equal(expected, new Glob(pattern, pathMode: true).CouldMatchBelow(path.Split('/', StringSplitOptions.RemoveEmptyEntries)));
+
+    [Theory]
     [InlineData("release/*", "release/1.2", true)]
     [InlineData("prod-*", "prod-eu-1", true)]
     [InlineData("*prod*", "x-prod", true)]
