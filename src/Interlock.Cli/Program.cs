@@ -33,10 +33,13 @@ internal static class Program
                                               Check, show and test the layered policy (docs/policy.md)
           interlock init [--user|--system]    Write a commented starter policy (.interlock/policy.yaml)
           interlock requests [--all]          List actions waiting for a human's approval
+                                              (on the approval server when INTERLOCK_SERVER_URL is set)
           interlock approve|deny <id> [--comment TEXT]
                                               Approve (once, for that exact action) or refuse a request
           interlock breaker status | reset --session <id>
                                               Sessions stopped by their budget of destructive work; reset one
+          interlock serve [--database <conn>] Start the approval server and its dashboard (see `interlock serve --help`)
+          interlock admin <command>           Accounts and tokens for the approval server
           interlock --version                 Print the version
 
         Options for check and explain:
@@ -103,7 +106,10 @@ internal static class Program
             "hook" => HookCommand.Run(args[1..], ReadStdin),
             "check" => RunCheck(args[1..], explain: false),
             "explain" => RunCheck(args[1..], explain: true),
+            "audit" when args.Contains("--server") && args.Length > 1 => ServerCommands.Remote("audit-" + args[1], args[2..].Where(a => a != "--server").ToArray()),
             "audit" => AuditCommands.Run(args[1..]),
+            "serve" or "admin" => ServerCommands.Launch(args[0], args[1..]),
+            "approve" or "deny" or "requests" when ServerCommands.RemoteConfigured => ServerCommands.Remote(args[0], args[1..]),
             "history" => SnapshotCommands.History(args[1..]),
             "undo" => SnapshotCommands.Undo(args[1..]),
             "policy" => PolicyCommands.Run(args[1..]),
@@ -112,7 +118,7 @@ internal static class Program
             "approve" => ApprovalCommands.Vote(args[1..], approve: true),
             "deny" => ApprovalCommands.Vote(args[1..], approve: false),
             "breaker" => BreakerCommands.Run(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, policy, init (see `interlock --help`)."),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init (see `interlock --help`)."),
         };
     }
 

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Interlock.Core.Analysis;
 using Interlock.State;
 using Interlock.State.Sqlite;
 
@@ -127,9 +130,10 @@ internal static class SnapshotCommands
             foreach (var (path, f) in target.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 var current = CurrentHash(path);
-                var mode = current != SnapshotHash.Absent && !OperatingSystem.IsWindows() ? (int)File.GetUnixFileMode(path) : -1;
+                var mode = current == SnapshotHash.Absent || OperatingSystem.IsWindows() ? -1
+                    : new FileInfo(path).LinkTarget is not null ? SnapshotHash.SymlinkMode | 0x1FF : (int)File.GetUnixFileMode(path);
                 if (current == f.Hash && (f.Hash == SnapshotHash.Absent || mode == f.Mode)) continue; // already as it was
-                if (expected[path] is { } after && current != after)
+                if (expected[path] is { } after && !IsExpected(after, path, current))
                     conflicts.Add(path);
                 restore.Add(f);
             }
@@ -164,10 +168,32 @@ internal static class SnapshotCommands
         });
     }
 
+    /// <summary>Whether the file is still what the action left (so restoring overwrites nothing newer).</summary>
+    private static bool IsExpected(string after, string path, string currentHash)
+    {
+        if (!after.StartsWith(SnapshotHash.GitBlobPrefix, StringComparison.Ordinal) && !after.StartsWith(SnapshotHash.NotebookPrefix, StringComparison.Ordinal))
+            return currentHash == after;
+        if (currentHash == SnapshotHash.Absent) return false;
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (after.StartsWith(SnapshotHash.NotebookPrefix, StringComparison.Ordinal))
+                return FileEditAnalyzer.NotebookText(Encoding.UTF8.GetString(bytes)) is { } text &&
+                       SnapshotHash.NotebookPrefix + ObjectStore.Hash(Encoding.UTF8.GetBytes(text)) == after;
+            var header = Encoding.ASCII.GetBytes($"blob {bytes.Length}\0");
+            return SnapshotHash.GitBlobPrefix + Convert.ToHexStringLower(SHA1.HashData([.. header, .. bytes])) == after;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static string CurrentHash(string path)
     {
         try
         {
+            if (new FileInfo(path).LinkTarget is { } link) return ObjectStore.Hash(Encoding.UTF8.GetBytes(link));
             if (!File.Exists(path)) return SnapshotHash.Absent;
             return ObjectStore.Hash(File.ReadAllBytes(path));
         }
@@ -181,13 +207,20 @@ internal static class SnapshotCommands
     {
         if (f.Hash == SnapshotHash.Absent)
         {
-            if (File.Exists(f.Path)) File.Delete(f.Path);
+            if (File.Exists(f.Path) || new FileInfo(f.Path).LinkTarget is not null) File.Delete(f.Path);
             return;
         }
         var content = ObjectStore.Read(objects, f.Hash);
         if (ObjectStore.Hash(content) != f.Hash) throw new InvalidDataException($"the stored copy {f.Hash} is damaged");
         var dir = Path.GetDirectoryName(f.Path)!;
         Directory.CreateDirectory(dir);
+        if (SnapshotHash.IsSymlink(f.Mode))
+        {
+            if (Directory.Exists(f.Path) && new DirectoryInfo(f.Path).LinkTarget is null) throw new IOException($"{f.Path} is now a directory");
+            if (File.Exists(f.Path) || new FileInfo(f.Path).LinkTarget is not null) File.Delete(f.Path);
+            File.CreateSymbolicLink(f.Path, Encoding.UTF8.GetString(content));
+            return;
+        }
         var temp = Path.Combine(dir, $".interlock-undo-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {

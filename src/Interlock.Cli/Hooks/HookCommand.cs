@@ -39,6 +39,12 @@ internal static class HookCommand
         ~/.local/state/interlock; see `interlock audit --help`). If it cannot be written, an allow becomes an ask and
         an ask or deny says so in its reason.
 
+        Approval server: with INTERLOCK_SERVER_URL and INTERLOCK_AGENT_TOKEN set, decisions are made by the server
+        (see `interlock serve --help`): an action that needs approval waits up to INTERLOCK_SERVER_WAIT_MS (default
+        5000, kept 3 s inside the deadline) for humans, then is stopped with the request id; retry it once approved.
+        If the server cannot be reached, INTERLOCK_SERVER_POSTURE=closed (default) stops anything that would ask or
+        be denied and lets the rest through on local policy; =local uses the local decision.
+
         Each call is bounded by a deadline (INTERLOCK_HOOK_TIMEOUT_MS, default 10000): past it the action is stopped
         with a message saying so, before the harness's own timeout could let it through.
         """;
@@ -72,9 +78,26 @@ internal static class HookCommand
             LinesRemoved = settings.Budgets.LinesRemoved,
             DestructiveCommands = settings.Budgets.DestructiveCommands,
         };
-        var pipeline = DefaultPipeline(new Engine(policy.Compiled), () => world, () => SqliteStateStore.OpenDefault(), SnapshotLimits.FromEnvironment(), budgets,
-            invalidPolicy: policy.FirstError is null ? null : policy.InvalidPolicyDecision());
-        var (answer, _) = RunWithDeadline(pipeline, adapter, input, Deadline());
+        var invalidPolicy = policy.FirstError is null ? null : policy.InvalidPolicyDecision();
+        var engine = new Engine(policy.Compiled);
+        var deadline = Deadline();
+        // Wait for other hook processes' writes for as long as the deadline allows (a lost write means an ask).
+        var busyTimeout = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500);
+        IHookStage? decide = null;
+        try
+        {
+            // An invalid local policy stops everything locally, server or not.
+            if (invalidPolicy is null && ServerConnection.ForAgent(deadline) is { } server) decide = new ServerDecideStage(engine, () => world, server);
+        }
+        catch (ServerUnreachableException e)
+        {
+            // A configured but unusable server is a stop, never a silent fall-back to local approvals.
+            decide = new FailedServerStage(e.Message);
+        }
+        var pipeline = DefaultPipeline(engine, () => world,
+            () => SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = busyTimeout }),
+            SnapshotLimits.FromEnvironment(), budgets, decide: decide, invalidPolicy: invalidPolicy);
+        var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
         return answer.ExitCode;
@@ -97,14 +120,24 @@ internal static class HookCommand
     }
 
     /// <summary>The stages every hook call goes through, in order.</summary>
-    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits snapshotLimits, BudgetLimits budgetLimits, TimeProvider? time = null, Decision? invalidPolicy = null) =>
-        new([
-            new DecideStage(engine, world, invalidPolicy),
-            new BudgetStage(world, engine.Options, budgetLimits, time),
-            new ApprovalStage(world, time),
-            new SnapshotStage(snapshotLimits, time),
-            new AuditStage(time),
-        ], open);
+    /// <remarks><paramref name="decide"/>, when given, replaces the local decide and approval stages: the approval
+    /// server's (<see cref="ServerDecideStage"/>), which makes the verdict and holds the approvals.
+    /// <paramref name="invalidPolicy"/>, when given, stops every analysed action (a policy file is invalid).</remarks>
+    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits snapshotLimits, BudgetLimits budgetLimits, TimeProvider? time = null, IHookStage? decide = null, Decision? invalidPolicy = null) =>
+        new(decide is null
+            ? [
+                new DecideStage(engine, world, invalidPolicy),
+                new BudgetStage(world, engine.Options, budgetLimits, time),
+                new ApprovalStage(world, time),
+                new SnapshotStage(snapshotLimits, time),
+                new AuditStage(time),
+            ]
+            : [
+                decide,
+                new BudgetStage(world, engine.Options, budgetLimits, time),
+                new SnapshotStage(snapshotLimits, time),
+                new AuditStage(time),
+            ], open);
 
     internal static TimeSpan Deadline() =>
         int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_HOOK_TIMEOUT_MS"), out var ms) && ms > 0
@@ -129,5 +162,17 @@ internal static class HookCommand
         {
             Stderr = $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped",
         }, false);
+    }
+}
+
+/// <summary>The server connection is configured but unusable (a bad URL): every analysed action is stopped.</summary>
+internal sealed class FailedServerStage(string why) : IHookStage
+{
+    public void Run(HookContext context)
+    {
+        if (context.Event.Request is null && context.Event.Invalid is null) return;
+        context.Decision = new Decision(Verdict.Deny, "server.misconfigured", $"Interlock is configured to use an approval server, but {why}, so the action is stopped.",
+            "Fix INTERLOCK_SERVER_URL (or unset it to decide locally).", [], [], null);
+        context.Analysed = true;
     }
 }

@@ -13,13 +13,18 @@ internal sealed record SnapshotLimits
     public long MaxEventBytes { get; init; } = 64L * 1024 * 1024;
     public int MaxEventFiles { get; init; } = 20_000;
 
-    /// <summary>Defaults, overridden by INTERLOCK_SNAPSHOT_MAX_TOTAL_MB, INTERLOCK_SNAPSHOT_MAX_EVENT_MB, INTERLOCK_SNAPSHOT_MAX_FILES.</summary>
+    /// <summary>How long captured files are kept; older events are pruned when a later capture is made.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>Defaults, overridden by INTERLOCK_SNAPSHOT_MAX_TOTAL_MB, INTERLOCK_SNAPSHOT_MAX_EVENT_MB, INTERLOCK_SNAPSHOT_MAX_FILES,
+    /// INTERLOCK_SNAPSHOT_RETENTION_DAYS.</summary>
     public static SnapshotLimits FromEnvironment()
     {
         var l = new SnapshotLimits();
         if (long.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_SNAPSHOT_MAX_TOTAL_MB"), out var t) && t >= 0) l = l with { MaxTotalBytes = t * 1024 * 1024 };
         if (long.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_SNAPSHOT_MAX_EVENT_MB"), out var e) && e >= 0) l = l with { MaxEventBytes = e * 1024 * 1024 };
         if (int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_SNAPSHOT_MAX_FILES"), out var f) && f >= 0) l = l with { MaxEventFiles = f };
+        if (int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_SNAPSHOT_RETENTION_DAYS"), out var d) && d > 0) l = l with { Retention = TimeSpan.FromDays(d) };
         return l;
     }
 }
@@ -87,8 +92,15 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
             foreach (var (path, after) in plan.After)
             {
                 var info = new FileInfo(path);
+                if (info.LinkTarget is { } link)
+                {
+                    // A symbolic link is kept as a link (its target path), never followed.
+                    var target = Encoding.UTF8.GetBytes(link);
+                    bytes += target.Length;
+                    files.Add((path, target, SnapshotHash.SymlinkMode | 0x1FF, after));
+                    continue;
+                }
                 if (!info.Exists) continue;
-                if (info.LinkTarget is not null) continue; // symlinks: the link is not followed or captured
                 bytes += info.Length;
                 if (bytes > _limits.MaxEventBytes)
                     return $"the files it would destroy hold more than {Mib(_limits.MaxEventBytes)} MiB, over the per-action snapshot cap (INTERLOCK_SNAPSHOT_MAX_EVENT_MB), so no undo copy could be kept";
@@ -108,8 +120,11 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
                 records.Add(new SnapshotFile(f.Path, hash, f.Mode, f.Content.Length, f.After));
             }
             var what = request.Command ?? (request.File is { } fa ? $"{fa.Kind} {fa.Path}" : request.ToolArguments);
-            EventId = log.Add(new SnapshotEventEntry(_time.GetUtcNow(), sessionId, request.Cwd, request.Tool, what,
+            var now = _time.GetUtcNow();
+            EventId = log.Add(new SnapshotEventEntry(now, sessionId, request.Cwd, request.Tool, what,
                 decision.Verdict.ToString().ToLowerInvariant()), records);
+            // Retention: events past it are pruned as captures happen (the object scan runs only when there are some).
+            if (log.OldestEventTime() is { } oldest && oldest < now - _limits.Retention) log.Prune(now - _limits.Retention);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateStoreException)
@@ -178,6 +193,13 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
                     var bytes = Encoding.UTF8.GetBytes(text);
                     return ObjectStore.Hash(hasBom ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes);
                 }
+                case FileToolKind.NotebookEdit when file.Notebook is { } cell:
+                {
+                    if (!File.Exists(path)) return null;
+                    return FileEditAnalyzer.NotebookSources(File.ReadAllText(path), cell) is { } sources
+                        ? SnapshotHash.NotebookPrefix + ObjectStore.Hash(Encoding.UTF8.GetBytes(sources.New))
+                        : null;
+                }
                 default:
                     return null;
             }
@@ -213,19 +235,23 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
         }
         if (PathResolver.HasGlob(root)) { plan.Problem = $"the files `{root}` matches could not be listed"; return; }
         if (Regenerable(leaf)) return;
-        if (File.Exists(root)) { plan.After[root] = after; return; }
+        if (File.Exists(root) || new FileInfo(root).LinkTarget is not null) { plan.After[root] = after; return; }
         if (!Directory.Exists(root)) return;
         var pending = new Stack<string>();
         pending.Push(root);
         while (pending.Count > 0)
         {
             var dir = pending.Pop();
-            if (new DirectoryInfo(dir).LinkTarget is not null) continue;
             foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
             {
                 var name = Path.GetFileName(entry);
                 if (Regenerable(name)) continue;
-                if (Directory.Exists(entry))
+                if (new FileInfo(entry).LinkTarget is not null)
+                {
+                    plan.After[entry] = after; // a link (to a file or a directory) is captured as a link
+                    if (plan.After.Count > _limits.MaxEventFiles) return;
+                }
+                else if (Directory.Exists(entry))
                 {
                     if (name == ".git") continue;
                     pending.Push(entry);
@@ -280,11 +306,22 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
         if (output is null) return; // no HEAD yet, or not a repository: nothing tracked to lose
         var top = RunGit(root, ["rev-parse", "--show-toplevel"])?.Trim();
         if (string.IsNullOrEmpty(top)) return;
-        foreach (var rel in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        var modified = output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(rel => File.Exists(Path.GetFullPath(rel, top))).ToList();
+        // What the discard leaves is the committed file: its blob id lets undo tell a newer change from the discard.
+        var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in modified.Chunk(200))
         {
-            var path = Path.GetFullPath(rel, top);
-            if (File.Exists(path)) plan.After.TryAdd(path, null);
+            var tree = RunGit(top, ["-c", "core.quotePath=false", "ls-tree", "-z", "HEAD", "--", .. chunk]);
+            foreach (var entry in (tree ?? "").Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                // "<mode> blob <sha>\t<path>"
+                var tab = entry.IndexOf('\t');
+                var parts = tab < 0 ? [] : entry[..tab].Split(' ');
+                if (parts is [_, "blob", var sha]) blobs[entry[(tab + 1)..]] = SnapshotHash.GitBlobPrefix + sha;
+            }
         }
+        foreach (var rel in modified)
+            plan.After.TryAdd(Path.GetFullPath(rel, top), blobs.GetValueOrDefault(rel));
     }
 
     private static string Unquote(string s)

@@ -268,7 +268,7 @@ public static class FileEditAnalyzer
 
     /// <summary>A notebook's cell sources before and after a cell edit, joined; null when the notebook cannot be
     /// parsed; unchanged when the cell is not found (the tool fails then).</summary>
-    private static (string Old, string New)? NotebookSources(string json, NotebookCellEdit edit)
+    public static (string Old, string New)? NotebookSources(string json, NotebookCellEdit edit)
     {
         List<(string? Id, string Source)> cells;
         try
@@ -317,6 +317,9 @@ public static class FileEditAnalyzer
         }
         return (before, JoinCells(cells));
     }
+
+    /// <summary>A notebook's cell sources, joined (what <see cref="NotebookSources"/> compares); null if unparsable.</summary>
+    public static string? NotebookText(string json) => NotebookSources(json, new NotebookCellEdit(null, "", NotebookEditMode.Replace))?.Old;
 
     private static string JoinCells(List<(string? Id, string Source)> cells) =>
         string.Join('\n', cells.Select(c => c.Source.EndsWith('\n') ? c.Source[..^1] : c.Source).Where(s => s.Length > 0));

@@ -4,6 +4,20 @@ namespace Interlock.State;
 public static class SnapshotHash
 {
     public const string Absent = "absent";
+
+    /// <summary>Prefix of an expected state given as a git blob id (SHA-1 of "blob &lt;size&gt;\0" + content): what
+    /// `git reset --hard` / `git checkout` leave is the committed file, known to git before the action.</summary>
+    public const string GitBlobPrefix = "git-blob:";
+
+    /// <summary>Prefix of an expected state given as the SHA-256 of a notebook's joined cell sources: NotebookEdit
+    /// rewrites the JSON in its own formatting, so only the cells can be predicted.</summary>
+    public const string NotebookPrefix = "notebook:";
+
+    /// <summary>The file-type bits of a symbolic link (S_IFLNK) in <see cref="SnapshotFile.Mode"/>: the object then
+    /// holds the link's target path, and undo recreates the link rather than a file.</summary>
+    public const int SymlinkMode = 0xA000;
+
+    public static bool IsSymlink(int mode) => (mode & 0xF000) == SymlinkMode;
 }
 
 /// <summary>One file captured before a destructive action.</summary>
@@ -43,6 +57,9 @@ public interface ISnapshotLog
 
     /// <summary>The bytes of distinct objects the index refers to (what the size cap counts).</summary>
     long StoredBytes();
+
+    /// <summary>When the oldest recorded event happened, or null when there is none (cheap: one indexed query).</summary>
+    DateTimeOffset? OldestEventTime();
 
     /// <summary>Removes events older than <paramref name="cutoff"/> and objects no event refers to any more.
     /// Returns (events removed, objects removed).</summary>

@@ -106,6 +106,13 @@ public sealed partial class SqliteStateStore : ISnapshotLog
         return (long)cmd.ExecuteScalar()!;
     });
 
+    public DateTimeOffset? OldestEventTime() => Run(() =>
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT ts FROM snapshot_event ORDER BY id LIMIT 1;";
+        return cmd.ExecuteScalar() is string ts ? ParseTime(ts) : (DateTimeOffset?)null;
+    });
+
     public (int Events, int Objects) Prune(DateTimeOffset cutoff) => Run(() =>
     {
         int events;

@@ -23,6 +23,10 @@ public sealed record SqliteStateStoreOptions
     /// <summary>Create the directory and database when missing (the hook does); readers such as `audit` do not.</summary>
     public bool CreateIfMissing { get; init; } = true;
 
+    /// <summary>synchronous=FULL: each commit is flushed to disk before it returns (the approval server's audit
+    /// trail); the hook keeps NORMAL (durable against crashes of the process, not of the machine).</summary>
+    public bool DurableCommits { get; init; }
+
     public string DatabasePath => Path.Combine(Directory, FileName);
 }
 
@@ -39,10 +43,10 @@ public sealed class StateNotFoundException(string path)
 /// BEGIN IMMEDIATE transactions (the write lock is taken before the chain head is read, so two processes can never
 /// seal records on the same head). The schema is versioned with PRAGMA user_version and migrated on open.
 /// </summary>
-public sealed partial class SqliteStateStore : IStateStore, IAuditLog
+public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.IIdentityStore
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     private static readonly string[] Migrations =
@@ -148,6 +152,34 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog
             reset_by    TEXT
         ) STRICT;
         """,
+        """
+        CREATE TABLE app_user (
+            name       TEXT    PRIMARY KEY,
+            groups     TEXT    NOT NULL,
+            created_at TEXT    NOT NULL,
+            disabled   INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE access_token (
+            id         TEXT PRIMARY KEY,
+            hash       TEXT NOT NULL UNIQUE,
+            kind       TEXT NOT NULL,
+            subject    TEXT NOT NULL,
+            operator   TEXT,
+            created_at TEXT NOT NULL,
+            expires_at TEXT,
+            revoked_at TEXT
+        ) STRICT;
+        CREATE TABLE webhook_delivery (
+            id          INTEGER PRIMARY KEY,
+            url         TEXT    NOT NULL,
+            event       TEXT    NOT NULL,
+            request_id  TEXT,
+            attempt     INTEGER NOT NULL,
+            status_code INTEGER,
+            error       TEXT,
+            at          TEXT    NOT NULL
+        ) STRICT;
+        """,
     ];
 
     private const string RecordColumns = "seq, ts, harness, session_id, cwd, tool, request, verdict, rule_id, reason, effects, decision_us, prev_hash, hash";
@@ -208,7 +240,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog
             // Each hook process is usually the only connection, so closing would checkpoint and delete the WAL
             // every time (two fsyncs, then re-creating the WAL). Instead the WAL stays and is checkpointed by size.
             SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
-            var version = ConfigureAndReadVersion(connection, options.BusyTimeoutMilliseconds);
+            var version = ConfigureAndReadVersion(connection, options.BusyTimeoutMilliseconds, options.DurableCommits);
             if (version > SchemaVersion)
                 throw new StateStoreException($"the state database {path} has schema version {version}, newer than this interlock understands ({SchemaVersion}); upgrade interlock");
             if (version < SchemaVersion) Migrate(connection, path);
@@ -249,14 +281,14 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog
         }
     }
 
-    private static long ConfigureAndReadVersion(SqliteConnection connection, int busyTimeoutMs)
+    private static long ConfigureAndReadVersion(SqliteConnection connection, int busyTimeoutMs, bool durable)
     {
         using var command = connection.CreateCommand();
         // One round trip: the reader's last result set is user_version (busy_timeout answers with a row too).
         // wal_autocheckpoint is off: a process that opens the database recovers the WAL with its frames marked as not
         // yet copied, so automatic (passive) checkpoints would copy the whole WAL again on every commit past the
         // limit; Append checkpoints and truncates it by size instead.
-        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA user_version;";
+        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = {(durable ? "FULL" : "NORMAL")}; PRAGMA wal_autocheckpoint = 0; PRAGMA user_version;";
         using var reader = command.ExecuteReader();
         long version = 0;
         do
@@ -356,6 +388,38 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog
         transaction.Commit();
         if (_options.WalCheckpointBytes > 0) MaybeCheckpoint();
         return record;
+    }
+
+    /// <summary>Seals and stores several entries in one transaction (one commit, one flush): the server's group commit.</summary>
+    public ValueTask<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<IReadOnlyList<AuditRecord>>(Run(() =>
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            using var head = _connection.CreateCommand();
+            head.Transaction = transaction;
+            head.CommandText = "SELECT seq, hash FROM audit_head WHERE id = 1;";
+            var (sequence, previous) = ReadHead(head);
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"""
+                INSERT INTO audit ({RecordColumns}) VALUES ($seq, $ts, $harness, $session, $cwd, $tool, $request, $verdict, $rule, $reason, $effects, $us, $prev, $hash);
+                UPDATE audit_head SET seq = $seq, hash = $hash WHERE id = 1;
+                """;
+            var records = new List<AuditRecord>(entries.Count);
+            foreach (var entry in entries)
+            {
+                var record = AuditChain.Seal(entry, ++sequence, previous);
+                previous = record.Hash;
+                Bind(insert, record);
+                insert.ExecuteNonQuery();
+                records.Add(record);
+            }
+            transaction.Commit();
+            if (_options.WalCheckpointBytes > 0) MaybeCheckpoint();
+            return records;
+        }));
     }
 
     private (long Sequence, string Hash) ReadHead(SqliteCommand head)

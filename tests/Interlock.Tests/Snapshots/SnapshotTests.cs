@@ -214,6 +214,68 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void After_git_reset_hard_a_newer_change_blocks_undo_unless_forced()
+    {
+        File.WriteAllText(P("README"), "tracked\nplus uncommitted work\n");
+        Assert.Equal("ask", Parse(Bash("git reset --hard")).Decision);
+        Git("reset", "-q", "--hard");
+        File.WriteAllText(P("README"), "tracked\nwritten after the reset\n");
+
+        var refused = Cli("undo", "1");
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains(P("README"), refused.Stderr);
+        Assert.Equal("tracked\nwritten after the reset\n", File.ReadAllText(P("README")));
+        Assert.Equal(0, Cli("undo", "1", "--force").Exit);
+        Assert.Equal("tracked\nplus uncommitted work\n", File.ReadAllText(P("README")));
+    }
+
+    [Fact]
+    public void A_notebook_cell_edit_is_undone_and_a_later_cell_change_blocks_the_undo()
+    {
+        static string Notebook(params string[] sources) =>
+            "{\"cells\": [" + string.Join(", ", sources.Select((s, i) => $"{{\"cell_type\": \"code\", \"id\": \"c{i}\", \"metadata\": {{}}, \"source\": {Json(s)}}}")) + "], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}\n";
+        var path = P("analysis.ipynb");
+        var cells = Enumerable.Range(0, 3).Select(i => string.Concat(Enumerable.Range(0, i == 1 ? 80 : 5).Select(j => $"result_{i}_{j} = compute({i}, {j})\n"))).ToArray();
+        File.WriteAllText(path, Notebook(cells));
+        var original = File.ReadAllBytes(path);
+        Assert.Equal("ask", Parse(Hook("NotebookEdit", $$"""{"notebook_path":{{Json(path)}},"cell_id":"c1","new_source":"","edit_mode":"delete"}""")).Decision);
+
+        // The tool writes the notebook in its own formatting: the cells are what the undo compares.
+        File.WriteAllText(path, Notebook(cells[0], cells[2]).Replace("{\"cells\": [", "{\n \"cells\": [\n  "));
+        var undo = Cli("undo", "1");
+        Assert.True(undo.Exit == 0, undo.Stderr);
+        Assert.Equal(original, File.ReadAllBytes(path));
+
+        Assert.Equal("ask", Parse(Hook("NotebookEdit", $$"""{"notebook_path":{{Json(path)}},"cell_id":"c1","new_source":"","edit_mode":"delete"}""")).Decision);
+        File.WriteAllText(path, Notebook(cells[0], "print('a newer cell')\n"));
+        Assert.Equal(1, Cli("undo", "2").Exit);
+    }
+
+    private sealed class Clock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
+    public void Captures_older_than_the_retention_are_pruned_by_later_captures()
+    {
+        string Capture(string name, DateTimeOffset at)
+        {
+            File.WriteAllText(P(name), Lines(60, name));
+            var json = $$"""{"session_id":"s1","cwd":{{Json(_repo)}},"hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{"file_path":{{Json(P(name))}},"content":"x\n"} }""";
+            return TestHooks.ClaudeCode(Encoding.UTF8.GetBytes(json), new Engine(), () => new FileSystemWorld(), null,
+                new SnapshotStage(new SnapshotLimits { Retention = TimeSpan.FromDays(14) }, new Clock(at)), () => _state.Open());
+        }
+        var t0 = DateTimeOffset.UtcNow.AddDays(-30);
+        Capture("old.txt", t0);
+        Capture("recent.txt", t0.AddDays(10));
+        using (var store = _state.Open()) Assert.Equal(2, store.Snapshots.List(10).Count);
+        Capture("new.txt", t0.AddDays(20)); // the first is now 20 days old
+        using var after = _state.Open();
+        Assert.Equal(["Write " + P("new.txt"), "Write " + P("recent.txt")], after.Snapshots.List(10).Select(e => e.Entry.Request));
+    }
+
+    [Fact]
     public void Prune_removes_old_events_and_unreferenced_objects()
     {
         File.WriteAllText(P("gone.txt"), "bye\n");
@@ -248,5 +310,26 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(2, events.Count);
         Assert.Equal([P("a.txt"), P("b.txt")], store.Snapshots.Files(events[0].Id).Select(f => f.Path));
         Assert.Equal([P("lib/main.c")], store.Snapshots.Files(events[1].Id).Select(f => f.Path));
+    }
+
+    [Fact]
+    public void Symbolic_links_are_captured_as_links_and_restored_as_links()
+    {
+        Directory.CreateDirectory(P("conf/shared"));
+        File.WriteAllText(P("conf/shared/app.yaml"), "port: 8080\n");
+        File.CreateSymbolicLink(P("conf/current.yaml"), "shared/app.yaml");
+        File.CreateSymbolicLink(P("conf/latest"), "shared");
+        File.CreateSymbolicLink(P("conf/dangling"), "/nowhere/at/all");
+
+        Assert.Equal("ask", Parse(Bash("rm -rf conf")).Decision);
+        Directory.Delete(P("conf"), recursive: true);
+
+        var undo = Cli("undo", "1");
+        Assert.True(undo.Exit == 0, undo.Stderr);
+        Assert.Equal("shared/app.yaml", new FileInfo(P("conf/current.yaml")).LinkTarget);
+        Assert.Equal("shared", new FileInfo(P("conf/latest")).LinkTarget);
+        Assert.Equal("/nowhere/at/all", new FileInfo(P("conf/dangling")).LinkTarget);
+        Assert.Equal("port: 8080\n", File.ReadAllText(P("conf/current.yaml")));
+        Assert.Equal("nothing to restore: every file is as it was before the action", Cli("undo", "1").Stdout.Trim());
     }
 }

@@ -31,7 +31,7 @@ public sealed class AuditProcessTests : IDisposable
         psi.Environment["INTERLOCK_STATE_DIR"] = stateDir ?? _dir.Path;
         // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
         psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
-        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "300000"; // this test is about concurrency; 50 JIT-started processes on 2 cores are slow
+        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "300000"; // these tests are about concurrency; 100 JIT-started processes on 2 cores are slow
         return Process.Start(psi)!;
     }
 
@@ -53,9 +53,9 @@ public sealed class AuditProcessTests : IDisposable
     private Task<(int Exit, string Stdout, string Stderr)> Hook(string command) => Run(["hook", "claude-code"], Event(command));
 
     [Fact]
-    public async Task Fifty_concurrent_hook_processes_lose_nothing_and_the_chain_verifies()
+    public async Task A_hundred_concurrent_hook_processes_record_every_decision_exactly_once()
     {
-        const int n = 50;
+        const int n = 100;
         var runs = Enumerable.Range(1, n).Select(i => Task.Run(() => Run(["hook", "claude-code"], Event($"echo concurrent-{i}", session: $"s{i % 5}")))).ToArray();
         var results = await Task.WhenAll(runs);
 

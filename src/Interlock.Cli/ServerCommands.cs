@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Interlock.Cli.Hooks;
+
+namespace Interlock.Cli;
+
+/// <summary>
+/// `interlock serve` and `interlock admin` run the approval server's own executable (interlock-server, installed
+/// beside this one), so this Native AOT binary, which every hook call starts, links neither ASP.NET Core nor
+/// Npgsql. `interlock approve|deny|requests` and `interlock audit verify|export --server` talk to a server over
+/// HTTP when INTERLOCK_SERVER_URL and a human's INTERLOCK_TOKEN are set.
+/// </summary>
+internal static class ServerCommands
+{
+    public const string ServerExecutable = "interlock-server";
+
+    public static int Launch(string command, string[] args)
+    {
+        var path = FindServer();
+        if (path is null)
+        {
+            Console.Error.WriteLine($"interlock: `{command}` needs the approval server, {ServerExecutable}, which was not found beside {Environment.ProcessPath ?? "interlock"} or on PATH. Install it there (`dotnet publish src/Interlock.Server -c Release -o <the directory of interlock>`) or set INTERLOCK_SERVER_BIN.");
+            return 69;
+        }
+        var start = new ProcessStartInfo(path) { UseShellExecute = false };
+        if (path.EndsWith(".dll", StringComparison.Ordinal)) { start.FileName = "dotnet"; start.ArgumentList.Add(path); }
+        start.ArgumentList.Add(command);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        // Ctrl+C reaches the server too (same process group); this process waits for it to stop cleanly.
+        Console.CancelKeyPress += (_, e) => e.Cancel = true;
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private static string? FindServer()
+    {
+        if (Environment.GetEnvironmentVariable("INTERLOCK_SERVER_BIN") is { Length: > 0 } explicitPath) return File.Exists(explicitPath) ? explicitPath : null;
+        foreach (var name in new[] { ServerExecutable, ServerExecutable + ".dll" })
+        {
+            var beside = Path.Combine(AppContext.BaseDirectory, name);
+            if (File.Exists(beside)) return beside;
+        }
+        // In a source checkout (`dotnet run --project src/Interlock.Cli -- serve`): the server project's own build.
+        foreach (var config in new[] { "Release", "Debug" })
+        {
+            var dev = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Interlock.Server", "bin", config, "net10.0", ServerExecutable + ".dll"));
+            if (File.Exists(dev)) return dev;
+        }
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, ServerExecutable);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    public const string RemoteHelp = """
+        With an approval server (INTERLOCK_SERVER_URL and your human token in INTERLOCK_TOKEN):
+          interlock requests [--status pending|approved|denied|expired|consumed]   List requests
+          interlock approve <id> [--comment TEXT]    Approve (the agent's operator never counts; one vote each)
+          interlock deny <id> [--comment TEXT]       Deny (one deny ends the request)
+          interlock audit verify --server            Verify the server's hash-chained audit trail
+          interlock audit export --server            Print it as JSON lines
+        """;
+
+    /// <summary>Whether a human's server connection is configured (then approvals go to the server).</summary>
+    public static bool RemoteConfigured => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL"));
+
+    public static int Remote(string verb, string[] args)
+    {
+        if (args.Any(a => a is "-h" or "--help")) { Console.Out.WriteLine(RemoteHelp); return 0; }
+        ServerConnection? server;
+        try { server = ServerConnection.ForHuman(); }
+        catch (ServerUnreachableException e) { return Fail(e.Message, 64); }
+        if (server is null) return Fail("INTERLOCK_SERVER_URL is not set", 64);
+        if (server.Token.Length == 0) return Fail("INTERLOCK_TOKEN is not set: approving needs your own human token (`interlock admin token human <you>`)", 64);
+        using var client = server.Client(TimeSpan.FromSeconds(30));
+        try
+        {
+            switch (verb)
+            {
+                case "approve" or "deny":
+                {
+                    if (args.Length == 0 || args[0].StartsWith('-')) return Fail($"`{verb}` needs a request id, e.g. interlock {verb} r3k9x2m7qp4", 64);
+                    string? comment = null;
+                    for (var i = 1; i < args.Length; i++)
+                    {
+                        if (args[i] is "--comment" or "-m" && i + 1 < args.Length) comment = args[++i];
+                        else return Fail($"unknown option `{args[i]}` (use --comment TEXT)", 64);
+                    }
+                    using var body = new MemoryStream();
+                    using (var w = new Utf8JsonWriter(body)) { w.WriteStartObject(); if (comment is not null) w.WriteString("comment", comment); w.WriteEndObject(); }
+                    using var content = new ByteArrayContent(body.ToArray());
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    using var response = client.PostAsync($"v1/requests/{Uri.EscapeDataString(args[0])}/{verb}", content).GetAwaiter().GetResult();
+                    var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                    if (!response.IsSuccessStatusCode) return Fail($"{ServerDecideStage.Detail(text)} (HTTP {(int)response.StatusCode})", 1);
+                    using var doc = JsonDocument.Parse(text);
+                    Console.Out.WriteLine(doc.RootElement.GetProperty("message").GetString());
+                    return 0;
+                }
+                case "requests":
+                {
+                    var status = args.Length >= 2 && args[0] == "--status" ? args[1] : "pending";
+                    var text = Get(client, $"v1/requests?status={Uri.EscapeDataString(status)}");
+                    if (text is null) return 1;
+                    using var doc = JsonDocument.Parse(text);
+                    var any = false;
+                    foreach (var r in doc.RootElement.GetProperty("requests").EnumerateArray())
+                    {
+                        any = true;
+                        Console.Out.WriteLine($"{r.GetProperty("id").GetString()}  {r.GetProperty("status").GetString(),-8} {r.GetProperty("countedApprovals").GetInt32()}/{r.GetProperty("requiredApprovals").GetInt32()}  {r.GetProperty("environment").GetString(),-11} agent {r.GetProperty("agent").GetString()} (operator {r.GetProperty("operator").GetString()})");
+                        Console.Out.WriteLine($"    {r.GetProperty("action").GetString()}");
+                        Console.Out.WriteLine($"    {r.GetProperty("reason").GetString()}");
+                    }
+                    if (!any) Console.Out.WriteLine($"no {status} requests");
+                    return 0;
+                }
+                case "audit-verify":
+                {
+                    var text = Get(client, "v1/audit/verify");
+                    if (text is null) return 1;
+                    using var doc = JsonDocument.Parse(text);
+                    var r = doc.RootElement;
+                    if (r.GetProperty("intact").GetBoolean())
+                    {
+                        Console.Out.WriteLine($"intact: {r.GetProperty("records").GetInt64()} records on {server.Url}");
+                        return 0;
+                    }
+                    Console.Out.WriteLine($"BROKEN: the audit trail on {server.Url} was tampered with:");
+                    foreach (var p in r.GetProperty("problems").EnumerateArray()) Console.Out.WriteLine($"  #{p.GetProperty("sequence").GetInt64()} {p.GetProperty("kind").GetString()}: {p.GetProperty("message").GetString()}");
+                    return 1;
+                }
+                case "audit-export":
+                {
+                    using var response = client.GetAsync("v1/audit/export", HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+                    if (!response.IsSuccessStatusCode) return Fail($"{ServerDecideStage.Detail(response.Content.ReadAsStringAsync().GetAwaiter().GetResult())} (HTTP {(int)response.StatusCode})", 1);
+                    using var stdout = Console.OpenStandardOutput();
+                    response.Content.ReadAsStream().CopyTo(stdout);
+                    return 0;
+                }
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return Fail($"could not reach the approval server at {server.Url}: {e.Message}", 69);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return Fail($"the server's answer could not be read: {e.Message}", 70);
+        }
+        return Fail($"unknown command `{verb}`", 64);
+    }
+
+    private static string? Get(HttpClient client, string path)
+    {
+        using var response = client.GetAsync(path).GetAwaiter().GetResult();
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (response.IsSuccessStatusCode) return text;
+        Fail($"{ServerDecideStage.Detail(text)} (HTTP {(int)response.StatusCode})", 1);
+        return null;
+    }
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"interlock: {message}");
+        return code;
+    }
+}

@@ -1,0 +1,46 @@
+namespace Interlock.Server;
+
+/// <summary>The API's OpenAPI 3.1 description, served at GET /openapi.json (kept by hand next to <see cref="Api"/>).</summary>
+public static class OpenApiDocument
+{
+    public const string Json = """
+    {
+      "openapi": "3.1.0",
+      "info": { "title": "Interlock approval server", "version": "1", "description": "Agents submit actions; risky ones wait for humans. Every endpoint but /health needs `Authorization: Bearer <token>`. Errors are application/problem+json with `field` naming what was wrong." },
+      "components": {
+        "securitySchemes": { "token": { "type": "http", "scheme": "bearer" } },
+        "schemas": {
+          "Problem": { "type": "object", "properties": { "title": {"type":"string"}, "status": {"type":"integer"}, "detail": {"type":"string"}, "field": {"type":"string"}, "code": {"type":"string"} } },
+          "DecisionCall": { "type": "object", "required": ["harness","tool","cwd"], "properties": {
+            "harness": {"type":"string","maxLength":64}, "sessionId": {"type":"string"}, "tool": {"type":"string"}, "cwd": {"type":"string","description":"absolute"},
+            "command": {"type":"string"}, "toolArguments": {"type":"string"},
+            "file": {"type":"object","properties":{"kind":{"enum":["Write","Edit","MultiEdit","NotebookEdit","Read"]},"path":{"type":"string"},"content":{"type":"string"},"edits":{"type":"array","items":{"type":"object","properties":{"oldString":{"type":"string"},"newString":{"type":"string"},"replaceAll":{"type":"boolean"}}}}}},
+            "world": {"type":"object","description":"facts the hook's engine asked about the agent's machine, replayed by the server's engine","properties":{"home":{"type":"string"},"env":{"type":"object"},"paths":{"type":"object","additionalProperties":{"enum":["Unknown","Missing","File","Directory"]}},"repositories":{"type":"object"},"branches":{"type":"object"},"files":{"type":"object"}}},
+            "waitMs": {"type":"integer","minimum":0,"maximum":600000,"description":"how long to wait for humans when the action needs approval (capped by the server)"} } },
+          "Decision": { "type": "object", "properties": {
+            "verdict": {"enum":["allow","ask","deny"]}, "status": {"enum":["allowed","denied","granted","pending","rejected","expired","used"]},
+            "ruleId": {"type":"string"}, "reason": {"type":"string"}, "alternative": {"type":"string"}, "requestId": {"type":"string"},
+            "requiredApprovals": {"type":"integer"}, "approverGroup": {"type":"string"}, "environment": {"type":"string"}, "repository": {"type":"string"}, "effects": {"type":"array","items":{"type":"string"}} } },
+          "Request": { "type": "object", "properties": { "id": {"type":"string"}, "status": {"enum":["pending","approved","denied","expired","consumed"]}, "agent": {"type":"string"}, "operator": {"type":"string"}, "action": {"type":"string"}, "cwd": {"type":"string"}, "repository": {"type":"string"}, "environment": {"type":"string"}, "requiredApprovals": {"type":"integer"}, "countedApprovals": {"type":"integer"}, "votes": {"type":"array"} } }
+        }
+      },
+      "security": [ { "token": [] } ],
+      "paths": {
+        "/health": { "get": { "security": [], "summary": "Liveness", "responses": { "200": { "description": "ok" } } } },
+        "/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI" } } } },
+        "/v1/decisions": { "post": { "summary": "Decide an agent's action (agent tokens only). An ask becomes a request bound to the exact action; the call waits up to waitMs; a pending request is answered as deny with its id; a retry after approval is allowed once.",
+          "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DecisionCall" } } } },
+          "responses": { "200": { "description": "the decision", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Decision" } } } }, "400": { "description": "malformed", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }, "401": {"description":"no valid token"}, "403": {"description":"not an agent token"}, "413": {"description":"body over 1 MiB"} } } },
+        "/v1/requests": { "get": { "summary": "Requests, newest first (agents: their own)", "parameters": [ {"name":"status","in":"query","schema":{"type":"string"}}, {"name":"limit","in":"query","schema":{"type":"integer","maximum":500}} ], "responses": { "200": { "description": "requests" } } } },
+        "/v1/requests/{id}": { "get": { "summary": "One request with its votes", "parameters": [ {"name":"id","in":"path","required":true,"schema":{"type":"string"}} ], "responses": { "200": { "description": "the request", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Request" } } } }, "404": {"description":"unknown"} } } },
+        "/v1/requests/{id}/approve": { "post": { "summary": "Approve (human tokens only; the agent's operator does not count; one vote per person)", "parameters": [ {"name":"id","in":"path","required":true,"schema":{"type":"string"}} ], "requestBody": { "content": { "application/json": { "schema": { "type":"object", "properties": { "comment": {"type":"string","maxLength":2000} } } } } }, "responses": { "200": {"description":"counted or decided"}, "403": {"description":"agent token, operator, or not in the approver group"}, "404": {"description":"unknown"}, "409": {"description":"already voted or no longer pending"} } } },
+        "/v1/requests/{id}/deny": { "post": { "summary": "Deny (human tokens only; one deny ends the request)", "parameters": [ {"name":"id","in":"path","required":true,"schema":{"type":"string"}} ], "responses": { "200": {"description":"decided"}, "403": {"description":"agent token"}, "404": {"description":"unknown"}, "409": {"description":"not pending"} } } },
+        "/v1/audit": { "get": { "summary": "The last records of the central hash-chained audit trail (humans)", "parameters": [ {"name":"limit","in":"query","schema":{"type":"integer","maximum":1000}} ], "responses": { "200": {"description":"records"} } } },
+        "/v1/audit/export": { "get": { "summary": "The whole trail as JSON lines (humans)", "responses": { "200": {"description":"application/x-ndjson"} } } },
+        "/v1/audit/verify": { "get": { "summary": "Walk the chain and report tampering (humans)", "responses": { "200": {"description":"{intact, records, problems}"} } } },
+        "/v1/policy": { "get": { "summary": "The effective approval policy", "responses": { "200": {"description":"policy"} } } },
+        "/v1/webhooks/deliveries": { "get": { "summary": "Recent webhook delivery attempts (humans)", "responses": { "200": {"description":"deliveries"} } } }
+      }
+    }
+    """;
+}

@@ -1,0 +1,1 @@
+return await Interlock.Server.ServerMain.RunAsync(args);

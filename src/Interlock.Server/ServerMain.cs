@@ -1,0 +1,220 @@
+using Interlock.State;
+using Interlock.State.Identity;
+
+namespace Interlock.Server;
+
+/// <summary>`interlock-server serve|admin ...` (what `interlock serve` and `interlock admin` run).</summary>
+public static class ServerMain
+{
+    public const string Version = "0.1.0";
+
+    public const string ServeHelp = """
+        interlock serve [options]
+
+        Starts the approval server and its dashboard. Agents' hooks send their actions here (INTERLOCK_SERVER_URL and
+        INTERLOCK_AGENT_TOKEN); risky ones wait for humans, production needs two of them, and neither can be the
+        agent's own operator.
+
+        Options:
+          --url <url>              Where to listen (default http://127.0.0.1:8787: this machine only).
+          --database <conn>        PostgreSQL connection string ("Host=...;Database=...;Username=...;Password=...")
+                                   for teams and several replicas. Default: embedded SQLite in --data-dir.
+          --data-dir <dir>         Embedded database directory (default: <state dir>/server).
+          --prod-group <group>     Who approves production actions (2 approvals; default prod-approvers).
+          --approver-group <group> Who approves other asks (1 approval; default: any human account).
+          --grant-minutes <n>      How long an approved action may be retried, once (default 30).
+          --pending-hours <n>      How long a request waits for humans (default 24).
+          --webhook <url>          Notify on new requests and outcomes (repeatable). Add ",secret=S" to sign
+                                   (HMAC-SHA256) or ",format=slack" for a Slack incoming webhook.
+        Environment: INTERLOCK_SERVER_DATABASE is read when --database is not given.
+
+        First steps: create accounts and tokens with `interlock admin` (same --database / --data-dir).
+        """;
+
+    public const string AdminHelp = """
+        interlock admin <command> [--database <conn> | --data-dir <dir>]
+
+          user add <name> [--group <g>]...      Create a human account (or set its groups)
+          user disable <name>                   Disable it: its tokens stop working
+          users                                 List accounts
+          token human <user> [--days N]         Issue a token for a human (CLI approve/deny, dashboard sign-in)
+          token agent <agent> --operator <user> [--days N]
+                                                Issue an agent's token, bound to the human who runs the agent
+                                                (that human's approval never counts for the agent's requests)
+          token rotate <token-id>               Issue a replacement with the same identity, revoke the old one
+          token revoke <token-id>               Revoke a token
+          tokens                                List tokens (never their secrets)
+        Secrets are printed once; only their SHA-256 is stored.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help") { Console.Out.WriteLine(ServeHelp + "\n" + AdminHelp); return args.Length == 0 ? 64 : 0; }
+            return args[0] switch
+            {
+                "serve" => await Serve(args[1..]),
+                "admin" => await Admin(args[1..]),
+                "--version" => Print($"interlock-server {Version}"),
+                _ => Usage($"unknown command `{args[0]}`: use `serve` or `admin`"),
+            };
+        }
+        catch (UsageException e) { return Usage(e.Message); }
+        catch (StateStoreException e) { Console.Error.WriteLine($"interlock: {e.Message}"); return 69; }
+        catch (ArgumentException e) { Console.Error.WriteLine($"interlock: {e.Message}"); return 65; }
+        catch (IOException e) { Console.Error.WriteLine($"interlock: {e.Message}"); return 74; }
+    }
+
+    private static int Print(string s) { Console.Out.WriteLine(s); return 0; }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"interlock: {message} (see `interlock serve --help` / `interlock admin --help`)");
+        return 64;
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+
+    /// <summary>Parses the options every command shares, and returns the rest.</summary>
+    internal static (ServerOptions Options, List<string> Remaining) ParseOptions(string[] args)
+    {
+        var o = new ServerOptions { Database = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_DATABASE") };
+        var rest = new List<string>();
+        var hooks = new List<WebhookTarget>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"`{args[i]}` needs a value");
+            double Number(string name)
+            {
+                var v = Value();
+                return double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 && n < 1e6
+                    ? n : throw new UsageException($"`{name}` needs a positive number, not `{v}`");
+            }
+            switch (args[i])
+            {
+                case "--url": o = o with { Url = Value() }; break;
+                case "--database": o = o with { Database = Value() }; break;
+                case "--data-dir": o = o with { DataDirectory = Path.GetFullPath(Value()) }; break;
+                case "--prod-group": o = o with { ProductionApproverGroup = Group(Value()) }; break;
+                case "--approver-group": o = o with { ApproverGroup = Group(Value()) }; break;
+                case "--grant-minutes": o = o with { GrantValidFor = TimeSpan.FromMinutes(Number("--grant-minutes")) }; break;
+                case "--pending-hours": o = o with { PendingFor = TimeSpan.FromHours(Number("--pending-hours")) }; break;
+                case "--webhook": hooks.Add(ParseWebhook(Value())); break;
+                default: rest.Add(args[i]); break;
+            }
+        }
+        if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new UsageException($"`--url {o.Url}` is not an http(s) URL such as http://127.0.0.1:8787");
+        return (o with { Webhooks = hooks }, rest);
+    }
+
+    private static string Group(string g) => TokenSecrets.IsValidName(g) ? g : throw new UsageException($"`{g}` is not a valid group name");
+
+    internal static WebhookTarget ParseWebhook(string spec)
+    {
+        var parts = spec.Split(',');
+        if (!Uri.TryCreate(parts[0], UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+            throw new UsageException($"`--webhook {parts[0]}` is not an http(s) URL");
+        string? secret = null;
+        var format = "generic";
+        foreach (var p in parts[1..])
+        {
+            if (p.StartsWith("secret=", StringComparison.Ordinal)) secret = p[7..];
+            else if (p is "format=slack" or "format=generic") format = p[7..];
+            else throw new UsageException($"unknown webhook option `{p}` (use secret=... or format=slack|generic)");
+        }
+        return new WebhookTarget(parts[0], secret, format);
+    }
+
+    private static async Task<int> Serve(string[] args)
+    {
+        if (args.Any(a => a is "-h" or "--help")) return Print(ServeHelp);
+        var (options, rest) = ParseOptions(args);
+        if (rest.Count > 0) throw new UsageException($"unknown option `{rest[0]}`");
+        await using var server = await InterlockServer.StartAsync(options);
+        var users = await server.Service.Store.RunAsync((_, _, ids) => ids.ListUsersAsync().AsTask());
+        Console.Out.WriteLine($"interlock: approval server on {server.BaseUrl} (dashboard: {server.BaseUrl}/), database {server.Service.Store.Location}");
+        if (users.Count == 0)
+            Console.Out.WriteLine("interlock: no accounts yet. Create them with `interlock admin user add <name> --group prod-approvers` and `interlock admin token ...`.");
+        Console.Out.WriteLine("Press Ctrl+C to stop.");
+        var stop = new TaskCompletionSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        await stop.Task;
+        return 0;
+    }
+
+    private static async Task<int> Admin(string[] args)
+    {
+        if (args.Length == 0 || args.Any(a => a is "-h" or "--help")) return Print(AdminHelp);
+        var (options, rest) = ParseOptions(args);
+        await using var store = await ServerStore.OpenAsync(options);
+        var now = DateTimeOffset.UtcNow;
+        string Arg(int i, string what) => i < rest.Count && !rest[i].StartsWith("--", StringComparison.Ordinal) ? rest[i] : throw new UsageException($"missing {what}");
+        List<string> Flag(string name)
+        {
+            var values = new List<string>();
+            for (var i = 0; i < rest.Count; i++)
+                if (rest[i] == name) values.Add(i + 1 < rest.Count ? rest[i + 1] : throw new UsageException($"`{name}` needs a value"));
+            return values;
+        }
+        DateTimeOffset? Expiry()
+        {
+            var days = Flag("--days");
+            if (days.Count == 0) return null;
+            return int.TryParse(days[0], out var d) && d > 0 && d < 36500 ? now.AddDays(d) : throw new UsageException("`--days` needs a whole number of days");
+        }
+        var cmd = string.Join(' ', rest.Take(2));
+        switch (rest[0])
+        {
+            case "user" when rest.Count > 1 && rest[1] == "add":
+            {
+                var u = await store.RunAsync((_, _, ids) => ids.SaveUserAsync(Arg(2, "user name"), Flag("--group"), now).AsTask());
+                return Print($"user {u.Name}: groups {(u.Groups.Count == 0 ? "(none)" : string.Join(", ", u.Groups))}");
+            }
+            case "user" when rest.Count > 1 && rest[1] == "disable":
+                return await store.RunAsync((_, _, ids) => ids.DisableUserAsync(Arg(2, "user name")).AsTask())
+                    ? Print($"user {rest[2]} disabled; their tokens no longer work") : Fail($"no active user `{rest[2]}`");
+            case "users":
+                foreach (var u in await store.RunAsync((_, _, ids) => ids.ListUsersAsync().AsTask()))
+                    Console.Out.WriteLine($"{u.Name,-24} {(u.Disabled ? "disabled" : "active"),-9} {string.Join(",", u.Groups)}");
+                return 0;
+            case "token" when rest.Count > 1 && rest[1] is "human" or "agent":
+            {
+                var kind = rest[1] == "human" ? TokenKind.Human : TokenKind.Agent;
+                var subject = Arg(2, kind == TokenKind.Human ? "user name" : "agent name");
+                var op = kind == TokenKind.Agent ? (Flag("--operator") is [var o] ? o : throw new UsageException("an agent token needs `--operator <user>`: the human who runs the agent")) : null;
+                var t = await store.RunAsync((_, _, ids) => ids.IssueTokenAsync(kind, subject, op, now, Expiry()).AsTask());
+                Console.Error.WriteLine($"token {t.Info.Id} for {(kind == TokenKind.Agent ? $"agent {subject} (operator {op})" : subject)}; shown once, store it now:");
+                return Print(t.Secret);
+            }
+            case "token" when rest.Count > 1 && rest[1] == "revoke":
+                return await store.RunAsync((_, _, ids) => ids.RevokeTokenAsync(Arg(2, "token id"), now).AsTask())
+                    ? Print($"token {rest[2]} revoked") : Fail($"no active token `{rest[2]}` (list them with `interlock admin tokens`)");
+            case "token" when rest.Count > 1 && rest[1] == "rotate":
+            {
+                var id = Arg(2, "token id");
+                var old = (await store.RunAsync((_, _, ids) => ids.ListTokensAsync().AsTask())).FirstOrDefault(t => t.Id == id && t.RevokedAt is null);
+                if (old is null) return Fail($"no active token `{id}` (list them with `interlock admin tokens`)");
+                var t = await store.RunAsync((_, _, ids) => ids.IssueTokenAsync(old.Kind, old.Subject, old.Operator, now, Expiry() ?? old.ExpiresAt).AsTask());
+                await store.RunAsync((_, _, ids) => ids.RevokeTokenAsync(id, now).AsTask());
+                Console.Error.WriteLine($"token {id} revoked; its replacement {t.Info.Id} (shown once):");
+                return Print(t.Secret);
+            }
+            case "tokens":
+                foreach (var t in await store.RunAsync((_, _, ids) => ids.ListTokensAsync().AsTask()))
+                    Console.Out.WriteLine($"{t.Id,-15} {t.Kind.ToString().ToLowerInvariant(),-6} {t.Subject,-20} {(t.Operator is null ? "" : "operator " + t.Operator),-22} {(t.RevokedAt is not null ? "revoked" : t.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd}" : "active")}");
+                return 0;
+            default:
+                throw new UsageException($"unknown admin command `{cmd}`");
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"interlock: {message}");
+        return 1;
+    }
+}

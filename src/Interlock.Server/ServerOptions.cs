@@ -1,0 +1,52 @@
+using Interlock.Core;
+using Interlock.State;
+
+namespace Interlock.Server;
+
+/// <summary>A webhook receiver: <c>generic</c> (JSON signed with HMAC-SHA256) or <c>slack</c> (incoming-webhook text).</summary>
+public sealed record WebhookTarget(string Url, string? Secret, string Format);
+
+/// <summary>How the server runs. Every field has a safe default: loopback only, embedded SQLite.</summary>
+public sealed record ServerOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:8787";
+
+    public string Url { get; init; } = DefaultUrl;
+
+    /// <summary>A PostgreSQL connection string; null for the embedded SQLite database in <see cref="DataDirectory"/>.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>Where the embedded database lives (default: the state directory's server/ folder).</summary>
+    public string DataDirectory { get; init; } = Path.Combine(StateDirectory.Resolve(), "server");
+
+    /// <summary>Group whose members approve actions that need two approvals (production). Until the policy file
+    /// names groups per rule, this is the one place the server decides who may approve.</summary>
+    public string ProductionApproverGroup { get; init; } = "prod-approvers";
+
+    /// <summary>Group for single-approval actions; null lets any human account approve them.</summary>
+    public string? ApproverGroup { get; init; }
+
+    /// <summary>How long a request waits for humans before it expires.</summary>
+    public TimeSpan PendingFor { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long an approved action may be retried (once).</summary>
+    public TimeSpan GrantValidFor { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Upper bound on how long one decision call may wait for humans (the hook asks for less).</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(25);
+
+    public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    public IReadOnlyList<WebhookTarget> Webhooks { get; init; } = [];
+
+    /// <summary>How long an authenticated token is remembered (revocation takes at most this long to bite).</summary>
+    public TimeSpan AuthCacheFor { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
+
+    public EngineOptions? Engine { get; init; }
+
+    /// <summary>The approvals an ask needs and who may give them: one place for this policy.</summary>
+    public (int Required, string? Group) ApprovalsFor(Decision decision) =>
+        decision.RequiredApprovals >= 2 ? (decision.RequiredApprovals, ProductionApproverGroup) : (1, ApproverGroup);
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Interlock.Cli;
+using Interlock.Cli.Hooks;
+using Interlock.Core;
+using Xunit;
+
+namespace Interlock.Server.Tests;
+
+/// <summary>The hook connected to a server: the real adapter and ServerDecideStage, over HTTP.</summary>
+public sealed class HookServerTests
+{
+    internal static string Event(string command, string cwd) =>
+        $$"""{"hook_event_name":"PreToolUse","session_id":"sess-1","tool_name":"Bash","tool_input":{"command":{{System.Text.Json.JsonSerializer.Serialize(command)}}},"cwd":{{System.Text.Json.JsonSerializer.Serialize(cwd)}}}""";
+
+    internal static HookAnswer RunHook(string url, string token, string command, string cwd, bool failClosed = true, int waitMs = 0)
+    {
+        var stage = new ServerDecideStage(new Engine(), () => new FileSystemWorld(), new ServerConnection(new Uri(url.TrimEnd('/') + "/"), token, failClosed, waitMs) { TimeoutMs = 30_000 });
+        var pipeline = new HookPipeline([stage]);
+        return pipeline.Run(new ClaudeCodeAdapter(), Encoding.UTF8.GetBytes(Event(command, cwd)));
+    }
+
+    private static string Workspace(string name)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "interlock-hook-" + Guid.NewGuid().ToString("N")[..8], "infra", name);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public async Task Pending_is_a_deny_with_the_request_id_and_the_retry_after_approval_passes_once()
+    {
+        await using var t = await TestServer.StartAsync();
+        var cwd = Workspace("prod-eu");
+        var first = RunHook(t.Url, t.AgentToken, "terraform destroy", cwd);
+        Assert.Contains("\"permissionDecision\":\"deny\"", first.Stdout);
+        using var human = t.Client(t.Ana);
+        var pending = (await human.GetFromJsonElement("v1/requests?status=pending")).GetProperty("requests")[0];
+        var id = pending.GetProperty("id").GetString()!;
+        Assert.Contains(id, first.Stdout);
+        Assert.Contains("retry", first.Stdout);
+        Assert.Equal("ci-bot", pending.GetProperty("agent").GetString());
+        Assert.Equal("olivia", pending.GetProperty("operator").GetString());
+
+        await t.VoteAsync(t.Ana, id, true);
+        await t.VoteAsync(t.Ben, id, true);
+        var retry = RunHook(t.Url, t.AgentToken, "terraform destroy", cwd);
+        Assert.DoesNotContain("\"deny\"", retry.Stdout);
+        Assert.DoesNotContain("\"ask\"", retry.Stdout);
+        Assert.Contains("\"permissionDecision\":\"deny\"", RunHook(t.Url, t.AgentToken, "terraform destroy", cwd).Stdout);
+        // The server decides: harmless actions pass, the unrecoverable is denied.
+        Assert.Equal("", RunHook(t.Url, t.AgentToken, "ls -la", cwd).Stdout);
+        Assert.Contains("\"permissionDecision\":\"deny\"", RunHook(t.Url, t.AgentToken, "rm -rf ~", cwd).Stdout);
+    }
+
+    [Fact]
+    public void Server_down_fails_closed_for_asks_and_denies_and_keeps_local_allows()
+    {
+        var port = FreePort(); // nothing listens here
+        var url = $"http://127.0.0.1:{port}";
+        var cwd = Workspace("prod-eu");
+        var ask = RunHook(url, "ilk_x", "terraform destroy", cwd);
+        Assert.Contains("\"permissionDecision\":\"deny\"", ask.Stdout);
+        Assert.Contains("could not reach its approval server", ask.Stdout);
+        Assert.Contains("server.unreachable", ask.Stdout);
+        var deny = RunHook(url, "ilk_x", "rm -rf ~", cwd);
+        Assert.Contains("\"permissionDecision\":\"deny\"", deny.Stdout);
+        Assert.Equal("", RunHook(url, "ilk_x", "ls", cwd).Stdout); // local policy for the rest
+        // The `local` posture falls back to the local verdict: an ask stays an ask, never an allow.
+        Assert.Contains("\"permissionDecision\":\"ask\"", RunHook(url, "ilk_x", "terraform destroy", cwd, failClosed: false).Stdout);
+    }
+
+    [Fact]
+    public async Task A_revoked_or_wrong_agent_token_is_a_stop_that_says_so()
+    {
+        await using var t = await TestServer.StartAsync();
+        var answer = RunHook(t.Url, "ilk_" + new string('1', 64), "terraform destroy", Workspace("prod-eu"));
+        Assert.Contains("\"permissionDecision\":\"deny\"", answer.Stdout);
+        Assert.Contains("refused this agent", answer.Stdout);
+        // A human token cannot be used as an agent's.
+        Assert.Contains("\"permissionDecision\":\"deny\"", RunHook(t.Url, t.Ana, "terraform destroy", Workspace("prod-eu")).Stdout);
+    }
+
+    internal static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Xunit;
+
+namespace Interlock.Server.Tests;
+
+/// <summary>Several server replicas on one PostgreSQL database.</summary>
+public sealed class PostgresServerTests
+{
+    [PostgresFact]
+    public async Task Two_replicas_approving_the_same_request_concurrently_produce_exactly_one_outcome()
+    {
+        await using var t = await TestServer.StartAsync(postgres: true, configure: o => o with { ApproverGroup = "prod-approvers" });
+        var replica = await t.StartReplicaAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            // One approval needed (not production); ana votes on replica 1 and ben on replica 2 at the same time.
+            var id = (await t.DecideAsync($"terraform destroy -target=module.m{round}", "/srv/infra/dev")).GetProperty("requestId").GetString()!;
+            var votes = await Task.WhenAll(t.VoteAsync(t.Ana, id, true, baseUrl: t.Url), t.VoteAsync(t.Ben, id, true, baseUrl: replica.BaseUrl));
+            Assert.Single(votes, v => v.Status == HttpStatusCode.OK && v.Body.GetProperty("outcome").GetString() == "Decided");
+            Assert.Single(votes, v => v.Status == HttpStatusCode.Conflict);
+
+            // The agent retries through both replicas at once, several times: exactly one is allowed.
+            var retries = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            {
+                var url = i % 2 == 0 ? t.Url : replica.BaseUrl;
+                return Task.Run(async () =>
+                {
+                    using var c = TestServer.Client(url, t.AgentToken);
+                    var (status, body) = await TestServer.PostAsync(c, "v1/decisions", TestServer.DecisionBody($"terraform destroy -target=module.m{round}", "/srv/infra/dev"));
+                    Assert.Equal(HttpStatusCode.OK, status);
+                    return body.GetProperty("verdict").GetString();
+                });
+            }));
+            Assert.Single(retries, v => v == "allow");
+        }
+        // Both replicas wrote one audit chain.
+        using var human = TestServer.Client(replica.BaseUrl, t.Ana);
+        var verify = await human.GetFromJsonElement("v1/audit/verify");
+        Assert.True(verify.GetProperty("intact").GetBoolean());
+        Assert.Equal(5 * (1 + 1 + 6), verify.GetProperty("records").GetInt64());
+    }
+
+    [PostgresFact]
+    public async Task Identical_submissions_through_two_replicas_make_one_request()
+    {
+        await using var t = await TestServer.StartAsync(postgres: true);
+        var replica = await t.StartReplicaAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            using var c = TestServer.Client(i % 2 == 0 ? t.Url : replica.BaseUrl, t.AgentToken);
+            var (_, body) = await TestServer.PostAsync(c, "v1/decisions", TestServer.DecisionBody("terraform destroy", "/srv/infra/prod-a"));
+            return body.GetProperty("requestId").GetString();
+        })));
+        Assert.Single(answers.Distinct());
+    }
+}

@@ -1,0 +1,137 @@
+using Interlock.State;
+using Interlock.State.Identity;
+using Interlock.State.Postgres;
+using Xunit;
+
+namespace Interlock.Tests.State;
+
+/// <summary>The approvals contract on PostgreSQL; each OpenStore is another pool, like another server replica.</summary>
+public sealed class PostgresApprovalStoreTests : ApprovalStoreContract, IDisposable
+{
+    private readonly PostgresTestDatabase? _db;
+    private readonly List<IDisposable> _opened = [];
+
+    public PostgresApprovalStoreTests()
+    {
+        if (new PostgresFactAttribute().Skip is null) _db = new PostgresTestDatabase();
+    }
+
+    public void Dispose()
+    {
+        lock (_opened) foreach (var s in _opened) s.Dispose();
+        _db?.Dispose();
+    }
+
+    protected override IStateStore OpenStore()
+    {
+        var store = PostgresStateStore.OpenAsync(_db!.ConnectionString).GetAwaiter().GetResult();
+        lock (_opened) _opened.Add(store);
+        return new NonDisposing(store);
+    }
+
+    // The contract disposes what it opens; the pools are closed at the end of the test instead.
+    private sealed class NonDisposing(PostgresStateStore inner) : IStateStore
+    {
+        public string Location => inner.Location;
+        public IAuditLog Audit => inner.Audit;
+        public ISnapshotLog Snapshots => inner.Snapshots;
+        public Interlock.State.Approvals.IApprovalStore Approvals => inner.Approvals;
+        public Interlock.State.Budgets.IBudgetLog Budgets => inner.Budgets;
+        public void Dispose() { }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Identities, the audit chain under concurrent replicas, and the behaviours both stores share.</summary>
+public sealed class PostgresStoreTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    [PostgresFact]
+    public async Task Audit_appends_from_several_replicas_form_one_chain_that_verifies()
+    {
+        using var db = new PostgresTestDatabase();
+        var replicas = Enumerable.Range(0, 4).Select(_ => PostgresStateStore.Open(PostgresStateStore.CreateDataSource(db.ConnectionString))).ToArray();
+        await Task.WhenAll(replicas.Select((r, i) => Task.Run(async () =>
+        {
+            for (var n = 0; n < 25; n++) await r.Audit.AppendAsync(Entries.Make(i * 100 + n));
+        })));
+        var store = PostgresStateStore.Open(db.Source);
+        var result = await AuditVerifier.VerifyAsync(store.Audit);
+        Assert.True(result.Intact, string.Join("; ", result.Problems.Select(p => p.Message)));
+        Assert.Equal(100, result.RecordCount);
+        Assert.Equal(100, (await store.Audit.GetHeadAsync())!.Sequence);
+
+        // Tampering is seen as on SQLite.
+        await using (var cmd = db.Source.CreateCommand("UPDATE audit SET verdict = 'allow' WHERE seq = 50;")) await cmd.ExecuteNonQueryAsync();
+        await using (var cmd = db.Source.CreateCommand("UPDATE audit SET reason = 'edited' WHERE seq = 51;")) await cmd.ExecuteNonQueryAsync();
+        Assert.False((await AuditVerifier.VerifyAsync(store.Audit)).Intact);
+        foreach (var r in replicas) await r.DisposeAsync();
+        Assert.Throws<NotSupportedException>(() => store.Snapshots);
+    }
+
+    [PostgresFact]
+    public async Task Identity_contract_holds_on_postgres()
+    {
+        using var db = new PostgresTestDatabase();
+        await IdentityContract.Run(PostgresStateStore.Open(db.Source).Identities);
+    }
+
+    [Fact]
+    public async Task Identity_contract_holds_on_sqlite()
+    {
+        using var dir = new TempStateDir();
+        using var store = dir.Open();
+        await IdentityContract.Run(store.Identities);
+    }
+}
+
+internal static class IdentityContract
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    public static async Task Run(IIdentityStore ids)
+    {
+        await ids.SaveUserAsync("olivia", ["dev"], T0);
+        await ids.SaveUserAsync("ana", ["prod-approvers", "dev"], T0);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await ids.SaveUserAsync("bad name;", [], T0));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await ids.IssueTokenAsync(TokenKind.Agent, "ci-bot", "nobody", T0, null));
+
+        var agent = await ids.IssueTokenAsync(TokenKind.Agent, "ci-bot", "olivia", T0, null);
+        var human = await ids.IssueTokenAsync(TokenKind.Human, "ana", null, T0, null);
+        var session = await ids.IssueTokenAsync(TokenKind.Session, "ana", null, T0, T0.AddHours(1));
+        Assert.StartsWith(TokenSecrets.Prefix, agent.Secret);
+        Assert.NotEqual(agent.Secret, human.Secret);
+
+        var a = (await ids.AuthenticateAsync(agent.Secret, T0))!;
+        Assert.Equal(TokenKind.Agent, a.Token.Kind);
+        Assert.Equal("ci-bot", a.Name);
+        Assert.Equal("olivia", a.Token.Operator);
+        Assert.Empty(a.Groups); // an agent never inherits its operator's groups
+
+        var h = (await ids.AuthenticateAsync(human.Secret, T0))!;
+        Assert.True(h.IsHuman);
+        Assert.Contains("prod-approvers", h.Groups);
+
+        Assert.NotNull(await ids.AuthenticateAsync(session.Secret, T0.AddMinutes(59)));
+        Assert.Null(await ids.AuthenticateAsync(session.Secret, T0.AddMinutes(61))); // expired
+        Assert.Null(await ids.AuthenticateAsync(agent.Secret + "x", T0));
+        Assert.Null(await ids.AuthenticateAsync("", T0));
+
+        Assert.True(await ids.RevokeTokenAsync(agent.Info.Id, T0));
+        Assert.False(await ids.RevokeTokenAsync(agent.Info.Id, T0));
+        Assert.Null(await ids.AuthenticateAsync(agent.Secret, T0));
+
+        Assert.True(await ids.DisableUserAsync("ana"));
+        Assert.Null(await ids.AuthenticateAsync(human.Secret, T0));
+        Assert.True((await ids.GetUserAsync("ana"))!.Disabled);
+        Assert.Equal(["ana", "olivia"], (await ids.ListUsersAsync()).Select(u => u.Name));
+        Assert.Equal(2, (await ids.ListTokensAsync()).Count); // sessions are not listed
+
+        await ids.RecordDeliveryAsync(new WebhookDelivery(0, "http://127.0.0.1:1/hook", "request.created", "r1", 1, null, "connection refused", T0));
+        await ids.RecordDeliveryAsync(new WebhookDelivery(0, "http://127.0.0.1:1/hook", "request.created", "r1", 2, 200, null, T0.AddSeconds(1)));
+        var deliveries = await ids.ListDeliveriesAsync(10);
+        Assert.Equal([2, 1], deliveries.Select(d => d.Attempt));
+        Assert.Equal(200, deliveries[0].StatusCode);
+    }
+}
