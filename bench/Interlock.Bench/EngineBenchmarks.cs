@@ -60,7 +60,10 @@ public class EngineBenchmarks
 
     public static void Main(string[] args)
     {
-        if (args is ["--per-command", ..]) { PerCommand.Run(args.Length > 1 ? int.Parse(args[1]) : 200); return; }
+        if (args is ["--per-command", ..]) { PerCommand.Run(args.Length > 1 ? int.Parse(args[1]) : 200, null); return; }
+        // The same with a realistic 100-rule policy loaded (parsed and compiled once, timed separately).
+        if (args is ["--print-policy"]) { Console.Write(RealisticPolicy.Yaml()); return; }
+        if (args is ["--per-command-policy", ..]) { PerCommand.Run(args.Length > 1 ? int.Parse(args[1]) : 200, RealisticPolicy.Compile()); return; }
         BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmarks).Assembly).Run(args);
     }
 }
@@ -79,9 +82,10 @@ internal sealed class BenchWorld : IWorldView
 /// medians (BenchmarkDotNet gives the corpus mean; the target is a median per command) and the slowest commands.</summary>
 internal static class PerCommand
 {
-    public static void Run(int iterations)
+    public static void Run(int iterations, Interlock.Core.Policy.CompiledPolicy? policy)
     {
-        var engine = new Engine();
+        var engine = policy is null ? new Engine() : new Engine(policy);
+        if (policy is not null) Console.WriteLine($"policy: {policy.Source.Rules.Count} rules and overrides, {policy.Source.Commands.Count} command rules, {policy.Settings.ProtectedPaths.Count} protected paths");
         var world = new BenchWorld();
         var commands = EngineBenchmarks.LoadCorpus();
         foreach (var c in commands) engine.Evaluate(new ActionRequest("Bash", c, "/home/dev/project"), world); // warm up

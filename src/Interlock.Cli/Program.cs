@@ -34,6 +34,9 @@ internal static class Program
                                               List (or prune) the files captured before destructive actions
           interlock undo <event> | --session <id> [--dry-run] [--force]
                                               Restore what a destructive action destroyed
+          interlock policy <validate|show|test>
+                                              Check, show and test the layered policy (docs/policy.md)
+          interlock init [--user|--system]    Write a commented starter policy (.interlock/policy.yaml)
           interlock requests [--all]          List actions waiting for a human's approval
                                               (on the approval server when INTERLOCK_SERVER_URL is set)
           interlock approve|deny <id> [--comment TEXT]
@@ -114,6 +117,8 @@ internal static class Program
             "approve" or "deny" or "requests" when ServerCommands.RemoteConfigured => ServerCommands.Remote(args[0], args[1..]),
             "history" => SnapshotCommands.History(args[1..]),
             "undo" => SnapshotCommands.Undo(args[1..]),
+            "policy" => PolicyCommands.Run(args[1..]),
+            "init" => PolicyCommands.Init(args[1..]),
             "requests" => ApprovalCommands.Requests(args[1..]),
             "approve" => ApprovalCommands.Vote(args[1..], approve: true),
             "deny" => ApprovalCommands.Vote(args[1..], approve: false),
@@ -121,7 +126,7 @@ internal static class Program
             "install" or "uninstall" => Install.InstallCommands.Run(args[0], args[1..], Install.InstallEnvironment.FromProcess),
             "doctor" => Install.DoctorCommand.Run(args[1..], Install.InstallEnvironment.FromProcess),
             "mcp" => Mcp.McpProxyCommand.Run(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, install, uninstall, doctor, mcp (see `interlock --help`)."),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init, install, uninstall, doctor, mcp (see `interlock --help`)."),
         };
     }
 
@@ -180,8 +185,11 @@ internal static class Program
         if (command is null) return Usage($"`{(explain ? "explain" : "check")}` needs a command, e.g. interlock {(explain ? "explain" : "check")} 'git reset --hard'.");
         cwd = Path.GetFullPath(cwd ?? Environment.CurrentDirectory);
 
-        var engine = new Engine();
-        var decision = engine.Evaluate(new ActionRequest("Bash", command, cwd), new FileSystemWorld());
+        // The layered policy for this directory; an invalid policy file stops everything and says where it is broken.
+        var policy = PolicyLoader.Load(cwd);
+        var decision = policy.FirstError is not null
+            ? policy.InvalidPolicyDecision()
+            : new Engine(policy.Compiled).Evaluate(new ActionRequest("Bash", command, cwd), new FileSystemWorld());
         if (explain) Console.Out.Write(Explain(command, cwd, decision));
         else if (json) Console.Out.WriteLine(ToJson(decision));
         else
@@ -227,16 +235,19 @@ internal static class Program
         }
         sb.AppendLine();
         sb.AppendLine($"effects ({d.Effects.Count}):");
-        foreach (var e in d.Effects)
+        for (var i = 0; i < d.Effects.Count; i++)
         {
-            var r = BuiltInPolicy.Evaluate(e);
-            sb.AppendLine($"  - {e.Kind} {e.Target} [{e.Class}{(e.Recursive ? ", recursive" : "")}]");
+            var e = d.Effects[i];
+            sb.AppendLine($"  - {e.Kind} {e.Target} [{e.Class}{(e.Recursive ? ", recursive" : "")}{(e.Amount is { } n ? $", amount {n}" : "")}]");
             sb.AppendLine($"      {e.Description}");
             if (e.EnvironmentEvidence is not null) sb.AppendLine($"      environment: {e.Environment.ToString().ToLowerInvariant()} ({e.EnvironmentEvidence})");
-            sb.AppendLine($"      -> {r.Verdict.ToString().ToLowerInvariant()} ({r.RuleId}){(r.Why.Length > 0 ? ": " + r.Why : "")}");
+            // Every rule that matched this effect, the winner marked (deny > ask > allow, then specificity, then layer).
+            foreach (var m in d.Matches.Where(m => m.Effect == i))
+                sb.AppendLine($"      {(m.Won ? (m.Mode == RuleMode.Shadow ? "~>" : "=>") : "  ")} {m.Verdict.ToString().ToLowerInvariant()} ({m.RuleId}){(m.Mode == RuleMode.Shadow ? " [shadow]" : "")}  from {m.Origin}{(m.Won ? (m.Mode == RuleMode.Shadow ? "  <- would have decided" : "  <- decides") : "")}");
         }
         sb.AppendLine();
-        sb.AppendLine($"decision: {d.Verdict.ToString().ToLowerInvariant()} (rule {d.RuleId}){(d.Verdict == Verdict.Ask && d.RequiredApprovals > 1 ? $", {d.RequiredApprovals} approvers required" : "")}");
+        sb.AppendLine($"decision: {d.Verdict.ToString().ToLowerInvariant()} (rule {d.RuleId}){(d.Verdict == Verdict.Ask && d.RequiredApprovals > 1 ? $", {d.RequiredApprovals} approvers required" : "")}{(d.Verdict == Verdict.Ask && d.ApproverGroup is { } g ? $", approvers from `{g}`" : "")}{(d.Verdict == Verdict.Ask && d.ApprovalExpiry is { } x ? $", approval valid {PolicyCommands.Duration(x)}" : "")}");
+        if (d.ShadowVerdict is { } sv) sb.AppendLine($"  shadow: {sv.ToString().ToLowerInvariant()} (rule {d.ShadowRuleId}) would have been given if the shadow rules were enforced");
         sb.AppendLine($"  {d.Reason}");
         if (d.Alternative is not null) sb.AppendLine($"  instead: {d.Alternative}");
         return sb.ToString();
@@ -256,10 +267,18 @@ internal static class Program
             w.WriteString("reason", d.Reason);
             if (d.Alternative is null) w.WriteNull("alternative"); else w.WriteString("alternative", d.Alternative);
             w.WriteNumber("requiredApprovals", d.RequiredApprovals);
-            w.WriteStartArray("effects");
-            foreach (var e in d.Effects)
+            if (d.ApproverGroup is not null) w.WriteString("approverGroup", d.ApproverGroup);
+            if (d.ApprovalExpiry is { } expiry) w.WriteNumber("approvalExpirySeconds", (long)expiry.TotalSeconds);
+            if (d.ShadowVerdict is { } shadow)
             {
-                var r = BuiltInPolicy.Evaluate(e);
+                w.WriteString("shadowVerdict", shadow.ToString().ToLowerInvariant());
+                w.WriteString("shadowRule", d.ShadowRuleId);
+            }
+            w.WriteStartArray("effects");
+            for (var i = 0; i < d.Effects.Count; i++)
+            {
+                var e = d.Effects[i];
+                var r = d.Matches.FirstOrDefault(m => m.Effect == i && m.Won && m.Mode == RuleMode.Enforce);
                 w.WriteStartObject();
                 w.WriteString("kind", e.Kind.ToString());
                 w.WriteString("target", e.Target);
@@ -270,8 +289,8 @@ internal static class Program
                 if (e.Source.Context.RemoteHost is { } host) w.WriteString("remoteHost", host);
                 w.WriteString("environment", e.Environment.ToString().ToLowerInvariant());
                 if (e.EnvironmentEvidence is not null) w.WriteString("environmentEvidence", e.EnvironmentEvidence);
-                w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
-                w.WriteString("rule", r.RuleId);
+                w.WriteString("verdict", (r?.Verdict ?? Verdict.Allow).ToString().ToLowerInvariant());
+                w.WriteString("rule", r?.RuleId ?? "allow");
                 w.WriteEndObject();
             }
             w.WriteEndArray();

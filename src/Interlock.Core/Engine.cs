@@ -12,17 +12,27 @@ namespace Interlock.Core;
 public sealed class Engine
 {
     private readonly EngineOptions _options;
+    private readonly CompiledPolicy _policy;
     private readonly Dictionary<string, ICommandKnowledge> _knowledge = new(StringComparer.Ordinal);
 
+    /// <summary>An engine with the built-in policy and the given options.</summary>
     public Engine(EngineOptions? options = null)
+        : this(options is null ? CompiledPolicy.Default : CompiledPolicy.Compile(PolicySet.BuiltIn, options))
     {
-        _options = options ?? EngineOptions.Default;
+    }
+
+    /// <summary>An engine that decides with a compiled (layered) policy; the policy's settings are its options.</summary>
+    public Engine(CompiledPolicy policy)
+    {
+        _policy = policy;
+        _options = policy.Options;
         foreach (var k in KnowledgeCatalog.All())
             foreach (var name in k.Executables)
                 _knowledge[name] = k;
     }
 
     public EngineOptions Options => _options;
+    public CompiledPolicy Policy => _policy;
 
     /// <summary>Decides one action. Never throws: an internal error becomes a deny that says so.</summary>
     public Decision Evaluate(ActionRequest request, IWorldView world)
@@ -33,7 +43,7 @@ public sealed class Engine
         }
         catch (Exception ex)
         {
-            return new Decision(Verdict.Deny, "internal-error",
+            return new Decision(_policy.Settings.FailClosed == Verdict.Ask ? Verdict.Ask : Verdict.Deny, "internal-error",
                 $"Interlock hit an internal error while analysing this action ({ex.GetType().Name}: {ex.Message}), so it stops it rather than guess.",
                 "Rephrase the command more simply, or ask the user to run it; please report the command to the Interlock maintainers.",
                 [], [], null);
@@ -53,14 +63,14 @@ public sealed class Engine
 
         if (request.File is { } file)
         {
-            var fileEffects = FileEditAnalyzer.Analyze(file, request.Cwd, Context(world, depth: 0));
-            return Decide(fileEffects, [], null);
+            var fileEffects = FileEditAnalyzer.Analyze(file, request.Cwd, Context(world, depth: 0), reportWrites: _policy.WantsFileWrites);
+            return Decide(fileEffects, [], null, request, world);
         }
 
         if (request.Tool.StartsWith("mcp__", StringComparison.Ordinal))
         {
             var toolEffects = McpAnalyzer.Analyze(request.Tool, request.ToolArguments, request.Cwd, Context(world, depth: 0));
-            return Decide(toolEffects, [], null);
+            return Decide(toolEffects, [], null, request, world);
         }
 
         if (request.Command is null)
@@ -78,7 +88,7 @@ public sealed class Engine
 
         var analysis = ShellAnalyzer.Analyze(parse.Script, request.Cwd, world, _options.ParseLimits);
         var effects = CollectEffects(analysis, Context(world, depth: 0));
-        return Decide(effects, analysis.Invocations, parse);
+        return Decide(effects, analysis.Invocations, parse, request, world);
     }
 
     private const int MaxNestedAnalyses = 4;
@@ -105,6 +115,7 @@ public sealed class Engine
             FileReads.Analyze(inv, context, effects);
             if (inv.Name is { Length: > 0 } name && _knowledge.TryGetValue(name, out var knowledge))
                 knowledge.Analyze(inv, context, effects);
+            _policy.AddCommandEffects(inv, context, effects);
         }
         foreach (var u in analysis.Uncertainties)
             effects.Add(new Effect(EffectKind.Indeterminate, u.At.Executable, PathClass.Unknown, false, false, u.Reason, u.At));
@@ -116,35 +127,55 @@ public sealed class Engine
         return effects;
     }
 
-    private static Decision Decide(List<Effect> effects, IReadOnlyList<Invocation> invocations, ParseResult? parse)
+    private Decision Decide(List<Effect> effects, IReadOnlyList<Invocation> invocations, ParseResult? parse, ActionRequest request, IWorldView world)
     {
         Effect? worst = null;
         Ruling? worstRuling = null;
+        Ruling? shadow = null;
         var stopping = 0;
         var approvals = 1;
-        foreach (var e in effects)
+        TimeSpan? expiry = null;
+        var context = new PolicyContext(request, world);
+        var matches = new List<RuleMatch>();
+        for (var i = 0; i < effects.Count; i++)
         {
-            var r = BuiltInPolicy.Evaluate(e);
+            var e = effects[i];
+            var (r, s, m) = _policy.Evaluate(e, i, context);
+            matches.AddRange(m);
+            if (s is not null && (shadow is null || s.Verdict > shadow.Verdict)) shadow = s;
             if (r.Verdict != Verdict.Allow) stopping++;
-            if (r.Verdict == Verdict.Ask) approvals = Math.Max(approvals, r.RequiredApprovals);
+            if (r.Verdict == Verdict.Ask)
+            {
+                approvals = Math.Max(approvals, r.RequiredApprovals);
+                if (r.ApprovalExpiry is { } x && (expiry is null || x < expiry)) expiry = x;
+            }
             if (worstRuling is null || r.Verdict > worstRuling.Verdict)
             {
                 worst = e;
                 worstRuling = r;
             }
         }
+        var verdict = worstRuling?.Verdict ?? Verdict.Allow;
+        var shadowVerdict = shadow is not null && shadow.Verdict > verdict ? shadow.Verdict : (Verdict?)null;
+        var shadowRule = shadowVerdict is null ? null : shadow!.RuleId;
         if (worst is null || worstRuling is null || worstRuling.Verdict == Verdict.Allow)
-            return Decision.Allow(invocations, effects, parse);
+            return Decision.Allow(invocations, effects, parse) with { Matches = matches, ShadowVerdict = shadowVerdict, ShadowRuleId = shadowRule };
 
         var where = worst.Source.Context.RemoteHost is { } host ? $" on {host}" : "";
         var via = worst.Source.Context.Via.Count > 0 ? $" (run via {string.Join(" → ", worst.Source.Context.Via)})" : "";
         var more = stopping > 1 ? $" {stopping - 1} other effect(s) of this command also need review." : "";
         var command = worst.Source.Text.Length > 0 && !worst.Description.StartsWith('`') ? $"`{worst.Source.Display}` " : "";
         var environment = worst.Environment == TargetEnvironment.Production ? $" in production ({worst.EnvironmentEvidence})" : "";
-        var reason = $"{command}{worst.Description}{where}{environment}{via}. Why this stops: {worstRuling.Why}.{more}";
+        var reason = $"{command}{worst.Description}{where}{environment}{via}. Why this stops: {worstRuling.Why.TrimEnd('.')}.{more}";
+        var ask = worstRuling.Verdict == Verdict.Ask;
         return new Decision(worstRuling.Verdict, worstRuling.RuleId, reason, worstRuling.Alternative, effects, invocations, parse)
         {
-            RequiredApprovals = worstRuling.Verdict == Verdict.Ask ? approvals : 1,
+            RequiredApprovals = ask ? approvals : 1,
+            ApproverGroup = ask ? worstRuling.ApproverGroup : null,
+            ApprovalExpiry = ask ? expiry : null,
+            Matches = matches,
+            ShadowVerdict = shadowVerdict,
+            ShadowRuleId = shadowRule,
         };
     }
 }

@@ -69,5 +69,9 @@ public sealed record EngineOptions
         "Package.resolved", "Podfile.lock", "gradle.lockfile", "conan.lock",
     ];
 
+    /// <summary>Report ordinary changes too (file tool writes, moves of any path), not only the destructive ones: set
+    /// when the policy has path rules or protected paths that may care about them. The built-in rules allow them.</summary>
+    public bool ReportOrdinaryChanges { get; init; }
+
     public static readonly EngineOptions Default = new();
 }

@@ -19,6 +19,12 @@ public sealed record ActionRequest(string Tool, string? Command, string Cwd)
     /// <summary>For tools that change several files in one call (a Codex <c>apply_patch</c>): each file's action.
     /// The engine evaluates every one and the strictest verdict decides. Empty for single-file and other tools.</summary>
     public IReadOnlyList<FileAction> Files { get; init; } = [];
+
+    /// <summary>The agent or harness that asks (claude-code, codex...), for policy rules that match on it; null when unknown.</summary>
+    public string? Agent { get; init; }
+
+    /// <summary>The harness's session id, for policy rules that match on it; null when unknown.</summary>
+    public string? Session { get; init; }
 }
 
 /// <summary>The file tools the engine understands (Claude Code's names; other harnesses map onto them).
@@ -123,6 +129,11 @@ public enum EffectKind
     CallDestructiveTool,
     /// <summary>The agent runs an `interlock` command that changes the guard (disable, policy, approve, reset, undo).</summary>
     ChangeGuard,
+    /// <summary>A command the policy's custom command rules describe (`commands:` with only a verdict); the rule's own verdict decides and the built-in rules allow it.</summary>
+    CustomCommand,
+    /// <summary>A file tool writes or edits a file (an ordinary change). Reported only when the policy has path rules or
+    /// protected paths that may care; the built-in rules allow it.</summary>
+    WriteFile,
 }
 
 /// <summary>Where an effect lands, as far as it can be inferred from names (contexts, profiles, hosts...).</summary>
@@ -190,6 +201,10 @@ public sealed record Effect(
 
     /// <summary>How the environment was inferred, for explain ("kube context `prod-eu` matches `prod`").</summary>
     public string? EnvironmentEvidence { get; init; }
+
+    /// <summary>How much the effect destroys, when it is counted: lines a file edit removes, or the value a custom command
+    /// rule reads from an option. Policy rules can match on it.</summary>
+    public long? Amount { get; init; }
 }
 
 /// <summary>The decision and everything that explains it.</summary>
@@ -204,6 +219,21 @@ public sealed record Decision(
 {
     /// <summary>For ask: how many distinct humans must approve (two in production: the two-person rule).</summary>
     public int RequiredApprovals { get; init; } = 1;
+
+    /// <summary>For ask: the group the approvers must belong to (from the policy); null for anyone.</summary>
+    public string? ApproverGroup { get; init; }
+
+    /// <summary>For ask: how long an approval stays valid (from the policy); null for the approval server's default.</summary>
+    public TimeSpan? ApprovalExpiry { get; init; }
+
+    /// <summary>Every rule that matched any effect, and which one decided (for explain and the audit trail).</summary>
+    public IReadOnlyList<Policy.RuleMatch> Matches { get; init; } = [];
+
+    /// <summary>Shadow mode: the verdict shadow rules would have given, when stricter than <see cref="Verdict"/>; null otherwise.</summary>
+    public Verdict? ShadowVerdict { get; init; }
+
+    /// <summary>Shadow mode: the shadow rule that would have decided.</summary>
+    public string? ShadowRuleId { get; init; }
 
     public static Decision Allow(IReadOnlyList<Invocation> invocations, IReadOnlyList<Effect> effects, ParseResult? parse) =>
         new(Verdict.Allow, "allow", "no destructive effect found", null, effects, invocations, parse);

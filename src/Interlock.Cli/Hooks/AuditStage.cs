@@ -40,8 +40,8 @@ internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
             e.What,
             d.Verdict.ToString().ToLowerInvariant(),
             d.RuleId,
-            context.Message ?? d.Reason,
-            EffectsJson(d.Effects),
+            (context.Message ?? d.Reason) + ShadowNote(d),
+            EffectsJson(d.Effects, d.Matches),
             micros);
         try
         {
@@ -77,15 +77,21 @@ internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
         context.Message = (context.Message ?? HookMessages.Describe(context.Decision, context.Event.Tool)) + note;
     }
 
-    internal static string EffectsJson(IReadOnlyList<Effect> effects)
+    /// <summary>Shadow mode: what the shadow rules would have decided, so the trail shows a rule's effect before it is enforced.</summary>
+    internal static string ShadowNote(Decision d) =>
+        d.ShadowVerdict is { } v ? $" [shadow: rule {d.ShadowRuleId} would have given {v.ToString().ToLowerInvariant()}]" : "";
+
+    /// <summary>The effects, each with the rule that decided it and, in shadow mode, the shadow rule that would have.</summary>
+    internal static string EffectsJson(IReadOnlyList<Effect> effects, IReadOnlyList<Interlock.Core.Policy.RuleMatch>? matches = null)
     {
         if (effects.Count == 0) return "[]";
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, WriterOptions))
         {
             w.WriteStartArray();
-            foreach (var e in effects)
+            for (var i = 0; i < effects.Count; i++)
             {
+                var e = effects[i];
                 w.WriteStartObject();
                 w.WriteString("kind", e.Kind.ToString());
                 w.WriteString("target", e.Target);
@@ -93,6 +99,14 @@ internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
                 w.WriteBoolean("recursive", e.Recursive);
                 w.WriteString("environment", e.Environment.ToString().ToLowerInvariant());
                 w.WriteString("description", e.Description);
+                if (matches is not null)
+                    foreach (var m in matches)
+                    {
+                        if (m.Effect != i || !m.Won) continue;
+                        var shadow = m.Mode == Interlock.Core.Policy.RuleMode.Shadow;
+                        w.WriteString(shadow ? "shadowRule" : "rule", m.RuleId);
+                        w.WriteString(shadow ? "shadowVerdict" : "verdict", m.Verdict.ToString().ToLowerInvariant());
+                    }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -84,14 +84,27 @@ internal static class HookCommand
         var adapter = create();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
         var world = new FileSystemWorld();
-        var engine = new Engine();
+        // The layered policy that applies where the action runs (the event's cwd): its rules decide, its budgets
+        // feed the breaker; an invalid policy file stops every analysed action with the file, line and column.
+        var policy = PolicyLoader.Load(PolicyDirectory(adapter, input));
+        var settings = policy.Compiled.Settings;
+        var budgets = new BudgetLimits
+        {
+            Window = settings.Budgets.Window,
+            FilesDeleted = settings.Budgets.FilesDeleted,
+            LinesRemoved = settings.Budgets.LinesRemoved,
+            DestructiveCommands = settings.Budgets.DestructiveCommands,
+        };
+        var invalidPolicy = policy.FirstError is null ? null : policy.InvalidPolicyDecision();
+        var engine = new Engine(policy.Compiled);
         var deadline = Deadline();
         // Wait for other hook processes' writes for as long as the deadline allows (a lost write means an ask).
         var busyTimeout = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500);
         IHookStage? decide = null;
         try
         {
-            if (ServerConnection.ForAgent(deadline) is { } server) decide = new ServerDecideStage(engine, () => world, server);
+            // An invalid local policy stops everything locally, server or not.
+            if (invalidPolicy is null && ServerConnection.ForAgent(deadline) is { } server) decide = new ServerDecideStage(engine, () => world, server);
         }
         catch (ServerUnreachableException e)
         {
@@ -100,20 +113,37 @@ internal static class HookCommand
         }
         var pipeline = DefaultPipeline(engine, () => world,
             () => SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = busyTimeout }),
-            SnapshotLimits.FromEnvironment(), new BudgetLimits(), decide: decide);
+            SnapshotLimits.FromEnvironment(), budgets, decide: decide, invalidPolicy: invalidPolicy);
         var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
         return answer.ExitCode;
     }
 
+    /// <summary>The directory whose policy applies: the event's cwd when it names an existing absolute directory,
+    /// else the hook process's (an unreadable event is stopped by the pipeline anyway).</summary>
+    private static string PolicyDirectory(IHookAdapter adapter, byte[] input)
+    {
+        try
+        {
+            if (input.Length <= adapter.MaxInputBytes && adapter.Parse(input).Cwd is { Length: > 1 } cwd && cwd.StartsWith('/') && Directory.Exists(cwd))
+                return cwd;
+        }
+        catch (Exception)
+        {
+            // The pipeline parses again and reports the problem.
+        }
+        return Environment.CurrentDirectory;
+    }
+
     /// <summary>The stages every hook call goes through, in order.</summary>
     /// <remarks><paramref name="decide"/>, when given, replaces the local decide and approval stages: the approval
-    /// server's (<see cref="ServerDecideStage"/>), which makes the verdict and holds the approvals.</remarks>
-    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits snapshotLimits, BudgetLimits budgetLimits, TimeProvider? time = null, IHookStage? decide = null) =>
+    /// server's (<see cref="ServerDecideStage"/>), which makes the verdict and holds the approvals.
+    /// <paramref name="invalidPolicy"/>, when given, stops every analysed action (a policy file is invalid).</remarks>
+    internal static HookPipeline DefaultPipeline(Engine engine, Func<IWorldView> world, Func<IStateStore> open, SnapshotLimits snapshotLimits, BudgetLimits budgetLimits, TimeProvider? time = null, IHookStage? decide = null, Decision? invalidPolicy = null) =>
         new(decide is null
             ? [
-                new DecideStage(engine, world),
+                new DecideStage(engine, world, invalidPolicy),
                 new BudgetStage(world, engine.Options, budgetLimits, time),
                 new ApprovalStage(world, time),
                 new SnapshotStage(snapshotLimits, time),

@@ -161,8 +161,9 @@ internal sealed class HookPipeline(IReadOnlyList<IHookStage> stages, Func<IState
     }
 }
 
-/// <summary>The first stage: invalid events are stopped, unanalysed tools pass, everything else goes to the engine.</summary>
-internal sealed class DecideStage(Engine engine, Func<IWorldView> world) : IHookStage
+/// <summary>The first stage: invalid events are stopped, unanalysed tools pass, everything else goes to the engine.
+/// While a policy file is invalid, <paramref name="invalidPolicy"/> stops every analysed action (never "allow everything").</summary>
+internal sealed class DecideStage(Engine engine, Func<IWorldView> world, Decision? invalidPolicy = null) : IHookStage
 {
     public void Run(HookContext context)
     {
@@ -175,7 +176,14 @@ internal sealed class DecideStage(Engine engine, Func<IWorldView> world) : IHook
             return;
         }
         if (e.Request is null) return; // not analysed: no opinion
-        context.Decision = engine.Evaluate(e.Request, world());
+        if (invalidPolicy is not null)
+        {
+            context.Decision = invalidPolicy;
+            context.Analysed = true;
+            return;
+        }
+        // Policy rules may match on the agent and the session.
+        context.Decision = engine.Evaluate(e.Request with { Agent = e.Request.Agent ?? e.Harness, Session = e.Request.Session ?? e.SessionId }, world());
         context.Analysed = true;
     }
 }

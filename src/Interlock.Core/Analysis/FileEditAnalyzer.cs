@@ -25,7 +25,9 @@ public static class FileEditAnalyzer
         public int Added => NewLines - Kept;
     }
 
-    public static List<Effect> Analyze(FileAction action, string cwd, KnowledgeContext ctx)
+    /// <param name="reportWrites">Also report every write as a <see cref="EffectKind.WriteFile"/> effect (with the lines it
+    /// removes as its amount), for policies with path rules and protected paths.</param>
+    public static List<Effect> Analyze(FileAction action, string cwd, KnowledgeContext ctx, bool reportWrites = false)
     {
         var world = ctx.World;
         var options = ctx.Options;
@@ -56,6 +58,13 @@ public static class FileEditAnalyzer
         if (target.Class is PathClass.Protected or PathClass.SystemCritical)
             effects.Add(new Effect(EffectKind.OverwriteFile, abs, target.Class, false, false,
                 $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}", source, target.Exists ? "exists" : null));
+        var writeIndex = -1;
+        if (reportWrites)
+        {
+            writeIndex = effects.Count;
+            effects.Add(new Effect(EffectKind.WriteFile, abs, target.Class, false, true,
+                $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}", source, target.Exists ? "exists" : null));
+        }
 
         var kind = world.GetPathKind(abs);
         if (kind is PathKind.Missing or PathKind.Directory) return effects; // creates a file, or the tool fails
@@ -105,14 +114,15 @@ public static class FileEditAnalyzer
         }
 
         var stats = Compare(old, updated);
+        if (writeIndex >= 0) effects[writeIndex] = effects[writeIndex] with { Amount = stats.Removed };
         if (stats.OldMeaningful > 0 && string.IsNullOrWhiteSpace(updated))
-            effects.Add(Rewrite(target, source, "emptied", $"`{tool}` empties {shown} ({Lines(stats.OldLines)} of content)"));
+            effects.Add(Rewrite(target, source, "emptied", $"`{tool}` empties {shown} ({Lines(stats.OldLines)} of content)") with { Amount = stats.Removed });
         else if (stats.OldLines >= options.RewriteMinLines && stats.Added > 0 && stats.OldMeaningful > 0 && stats.KeptMeaningful < options.RewriteKeptFraction * stats.OldMeaningful)
             effects.Add(Rewrite(target, source, "replaced",
-                $"`{tool}` replaces {stats.Removed} of {stats.OldLines} lines of {shown} with unrelated content ({Lines(stats.NewLines)} after, {stats.Kept} kept)"));
+                $"`{tool}` replaces {stats.Removed} of {stats.OldLines} lines of {shown} with unrelated content ({Lines(stats.NewLines)} after, {stats.Kept} kept)") with { Amount = stats.Removed });
         else if (stats.OldLines >= options.RewriteMinLines && stats.Removed > options.RewriteRemovedFraction * stats.OldLines)
             effects.Add(Rewrite(target, source, "removed",
-                $"`{tool}` removes {stats.Removed} of {stats.OldLines} lines of {shown} ({Lines(stats.NewLines)} after)"));
+                $"`{tool}` removes {stats.Removed} of {stats.OldLines} lines of {shown} ({Lines(stats.NewLines)} after)") with { Amount = stats.Removed });
         return effects;
     }
 

@@ -74,7 +74,7 @@ public sealed class FileWriters : ICommandKnowledge
         if (isMove)
             foreach (var s in sources)
                 foreach (var t in ctx.Paths.Resolve(s, inv.Context))
-                    if (t.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home or PathClass.ProjectRoot or PathClass.Unknown or PathClass.Protected)
+                    if (ctx.Options.ReportOrdinaryChanges || t.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home or PathClass.ProjectRoot or PathClass.Unknown or PathClass.Protected)
                         effects.Add(new Effect(EffectKind.MovePath, t.Path, t.Class, true, true,
                             $"moves {(t.Class == PathClass.Home ? "the home directory " : "")}{t.Path} away", inv));
 

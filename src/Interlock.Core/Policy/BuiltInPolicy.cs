@@ -5,6 +5,12 @@ public sealed record Ruling(Verdict Verdict, string RuleId, string Why, string? 
 {
     /// <summary>For ask: distinct human approvals needed (the two-person rule applies in production).</summary>
     public int RequiredApprovals { get; init; } = 1;
+
+    /// <summary>For ask: the approver group a policy rule names; null for anyone.</summary>
+    public string? ApproverGroup { get; init; }
+
+    /// <summary>For ask: how long an approval stays valid; null for the default.</summary>
+    public TimeSpan? ApprovalExpiry { get; init; }
 }
 
 /// <summary>

@@ -57,6 +57,9 @@ public static class ProtectedPaths
     /// <summary>Whether <paramref name="absolute"/> is protected, and why; null when it is not.</summary>
     /// <param name="world">For existence checks and variables; null to decide from the path alone (the policy, for wording).</param>
     /// <param name="inTemp">The path is inside a temp directory.</param>
+    /// <summary>Variables that point straight at a directory of the guard's (not at a base that holds `interlock/`).</summary>
+    public static readonly string[] GuardDirectoryVariables = ["INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR"];
+
     public static (ProtectedKind Kind, bool Ancestor)? Match(string absolute, string home, IWorldView? world, bool remote, bool inTemp)
     {
         var h = home.TrimEnd('/');
@@ -70,6 +73,11 @@ public static class ProtectedPaths
         if (world is not null && !remote)
             foreach (var v in XdgVariables)
                 if (world.GetEnvironmentVariable(v) is { Length: > 1 } dir && dir.StartsWith('/') && PathResolver.IsUnder(absolute, PathResolver.Normalize(dir) + "/interlock"))
+                    return (ProtectedKind.GuardState, false);
+        // Directories configured for the guard itself (policy layers and state moved by environment variables).
+        if (world is not null && !remote)
+            foreach (var v in GuardDirectoryVariables)
+                if (world.GetEnvironmentVariable(v) is { Length: > 1 } dir && dir.StartsWith('/') && PathResolver.IsUnder(absolute, PathResolver.Normalize(dir)))
                     return (ProtectedKind.GuardState, false);
         if (inTemp) return null;
 

@@ -78,6 +78,8 @@ public sealed class ClaudeCodeHookTests
         Assert.True(File.Exists(exe), "the interlock apphost is copied next to the tests");
         var psi = new ProcessStartInfo(exe, ["hook", "claude-code"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["INTERLOCK_STATE_DIR"] = Path.Combine(Path.GetTempPath(), "interlock-hook-test-" + Environment.ProcessId); // keep the audit out of the real state
+        // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
+        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
         psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "120000"; // a JIT-compiled test build on a loaded machine; the deadline has its own tests
         using var p = Process.Start(psi)!;
         p.StandardInput.Write("""{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"sudo rm -rf /"},"cwd":"/tmp"}""");
@@ -97,6 +99,7 @@ public sealed class ClaudeCodeHookTests
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "interlock");
         var psi = new ProcessStartInfo(exe, ["check", command, "--cwd", "/tmp"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
         using var p = Process.Start(psi)!;
         p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(30_000));

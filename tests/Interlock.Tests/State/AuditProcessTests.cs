@@ -29,6 +29,8 @@ public sealed class AuditProcessTests : IDisposable
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         psi.Environment["INTERLOCK_STATE_DIR"] = stateDir ?? _dir.Path;
+        // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
+        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
         psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "300000"; // these tests are about concurrency; 100 JIT-started processes on 2 cores are slow
         return Process.Start(psi)!;
     }
