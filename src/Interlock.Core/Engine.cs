@@ -57,8 +57,8 @@ public sealed class Engine
             // Every file of a multi-file change (a patch); one decision over all their effects is the strictest.
             var context = Context(world, depth: 0);
             var all = new List<Effect>();
-            foreach (var f in request.Files) all.AddRange(FileEditAnalyzer.Analyze(f, request.Cwd, context));
-            return Decide(all, [], null);
+            foreach (var f in request.Files) all.AddRange(FileEditAnalyzer.Analyze(f, request.Cwd, context, reportWrites: _policy.WantsFileWrites));
+            return Decide(all, [], null, request, world);
         }
 
         if (request.File is { } file)
