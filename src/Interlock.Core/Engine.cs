@@ -42,6 +42,15 @@ public sealed class Engine
 
     private Decision EvaluateCore(ActionRequest request, IWorldView world)
     {
+        if (request.Files.Count > 0)
+        {
+            // Every file of a multi-file change (a patch); one decision over all their effects is the strictest.
+            var context = Context(world, depth: 0);
+            var all = new List<Effect>();
+            foreach (var f in request.Files) all.AddRange(FileEditAnalyzer.Analyze(f, request.Cwd, context));
+            return Decide(all, [], null);
+        }
+
         if (request.File is { } file)
         {
             var fileEffects = FileEditAnalyzer.Analyze(file, request.Cwd, Context(world, depth: 0));
