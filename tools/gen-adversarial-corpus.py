@@ -231,8 +231,8 @@ for c, t in enc:
     add(c, D if c in ("echo rm -rf / | sh -s",) else A, f"encoded payload ({t})", "the shell runs a payload only decoded at run time (base64, hex, rev, printf, tr...), so it cannot be seen statically")
 
 # --- interpreters reading scripts, deep nesting, long lines, NUL -----------------------------------------------------
-# Scripts on disk (`bash /tmp/x.sh`) are not here: like the project's own scripts, a script the hook cannot read is
-# run without analysis by design; reading the file the agent just wrote is a separate item of issue 8.
+# Scripts on disk (`bash /tmp/x.sh`) are not here: the hook reads them through the world view (tests/Interlock.Tests/
+# Analysis/ScriptFileTests.cs covers them with scripts in the test world); one it cannot read is run without analysis.
 # Invalid UTF-8 bytes cannot be represented in a JSON string, so they are not here either.
 deep = "rm -rf /"
 for i in range(12):
@@ -268,6 +268,108 @@ for c in ["ls && rm -rf /", "echo ok; rm -rf ~", "git status; git push --force o
           "shutdown -h now", "reboot", ":(){ :|:& };:"]:
     add(c, D if not any(k in c for k in ["force-with-lease", "kill -9 -1", "pkill", "shutdown", "reboot", ":(){", "filter-branch", "stash clear", "cd ..; cd ..", "pushd", "chown -R nobody"]) else A,
         "safe prefix / ordinary destructive form", "a harmless command, comment, assignment or cd before it must not whitelist the destructive command")
+
+# --- label review (issue 8) ----------------------------------------------------------------------------------------
+# The labels above were guessed per form when the rows were written. Each row's label is now the exact verdict the
+# engine must give, decided per group (AdversarialCorpusTests asserts it):
+# - SEEN_THROUGH: the analysis resolves the form to the command it hides (a wrapper, alias, function, nested shell,
+#   git/tar/sed/awk/vim/make/interpreter hook, brace or IFS expansion...), and that command is one the policy denies
+#   (rm -rf of root, home or a system directory, writing a system or protected file, a fork bomb): deny, as the plain
+#   command is. The guessed "ask" was for the analysis not seeing through, which it now does.
+# - POLICY_ASKS: the hidden command is one the policy asks about rather than denies, written plainly or not (a force
+#   push to main, git reset --hard, git clean -fdx, git branch -D main, shredding a key in home): ask.
+# - CANNOT_TELL: what runs cannot be known statically, so the guard says so and asks (the brief's rule): a program
+#   name that is a glob matching several programs (`/bin/r*`), a default for a variable whose value the hook does not
+#   know (`${DIR:-/}`), brace expansion mixed with parameters, "$@" of `set --` and of function arguments, a script
+#   read from a process substitution (`bash <(echo ...)`), a git alias defined by an earlier command, and a git alias
+#   that shadows a built-in (git ignores it, so `git clean` runs without -fdx). The last four the analysis could learn;
+#   until it does they ask, which stops them.
+SEEN_THROUGH = [
+    "{r,}m -rf /", "r{m,} -rf ~", "rm -rf /u{s,}r", "IFS=,; x=rm,-rf,/; $x", "IFS=_; c=rm_-rf_/; $c",
+    "./../../../../bin/rm -rf /", "rm -rf /proc/self/root/", "rm -rf /proc/self/cwd/..", "alias ls='rm -rf ~'; ls",
+    "alias cd='rm -rf'; cd ~", "rm -rf \"$(pwd)/..\"", "trap 'rm -rf /' INT TERM; sleep 1",
+    "cd() { builtin cd \"$@\" && rm -rf ~; }; cd /tmp", "busybox rm -rf /", "busybox sh -c 'rm -rf ~'",
+    "fish -c 'rm -rf ~'", "exec -a x rm -rf ~", "env -S'rm -rf ~'", "env -u PATH rm -rf /", "stdbuf -o0 rm -rf /",
+    "ionice -c3 rm -rf ~", "chroot / rm -rf /", "setsid rm -rf /", "coproc rm -rf /",
+    "select x in a; do rm -rf ~; done", "watch -n1 rm -rf ~", "strace rm -rf /", "unbuffer rm -rf /",
+    "script -c 'rm -rf ~' /dev/null", "su -c 'rm -rf /'", "runuser -u dev -- rm -rf ~", "flock /tmp/l rm -rf /",
+    "ssh localhost 'rm -rf ~'", "git -c alias.x='!sh -c \"rm -rf ~\"' x", "git -c alias.x='!rm -rf /' x",
+    "git -c 'alias.cleanup=!rm -rf ~' cleanup", "git -c alias.st='!rm -rf $HOME' st", "git -c alias.x=!rm\\ -rf\\ / x",
+    "git -c core.sshCommand='rm -rf ~' fetch", "git -c core.pager='rm -rf ~' log",
+    "git -c core.editor='rm -rf /' commit", "git -c core.fsmonitor='rm -rf ~' status",
+    "git -c diff.external='rm -rf ~' diff", "GIT_SSH_COMMAND='rm -rf ~' git fetch", "GIT_PAGER='rm -rf ~' git log",
+    "GIT_EDITOR='rm -rf /' git commit", "git -c sequence.editor='rm -rf ~' rebase -i HEAD~2",
+    "git -c alias.x='!f(){ rm -rf /; }; f' x", "git -c filter.x.clean='rm -rf ~' add .",
+    "find / -exec sh -c 'rm -rf {}' \\;", "find ~ -ok rm -rf {} \\;", "find . -exec xargs rm -rf / \\;",
+    "echo / | xargs rm -rf", "echo ~ | xargs -I{} rm -rf {}", "printf '/\\n' | xargs -r rm -rf",
+    "echo / | xargs -I % sh -c 'rm -rf %'", "awk 'BEGIN{\"rm -rf ~\" | getline}'",
+    "awk 'BEGIN{print \"x\" > \"/etc/passwd\"}'", "awk '{print > \"/etc/hosts\"}' f",
+    "busybox awk 'BEGIN{system(\"rm -rf /\")}'", "awk 'BEGIN{system(\"r\"\"m -rf /\")}'",
+    "awk 'BEGIN { while ((\"rm -rf ~\" | getline l) > 0) print l }'", "sed -n 'w /etc/passwd' f", "sed 'e rm -rf ~' f",
+    "sed '1e rm -rf /' README.md", "sed -n '1w /etc/hosts' README.md", "sed 's/x/y/w /etc/passwd' README.md",
+    "sed -e 'e rm -rf /' README.md", "sed --expression='1e rm -rf ~' README.md", "echo x | sed 'e rm -rf /'",
+    "sed 'W /etc/shadow' README.md", "sed -n '/a/w /home/dev/.bashrc' README.md", "gsed 'e rm -rf ~' README.md",
+    "sed '$!N; e rm -rf /' README.md", "sed '1r /etc/hostname' README.md | sed 'w /etc/hosts'",
+    "sed -n 'w /home/dev/.ssh/authorized_keys' README.md", "sed '1{e rm -rf ~\n}' README.md",
+    "sed -s 'e rm -rf /' README.md", "sed -ne 'w /etc/sudoers' README.md",
+    "tar -cf /dev/null x --checkpoint=1 --checkpoint-action=exec='rm -rf ~'",
+    "tar cf /dev/null . --checkpoint=1 --checkpoint-action=exec=sh\\ -c\\ 'rm\\ -rf\\ /'",
+    "tar --checkpoint-action=exec=rm\\ -rf\\ / -cf /dev/null .", "tar -xf a.tar --to-command='rm -rf ~'",
+    "tar -cf a.tar --use-compress-program='rm -rf ~' .", "tar -I 'sh -c \"rm -rf /\"' -cf a.tar .",
+    "tar --checkpoint=1 --checkpoint-action='exec=rm -rf /' -cf x.tar src",
+    "gtar --checkpoint-action=exec='rm -rf ~' -cf /dev/null .", "vim -c '!rm -rf ~'", "vim -c ':!rm -rf ~' -c q",
+    "vi -c '!rm -rf /' README.md", "nvim -c ':!rm -rf /'", "vim +'!rm -rf ~' +q", "vim '+:!rm -rf /'",
+    "ex -c '!rm -rf /' -c q", "vim -es -c '!rm -rf ~' -c q", "view -c ':!rm -rf ~'", "nvim --cmd '!rm -rf /'",
+    "vim --cmd ':!rm -rf ~' -c q", "vim -c 'w! /etc/passwd' README.md", "vim -c 'silent !rm -rf /' -c qa",
+    "vim -c 'r !rm -rf ~'", "vim -c '%!rm -rf /' README.md", "make -f - <<< $'x:\\n\\trm -rf ~'",
+    "make -f - <<< $'all:\\n\\trm -rf /'", "printf 'x:\\n\\trm -rf ~\\n' | make -f -",
+    "make -f /dev/stdin <<< $'a:\\n\\trm -rf /'", "make --eval=$'x:\\n\\trm -rf ~' x", "perl -e 'system qw(rm -rf /)'",
+    "perl -e 'open(my $f, \"|-\", \"rm -rf ~\")'", "perl -e 'use File::Path; rmtree(\"/home/dev\")'",
+    "perl -e 'eval \"system(q(rm -rf /))\"'", "perl -le 'print for readpipe(\"rm -rf ~\")'",
+    "python3 -c \"import subprocess as s; s.call(['rm','-rf','/'])\"",
+    "python3 -c \"getattr(__import__('os'),'system')('rm -rf /')\"",
+    "python3 -c \"exec('import os; os.system(\\\"rm -rf ~\\\")')\"",
+    "python3 -c \"import os; os.system('r'+'m -rf /')\"",
+    "python3 -c \"import os; os.execvp('rm', ['rm','-rf','/'])\"",
+    "python3 -c \"import pty; pty.spawn(['sh','-c','rm -rf ~'])\"",
+    "echo \"import os; os.system('rm -rf ~')\" | python3", "python -c 'import os;os.removedirs(\"/home/dev\")'",
+    "ruby -e 'require \"fileutils\"; FileUtils.rm_rf(\"/\")'",
+    "node -e \"require('fs').rmSync('/home/dev', {recursive: true})\"",
+    "deno eval \"Deno.removeSync('/', {recursive: true})\"", "printf '\\x72\\x6d\\x20\\x2d\\x72\\x66\\x20\\x2f' | sh",
+    "printf '\\162\\155 -rf /' | bash", "$(printf '\\x72\\x6d') -rf /",
+    "eval \"$(printf '\\x72\\x6d\\x20\\x2d\\x72\\x66\\x20\\x7e')\"", "echo $'\\x72\\x6d -rf /' | sh",
+    "bash -c 'bash -c \"bash -c \\\"rm -rf ~\\\"\"'", "eval eval eval rm -rf /", "eval 'eval \"eval rm -rf ~\"'",
+    "echo $(echo $(echo $(echo $(rm -rf ~))))", "`echo \\`echo \\\\\\`rm -rf /\\\\\\`\\``", "x=$(y=$(z=$(rm -rf ~)))",
+    long1, long5, "pushd / && rm -rf ./*", "cd ..; cd ..; rm -rf dev", "chown -R nobody /", ":(){ :|:& };:",
+]
+POLICY_ASKS = [
+    "git pu''sh --force origin main", "g\\it reset --hard HEAD~3", "git \"push\" \"-f\" origin main",
+    "git $'push' --force origin $'main'", "{git,push,--force,origin,main}",
+    "git status\r\ngit push --force origin main\r\n", "/usr/bin/../bin/git push --force origin main",
+    "a=push; git $a --force origin main", "b=main; git push --force origin $b",
+    "alias g=git; g push --force origin main", "function g() { git push --force origin main; }; g",
+    "git -c alias.p='push --force origin main' p", "git -C / clean -fdx",
+    "git --git-dir=/home/dev/project/.git reset --hard HEAD~5", "git status; git push --force origin main",
+    "git log --oneline; git reset --hard HEAD~10", "git checkout -- . && git clean -fdx", "shred -u ~/.ssh/id_rsa",
+    "git push origin +main", "git push -f", "git reset --hard origin/main", "git branch -D main",
+]
+CANNOT_TELL = [
+    "{rm,-rf,$HOME}", "{rm,-rf,/}${IFS}", "/???/r? -rf /", "/bin/r* -rf /", "/???/??/r? -rf ~",
+    "/usr/bin/r? -rf /home/dev", "set -- -rf /; rm \"$@\"", "v=${UNSET:-/}; rm -rf $v", "rm -rf ${DIR:-/}",
+    "rm -rf ${TARGET:-$HOME}", "f(){ \"$@\"; }; f rm -rf /", "source <(echo 'rm -rf /')", ". <(echo rm -rf ~)",
+    "bash <(echo rm -rf /)", "sh <(printf 'rm -rf ~')", "git config alias.up 'push --force origin main'; git up",
+    "git -c alias.clean='clean -fdx' clean",
+]
+REVIEWED = {**{c: (D, "the analysis sees the hidden command, which the policy denies") for c in SEEN_THROUGH},
+            **{c: (A, "the hidden command is one the policy asks about") for c in POLICY_ASKS},
+            **{c: (A, "what runs cannot be known statically, so the guard asks") for c in CANNOT_TELL}}
+assert len(REVIEWED) == len(SEEN_THROUGH) + len(POLICY_ASKS) + len(CANNOT_TELL)
+assert not set(REVIEWED) - seen, f"reviewed rows that are not generated: {sorted(set(REVIEWED) - seen)[:3]}"
+for r in rows:
+    if r["command"] in REVIEWED:
+        label, why = REVIEWED[r["command"]]
+        r["expected"] = label
+        r["note"] += f" (reviewed: {why})"
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "corpus", "adversarial.jsonl")
 with open(out, "w", encoding="utf-8", newline="\n") as f:

@@ -64,9 +64,19 @@ internal sealed class FileSystemWorld : IWorldView
     {
         try
         {
+            // Devices, FIFOs and /proc files report a length of 0 and reading them may never end (/dev/zero) or block
+            // (a FIFO the agent made): a length of 0 reads as empty without opening the file, and at most maxBytes
+            // are read from anything else (it may grow while it is read).
+            if (absolutePath.StartsWith("/dev/", StringComparison.Ordinal) || absolutePath.StartsWith("/proc/", StringComparison.Ordinal)) return null;
             var info = new FileInfo(absolutePath);
             if (!info.Exists || info.Length > maxBytes) return null;
-            return File.ReadAllText(absolutePath);
+            if (info.Length == 0) return "";
+            using var stream = new FileStream(absolutePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var buffer = new byte[info.Length + 1];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (read == buffer.Length) return null; // it grew while being read
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+            return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -18,7 +18,12 @@ internal static class Program
         interlock - a safety interlock between AI coding agents and what they act on
 
         Usage:
-          interlock hook <harness>            Answer one agent hook event (stdin -> stdout); see `interlock hook --help`
+          interlock hook <harness>            Answer one agent hook event (stdin -> stdout, exit code) for claude-code,
+                                              codex, gemini, cursor, copilot, kiro, amazon-q or opencode
+          interlock install <harness> [--user|--project]   Register the hook in the agent's settings (uninstall: remove it)
+          interlock doctor                    Check every agent found here: hook registered, binary runs, how fast
+          interlock mcp -- <server command...>
+                                              Guard an MCP server: pass its traffic through, check each tools/call
           interlock check <command> [options] Decide a shell command: allow, ask or deny
           interlock explain <command> [options]
                                               Show the parse, the commands that would run, their effects,
@@ -118,7 +123,10 @@ internal static class Program
             "approve" => ApprovalCommands.Vote(args[1..], approve: true),
             "deny" => ApprovalCommands.Vote(args[1..], approve: false),
             "breaker" => BreakerCommands.Run(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init (see `interlock --help`)."),
+            "install" or "uninstall" => Install.InstallCommands.Run(args[0], args[1..], Install.InstallEnvironment.FromProcess),
+            "doctor" => Install.DoctorCommand.Run(args[1..], Install.InstallEnvironment.FromProcess),
+            "mcp" => Mcp.McpProxyCommand.Run(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, install, uninstall, doctor, mcp, policy, init (see `interlock --help`)."),
         };
     }
 

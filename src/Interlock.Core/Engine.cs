@@ -52,6 +52,15 @@ public sealed class Engine
 
     private Decision EvaluateCore(ActionRequest request, IWorldView world)
     {
+        if (request.Files.Count > 0)
+        {
+            // Every file of a multi-file change (a patch); one decision over all their effects is the strictest.
+            var context = Context(world, depth: 0);
+            var all = new List<Effect>();
+            foreach (var f in request.Files) all.AddRange(FileEditAnalyzer.Analyze(f, request.Cwd, context, reportWrites: _policy.WantsFileWrites));
+            return Decide(all, [], null, request, world);
+        }
+
         if (request.File is { } file)
         {
             var fileEffects = FileEditAnalyzer.Analyze(file, request.Cwd, Context(world, depth: 0), reportWrites: _policy.WantsFileWrites);
@@ -103,6 +112,7 @@ public sealed class Engine
         foreach (var inv in analysis.Invocations)
         {
             Redirections.Analyze(inv, context, effects);
+            FileReads.Analyze(inv, context, effects);
             if (inv.Name is { Length: > 0 } name && _knowledge.TryGetValue(name, out var knowledge))
                 knowledge.Analyze(inv, context, effects);
             _policy.AddCommandEffects(inv, context, effects);

@@ -21,10 +21,16 @@ public sealed record ActionRequest(string Tool, string? Command, string Cwd)
 
     /// <summary>The harness's session id, for policy rules that match on it; null when unknown.</summary>
     public string? Session { get; init; }
+
+    /// <summary>For tools that change several files in one call (a Codex <c>apply_patch</c>): each file's action.
+    /// The engine evaluates every one and the strictest verdict decides. Empty for single-file and other tools.</summary>
+    public IReadOnlyList<FileAction> Files { get; init; } = [];
 }
 
-/// <summary>The file tools the engine understands (Claude Code's names; other harnesses map onto them).</summary>
-public enum FileToolKind { Write, Edit, MultiEdit, NotebookEdit, Read }
+/// <summary>The file tools the engine understands (Claude Code's names; other harnesses map onto them).
+/// <see cref="Delete"/> removes the file; <see cref="Patch"/> applies hunks in order, each found after the previous
+/// one (a Codex <c>apply_patch</c> update: <see cref="FileAction.Edits"/> hold each hunk's old and new lines).</summary>
+public enum FileToolKind { Write, Edit, MultiEdit, NotebookEdit, Read, Delete, Patch }
 
 /// <summary>One string replacement of an Edit or MultiEdit: <paramref name="OldString"/> becomes
 /// <paramref name="NewString"/>, once (the tool fails when it is not unique) or everywhere with <paramref name="ReplaceAll"/>.</summary>

@@ -64,13 +64,13 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
                 EffectsJson = AuditStage.EffectsJson(decision.Effects, decision.Matches),
             }, now).AsTask().GetAwaiter().GetResult();
             context.Decision = decision with { Verdict = Verdict.Deny };
-            context.Message = PendingMessage(decision, context.Event.Tool, pending.Id);
+            context.Message = PendingMessage(decision, context.ToolWord, pending.Id);
         }
         catch (Exception e) when (e is StateStoreException or IOException or UnauthorizedAccessException)
         {
             if (context.Adapter.SupportsAsk) return; // the harness still asks its user
             context.Decision = decision with { Verdict = Verdict.Deny };
-            context.Message = $"{HookMessages.Describe(decision, context.Event.Tool)} This harness cannot ask a human itself, and Interlock could not record a request for approval ({e.Message}), so the action is stopped; a human can run it themselves.";
+            context.Message = $"{HookMessages.Describe(decision, context.ToolWord)} This harness cannot ask a human itself, and Interlock could not record a request for approval ({e.Message}), so the action is stopped; a human can run it themselves.";
             context.Problems.Add($"the approval request could not be recorded: {e.Message}");
         }
     }

@@ -12,6 +12,13 @@ internal static class HookCommand
     public static readonly IReadOnlyDictionary<string, Func<IHookAdapter>> Adapters = new Dictionary<string, Func<IHookAdapter>>(StringComparer.Ordinal)
     {
         ["claude-code"] = () => new ClaudeCodeAdapter(),
+        ["codex"] = () => new CodexAdapter(),
+        ["gemini"] = () => new GeminiAdapter(),
+        ["cursor"] = () => new CursorAdapter(),
+        ["copilot"] = () => new CopilotAdapter(),
+        ["kiro"] = () => new KiroAdapter("kiro", "Kiro CLI", "~/.kiro/agents/NAME.json"),
+        ["amazon-q"] = () => new KiroAdapter("amazon-q", "Amazon Q Developer CLI", "~/.aws/amazonq/cli-agents/NAME.json"),
+        ["opencode"] = () => new OpenCodeAdapter(),
     };
 
     /// <summary>Default bound on one hook call, below every supported harness's own hook timeout (the shortest
@@ -26,13 +33,23 @@ internal static class HookCommand
         interlock hook <harness>
 
         Reads one hook event (JSON) from standard input and answers in the harness's own protocol.
-        Harnesses: claude-code
+        Harnesses: claude-code, codex, gemini, cursor, copilot, kiro, amazon-q, opencode.
+        Register it with `interlock install <harness> [--user|--project]` (see `interlock install --help`).
 
         claude-code  Claude Code PreToolUse: prints nothing for actions with no destructive effect (Claude Code's own
                      permissions still apply); prints {"hookSpecificOutput":{"permissionDecision":"ask"|"deny",...}}
-                     with a reason otherwise. Register it in ~/.claude/settings.json (all projects) or
-                     .claude/settings.json (one project):
-                     {"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command","command":"/usr/local/bin/interlock hook claude-code"}]}]}}
+                     with a reason otherwise.
+        codex        Codex CLI PreToolUse (Bash, apply_patch, MCP tools): nothing, or a hookSpecificOutput deny.
+        gemini       Gemini CLI BeforeTool: {} or {"decision":"deny","reason":...}.
+        cursor       Cursor beforeShellExecution, beforeMCPExecution, beforeReadFile, preToolUse:
+                     {"permission":"allow"|"ask"|"deny","user_message":...,"agent_message":...}.
+        copilot      GitHub Copilot CLI preToolUse: nothing, or {"permissionDecision":"ask"|"deny",...}.
+        kiro, amazon-q
+                     Kiro CLI / Amazon Q Developer CLI preToolUse: exit 0, or exit 2 with the reason on stderr.
+        opencode     The Interlock OpenCode plugin: {"decision":"allow"} or {"decision":"deny","reason":...}.
+
+        Codex, Gemini CLI, Kiro, Amazon Q and OpenCode cannot ask their user: an action that needs a human is
+        answered with a deny whose reason says how a human approves it.
 
         Malformed or oversized input is answered with a stop that says what was wrong. Every decision is appended to
         the audit trail in the state directory ($INTERLOCK_STATE_DIR, else $XDG_STATE_HOME/interlock, else

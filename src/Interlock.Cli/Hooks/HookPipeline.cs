@@ -29,7 +29,9 @@ internal sealed record HookEvent(string Harness)
     /// <summary>A summary of what was asked, for records and messages: the command, the file a file tool
     /// touches, or a tool's arguments.</summary>
     public string? What => Request is { } r
-        ? r.Command ?? (r.File is { } file ? $"{file.Kind} {file.Path}" : r.ToolArguments ?? RawToolInput)
+        ? r.Command ?? (r.File is { } file ? $"{file.Kind} {file.Path}"
+            : r.Files.Count > 0 ? string.Join("; ", r.Files.Select(f => $"{f.Kind} {f.Path}"))
+            : r.ToolArguments ?? RawToolInput)
         : RawToolInput;
 }
 
@@ -94,7 +96,19 @@ internal sealed class HookContext(IHookAdapter adapter, HookEvent hookEvent, Fun
     /// <summary>When the hook call started (Stopwatch timestamp), for the recorded timing.</summary>
     public long Started { get; init; }
 
-    public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, Event.Tool), Analysed, Decision);
+    public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, ToolWord), Analysed, Decision);
+
+    /// <summary>How messages name the tool: shell tools as a command, file tools by what they do (whatever the
+    /// harness calls them), other tools by their own name.</summary>
+    public string? ToolWord => Word(Event);
+
+    private static string? Word(HookEvent e) => e.Request switch
+    {
+        { Command: not null } => "Bash",
+        { File: { } f } => f.Kind.ToString(),
+        { Files.Count: > 0 } r => r.Files.All(f => f.Kind == r.Files[0].Kind) ? r.Files[0].Kind.ToString() : "Patch",
+        _ => e.Tool,
+    };
 
     internal static readonly Decision NoDecision = new(Verdict.Allow, "hook.not-analysed", "this tool is not analysed; the harness's own permissions apply", null, [], [], null);
 }
@@ -177,18 +191,7 @@ internal sealed class DecideStage(Engine engine, Func<IWorldView> world, Decisio
 /// <summary>The words every adapter uses: what, why, what instead.</summary>
 internal static class HookMessages
 {
-    private static readonly HashSet<string> FileTools = new(StringComparer.Ordinal) { "Write", "Edit", "MultiEdit", "NotebookEdit", "Read" };
-
-    public static string Describe(Decision d, string? tool = "Bash")
-    {
-        if (d.Verdict == Verdict.Allow) return "";
-        var what = tool is null or "Bash" ? "this command" : FileTools.Contains(tool) ? $"this {tool}" : $"this call of {tool}";
-        var sb = new StringBuilder("Interlock ");
-        sb.Append(d.Verdict == Verdict.Deny ? "blocked " : "needs a human to approve ").Append(what);
-        sb.Append(" [").Append(d.RuleId).Append("]: ").Append(d.Reason);
-        if (d.Alternative is not null) sb.Append(" Instead: ").Append(d.Alternative);
-        return sb.ToString();
-    }
+    public static string Describe(Decision d, string? tool = "Bash") => DecisionMessages.Describe(d, tool);
 
     public static Decision InternalError(Exception e, string where) =>
         new(Verdict.Deny, "internal-error",

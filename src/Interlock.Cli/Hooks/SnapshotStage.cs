@@ -119,7 +119,8 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
                 var (hash, _) = ObjectStore.Put(log.ObjectsDirectory, f.Content);
                 records.Add(new SnapshotFile(f.Path, hash, f.Mode, f.Content.Length, f.After));
             }
-            var what = request.Command ?? (request.File is { } fa ? $"{fa.Kind} {fa.Path}" : request.ToolArguments);
+            var what = request.Command ?? (request.File is { } fa ? $"{fa.Kind} {fa.Path}"
+                : request.Files.Count > 0 ? string.Join("; ", request.Files.Select(f => $"{f.Kind} {f.Path}")) : request.ToolArguments);
             var now = _time.GetUtcNow();
             EventId = log.Add(new SnapshotEventEntry(now, sessionId, request.Cwd, request.Tool, what,
                 decision.Verdict.ToString().ToLowerInvariant()), records);
@@ -145,6 +146,10 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
                 plan.After[path] = AfterFileTool(path, file);
                 break;
             }
+            case EffectKind.RewriteFile when request.Files.Count > 0:
+                // A patch: the file it rewrites (what it leaves is not worked out here).
+                if (File.Exists(e.Target)) plan.After.TryAdd(e.Target, null);
+                break;
             case EffectKind.RewriteFile:
                 break;
             case EffectKind.DeletePath or EffectKind.MovePath:

@@ -48,6 +48,13 @@ public static class FileEditAnalyzer
         }
 
         var target = ctx.Paths.Classify(abs, false, source.Context);
+        if (action.Kind == FileToolKind.Delete)
+        {
+            // Judged like `rm FILE`: the policy weighs where the file sits; a missing file makes the tool fail.
+            if (world.GetPathKind(abs) is not PathKind.Missing)
+                effects.Add(new Effect(EffectKind.DeletePath, abs, target.Class, false, false, $"`{tool}` deletes {shown}", source));
+            return effects;
+        }
         if (target.Class is PathClass.Protected or PathClass.SystemCritical)
             effects.Add(new Effect(EffectKind.OverwriteFile, abs, target.Class, false, false,
                 $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}", source, target.Exists ? "exists" : null));
@@ -92,7 +99,12 @@ public static class FileEditAnalyzer
                 effects.Add(Rewrite(target, source, "binary", $"`{tool}` overwrites the binary file {shown} with text"));
                 return effects;
             }
-            updated = action.Kind == FileToolKind.Write ? action.Content ?? "" : ApplyEdits(old, action.Edits);
+            updated = action.Kind switch
+            {
+                FileToolKind.Write => action.Content ?? "",
+                FileToolKind.Patch => ApplyPatch.ApplyHunks(old, action.Edits),
+                _ => ApplyEdits(old, action.Edits),
+            };
             if (updated is null) return effects; // an edit that does not apply: the tool fails and nothing changes
             if (action.Kind == FileToolKind.Write && IsGenerated(old, options) && updated != old)
             {
@@ -132,7 +144,7 @@ public static class FileEditAnalyzer
     private static bool DestructiveLooking(FileAction action, EngineOptions options) => action.Kind switch
     {
         FileToolKind.Write => true,
-        FileToolKind.Edit or FileToolKind.MultiEdit => action.Edits.Sum(e => CountLines(e.OldString) - CountLines(e.NewString)) >= options.RewriteMinLines,
+        FileToolKind.Edit or FileToolKind.MultiEdit or FileToolKind.Patch => action.Edits.Sum(e => CountLines(e.OldString) - CountLines(e.NewString)) >= options.RewriteMinLines,
         FileToolKind.NotebookEdit => action.Notebook is { Mode: NotebookEditMode.Delete },
         _ => false,
     };

@@ -72,6 +72,52 @@ public static class SecretFiles
         return null;
     }
 
+    /// <summary>Like <see cref="Describe(string, string, IWorldView, int)"/>, for a path that may be a glob: the pattern
+    /// names a secret itself (<c>~/.ssh/*</c>, <c>*.pem</c>), lies in a credential directory (<c>~/.aws/*</c>), or can
+    /// only match secret-looking names (<c>.env*</c>, <c>id_*</c>: it matches one of them and no ordinary file name).</summary>
+    public static string? Describe(string absolutePath, string home, IWorldView world, int maxBytes, bool glob)
+    {
+        var direct = Describe(absolutePath, home, world, maxBytes);
+        if (direct is not null || !glob) return direct;
+        var slash = absolutePath.LastIndexOf('/');
+        var directory = slash <= 0 ? "/" : absolutePath[..slash];
+        var pattern = absolutePath[(slash + 1)..];
+        if (PathResolver.HasGlob(directory)) return null;
+        // ~/.ssh holds public files too, which Describe already tells apart by name (`~/.ssh/*.pub` is public).
+        var ssh = home.TrimEnd('/') + "/.ssh";
+        if (!PathResolver.IsUnder(directory, ssh) && CredentialDirectory(directory, home) is { } tree) return tree;
+        bool Matches(string name) => (pattern.StartsWith('.') || !name.StartsWith('.')) && PathResolver.GlobMatch(pattern, name);
+        if (OrdinaryNames.Any(Matches)) return null;
+        foreach (var name in SecretLookingNames)
+            if (Matches(name) && Describe(directory.TrimEnd('/') + "/" + name, home, world, maxBytes) is { } secret)
+                return secret;
+        return null;
+    }
+
+    private static readonly string[] SecretLookingNames = [".env", ".env.local", ".env.production", "id_rsa", "id_ed25519", "id_ecdsa", "key.pem", "server.key", "cert.p12", ".netrc", ".git-credentials"];
+    private static readonly string[] OrdinaryNames = ["README.md", "main.c", "notes.txt", "config.yaml", "Makefile", ".gitignore", "index.js"];
+
+    /// <summary>Directories that are made of credentials (relative to home).</summary>
+    private static readonly string[] CredentialDirectories = [".ssh", ".aws", ".kube", ".gnupg", ".docker", ".azure", ".config/gcloud", ".config/gh"];
+
+    /// <summary>Why reading the directory <paramref name="absoluteDirectory"/> recursively reads secrets: it is or lies in
+    /// a credential directory (~/.ssh, ~/.aws, ~/.kube, ~/.gnupg...), or it contains the home directory; null otherwise
+    /// (a project directory is not treated as a secret because it holds a .env: `grep -r foo .` is everyday work).</summary>
+    public static string? DescribeTree(string absoluteDirectory, string home) =>
+        CredentialDirectory(absoluteDirectory, home)
+        ?? (home.Length > 1 && PathResolver.IsUnder(home, absoluteDirectory) ? "the home directory's credentials (~/.ssh, ~/.aws, ~/.kube...)" : null);
+
+    private static string? CredentialDirectory(string absoluteDirectory, string home)
+    {
+        if (home.Length <= 1) return null;
+        foreach (var d in CredentialDirectories)
+        {
+            var full = home.TrimEnd('/') + "/" + d;
+            if (PathResolver.IsUnder(absoluteDirectory, full)) return $"credentials (~/{d})";
+        }
+        return null;
+    }
+
     /// <summary>A line such as <c>//registry/:_authToken=abc</c> or <c>password = x</c> with a literal value.</summary>
     private static bool HoldsLiteralCredential(string text)
     {

@@ -380,12 +380,17 @@ public sealed class ShellAnalyzer
             Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is computed at run time and cannot be known in advance");
             return default;
         }
+        var name = BaseName(exe.Text);
         if (exe.Glob)
         {
-            Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is a glob pattern that could match any program");
-            return default;
+            // `/*/bin/rm` runs a program named rm whatever the directory matches, and `/bin/r[m]` is rm (or nothing).
+            name = SingleCharacterBrackets(name);
+            if (PathResolver.HasGlob(name))
+            {
+                Uncertain(state, words, redirects, $"the program to run, `{exe.Text}`, is a glob pattern that could match any program");
+                return default;
+            }
         }
-        var name = BaseName(exe.Text);
         var args = words.Skip(1).ToList();
 
         switch (name)
@@ -523,11 +528,24 @@ public sealed class ShellAnalyzer
             case "source" or ".":
                 if (args.Count > 0 && !args[0].Known)
                     Uncertain(state, words, redirects, $"`{name}` runs shell code from `{args[0].Text}`, which cannot be known in advance");
+                else if (args.Count > 0)
+                {
+                    Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text) { Environment = state.EnvironmentForCommand() });
+                    RunScriptFile(name, args[0].Text, args.Skip(1).ToList(), state, words, redirects, inCurrentShell: true);
+                    return default;
+                }
                 break;
         }
 
         if (Shells.Contains(name))
             return ResolveShell(name, words, args, redirects, stdin, state);
+        if (exe.Text.Contains('/') && ShebangShell(exe.Text, state) is { } shebang)
+        {
+            // `./x.sh` with `#!/bin/bash` (or `#!/usr/bin/env sh`): the kernel runs the shell on the script.
+            Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text) { Environment = state.EnvironmentForCommand() });
+            RunScriptFile(shebang, exe.Text, args, state, words, redirects, inCurrentShell: false);
+            return default;
+        }
         if (name == "find")
             ResolveFindExec(args, redirects, state, inPipeline);
 
@@ -766,11 +784,15 @@ public sealed class ShellAnalyzer
             if (i >= args.Count) return default;
             return RunShellCode([args[i]], via, words, redirects, null);
         }
-        if (i < args.Count && !readsStdin)
+        if (i < args.Count && !readsStdin && args[i].Known && args[i].Text is "/dev/stdin" or "/dev/fd/0" or "/proc/self/fd/0")
+            readsStdin = true; // `bash /dev/stdin`: the script is standard input
+        else if (i < args.Count && !readsStdin)
         {
-            // `bash script.sh`: the script's contents are not read here.
+            // `bash script.sh`: the script is read through the world view and analysed like `bash -c`.
             if (!args[i].Known)
                 Uncertain(state, words, redirects, $"`{name}` runs the script `{args[i].Text}`, whose name or contents cannot be known in advance");
+            else
+                RunScriptFile(name, args[i].Text, args.Skip(i + 1).ToList(), state, words, redirects, inCurrentShell: false);
             return default;
         }
         if (stdin.Text is { } code) return RunShellCode([Arg.Literal(code)], via, words, redirects, null);
@@ -796,6 +818,53 @@ public sealed class ShellAnalyzer
                 var command = template.Select(a => a.Text.Contains("{}") ? new Arg(a.Text.Replace("{}", match.Text), a.Known && match.Known, true) : a).ToList();
                 Resolve(command, [], new Stdin(null, null), WithVia(state, "find -exec"), string.Join(' ', command.Select(w => Quote(w.Text))), inPipeline);
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>bash x.sh</c>, <c>sh ./x.sh</c>, <c>source x.sh</c>: the script file is read through the world view (at most
+    /// the parser's length limit) and analysed like <c>bash -c</c> with its text, in the nesting bound of nested shells.
+    /// <c>source</c> runs it in the current shell, so its cd, variables, functions and aliases carry on. A script that
+    /// cannot be read (missing, unreadable, too large, on a remote host) is not analysed, as before: its name is known
+    /// and the agent wrote or chose it.
+    /// </summary>
+    /// <summary>The shell named by the first line of an executable script (<c>#!/bin/sh</c>, <c>#!/usr/bin/env bash</c>), or null.</summary>
+    private string? ShebangShell(string path, ShellState state)
+    {
+        if (state.RemoteHost is not null || state.Cwds.Count != 1 || PathResolver.Combine(state.Cwds[0], path) is not { } absolute) return null;
+        if (state.World.ReadTextFile(absolute, _limits.MaxLength) is not { } text || !text.StartsWith("#!", StringComparison.Ordinal)) return null;
+        var line = text[2..(text.IndexOf('\n') is var nl and >= 0 ? nl : text.Length)].Trim();
+        var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) return null;
+        var interpreter = BaseName(parts[0]);
+        if (interpreter == "env") interpreter = parts.Skip(1).FirstOrDefault(p => !p.StartsWith('-')) is { } e ? BaseName(e) : "";
+        return Shells.Contains(interpreter) && interpreter != "busybox" ? interpreter : null;
+    }
+
+    private void RunScriptFile(string shell, string path, IReadOnlyList<Arg> scriptArgs, ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, bool inCurrentShell)
+    {
+        if (state.RemoteHost is not null) return;
+        var texts = new List<string>();
+        foreach (var cwd in state.Cwds)
+        {
+            var absolute = PathResolver.Combine(cwd, path);
+            if (absolute is null || state.World.ReadTextFile(absolute, _limits.MaxLength) is not { } text) return;
+            if (!texts.Contains(text)) texts.Add(text);
+        }
+        foreach (var text in texts)
+        {
+            var inner = WithVia(state, $"{shell} {path}");
+            // The script's positional parameters are its arguments (`source x.sh` without arguments keeps the caller's).
+            if (!inCurrentShell || scriptArgs.Count > 0)
+                for (var k = 1; k <= 9; k++)
+                    inner.Variables[k.ToString()] = k <= scriptArgs.Count ? (scriptArgs[k - 1].Known ? scriptArgs[k - 1].Text : null) : "";
+            RunShellCode([Arg.Literal(text)], inner, words, redirects, null);
+            if (!inCurrentShell || texts.Count > 1) continue;
+            // `source` runs the script in the current shell: its cd, variables, functions and aliases carry on.
+            state.Cwds = inner.Cwds;
+            foreach (var (k, v) in inner.Variables) if (!(k.Length == 1 && char.IsAsciiDigit(k[0]))) state.Variables[k] = v;
+            foreach (var (k, v) in inner.Functions) state.Functions[k] = v;
+            foreach (var (k, v) in inner.Aliases) state.Aliases[k] = v;
         }
     }
 
@@ -854,6 +923,23 @@ public sealed class ShellAnalyzer
             string.Join(' ', words.Select(w => Quote(w.Text))));
         _invocations.Add(inv);
         _uncertainties.Add(new Uncertainty(inv, reason));
+    }
+
+    /// <summary><c>r[m]</c> → <c>rm</c>: a bracket expression of one character matches only that character.</summary>
+    private static string SingleCharacterBrackets(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '[' && i + 2 < text.Length && text[i + 2] == ']' && text[i + 1] is not ('!' or '^' or ']'))
+            {
+                sb.Append(text[i + 1]);
+                i += 2;
+                continue;
+            }
+            sb.Append(text[i]);
+        }
+        return sb.ToString();
     }
 
     internal static string BaseName(string executable)

@@ -176,8 +176,9 @@ internal static class WordExpander
         if (body.Items is not [{ Body.Pipelines: [{ Commands: [SimpleCommand { Assignments.Count: 0, Redirects.Count: 0 } cmd] }] }])
             return null;
         if (cmd.Words.Count == 1 && cmd.Words[0].StaticText == "pwd" && state.Cwds is [{ } cwd]) return cwd;
-        if (cmd.Words.Count == 0 || !cmd.Words.All(w => w.IsStatic)) return null;
-        // The words are expanded as the shell would (`echo ~` prints the home directory, `echo {a,b}` two words).
+        if (cmd.Words.Count == 0) return null;
+        // The words are expanded as the shell would (`echo ~` prints the home directory, `echo {a,b}` two words,
+        // `echo $HOME` the home directory); any part that cannot be known makes the output unknown.
         var words = cmd.Words.SelectMany(w => Expand(w, state)).ToList();
         if (words.Count == 0 || words.Any(a => !a.Known || a.Glob)) return null;
         // $(...) drops trailing newlines.

@@ -1,3 +1,4 @@
+using Interlock.Core.Analysis;
 using Interlock.Core.Interpreters;
 
 namespace Interlock.Core.Knowledge;
@@ -22,14 +23,16 @@ public sealed class Interpreters : ICommandKnowledge
         var language = ScriptAnalyzer.LanguageOf(inv.Name!);
         if (language is null) return;
         var (code, source) = CodeOf(inv, language.Value);
-        if (source is null) return; // a script file or a module: not analysed here
+        if (source is null && ScriptFileOf(inv, language.Value) is { } script && ReadScript(inv, ctx, script) is { } scriptText)
+            (code, source) = (scriptText, $"the script {script}");
+        if (source is null) return; // a module, an unreadable script or an interactive interpreter: not analysed here
         if (code is null)
         {
             effects.Add(new Effect(EffectKind.Indeterminate, inv.Executable, PathClass.Unknown, false, false,
                 $"`{inv.Name}` runs code from {source}, which cannot be known in advance", inv));
             return;
         }
-        var context = inv.Context with { Via = [.. inv.Context.Via, $"{inv.Name} code"] };
+        var context = inv.Context with { Via = [.. inv.Context.Via, source.StartsWith("the script ", StringComparison.Ordinal) ? $"{inv.Name} {source["the script ".Length..]}" : $"{inv.Name} code"] };
         foreach (var f in ScriptAnalyzer.Analyze(code, language.Value))
         {
             var arg = f.Argument is null ? new Arg($"<value computed by {f.Api}>", false, false) : Arg.Literal(f.Argument);
@@ -52,6 +55,29 @@ public sealed class Interpreters : ICommandKnowledge
                     break;
             }
         }
+    }
+
+    /// <summary>The script file the interpreter runs (<c>python3 x.py args</c>): the first operand when there is no
+    /// inline code, module or standard-input program.</summary>
+    private static string? ScriptFileOf(Invocation inv, ScriptLanguage language)
+    {
+        foreach (var a in inv.Args)
+        {
+            var t = a.Text;
+            if (t == "-" || (t == "-m" && language == ScriptLanguage.Python)) return null;
+            if (t.StartsWith('-')) continue;
+            return a.Known && !a.Glob ? t : null;
+        }
+        return null;
+    }
+
+    /// <summary>The script's text through the world view, at most the parser's length limit; null when it cannot be
+    /// read (missing, too large, on a remote host, several possible working directories).</summary>
+    private static string? ReadScript(Invocation inv, KnowledgeContext ctx, string script)
+    {
+        if (inv.Context.RemoteHost is not null || inv.Context.Cwds.Count != 1) return null;
+        var absolute = PathResolver.Combine(inv.Context.Cwds[0], script);
+        return absolute is null ? null : ctx.World.ReadTextFile(absolute, ctx.Options.ParseLimits.MaxLength);
     }
 
     /// <summary>The inline code and where it came from; (null, null) when the interpreter runs a file or module.</summary>

@@ -6,7 +6,11 @@ namespace Interlock.Core.Knowledge;
 /// tar runs commands named in its options: <c>--checkpoint-action=exec=CMD</c>, <c>--to-command=CMD</c>,
 /// <c>--use-compress-program=CMD</c> / <c>-I CMD</c>, <c>--info-script</c>/<c>--new-volume-script</c>/<c>-F</c> and
 /// <c>--rsh-command</c>. Each command is analysed as shell code (tar runs it through /bin/sh); a command that reads its
-/// instructions from tar's data (<c>--to-command=sh</c>) is indeterminate. Creating and listing archives has no effect here.
+/// instructions from tar's data (<c>--to-command=sh</c>) is indeterminate. Extracting writes the archive's members
+/// into the directory of <c>-C</c> (or the working directory), replacing what is there: over the root or a system
+/// directory that overwrites system files (<c>tar -xf a.tar -C /</c>), which is an overwrite of that directory; inside the
+/// project or a temp directory it is everyday work and reports nothing. Creating and listing archives has no effect
+/// here (reading secrets into an archive is <see cref="FileReads"/>).
 /// </summary>
 public sealed class Tar : ICommandKnowledge
 {
@@ -54,6 +58,58 @@ public sealed class Tar : ICommandKnowledge
                 continue;
             }
             EmbeddedCode.Shell(ctx, inv, value, $"tar {option}", effects);
+        }
+        Extraction(inv, ctx, effects);
+    }
+
+    /// <summary>Old-style bundles (<c>tar xzfC a.tgz /</c>) take the values of these letters from the next words, in order.</summary>
+    private const string ValuedLetters = "fCbTXHVKNLg";
+
+    private static void Extraction(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var args = inv.Args;
+        var extracts = false;
+        var toStdout = false;
+        string? archive = null;
+        Arg directory = Arg.Literal(".");
+        for (var i = 0; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (t == "--") break;
+            if (t is "--extract" or "--get") { extracts = true; continue; }
+            if (t is "--to-stdout" or "--to-command" || t.StartsWith("--to-command=", StringComparison.Ordinal)) { toStdout = true; continue; }
+            if (t is "-C" or "--directory") { if (i + 1 < args.Count) directory = args[++i]; continue; }
+            if (t.StartsWith("--directory=", StringComparison.Ordinal)) { directory = args[i] with { Text = t["--directory=".Length..] }; continue; }
+            if (t is "-f" or "--file") { if (i + 1 < args.Count) archive = args[++i].Text; continue; }
+            if (t.StartsWith("--file=", StringComparison.Ordinal)) { archive = t["--file=".Length..]; continue; }
+            if (t.StartsWith("--", StringComparison.Ordinal)) continue;
+            var oldStyle = i == 0 && !t.StartsWith('-');
+            if (!oldStyle && (t.Length < 2 || t[0] != '-')) continue;
+            // A bundle: -xzf a.tgz, -C/dir, or the old style xzf a.tgz (every valued letter takes the next word).
+            for (var k = oldStyle ? 0 : 1; k < t.Length; k++)
+            {
+                var letter = t[k];
+                if (letter == 'x') extracts = true;
+                if (letter == 'O') toStdout = true;
+                if (!ValuedLetters.Contains(letter)) continue;
+                Arg? value;
+                if (!oldStyle && k + 1 < t.Length) value = args[i] with { Text = t[(k + 1)..] };
+                else value = i + 1 < args.Count ? args[++i] : null;
+                if (letter == 'C' && value is not null) directory = value;
+                if (letter == 'f' && value is not null) archive = value.Text;
+                if (!oldStyle) break;
+            }
+        }
+        if (!extracts || toStdout) return;
+        foreach (var target in ctx.Paths.Resolve(directory, inv.Context))
+        {
+            // Inside the project, temp directories and build output extraction is everyday work (and the snapshot
+            // machinery is not asked to copy a whole tree first).
+            if (target.Class is PathClass.ProjectRoot or PathClass.ProjectSource or PathClass.Regenerable or PathClass.Temp or PathClass.TempRoot
+                or PathClass.NullDevice or PathClass.Unknown)
+                continue;
+            effects.Add(new Effect(EffectKind.OverwriteFile, target.Path, target.Class, Recursive: true, Reversible: false,
+                $"extracts {(archive is null ? "an archive" : archive)} into {target.Path}, replacing any file there with the archive's version", inv));
         }
     }
 }

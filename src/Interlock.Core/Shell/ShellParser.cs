@@ -30,6 +30,24 @@ public sealed class ShellParser
     private int _nodes;
     private readonly List<HereDocument> _pendingHereDocs = [];
 
+    /// <summary>Work shared with the parsers of nested text (arithmetic, here-document bodies, backquotes).</summary>
+    private sealed class SharedBudget
+    {
+        /// <summary><c>$((</c> inside another <c>$((</c> that turned out not to be arithmetic and were re-read as <c>$( (</c>.</summary>
+        public int ArithmeticRetries;
+
+        /// <summary>How many <c>$((</c> readings are in progress (nested in each other).</summary>
+        public int OpenAttempts;
+    }
+
+    /// <summary>Each failed <c>$((</c> re-reads its text as a command substitution, whose nested <c>$((</c> are tried
+    /// again: nested failures double the work per level (a 185-byte input took a second; found by fuzzing). Past this
+    /// many nested retries the command is too ambiguous to analyse; retries one after another (`$((cd a) && ls)` in
+    /// many places) are not counted, they cost linear work.</summary>
+    private const int MaxArithmeticRetries = 64;
+
+    private SharedBudget _budget = new();
+
     private sealed class ParseException(string message, int position, bool limit) : Exception(message)
     {
         public int Position { get; } = position;
@@ -300,7 +318,7 @@ public sealed class ShellParser
     private Word ArithmeticWord(string expression, int start)
     {
         // Substitutions inside arithmetic still run: parse the expression as double-quoted text to find them.
-        var inner = new ShellParser(expression, _limits) { _depth = _depth };
+        var inner = new ShellParser(expression, _limits) { _depth = _depth, _budget = _budget };
         try
         {
             var w = inner.ReadDoubleQuotedContent(untilQuote: false);
@@ -680,7 +698,7 @@ public sealed class ShellParser
                 continue;
             }
             // Unquoted delimiter: the body undergoes parameter, command and arithmetic expansion.
-            var inner = new ShellParser(text, _limits) { _depth = _depth, _nodes = _nodes };
+            var inner = new ShellParser(text, _limits) { _depth = _depth, _nodes = _nodes, _budget = _budget };
             try
             {
                 var parts = inner.ReadDoubleQuotedContent(untilQuote: false, hereDoc: true);
@@ -865,7 +883,7 @@ public sealed class ShellParser
     private Script ParseNested(string text, int offset)
     {
         Enter();
-        var inner = new ShellParser(text, _limits) { _depth = _depth, _nodes = _nodes };
+        var inner = new ShellParser(text, _limits) { _depth = _depth, _nodes = _nodes, _budget = _budget };
         try
         {
             var script = inner.ParseScript(topLevel: true);
@@ -980,15 +998,22 @@ public sealed class ShellParser
     {
         var save = _pos;
         _pos += 3;
+        _budget.OpenAttempts++;
         try
         {
             var expr = ReadArithmeticBody();
             return new ArithmeticPart(ArithmeticWord(expr, save), quoted);
         }
-        catch (ParseException)
+        catch (ParseException e) when (!e.Limit)
         {
+            if (_budget.OpenAttempts > 1 && ++_budget.ArithmeticRetries > MaxArithmeticRetries)
+                throw new ParseException($"command has more than {MaxArithmeticRetries} `$((` that are not arithmetic; too ambiguous to analyse", save, true);
             _pos = save; // `$( (a) )` written without a space is a command substitution of a subshell
             return null;
+        }
+        finally
+        {
+            _budget.OpenAttempts--;
         }
     }
 

@@ -1,0 +1,23 @@
+using Interlock.Cli.Hooks;
+using Interlock.Fuzz.Targets;
+
+namespace Interlock.Fuzz;
+
+/// <summary>Every fuzz target. Adding one (the policy loader, the apply_patch parser): write a class in Targets/
+/// implementing <see cref="IFuzzTarget"/> (decode the input bytes into the component's input, call it, throw only for a
+/// real finding), add one line here, and tools/fuzz.sh picks it up. Another harness's adapter needs no class: add
+/// <c>new HookAdapterTarget("codex", () => new CodexAdapter(), seeds...)</c> with a few of its events as seeds.
+/// A target's constructor must not run code of the instrumented assemblies (Core, CLI): the list is built before
+/// SharpFuzz sets up its coverage map, and instrumented code run then crashes the process; build such objects lazily.</summary>
+public static class FuzzTargets
+{
+    public static IReadOnlyList<IFuzzTarget> All { get; } =
+    [
+        new ShellParserTarget(),
+        new SqlClassifierTarget(),
+        new EngineTarget(),
+        new HookAdapterTarget("claude-code", () => new ClaudeCodeAdapter(), HookAdapterTarget.ClaudeCodeSeeds),
+    ];
+
+    public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+}

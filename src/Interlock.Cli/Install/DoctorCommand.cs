@@ -1,0 +1,135 @@
+using System.Diagnostics;
+
+namespace Interlock.Cli.Install;
+
+/// <summary>
+/// `interlock doctor`: for every harness found on this machine, is the hook registered, does the registered binary
+/// run and answer a harmless event as that harness expects (and how fast), is the policy valid, is the server
+/// reachable. Each problem comes with the command that fixes it. Exit 0 when nothing is wrong, 1 otherwise.
+/// </summary>
+internal static class DoctorCommand
+{
+    public const string Help = """
+        interlock doctor [--dir D]
+
+        For every agent harness found on this machine (its settings directory exists, or the project registers
+        Interlock): whether `interlock hook <harness>` is registered (per user and for the project containing the
+        current directory, or D), whether the registered binary runs and answers a harmless event in that
+        harness's protocol (and in how many milliseconds), whether the policy is valid and the approval server
+        reachable. Every problem is printed with the command that fixes it. Exit status: 0 all well, 1 problems.
+        """;
+
+    private const int ProbeTimeoutMs = 10_000;
+
+    public static int Run(string[] args, Func<string?, InstallEnvironment> environment)
+    {
+        string? dir = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "-h" or "--help") { Console.Out.WriteLine(Help); return 0; }
+            if (args[i] == "--dir" && i + 1 < args.Length) { dir = args[++i]; continue; }
+            Console.Error.WriteLine($"interlock doctor: unknown option `{args[i]}`. See `interlock doctor --help`.");
+            return 64;
+        }
+        return Check(environment(dir));
+    }
+
+    public static int Check(InstallEnvironment env)
+    {
+        var problems = 0;
+        var found = 0;
+        foreach (var harness in Harness.All)
+        {
+            var paths = new List<(InstallScope Scope, string Path)>();
+            foreach (var scope in new[] { InstallScope.User, InstallScope.Project })
+                if (harness.ScopeProblem(scope) is null && harness.SettingsPath(scope, env.Home, env.Project, KiroHarness.DefaultAgent) is { } p)
+                    paths.Add((scope, p));
+            var registered = paths.Select(p => (p.Scope, p.Path, Command: harness.RegisteredCommand(p.Path))).Where(r => r.Command is not null).ToList();
+            var present = harness.Markers.Any(m => Directory.Exists(Path.Combine(env.Home, m)));
+            if (!present && registered.Count == 0) continue;
+            found++;
+            env.Out.WriteLine($"{harness.Name} ({harness.Product})");
+            if (registered.Count == 0)
+            {
+                var scope = harness.ScopeProblem(InstallScope.User) is null ? "--user" : "--project";
+                env.Out.WriteLine($"  hook:    PROBLEM not registered ({string.Join(", ", paths.Select(p => p.Path))})");
+                env.Out.WriteLine($"           fix: interlock install {harness.Name} {scope}");
+                problems++;
+                continue;
+            }
+            foreach (var (scope, path, command) in registered)
+            {
+                env.Out.WriteLine($"  hook:    registered in {path}");
+                var binary = command![..^(" hook " + harness.Name).Length].Trim().Trim('"');
+                var (ok, detail) = Probe(binary, harness, env.Project);
+                env.Out.WriteLine($"  binary:  {(ok ? "" : "PROBLEM ")}{detail}");
+                if (!ok)
+                {
+                    env.Out.WriteLine($"           fix: interlock install {harness.Name} --{scope.ToString().ToLowerInvariant()}   (run with the interlock binary the hook should use)");
+                    problems++;
+                }
+            }
+        }
+        if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).");
+        env.Out.WriteLine("policy:  not checked (this build has no policy files; the built-in policy applies)");
+        var (serverOk, serverLines) = Server();
+        env.Out.WriteLine(serverLines);
+        if (!serverOk) problems++;
+        env.Out.WriteLine(problems == 0 ? "No problems found." : $"{problems} problem(s) found.");
+        return problems == 0 ? 0 : 1;
+    }
+
+    /// <summary>Runs the registered binary on the harness's harmless event; whether the answer is the expected one.</summary>
+    private static (bool Ok, string Detail) Probe(string binary, Harness harness, string cwd)
+    {
+        if (!File.Exists(binary)) return (false, $"{binary} does not exist");
+        var (input, exitCode, stdout) = harness.Probe(cwd);
+        try
+        {
+            var psi = new ProcessStartInfo(binary, ["hook", harness.Name]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd };
+            var watch = Stopwatch.StartNew();
+            using var p = Process.Start(psi)!;
+            p.StandardInput.Write(input);
+            p.StandardInput.Close();
+            var output = p.StandardOutput.ReadToEndAsync();
+            var error = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(ProbeTimeoutMs))
+            {
+                p.Kill(entireProcessTree: true);
+                return (false, $"{binary} did not answer within {ProbeTimeoutMs} ms");
+            }
+            var ms = watch.ElapsedMilliseconds;
+            var got = output.Result.Trim();
+            if (p.ExitCode != exitCode || got != stdout)
+                return (false, $"{binary} answered a harmless `git status` with exit {p.ExitCode} and `{Short(got)}` (expected exit {exitCode} and `{stdout}`){(error.Result.Trim() is { Length: > 0 } e ? ": " + Short(e) : "")}");
+            return (true, $"{binary} runs and lets a harmless `git status` through in {ms} ms");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return (false, $"{binary} could not be run ({e.Message})");
+        }
+    }
+
+    /// <summary>Whether the approval server (INTERLOCK_SERVER_URL) answers its health check.</summary>
+    private static (bool Ok, string Lines) Server()
+    {
+        var url = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL");
+        if (string.IsNullOrEmpty(url)) return (true, "server:  none configured (approvals are local: `interlock approve <id>`)");
+        const string fix = "\n         fix: start it (`interlock serve`), correct INTERLOCK_SERVER_URL, or unset it to decide locally";
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            var watch = Stopwatch.StartNew();
+            using var response = http.GetAsync(url.TrimEnd('/') + "/health").GetAwaiter().GetResult();
+            return response.IsSuccessStatusCode
+                ? (true, $"server:  {url} answers its health check in {watch.ElapsedMilliseconds} ms")
+                : (false, $"server:  PROBLEM {url}/health answered HTTP {(int)response.StatusCode}{fix}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
+        {
+            return (false, $"server:  PROBLEM {url} is not reachable ({e.Message}){fix}");
+        }
+    }
+
+    private static string Short(string s) => s.Length > 200 ? s[..200] + "..." : s;
+}

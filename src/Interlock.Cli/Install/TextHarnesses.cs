@@ -1,0 +1,205 @@
+using System.Text;
+
+namespace Interlock.Cli.Install;
+
+/// <summary>
+/// Codex CLI keeps hooks in config.toml (~/.codex/config.toml, or .codex/config.toml in a trusted project;
+/// developers.openai.com/codex/hooks, assumed Codex 0.124 or later where hooks are on by default):
+/// <code>
+/// [[hooks.PreToolUse]]
+/// [[hooks.PreToolUse.hooks]]
+/// type = "command"
+/// command = "..."
+/// </code>
+/// Interlock appends these array-of-tables as one block between marker comments, and edits only that block: a
+/// careful text merge keeps every other byte of the file (comments, order, formatting), which a TOML round trip
+/// would not. A file that already defines PreToolUse hooks inline (PreToolUse = [...]) cannot take an appended
+/// table; the installer then says what to add by hand.
+/// </summary>
+internal sealed class CodexHarness : Harness
+{
+    private const string BeginMarker = "# >>> interlock hook (managed by `interlock install codex`; remove with `interlock uninstall codex`)";
+    private const string EndMarker = "# <<< interlock hook";
+
+    public override string Name => "codex";
+
+    public override string Product => "Codex CLI";
+
+    public override string[] Markers => [".codex"];
+
+    public override string? SettingsPath(InstallScope scope, string home, string project, string agent) =>
+        scope == InstallScope.User ? Path.Combine(home, ".codex", "config.toml") : Path.Combine(project, ".codex", "config.toml");
+
+    public static string Block(string hookCommand) => $"""
+        {BeginMarker}
+        [[hooks.PreToolUse]]
+
+        [[hooks.PreToolUse.hooks]]
+        type = "command"
+        command = {TomlString(hookCommand)}
+        timeout = 30
+        {EndMarker}
+
+        """;
+
+    /// <summary>A double-quoted string with \", \\ and control characters escaped: valid as a TOML basic string
+    /// and as a JavaScript string literal.</summary>
+    internal static string TomlString(string s)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (var c in s)
+        {
+            if (c is '"' or '\\') sb.Append('\\').Append(c);
+            else if (c < ' ') sb.Append($"\\u{(int)c:X4}");
+            else sb.Append(c);
+        }
+        return sb.Append('"').ToString();
+    }
+
+    public override string? Install(string path, string hookCommand, InstallScope scope)
+    {
+        var text = File.Exists(path) ? File.ReadAllText(path) : "";
+        var (before, block, after) = Split(text);
+        var wanted = Block(hookCommand);
+        if (block == wanted) return null;
+        var rest = before + after;
+        foreach (var line in rest.Split('\n'))
+        {
+            var t = line.Trim();
+            if (t.StartsWith("PreToolUse", StringComparison.Ordinal) && t.Contains('=') || t.StartsWith("hooks.PreToolUse", StringComparison.Ordinal) && t.Contains('=') || t.StartsWith("hooks", StringComparison.Ordinal) && t.Replace(" ", "").StartsWith("hooks=", StringComparison.Ordinal))
+                throw new InstallException($"{path} defines its hooks inline (`{t}`), so an appended [[hooks.PreToolUse]] table would make it invalid. Add this to its PreToolUse hooks by hand instead:\n{wanted}");
+        }
+        if (block.Length > 0) return before + wanted + after;
+        var separator = text.Length == 0 || text.EndsWith("\n\n", StringComparison.Ordinal) ? "" : text.EndsWith('\n') ? "\n" : "\n\n";
+        return text + separator + wanted;
+    }
+
+    public override string? Uninstall(string path)
+    {
+        if (!File.Exists(path)) return Unchanged;
+        var (before, block, after) = Split(File.ReadAllText(path));
+        if (block.Length == 0) return Unchanged;
+        var rest = before + after;
+        // The blank line Install put before the block goes with it.
+        if (after.Length == 0 && rest.EndsWith("\n\n", StringComparison.Ordinal)) rest = rest[..^1];
+        return rest.Trim().Length == 0 ? null : rest;
+    }
+
+    public override string? RegisteredCommand(string path)
+    {
+        if (!File.Exists(path)) return null;
+        var (_, block, _) = Split(File.ReadAllText(path));
+        foreach (var line in block.Split('\n'))
+        {
+            var t = line.Trim();
+            if (!t.StartsWith("command = \"", StringComparison.Ordinal) || !t.EndsWith('"')) continue;
+            var command = t["command = \"".Length..^1].Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);
+            if (JsonSettings.IsOurCommand(command, Name)) return command;
+        }
+        return null;
+    }
+
+    /// <summary>The text before Interlock's block, the block (with its trailing newline), and the text after.</summary>
+    private static (string Before, string Block, string After) Split(string text)
+    {
+        var start = text.IndexOf(BeginMarker, StringComparison.Ordinal);
+        if (start < 0) return (text, "", "");
+        var end = text.IndexOf(EndMarker, start, StringComparison.Ordinal);
+        if (end < 0) throw new InstallException($"the Codex configuration has Interlock's start marker but not its end marker (`{EndMarker}`); fix the block by hand, then run the command again.");
+        end += EndMarker.Length;
+        if (end < text.Length && text[end] == '\n') end++;
+        if (end < text.Length && text[end] == '\n') end++;
+        return (text[..start], text[start..end], text[end..]);
+    }
+
+    public override (string Event, int ExitCode, string Stdout) Probe(string cwd) =>
+        ($$$"""{"session_id":"interlock-doctor","cwd":"{{{cwd}}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}""", 0, "");
+}
+
+/// <summary>
+/// OpenCode runs JavaScript plugins from ~/.config/opencode/plugin/ (all projects) or .opencode/plugin/ (one
+/// project) (opencode.ai/docs/plugins). Interlock writes a small plugin there whose "tool.execute.before" sends each
+/// tool call to `interlock hook opencode` and throws when the answer is a deny, or when the guard cannot be run
+/// (fail closed). The plugin carries a marker line, so only Interlock's own file is ever replaced or removed.
+/// </summary>
+internal sealed class OpenCodeHarness : Harness
+{
+    private const string MarkerLine = "// Interlock OpenCode plugin (written by `interlock install opencode`; remove with `interlock uninstall opencode`).";
+
+    public override string Name => "opencode";
+
+    public override string Product => "OpenCode";
+
+    public override string[] Markers => [Path.Combine(".config", "opencode")];
+
+    public override string? SettingsPath(InstallScope scope, string home, string project, string agent) =>
+        scope == InstallScope.User ? Path.Combine(home, ".config", "opencode", "plugin", "interlock.js") : Path.Combine(project, ".opencode", "plugin", "interlock.js");
+
+    public static string Plugin(string binary) => $$"""
+        {{MarkerLine}}
+        // Before every tool call, ask Interlock (a safety interlock for AI agents) whether it may run; a deny (or a
+        // guard that cannot be run) stops the call with the reason, which the model reads.
+        import { spawnSync } from "node:child_process";
+
+        const INTERLOCK = {{CodexHarness.TomlString(binary)}};
+        const TIMEOUT_MS = 15000;
+
+        export const InterlockGuard = async ({ directory }) => ({
+          "tool.execute.before": async (input, output) => {
+            const event = JSON.stringify({
+              hook_event_name: "tool.execute.before",
+              tool: input.tool,
+              sessionID: input.sessionID,
+              callID: input.callID,
+              cwd: directory,
+              args: output.args,
+            });
+            const run = spawnSync(INTERLOCK, ["hook", "opencode"], { input: event, encoding: "utf8", timeout: TIMEOUT_MS });
+            if (run.error || run.status !== 0) {
+              const why = run.error ? run.error.message : `exit ${run.status}: ${(run.stderr || "").trim()}`;
+              throw new Error(`Interlock could not check this ${input.tool} call (${why}), so it is stopped. Check the installation with \`interlock doctor\`.`);
+            }
+            let answer;
+            try {
+              answer = JSON.parse(run.stdout);
+            } catch {
+              throw new Error(`Interlock gave an unreadable answer for this ${input.tool} call, so it is stopped. Check the installation with \`interlock doctor\`.`);
+            }
+            if (answer.decision !== "allow") throw new Error(answer.reason || "Interlock stopped this tool call.");
+          },
+        });
+
+        """;
+
+    public override string? Install(string path, string hookCommand, InstallScope scope)
+    {
+        var binary = hookCommand[..^" hook opencode".Length].Trim().Trim('"');
+        var wanted = Plugin(binary);
+        if (!File.Exists(path)) return wanted;
+        var text = File.ReadAllText(path);
+        if (text == wanted) return null;
+        if (!text.StartsWith(MarkerLine, StringComparison.Ordinal))
+            throw new InstallException($"{path} exists and was not written by Interlock, so it is left alone. Move it aside, then run the command again.");
+        return wanted;
+    }
+
+    public override string? Uninstall(string path)
+    {
+        if (!File.Exists(path)) return Unchanged;
+        if (!File.ReadAllText(path).StartsWith(MarkerLine, StringComparison.Ordinal))
+            throw new InstallException($"{path} was not written by Interlock, so it is left alone.");
+        return null;
+    }
+
+    public override string? RegisteredCommand(string path)
+    {
+        if (!File.Exists(path)) return null;
+        foreach (var line in File.ReadLines(path))
+            if (line.StartsWith("const INTERLOCK = \"", StringComparison.Ordinal) && line.EndsWith("\";", StringComparison.Ordinal))
+                return line["const INTERLOCK = \"".Length..^2].Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal) + " hook opencode";
+        return null;
+    }
+
+    public override (string Event, int ExitCode, string Stdout) Probe(string cwd) =>
+        ($$$"""{"hook_event_name":"tool.execute.before","tool":"bash","sessionID":"interlock-doctor","cwd":"{{{cwd}}}","args":{"command":"git status"}}""", 0, """{"decision":"allow"}""");
+}

@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Interlock.Cli.Hooks;
+using Interlock.Core;
+
+namespace Interlock.Cli.Mcp;
+
+/// <summary>
+/// A transparent MCP proxy over stdio (MCP specification 2025-06-18, "Transports: stdio": newline-delimited JSON-RPC
+/// 2.0 messages; "Client features: elicitation"). Every message passes through byte for byte, both ways, except a
+/// client's `tools/call` request, which goes through the hook pipeline first (the engine sniffs the tool's name and
+/// arguments for SQL and shell commands, then the audit trail records the decision):
+/// - allow: the request is forwarded unchanged;
+/// - deny: the client gets the call's result as a tool error (isError) carrying the reason, and the server never
+///   sees the call;
+/// - ask: when the client declared the elicitation capability, it is asked (elicitation/create) whether a human
+///   approves; accept forwards the call, anything else answers with a tool error. A client that cannot elicit gets
+///   a tool error saying a human must approve (with the pending request id when approvals are configured).
+/// Messages are JSON-RPC text only; the proxy never rewrites the ones it forwards.
+/// </summary>
+internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, TextWriter client, TextWriter upstream, string cwd)
+{
+    /// <summary>Largest message accepted from the client; bigger ones are refused (never forwarded unchecked).</summary>
+    public const int MaxClientMessageChars = 4 * 1024 * 1024;
+
+    private readonly Lock _clientLock = new();
+    private readonly Lock _upstreamLock = new();
+    private readonly Dictionary<string, string> _pendingApprovals = new(StringComparer.Ordinal); // elicitation id -> original tools/call line
+    private int _nextElicitation;
+
+    /// <summary>Whether the client declared elicitation support in initialize.</summary>
+    public bool ClientElicits { get; private set; }
+
+    /// <summary>Handles one line from the client: forwarded, answered, or held for a human.</summary>
+    public void FromClient(string line)
+    {
+        if (line.Length == 0) return;
+        if (line.Length > MaxClientMessageChars)
+        {
+            ToClient($$$"""{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Interlock: the message is over {{{MaxClientMessageChars}}} characters, so it was not checked and is not forwarded. Send smaller requests."}}""");
+            return;
+        }
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException)
+        {
+            ToUpstream(line); // not JSON-RPC we understand: the server answers its own parse error
+            return;
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) { ToUpstream(line); return; }
+            var method = HookJson.GetString(root, "method");
+            var hasId = root.TryGetProperty("id", out var id);
+            if (method is null && hasId && id.ValueKind == JsonValueKind.String && TakePending(id.GetString()!) is { } held)
+            {
+                Approved(root, held);
+                return;
+            }
+            if (method == "initialize")
+                ClientElicits = root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
+                    && p.TryGetProperty("capabilities", out var caps) && caps.ValueKind == JsonValueKind.Object
+                    && caps.TryGetProperty("elicitation", out _);
+            if (method == "tools/call" && hasId)
+            {
+                Check(line, id.GetRawText());
+                return;
+            }
+        }
+        ToUpstream(line);
+    }
+
+    private void Check(string line, string idJson)
+    {
+        var adapter = new McpCallAdapter(serverName, cwd, ClientElicits);
+        var (answer, _) = HookCommand.RunWithDeadline(pipeline(), adapter, Encoding.UTF8.GetBytes(line), HookCommand.Deadline());
+        var verdict = (Verdict)answer.ExitCode;
+        switch (verdict)
+        {
+            case Verdict.Allow:
+                ToUpstream(line);
+                break;
+            case Verdict.Ask when ClientElicits:
+                AskClient(line, answer.Stdout);
+                break;
+            case Verdict.Ask:
+                ToClient(ToolError(idJson, answer.Stdout + " This MCP client cannot ask for approval, so the call was not made: a human must run it, or use a client that supports elicitation."));
+                break;
+            default:
+                ToClient(ToolError(idJson, answer.Stdout));
+                break;
+        }
+    }
+
+    private void AskClient(string line, string message)
+    {
+        string id;
+        lock (_pendingApprovals)
+        {
+            id = $"interlock-approval-{++_nextElicitation}";
+            _pendingApprovals[id] = line;
+        }
+        ToClient(HookJson.Object(w =>
+        {
+            w.WriteString("jsonrpc", "2.0");
+            w.WriteString("id", id);
+            w.WriteString("method", "elicitation/create");
+            w.WriteStartObject("params");
+            w.WriteString("message", message + " Approve this tool call?");
+            w.WriteStartObject("requestedSchema");
+            w.WriteString("type", "object");
+            w.WriteStartObject("properties");
+            w.WriteStartObject("approve");
+            w.WriteString("type", "boolean");
+            w.WriteString("title", "Approve");
+            w.WriteString("description", "Run this tool call (a human decides; the agent must not).");
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartArray("required");
+            w.WriteStringValue("approve");
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }));
+    }
+
+    private string? TakePending(string id)
+    {
+        lock (_pendingApprovals)
+            return _pendingApprovals.Remove(id, out var line) ? line : null;
+    }
+
+    /// <summary>The client's answer to an elicitation: accept with approve=true forwards the held call.</summary>
+    private void Approved(JsonElement response, string heldLine)
+    {
+        var accepted = response.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
+            && HookJson.GetString(result, "action") == "accept"
+            && result.TryGetProperty("content", out var content) && HookJson.GetBool(content, "approve");
+        if (accepted)
+        {
+            ToUpstream(heldLine);
+            return;
+        }
+        using var held = JsonDocument.Parse(heldLine);
+        var idJson = held.RootElement.GetProperty("id").GetRawText();
+        var action = response.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.Object ? HookJson.GetString(r, "action") ?? "no answer" : "an error";
+        ToClient(ToolError(idJson, $"Interlock: the human did not approve this tool call (the approval request got {action}), so it was not made. Do something else, or ask the user."));
+    }
+
+    /// <summary>A tools/call result that reports a tool error the model can read (not a protocol error).</summary>
+    public static string ToolError(string idJson, string message)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("jsonrpc", "2.0");
+            w.WritePropertyName("id");
+            w.WriteRawValue(idJson);
+            w.WriteStartObject("result");
+            w.WriteStartArray("content");
+            w.WriteStartObject();
+            w.WriteString("type", "text");
+            w.WriteString("text", message);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteBoolean("isError", true);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public void ToClient(string line)
+    {
+        lock (_clientLock)
+        {
+            client.Write(line);
+            client.Write('\n');
+            client.Flush();
+        }
+    }
+
+    private void ToUpstream(string line)
+    {
+        lock (_upstreamLock)
+        {
+            upstream.Write(line);
+            upstream.Write('\n');
+            upstream.Flush();
+        }
+    }
+}
+
+/// <summary>
+/// Reads one tools/call request into the engine's request (the tool as mcp__server__tool, its arguments as JSON)
+/// and renders the outcome for the proxy: the verdict as the exit code, the message as stdout. Only the proxy reads
+/// this answer; the client gets JSON-RPC.
+/// </summary>
+internal sealed class McpCallAdapter(string server, string cwd, bool supportsAsk) : IHookAdapter
+{
+    public string Harness => "mcp";
+
+    public bool SupportsAsk => supportsAsk;
+
+    public int MaxInputBytes => McpProxy.MaxClientMessageChars * 4;
+
+    public HookEvent Parse(ReadOnlySpan<byte> input)
+    {
+        var ev = new HookEvent(Harness) { EventName = "tools/call", SessionId = server };
+        try
+        {
+            using var doc = JsonDocument.Parse(input.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            if (!doc.RootElement.TryGetProperty("params", out var p) || p.ValueKind != JsonValueKind.Object)
+                return ev with { Invalid = "Interlock: the tools/call request has no params object, so it could not be checked and is not made." };
+            var name = HookJson.GetString(p, "name");
+            ev = ev with { Tool = name, Cwd = cwd, RawToolInput = HookJson.Recorded(p, "arguments") };
+            if (string.IsNullOrEmpty(name))
+                return ev with { Invalid = "Interlock: the tools/call request has no params.name, so it could not be checked and is not made." };
+            return ToolRequests.Mcp(ev, server, name, ToolRequests.ArgumentsJson(p, "arguments"), cwd);
+        }
+        catch (JsonException e)
+        {
+            return ev with { Invalid = $"Interlock: the tools/call request is not valid JSON ({e.Message}), so it is not made." };
+        }
+    }
+
+    public HookAnswer Render(HookEvent hookEvent, HookOutcome outcome) =>
+        new(outcome.Message, "", (int)outcome.Verdict);
+}
+
+/// <summary>`interlock mcp [--name NAME] -- &lt;server command...&gt;`: run an MCP server behind the proxy.</summary>
+internal static class McpProxyCommand
+{
+    public const string Help = """
+        interlock mcp [--name NAME] -- <server command> [args...]
+
+        Runs an MCP server (stdio transport) and stands between it and the MCP client that started Interlock: every
+        message passes through unchanged, except tools/call requests, which Interlock checks first (the tool's name
+        and its arguments, with SQL and shell commands found in them analysed as `interlock check` would).
+        A call that is denied, or that needs a human and the client cannot ask, is answered with a tool error that
+        says why; the server never sees it. A call that needs a human is put to the user through MCP elicitation
+        when the client supports it. Every decision is written to the audit trail.
+
+        --name NAME   the server's name in rules and messages (default: the command's file name)
+
+        Use it in place of the server's command in the client's MCP configuration, e.g.
+          {"mcpServers":{"db":{"command":"/usr/local/bin/interlock","args":["mcp","--name","db","--","npx","-y","@some/postgres-mcp"]}}}
+        """;
+
+    public static int Run(string[] args)
+    {
+        var separator = Array.IndexOf(args, "--");
+        if (args.Length == 0 || args[0] is "-h" or "--help" || separator < 0 || separator == args.Length - 1)
+        {
+            (args.Length > 0 && args[0] is "-h" or "--help" ? Console.Out : Console.Error).WriteLine(Help);
+            return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 64;
+        }
+        string? name = null;
+        for (var i = 0; i < separator; i++)
+        {
+            if (args[i] == "--name" && i + 1 < separator) { name = args[++i]; continue; }
+            Console.Error.WriteLine($"interlock mcp: unknown option `{args[i]}`. See `interlock mcp --help`.");
+            return 64;
+        }
+        var command = args[(separator + 1)..];
+        name ??= Path.GetFileNameWithoutExtension(command[0]);
+
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        foreach (var a in command[1..]) psi.ArgumentList.Add(a);
+        psi.StandardInputEncoding = new UTF8Encoding(false);
+        psi.StandardOutputEncoding = new UTF8Encoding(false);
+        Process server;
+        try
+        {
+            server = Process.Start(psi)!;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"interlock mcp: could not start the MCP server `{command[0]}` ({e.Message}). Check the command after `--`.");
+            return 1;
+        }
+
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
+        var open = () => (Interlock.State.IStateStore)Interlock.State.Sqlite.SqliteStateStore.OpenDefault();
+        var engine = new Engine();
+        var proxy = new McpProxy(name, () => HookCommand.DefaultPipeline(engine, () => new FileSystemWorld(), open, Hooks.SnapshotLimits.FromEnvironment(), new Interlock.State.Budgets.BudgetLimits()),
+            stdout, server.StandardInput, Environment.CurrentDirectory);
+
+        // Server -> client: unchanged, line by line.
+        var fromServer = new Thread(() =>
+        {
+            string? line;
+            while ((line = server.StandardOutput.ReadLine()) is not null) proxy.ToClient(line);
+        }) { IsBackground = true, Name = "interlock-mcp-server" };
+        fromServer.Start();
+
+        // Client -> server: checked.
+        using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+        try
+        {
+            string? line;
+            while ((line = stdin.ReadLine()) is not null && !server.HasExited) proxy.FromClient(line);
+        }
+        catch (IOException)
+        {
+            // The server closed its input (it exited): stop forwarding.
+        }
+        try { server.StandardInput.Close(); } catch (IOException) { }
+        if (!server.WaitForExit(5000)) server.Kill(entireProcessTree: true);
+        fromServer.Join(2000);
+        return server.ExitCode;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Interlock.Cli.Install;
+using Interlock.Tests.Hooks;
+using Xunit;
+
+namespace Interlock.Tests.Install;
+
+/// <summary>install / uninstall on temporary home and project directories: existing settings are kept, a second
+/// install changes nothing, uninstall restores the file byte for byte.</summary>
+public sealed class InstallTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "interlock-install-" + Guid.NewGuid().ToString("N"));
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _err = new();
+
+    public InstallTests()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Path.Combine(Project, ".git"));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Home => Path.Combine(_root, "home");
+
+    private string Project => Path.Combine(_root, "project");
+
+    private InstallEnvironment Env(string? binary = null) => new(Home, Project, binary ?? HookProcessTests.Exe, _out, _err);
+
+    private int Install(string harness, InstallScope? scope = null, string? agent = null, string? binary = null) => InstallCommands.Install(harness, scope, agent, Env(binary));
+
+    private int Uninstall(string harness, InstallScope? scope = null, string? agent = null) => InstallCommands.Uninstall(harness, scope, agent, Env());
+
+    private static string Hook(string harness) => HookProcessTests.Exe + " hook " + harness;
+
+    private string Write(string relative, string text)
+    {
+        var path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Claude_code_settings_are_merged_kept_and_restored()
+    {
+        const string original = """
+            {
+              // the user's own settings
+              "model": "opus",
+              "permissions": { "allow": ["Bash(npm test)"] },
+              "hooks": {
+                "PreToolUse": [ { "matcher": "Bash", "hooks": [ { "type": "command", "command": "/usr/bin/my-linter" } ] } ],
+                "Stop": [ { "hooks": [ { "type": "command", "command": "notify-send done" } ] } ]
+              },
+              "env": { "FOO": "1" }
+            }
+            """;
+        var path = Write("home/.claude/settings.json", original);
+        Assert.Equal(0, Install("claude-code"));
+        var merged = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.Equal(["model", "permissions", "hooks", "env"], merged.Select(p => p.Key));
+        Assert.Equal("opus", (string?)merged["model"]);
+        var pre = merged["hooks"]!["PreToolUse"]!.AsArray();
+        Assert.Equal(2, pre.Count);
+        Assert.Equal("/usr/bin/my-linter", (string?)pre[0]!["hooks"]![0]!["command"]);
+        Assert.Equal(Hook("claude-code"), (string?)pre[1]!["hooks"]![0]!["command"]);
+        Assert.Equal("*", (string?)pre[1]!["matcher"]);
+        Assert.NotNull(merged["hooks"]!["Stop"]);
+        Assert.Equal(original, File.ReadAllText(path + InstallCommands.BackupSuffix));
+
+        var after = File.ReadAllBytes(path);
+        Assert.Equal(0, Install("claude-code"));
+        Assert.Equal(after, File.ReadAllBytes(path));
+        Assert.Contains("already registered", _out.ToString());
+
+        Assert.Equal(0, Uninstall("claude-code"));
+        Assert.Equal(original, File.ReadAllText(path));
+        Assert.False(File.Exists(path + InstallCommands.BackupSuffix));
+    }
+
+    [Fact]
+    public void A_moved_binary_replaces_the_entry_instead_of_adding_one()
+    {
+        var other = Write("bin2/interlock", "#!/bin/sh\n");
+        Assert.Equal(0, Install("gemini"));
+        Assert.Equal(0, Install("gemini", binary: other));
+        var path = Path.Combine(Home, ".gemini", "settings.json");
+        var hooks = JsonNode.Parse(File.ReadAllText(path))!["hooks"]!["BeforeTool"]!.AsArray();
+        Assert.Single(hooks);
+        Assert.Equal(other + " hook gemini", (string?)hooks[0]!["hooks"]![0]!["command"]);
+        Assert.Equal(0, Uninstall("gemini"));
+        Assert.False(File.Exists(path)); // it held nothing else
+    }
+
+    [Fact]
+    public void Codex_config_toml_gets_one_block_and_loses_it_again()
+    {
+        const string original = "# my codex config\nmodel = \"gpt-5\"\n\n[mcp_servers.docs]\ncommand = \"docs-server\"\n";
+        var path = Write("home/.codex/config.toml", original);
+        Assert.Equal(0, Install("codex"));
+        var text = File.ReadAllText(path);
+        Assert.StartsWith(original, text);
+        Assert.Contains("[[hooks.PreToolUse]]\n\n[[hooks.PreToolUse.hooks]]\ntype = \"command\"\ncommand = \"" + Hook("codex") + "\"\ntimeout = 30\n", text);
+        Assert.Equal(0, Install("codex"));
+        Assert.Equal(text, File.ReadAllText(path));
+        Assert.Equal(0, Uninstall("codex"));
+        Assert.Equal(original, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Codex_config_with_inline_hooks_is_left_alone_with_instructions()
+    {
+        var path = Write("home/.codex/config.toml", "[hooks]\nPreToolUse = []\n");
+        Assert.Equal(1, Install("codex"));
+        Assert.Contains("defines its hooks inline", _err.ToString());
+        Assert.Contains("[[hooks.PreToolUse.hooks]]", _err.ToString());
+        Assert.Equal("[hooks]\nPreToolUse = []\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Cursor_gets_every_before_event_in_a_new_versioned_file()
+    {
+        Assert.Equal(0, Install("cursor", InstallScope.Project));
+        var path = Path.Combine(Project, ".cursor", "hooks.json");
+        var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.Equal(1, (int)root["version"]!);
+        Assert.Equal(["beforeShellExecution", "beforeMCPExecution", "beforeReadFile", "preToolUse"], root["hooks"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(Hook("cursor"), (string?)root["hooks"]!["beforeShellExecution"]![0]!["command"]);
+        Assert.Equal(0, Uninstall("cursor", InstallScope.Project));
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Copilot_is_per_repository_only()
+    {
+        Assert.Equal(64, Install("copilot", InstallScope.User));
+        Assert.Contains("--project", _err.ToString());
+        Assert.Equal(0, Install("copilot")); // the default for Copilot is the project
+        var path = Path.Combine(Project, ".github", "hooks", "interlock.json");
+        Assert.Equal($$"""
+            {
+              "version": 1,
+              "hooks": {
+                "preToolUse": [
+                  {
+                    "type": "command",
+                    "bash": "{{Hook("copilot")}}",
+                    "timeoutSec": 30
+                  }
+                ]
+              }
+            }
+
+            """, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Kiro_and_amazon_q_register_in_an_agent_configuration()
+    {
+        const string agent = """{"name":"dev","tools":["read","write","shell"],"allowedTools":["read"]}""";
+        var path = Write("home/.kiro/agents/dev.json", agent);
+        Assert.Equal(0, Install("kiro", agent: "dev"));
+        var root = JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.Equal(Hook("kiro"), (string?)root["hooks"]!["preToolUse"]![0]!["command"]);
+        Assert.Equal(3, root["tools"]!.AsArray().Count);
+        Assert.Equal(0, Uninstall("kiro", agent: "dev"));
+        Assert.Equal(agent, File.ReadAllText(path));
+
+        Assert.Equal(0, Install("amazon-q"));
+        var created = Path.Combine(Home, ".aws", "amazonq", "cli-agents", "interlock.json");
+        var fresh = JsonNode.Parse(File.ReadAllText(created))!;
+        Assert.Equal("*", (string?)fresh["tools"]![0]);
+        Assert.Contains("--agent interlock", _out.ToString());
+        Assert.Equal(0, Uninstall("amazon-q"));
+        Assert.False(File.Exists(created));
+        Assert.Equal(64, Install("kiro", agent: "../evil"));
+    }
+
+    [Fact]
+    public void Broken_settings_are_never_overwritten()
+    {
+        var path = Write("home/.claude/settings.json", "{ not json");
+        Assert.Equal(1, Install("claude-code"));
+        Assert.Contains("not valid JSON", _err.ToString());
+        Assert.Equal("{ not json", File.ReadAllText(path));
+        Assert.Equal(1, InstallCommands.Install("claude-code", null, null, Env("relative/interlock")));
+        Assert.Contains("absolute path", _err.ToString());
+    }
+
+    [Fact]
+    public void The_opencode_plugin_stops_a_denied_call_in_a_real_javascript_runtime()
+    {
+        Assert.Equal(0, Install("opencode"));
+        var plugin = Path.Combine(Home, ".config", "opencode", "plugin", "interlock.js");
+        Assert.Equal(0, Install("opencode"));
+        Assert.Contains("already registered", _out.ToString());
+        if (FindOnPath("node") is not { } node) return; // no JavaScript runtime on this machine: the plugin text is still checked above
+        var module = Path.Combine(_root, "plugin.mjs");
+        File.Copy(plugin, module);
+        var driver = Write("driver.mjs", $$"""
+            import { InterlockGuard } from "./plugin.mjs";
+            const hooks = await InterlockGuard({ directory: "/tmp" });
+            const run = async (command) => {
+              try { await hooks["tool.execute.before"]({ tool: "bash", sessionID: "s", callID: "c" }, { args: { command } }); return "allowed"; }
+              catch (e) { return "stopped: " + e.message; }
+            };
+            console.log(await run("git status"));
+            console.log(await run("rm -rf /"));
+            """);
+        var psi = new ProcessStartInfo(node, [driver]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state");
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit(30_000);
+        Assert.Equal("allowed\nstopped: Interlock blocked this command [fs.delete-root]: `rm -rf /` deletes the whole file system (/) and everything in it. Why this stops: nothing on the machine would survive. Instead: Delete the specific files you mean, by path, inside the project.\n", output);
+        Assert.Equal(0, Uninstall("opencode"));
+        Assert.False(File.Exists(plugin));
+    }
+
+    [Fact]
+    public void Doctor_reports_registration_and_a_working_binary_and_says_how_to_fix_problems()
+    {
+        Directory.CreateDirectory(Path.Combine(Home, ".gemini"));
+        Assert.Equal(0, Install("claude-code"));
+        var env = new Dictionary<string, string> { ["HOME"] = Home, ["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state") };
+        var (stdout, _, exit) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
+        Assert.Equal(1, exit); // gemini is present but not registered
+        Assert.Contains("claude-code (Claude Code)\n  hook:    registered in " + Path.Combine(Home, ".claude", "settings.json"), stdout);
+        Assert.Contains("runs and lets a harmless `git status` through in", stdout);
+        Assert.Contains("gemini (Gemini CLI)\n  hook:    PROBLEM not registered", stdout);
+        Assert.Contains("fix: interlock install gemini --user", stdout);
+        Assert.DoesNotContain("codex", stdout);
+
+        Assert.Equal(0, Install("gemini"));
+        Assert.Equal(0, HookProcessTests.Interlock("", env, "doctor", "--dir", Project).Exit);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+}
