@@ -1,6 +1,7 @@
 using Interlock.Core;
 using Interlock.State;
 using Interlock.State.Approvals;
+using Interlock.State.Postgres;
 using Xunit;
 
 namespace Interlock.Tests.State;
@@ -10,13 +11,59 @@ namespace Interlock.Tests.State;
 /// class too). <see cref="OpenStore"/> returns a store over one shared, initially empty database; each call may be
 /// a new connection (as another process or server replica would have).
 /// </summary>
-public abstract class ApprovalStoreContract
+public sealed class ApprovalStoreContract : IDisposable
 {
-    protected abstract IStateStore OpenStore();
+    /// <summary>SQLite always; PostgreSQL when one is configured (and always in CI, where its absence fails).</summary>
+    public static TheoryData<string> Backends
+    {
+        get
+        {
+            var data = new TheoryData<string> { "sqlite" };
+            if (new PostgresFactAttribute().Skip is null) data.Add("postgres");
+            return data;
+        }
+    }
 
-    protected static readonly DateTimeOffset T0 = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempStateDir _dir = new();
+    private PostgresTestDatabase? _db;
+    private readonly List<IDisposable> _opened = [];
 
-    protected static ApprovalSubmission Submission(string command = "terraform destroy", string cwd = "/work/infra/a", string agent = "agent-1",
+    public void Dispose()
+    {
+        lock (_opened) foreach (var s in _opened) s.Dispose();
+        _db?.Dispose();
+        _dir.Dispose();
+    }
+
+    /// <summary>A store over the test's one database; each call is another connection (another process or replica).</summary>
+    private IStateStore OpenStore(string backend)
+    {
+        if (backend == "sqlite") return _dir.Open(busyTimeoutMs: 30_000);
+        PostgresStateStore store;
+        lock (_opened)
+        {
+            _db ??= new PostgresTestDatabase();
+            store = PostgresStateStore.OpenAsync(_db.ConnectionString).GetAwaiter().GetResult();
+            _opened.Add(store);
+        }
+        return new NonDisposing(store);
+    }
+
+    // The tests dispose what they open; PostgreSQL pools are closed at the end of the test instead.
+    private sealed class NonDisposing(PostgresStateStore inner) : IStateStore
+    {
+        public string Location => inner.Location;
+        public IAuditLog Audit => inner.Audit;
+        public ISnapshotLog Snapshots => inner.Snapshots;
+        public IApprovalStore Approvals => inner.Approvals;
+        public Interlock.State.Budgets.IBudgetLog Budgets => inner.Budgets;
+        public void Dispose() { }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static readonly DateTimeOffset T0 = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    private static ApprovalSubmission Submission(string command = "terraform destroy", string cwd = "/work/infra/a", string agent = "agent-1",
         string? op = "olivia", int approvals = 2, string? group = "prod-approvers") => new()
     {
         Fingerprint = ActionFingerprint.Compute(new ActionRequest("Bash", command, cwd), "/work/infra", "production"),
@@ -39,10 +86,10 @@ public abstract class ApprovalStoreContract
 
     private static readonly string[] Approvers = ["prod-approvers"];
 
-    [Fact]
-    public async Task Two_person_rule_operator_does_not_count_nor_does_anyone_twice()
+    [Theory, MemberData(nameof(Backends))]
+    public async Task Two_person_rule_operator_does_not_count_nor_does_anyone_twice(string backend)
     {
-        using var store = OpenStore();
+        using var store = OpenStore(backend);
         var a = store.Approvals;
         var r = await a.SubmitAsync(Submission(), T0);
         Assert.Equal(ApprovalStatus.Pending, r.Status);
@@ -62,10 +109,10 @@ public abstract class ApprovalStoreContract
         Assert.Equal(T0.AddMinutes(13), second.Request.GrantExpiresAt);
     }
 
-    [Fact]
-    public async Task One_deny_ends_the_request_even_after_an_approval()
+    [Theory, MemberData(nameof(Backends))]
+    public async Task One_deny_ends_the_request_even_after_an_approval(string backend)
     {
-        using var store = OpenStore();
+        using var store = OpenStore(backend);
         var r = await store.Approvals.SubmitAsync(Submission(), T0);
         await store.Approvals.VoteAsync(r.Id, "ana", Approvers, true, null, T0);
         var deny = await store.Approvals.VoteAsync(r.Id, "olivia", [], false, "not today", T0.AddMinutes(1));
@@ -75,10 +122,10 @@ public abstract class ApprovalStoreContract
         Assert.Null(await store.Approvals.ConsumeGrantAsync(r.Action.Fingerprint, "agent-1", T0.AddMinutes(3)));
     }
 
-    [Fact]
-    public async Task A_grant_authorises_the_exact_action_once_for_the_same_agent_until_it_expires()
+    [Theory, MemberData(nameof(Backends))]
+    public async Task A_grant_authorises_the_exact_action_once_for_the_same_agent_until_it_expires(string backend)
     {
-        using var store = OpenStore();
+        using var store = OpenStore(backend);
         var a = store.Approvals;
         var sub = Submission(approvals: 1);
         var r = await a.SubmitAsync(sub, T0);
@@ -102,10 +149,10 @@ public abstract class ApprovalStoreContract
         Assert.Equal(ApprovalStatus.Expired, (await a.GetAsync(again.Id))!.Status);
     }
 
-    [Fact]
-    public async Task Resubmitting_a_pending_action_returns_the_same_request_and_pending_requests_expire()
+    [Theory, MemberData(nameof(Backends))]
+    public async Task Resubmitting_a_pending_action_returns_the_same_request_and_pending_requests_expire(string backend)
     {
-        using var store = OpenStore();
+        using var store = OpenStore(backend);
         var a = store.Approvals;
         var first = await a.SubmitAsync(Submission(), T0);
         Assert.Equal(first.Id, (await a.SubmitAsync(Submission(), T0.AddMinutes(1))).Id);
@@ -119,18 +166,18 @@ public abstract class ApprovalStoreContract
         Assert.Equal(VoteOutcome.NotFound, (await a.VoteAsync("r-nonexistent", "ana", Approvers, true, null, T0)).Outcome);
     }
 
-    [Fact]
-    public async Task Concurrent_votes_and_consumers_produce_exactly_one_outcome()
+    [Theory, MemberData(nameof(Backends))]
+    public async Task Concurrent_votes_and_consumers_produce_exactly_one_outcome(string backend)
     {
         string id, fingerprint;
-        using (var store = OpenStore())
+        using (var store = OpenStore(backend))
         {
             var r = await store.Approvals.SubmitAsync(Submission(approvals: 1), T0);
             (id, fingerprint) = (r.Id, r.Action.Fingerprint);
         }
         var votes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
-            using var s = OpenStore();
+            using var s = OpenStore(backend);
             return await s.Approvals.VoteAsync(id, $"approver-{i}", Approvers, true, null, T0.AddSeconds(i));
         })));
         Assert.Single(votes, v => v.Outcome == VoteOutcome.Decided);
@@ -138,20 +185,11 @@ public abstract class ApprovalStoreContract
 
         var grants = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
-            using var s = OpenStore();
+            using var s = OpenStore(backend);
             return await s.Approvals.ConsumeGrantAsync(fingerprint, "agent-1", T0.AddMinutes(1));
         })));
         Assert.Single(grants, g => g is not null);
     }
-}
-
-public sealed class SqliteApprovalStoreTests : ApprovalStoreContract, IDisposable
-{
-    private readonly TempStateDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    protected override IStateStore OpenStore() => _dir.Open(busyTimeoutMs: 30_000);
 
     [Fact]
     public void Fingerprints_differ_for_any_difference_in_the_action()

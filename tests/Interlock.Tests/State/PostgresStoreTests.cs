@@ -5,43 +5,6 @@ using Xunit;
 
 namespace Interlock.Tests.State;
 
-/// <summary>The approvals contract on PostgreSQL; each OpenStore is another pool, like another server replica.</summary>
-public sealed class PostgresApprovalStoreTests : ApprovalStoreContract, IDisposable
-{
-    private readonly PostgresTestDatabase? _db;
-    private readonly List<IDisposable> _opened = [];
-
-    public PostgresApprovalStoreTests()
-    {
-        if (new PostgresFactAttribute().Skip is null) _db = new PostgresTestDatabase();
-    }
-
-    public void Dispose()
-    {
-        lock (_opened) foreach (var s in _opened) s.Dispose();
-        _db?.Dispose();
-    }
-
-    protected override IStateStore OpenStore()
-    {
-        var store = PostgresStateStore.OpenAsync(_db!.ConnectionString).GetAwaiter().GetResult();
-        lock (_opened) _opened.Add(store);
-        return new NonDisposing(store);
-    }
-
-    // The contract disposes what it opens; the pools are closed at the end of the test instead.
-    private sealed class NonDisposing(PostgresStateStore inner) : IStateStore
-    {
-        public string Location => inner.Location;
-        public IAuditLog Audit => inner.Audit;
-        public ISnapshotLog Snapshots => inner.Snapshots;
-        public Interlock.State.Approvals.IApprovalStore Approvals => inner.Approvals;
-        public Interlock.State.Budgets.IBudgetLog Budgets => inner.Budgets;
-        public void Dispose() { }
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-}
-
 /// <summary>Identities, the audit chain under concurrent replicas, and the behaviours both stores share.</summary>
 public sealed class PostgresStoreTests
 {
