@@ -24,7 +24,6 @@ public sealed record ServerDecision(Verdict Verdict, string Status, string RuleI
 /// </summary>
 public sealed class ApprovalService(ServerStore store, ServerOptions options, ChangeFeed changes, Webhooks webhooks, TimeProvider time)
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Engine _engine = new(options.Engine);
     private readonly ConcurrentDictionary<string, (Principal? Principal, long Until)> _auth = new(StringComparer.Ordinal);
 
@@ -91,7 +90,7 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
                     Environment = envText,
                     RuleId = decision.RuleId,
                     Reason = decision.Reason,
-                    EffectsJson = EffectsJson(decision.Effects),
+                    EffectsJson = AuditEffects.Json(decision.Effects, decision.Matches),
                     RequiredApprovals = required,
                     ApproverGroup = group,
                     PendingFor = options.PendingFor,
@@ -191,33 +190,10 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
         var entry = new AuditEntry(time.GetUtcNow(), call.Harness, call.SessionId ?? $"agent:{who.Name}", request.Cwd, request.Tool,
             $"{Summary(request)}", d.Verdict.ToString().ToLowerInvariant(), d.RuleId,
             $"[{d.Status}{(d.RequestId is null ? "" : " " + d.RequestId)}; {(who.IsHuman ? "human" : "agent")} {who.Name}{(who.Token.Operator is { } op ? $", operator {op}" : "")}] {d.Reason}",
-            EffectsJson(d.Effects), (long)took.TotalMicroseconds);
+            AuditEffects.Json(d.Effects), (long)took.TotalMicroseconds);
         await store.AppendAuditAsync(entry);
     }
 
     public static string Summary(ActionRequest r) =>
         r.Command ?? (r.File is { } f ? $"{f.Kind} {f.Path}" : r.ToolArguments ?? r.Tool);
-
-    public static string EffectsJson(IReadOnlyList<Effect> effects)
-    {
-        if (effects.Count == 0) return "[]";
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, WriterOptions))
-        {
-            w.WriteStartArray();
-            foreach (var e in effects)
-            {
-                w.WriteStartObject();
-                w.WriteString("kind", e.Kind.ToString());
-                w.WriteString("target", e.Target);
-                w.WriteString("class", e.Class.ToString());
-                w.WriteBoolean("recursive", e.Recursive);
-                w.WriteString("environment", e.Environment.ToString().ToLowerInvariant());
-                w.WriteString("description", e.Description);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
 }

@@ -171,7 +171,15 @@ public sealed class ApprovalServerTests
         var deep = new string('[', 200) + new string(']', 200);
         Assert.Equal(HttpStatusCode.BadRequest, (await Post(deep)).Item1);
         var huge = """{"harness":"codex","tool":"Bash","cwd":"/x","command":" """ + new string('a', 1024 * 1024 + 1024) + "\"}";
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await Post(huge)).Item1);
+        try
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await Post(huge)).Item1);
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException)
+        {
+            // The server answered 413 and closed the connection while the client was still sending the body
+            // (a race on loopback): refused either way; a server that read the body would have answered.
+        }
 
         using var human = t.Client(t.Ana);
         var badStatus = await human.GetAsync("v1/requests?status=maybe");

@@ -61,7 +61,7 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
                 Environment = env,
                 RuleId = decision.RuleId,
                 Reason = decision.Reason,
-                EffectsJson = AuditStage.EffectsJson(decision.Effects, decision.Matches),
+                EffectsJson = AuditEffects.Json(decision.Effects, decision.Matches),
             }, now).AsTask().GetAwaiter().GetResult();
             context.Decision = decision with { Verdict = Verdict.Deny };
             context.Message = PendingMessage(decision, context.ToolWord, pending.Id);

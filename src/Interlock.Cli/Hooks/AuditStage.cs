@@ -17,7 +17,6 @@ namespace Interlock.Cli.Hooks;
 /// </summary>
 internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>Why the record could not be written, when it could not.</summary>
@@ -41,7 +40,7 @@ internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
             d.Verdict.ToString().ToLowerInvariant(),
             d.RuleId,
             (context.Message ?? d.Reason) + ShadowNote(d),
-            EffectsJson(d.Effects, d.Matches),
+            AuditEffects.Json(d.Effects, d.Matches),
             micros);
         try
         {
@@ -80,37 +79,4 @@ internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
     /// <summary>Shadow mode: what the shadow rules would have decided, so the trail shows a rule's effect before it is enforced.</summary>
     internal static string ShadowNote(Decision d) =>
         d.ShadowVerdict is { } v ? $" [shadow: rule {d.ShadowRuleId} would have given {v.ToString().ToLowerInvariant()}]" : "";
-
-    /// <summary>The effects, each with the rule that decided it and, in shadow mode, the shadow rule that would have.</summary>
-    internal static string EffectsJson(IReadOnlyList<Effect> effects, IReadOnlyList<Interlock.Core.Policy.RuleMatch>? matches = null)
-    {
-        if (effects.Count == 0) return "[]";
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, WriterOptions))
-        {
-            w.WriteStartArray();
-            for (var i = 0; i < effects.Count; i++)
-            {
-                var e = effects[i];
-                w.WriteStartObject();
-                w.WriteString("kind", e.Kind.ToString());
-                w.WriteString("target", e.Target);
-                w.WriteString("class", e.Class.ToString());
-                w.WriteBoolean("recursive", e.Recursive);
-                w.WriteString("environment", e.Environment.ToString().ToLowerInvariant());
-                w.WriteString("description", e.Description);
-                if (matches is not null)
-                    foreach (var m in matches)
-                    {
-                        if (m.Effect != i || !m.Won) continue;
-                        var shadow = m.Mode == Interlock.Core.Policy.RuleMode.Shadow;
-                        w.WriteString(shadow ? "shadowRule" : "rule", m.RuleId);
-                        w.WriteString(shadow ? "shadowVerdict" : "verdict", m.Verdict.ToString().ToLowerInvariant());
-                    }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
 }
