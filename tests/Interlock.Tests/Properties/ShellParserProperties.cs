@@ -56,6 +56,9 @@ public sealed class ShellParserProperties
             for (var k = 0; k < script.Items.Count - 1; k++)
             {
                 var p = s[..script.Items[k].Body.Span.End];
+                // A here-document's body follows the line its item ends on, and its $(...) run before that item:
+                // the end of such an item is not a cut point (found by this property, seed 8DiX2nir2nr5).
+                if (p.Replace("<<<", "").Contains("<<")) continue;
                 var prefix = ShellParser.Parse(p);
                 if (prefix.Script is not { } ps || ps.Items.Count != k + 1 || !ps.Items.Select(i => i.Body.Span).SequenceEqual(script.Items.Take(k + 1).Select(i => i.Body.Span)))
                     continue;
