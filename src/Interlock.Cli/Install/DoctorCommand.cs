@@ -71,15 +71,7 @@ internal static class DoctorCommand
             }
         }
         if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).");
-        var policy = PolicyLoader.Load(env.Project);
-        if (policy.FirstError is { } policyError)
-        {
-            env.Out.WriteLine($"policy:  PROBLEM {policyError.Location}: {policyError.Message} (the hook stops every action until it is fixed)");
-            env.Out.WriteLine("           fix: interlock policy validate   (lists every problem and how to fix it)");
-            problems++;
-        }
-        else
-            env.Out.WriteLine($"policy:  ok ({(policy.Files.Count == 0 ? "no policy files here; the built-in policy applies" : string.Join(", ", policy.Files.Select(f => f.Path)))})");
+        env.Out.WriteLine("policy:  not checked (this build has no policy files; the built-in policy applies)");
         var (serverOk, serverLines) = Server();
         env.Out.WriteLine(serverLines);
         if (!serverOk) problems++;
