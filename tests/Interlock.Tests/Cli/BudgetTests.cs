@@ -146,17 +146,5 @@ public sealed class BudgetTests : IDisposable
         Assert.Equal("", Bash("interlock breaker status", clock));
     }
 
-    private (int Exit, string Stdout, string Stderr) Cli(params string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "interlock")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["INTERLOCK_STATE_DIR"] = _state.Path;
-        // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
-        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        Assert.True(p.WaitForExit(60_000));
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+    private (int Exit, string Stdout, string Stderr) Cli(params string[] args) => TestCli.Run(_state.Path, args);
 }

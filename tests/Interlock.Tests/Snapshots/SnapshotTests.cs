@@ -63,19 +63,7 @@ public sealed class SnapshotTests : IDisposable
 
     private static string Exe => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "interlock.exe" : "interlock");
 
-    private (int Exit, string Stdout, string Stderr) Cli(params string[] args)
-    {
-        var psi = new ProcessStartInfo(Exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["INTERLOCK_STATE_DIR"] = _state.Path;
-        // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
-        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000));
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Exit, string Stdout, string Stderr) Cli(params string[] args) => TestCli.Run(_state.Path, args);
 
     private static string Lines(int n, string prefix = "line") => string.Concat(Enumerable.Range(1, n).Select(i => $"{prefix} {i} of the module\n"));
 
