@@ -32,16 +32,20 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
     public ChangeFeed Changes => changes;
     public TimeProvider Time => time;
 
-    /// <summary>The principal for a bearer secret (cached briefly), or null.</summary>
+    /// <summary>The principal for a bearer secret, or null. Answers are remembered for
+    /// <see cref="ServerOptions.AuthCacheFor"/> (keyed by the secret's hash, at most 10,000 entries), so a decision
+    /// call does not wait behind the audit commit for a token lookup. The price, by design and tested: a token revoked
+    /// by another process (`interlock admin token revoke`, another replica) keeps working on this server for at most
+    /// that long; a sign-out on this server takes effect at once (<see cref="ForgetAuthentication"/>).</summary>
     public async Task<Principal?> AuthenticateAsync(string secret)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length > 200) return null;
         var key = TokenSecrets.Hash(secret);
-        var now = Stopwatch.GetTimestamp();
+        var now = time.GetTimestamp();
         if (_auth.TryGetValue(key, out var cached) && cached.Until > now) return cached.Principal;
         var principal = await store.RunAsync((_, _, ids) => ids.AuthenticateAsync(secret, time.GetUtcNow()).AsTask());
         if (_auth.Count > 10_000) _auth.Clear();
-        _auth[key] = (principal, now + (long)(options.AuthCacheFor.TotalSeconds * Stopwatch.Frequency));
+        _auth[key] = (principal, now + (long)(options.AuthCacheFor.TotalSeconds * time.TimestampFrequency));
         return principal;
     }
 

@@ -44,6 +44,14 @@ public sealed record ServerOptions
 
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 
+    /// <summary>Dashboard sign-in limits, per <see cref="SignInWindow"/>: failed attempts from one client address
+    /// (IPv6: one /64), and sessions issued to one account (each sign-in stores a session token).</summary>
+    public int SignInFailuresPerAddress { get; init; } = 10;
+
+    public int SignInsPerAccount { get; init; } = 20;
+
+    public TimeSpan SignInWindow { get; init; } = TimeSpan.FromMinutes(15);
+
     public EngineOptions? Engine { get; init; }
 
     /// <summary>The approvals an ask needs and who may give them: one place for this policy.</summary>
