@@ -155,8 +155,8 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
             r.Id, r.Action.RequiredApprovals, r.Action.ApproverGroup, env, repo, d.Effects);
     }
 
-    /// <summary>Waits until the request is no longer pending or the time is up: woken by this replica's changes,
-    /// and polling the store for other replicas'.</summary>
+    /// <summary>Waits until the request is no longer pending or the time is up: woken by any replica's changes
+    /// (<see cref="ChangeFeed"/>), and polling the store as a safety net.</summary>
     public async Task<ApprovalRequest> WaitAsync(string id, TimeSpan wait, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
@@ -166,7 +166,8 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
             var r = (await store.RunAsync((_, approvals, _) => approvals.GetAsync(id).AsTask()))!;
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (r.Status != ApprovalStatus.Pending || left <= TimeSpan.Zero || ct.IsCancellationRequested) return r;
-            var poll = left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250);
+            var interval = store.ListeningForReplicas ? options.ListeningPollInterval : options.PollInterval;
+            var poll = left < interval ? left : interval;
             try { await Task.WhenAny(next, Task.Delay(poll, ct)); } catch (OperationCanceledException) { }
         }
     }

@@ -35,6 +35,13 @@ public sealed record ServerOptions
     /// <summary>Upper bound on how long one decision call may wait for humans (the hook asks for less).</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>How often a waiting decision call re-reads its request. Changes on this replica wake it at once; with
+    /// PostgreSQL, other replicas' changes do too (LISTEN/NOTIFY) and <see cref="ListeningPollInterval"/> applies.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The safety-net poll while LISTEN/NOTIFY is connected (a lost notification costs at most this).</summary>
+    public TimeSpan ListeningPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 
     public IReadOnlyList<WebhookTarget> Webhooks { get; init; } = [];
