@@ -120,21 +120,32 @@ public static class Dashboard
             await ctx.Response.WriteAsync(": interlock live feed\n\n");
             await ctx.Response.Body.FlushAsync();
             string? last = null;
-            var ct = ctx.RequestAborted;
-            while (!ct.IsCancellationRequested)
+            // The stream ends when the client goes or the server stops (else shutdown would wait for every open
+            // dashboard tab until the host's shutdown timeout).
+            var stopping = ctx.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+            var ct = linked.Token;
+            try
             {
-                var next = service.Changes.Next;
-                // Changes by this replica wake the loop at once; other replicas' are seen within a second.
-                var list = await service.Store.RunAsync((_, a, _) => a.ListAsync(ApprovalStatus.Pending, 100).AsTask());
-                var state = string.Join(',', list.Select(r => $"{r.Id}:{r.Votes.Count}"));
-                if (state != last)
+                while (!ct.IsCancellationRequested)
                 {
-                    if (last is not null) await ctx.Response.WriteAsync($"data: {JsonEncodedText.Encode(state)}\n\n", ct);
-                    else await ctx.Response.WriteAsync("data: hello\n\n", ct);
-                    await ctx.Response.Body.FlushAsync(ct);
-                    last = state;
+                    var next = service.Changes.Next;
+                    // Changes wake the loop at once (other replicas' too, with PostgreSQL LISTEN/NOTIFY); the 1 s poll is the safety net.
+                    var list = await service.Store.RunAsync((_, a, _) => a.ListAsync(ApprovalStatus.Pending, 100).AsTask());
+                    var state = string.Join(',', list.Select(r => $"{r.Id}:{r.Votes.Count}"));
+                    if (state != last)
+                    {
+                        if (last is not null) await ctx.Response.WriteAsync($"data: {JsonEncodedText.Encode(state)}\n\n", ct);
+                        else await ctx.Response.WriteAsync("data: hello\n\n", ct);
+                        await ctx.Response.Body.FlushAsync(ct);
+                        last = state;
+                    }
+                    await Task.WhenAny(next, Task.Delay(1000, ct));
                 }
-                try { await Task.WhenAny(next, Task.Delay(1000, ct)); } catch (OperationCanceledException) { break; }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The client left or the server is stopping: the stream just ends.
             }
         }));
         app.MapGet("/audit", (HttpContext ctx) => Page(ctx, service, async _ =>
