@@ -32,16 +32,20 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
     public ChangeFeed Changes => changes;
     public TimeProvider Time => time;
 
-    /// <summary>The principal for a bearer secret (cached briefly), or null.</summary>
+    /// <summary>The principal for a bearer secret, or null. Answers are remembered for
+    /// <see cref="ServerOptions.AuthCacheFor"/> (keyed by the secret's hash, at most 10,000 entries), so a decision
+    /// call does not wait behind the audit commit for a token lookup. The price, by design and tested: a token revoked
+    /// by another process (`interlock admin token revoke`, another replica) keeps working on this server for at most
+    /// that long; a sign-out on this server takes effect at once (<see cref="ForgetAuthentication"/>).</summary>
     public async Task<Principal?> AuthenticateAsync(string secret)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length > 200) return null;
         var key = TokenSecrets.Hash(secret);
-        var now = Stopwatch.GetTimestamp();
+        var now = time.GetTimestamp();
         if (_auth.TryGetValue(key, out var cached) && cached.Until > now) return cached.Principal;
         var principal = await store.RunAsync((_, _, ids) => ids.AuthenticateAsync(secret, time.GetUtcNow()).AsTask());
         if (_auth.Count > 10_000) _auth.Clear();
-        _auth[key] = (principal, now + (long)(options.AuthCacheFor.TotalSeconds * Stopwatch.Frequency));
+        _auth[key] = (principal, now + (long)(options.AuthCacheFor.TotalSeconds * time.TimestampFrequency));
         return principal;
     }
 
@@ -151,8 +155,8 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
             r.Id, r.Action.RequiredApprovals, r.Action.ApproverGroup, env, repo, d.Effects);
     }
 
-    /// <summary>Waits until the request is no longer pending or the time is up: woken by this replica's changes,
-    /// and polling the store for other replicas'.</summary>
+    /// <summary>Waits until the request is no longer pending or the time is up: woken by any replica's changes
+    /// (<see cref="ChangeFeed"/>), and polling the store as a safety net.</summary>
     public async Task<ApprovalRequest> WaitAsync(string id, TimeSpan wait, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
@@ -162,7 +166,8 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
             var r = (await store.RunAsync((_, approvals, _) => approvals.GetAsync(id).AsTask()))!;
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (r.Status != ApprovalStatus.Pending || left <= TimeSpan.Zero || ct.IsCancellationRequested) return r;
-            var poll = left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250);
+            var interval = store.ListeningForReplicas ? options.ListeningPollInterval : options.PollInterval;
+            var poll = left < interval ? left : interval;
             try { await Task.WhenAny(next, Task.Delay(poll, ct)); } catch (OperationCanceledException) { }
         }
     }

@@ -17,18 +17,36 @@ public static class Dashboard
     public static void Map(WebApplication app, ApprovalService service)
     {
         app.MapGet("/login", (HttpContext ctx) => Html(ctx, 200, "Sign in", LoginForm(ctx.Request.Query["error"].ToString())));
+        // Sign-in limits (see ServerOptions.SignInFailuresPerAddress): guessing tokens from one address, and
+        // minting sessions for one account, are both bounded; the address is the TCP peer (a reverse proxy in front
+        // would make every client one address: run the server on loopback behind it with its own limits).
+        var failuresByAddress = new SignInLimiter(service.Options.SignInFailuresPerAddress, service.Options.SignInWindow);
+        var sessionsByAccount = new SignInLimiter(service.Options.SignInsPerAccount, service.Options.SignInWindow);
         app.MapPost("/login", async (HttpContext ctx) =>
         {
             if (!SameOrigin(ctx)) { await Html(ctx, 403, "Refused", "<p>Cross-site form posts are refused.</p>"); return; }
+            var address = SignInLimiter.AddressKey(ctx.Connection.RemoteIpAddress);
+            if (failuresByAddress.RetryAfter(address, service.Time.GetUtcNow()) is { } wait)
+            {
+                await TooMany(ctx, wait, $"Too many failed sign-ins from your address ({failuresByAddress.Limit} in {failuresByAddress.Window.TotalMinutes:0} minutes), so sign-in is paused for it. Try again in {Math.Ceiling(wait.TotalSeconds):0} seconds with a valid human token (an administrator creates one with <code>interlock admin token human &lt;name&gt;</code>).");
+                return;
+            }
             var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
             var token = form["token"].ToString().Trim();
             var p = await service.AuthenticateAsync(token);
             if (p is not { Token.Kind: TokenKind.Human })
             {
+                failuresByAddress.Record(address, service.Time.GetUtcNow());
                 ctx.Response.Redirect("/login?error=" + Uri.EscapeDataString(p is null ? "That token is not valid (unknown, revoked or expired)." : "Agent tokens cannot sign in to the dashboard; use your own (human) token."));
                 return;
             }
             var now = service.Time.GetUtcNow();
+            if (sessionsByAccount.RetryAfter(p.Name, now) is { } accountWait)
+            {
+                await TooMany(ctx, accountWait, $"Account {E(p.Name)} has signed in {sessionsByAccount.Limit} times in {sessionsByAccount.Window.TotalMinutes:0} minutes, so new sessions for it are paused. Use a browser that is already signed in, or try again in {Math.Ceiling(accountWait.TotalSeconds):0} seconds; if you did not sign in that often, ask an administrator to rotate your token.");
+                return;
+            }
+            sessionsByAccount.Record(p.Name, now);
             var session = await service.Store.RunAsync((_, _, ids) => ids.IssueTokenAsync(TokenKind.Session, p.Name, null, now, now + service.Options.SessionLifetime).AsTask());
             ctx.Response.Cookies.Append(Api.SessionCookie, session.Secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = ctx.Request.IsHttps, Path = "/", MaxAge = service.Options.SessionLifetime });
             ctx.Response.Redirect("/");
@@ -102,21 +120,32 @@ public static class Dashboard
             await ctx.Response.WriteAsync(": interlock live feed\n\n");
             await ctx.Response.Body.FlushAsync();
             string? last = null;
-            var ct = ctx.RequestAborted;
-            while (!ct.IsCancellationRequested)
+            // The stream ends when the client goes or the server stops (else shutdown would wait for every open
+            // dashboard tab until the host's shutdown timeout).
+            var stopping = ctx.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+            var ct = linked.Token;
+            try
             {
-                var next = service.Changes.Next;
-                // Changes by this replica wake the loop at once; other replicas' are seen within a second.
-                var list = await service.Store.RunAsync((_, a, _) => a.ListAsync(ApprovalStatus.Pending, 100).AsTask());
-                var state = string.Join(',', list.Select(r => $"{r.Id}:{r.Votes.Count}"));
-                if (state != last)
+                while (!ct.IsCancellationRequested)
                 {
-                    if (last is not null) await ctx.Response.WriteAsync($"data: {JsonEncodedText.Encode(state)}\n\n", ct);
-                    else await ctx.Response.WriteAsync("data: hello\n\n", ct);
-                    await ctx.Response.Body.FlushAsync(ct);
-                    last = state;
+                    var next = service.Changes.Next;
+                    // Changes wake the loop at once (other replicas' too, with PostgreSQL LISTEN/NOTIFY); the 1 s poll is the safety net.
+                    var list = await service.Store.RunAsync((_, a, _) => a.ListAsync(ApprovalStatus.Pending, 100).AsTask());
+                    var state = string.Join(',', list.Select(r => $"{r.Id}:{r.Votes.Count}"));
+                    if (state != last)
+                    {
+                        if (last is not null) await ctx.Response.WriteAsync($"data: {JsonEncodedText.Encode(state)}\n\n", ct);
+                        else await ctx.Response.WriteAsync("data: hello\n\n", ct);
+                        await ctx.Response.Body.FlushAsync(ct);
+                        last = state;
+                    }
+                    await Task.WhenAny(next, Task.Delay(1000, ct));
                 }
-                try { await Task.WhenAny(next, Task.Delay(1000, ct)); } catch (OperationCanceledException) { break; }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The client left or the server is stopping: the stream just ends.
             }
         }));
         app.MapGet("/audit", (HttpContext ctx) => Page(ctx, service, async _ =>
@@ -201,6 +230,12 @@ public static class Dashboard
         if (p is null || !p.IsHuman) { ctx.Response.Redirect("/login"); return; }
         var nav = $"<nav><b>Interlock</b> <a href='/'>Approvals</a> <a href='/audit'>Audit</a> <a href='/policy'>Policy</a> <span class=who>{E(p.Name)} ({E(string.Join(", ", p.Groups))})</span> <form method=post action=/logout style=display:inline><button>Sign out</button></form></nav>";
         await Html(ctx, 200, title, nav + $"<h1>{E(title)}</h1>" + await body(p));
+    }
+
+    private static Task TooMany(HttpContext ctx, TimeSpan wait, string message)
+    {
+        ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Html(ctx, 429, "Too many sign-ins", $"<h1>Sign-in paused</h1><p class=error id=limited>{message}</p>");
     }
 
     private static string LoginForm(string error) => $"""

@@ -42,7 +42,8 @@ public sealed class InterlockServer : IAsyncDisposable
             k.AddServerHeader = false;
         });
         var app = builder.Build();
-        var changes = new ChangeFeed();
+        var changes = new ChangeFeed(store.BroadcastChangeAsync);
+        store.ListenForChanges(changes.Wake);
         var webhooks = new Webhooks(options.Webhooks, () => store, time);
         var service = new ApprovalService(store, options, changes, webhooks, time);
         app.UseExceptionHandler(errors => errors.Run(async ctx =>

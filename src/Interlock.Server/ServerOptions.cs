@@ -35,6 +35,13 @@ public sealed record ServerOptions
     /// <summary>Upper bound on how long one decision call may wait for humans (the hook asks for less).</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>How often a waiting decision call re-reads its request. Changes on this replica wake it at once; with
+    /// PostgreSQL, other replicas' changes do too (LISTEN/NOTIFY) and <see cref="ListeningPollInterval"/> applies.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The safety-net poll while LISTEN/NOTIFY is connected (a lost notification costs at most this).</summary>
+    public TimeSpan ListeningPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 
     public IReadOnlyList<WebhookTarget> Webhooks { get; init; } = [];
@@ -43,6 +50,14 @@ public sealed record ServerOptions
     public TimeSpan AuthCacheFor { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>Dashboard sign-in limits, per <see cref="SignInWindow"/>: failed attempts from one client address
+    /// (IPv6: one /64), and sessions issued to one account (each sign-in stores a session token).</summary>
+    public int SignInFailuresPerAddress { get; init; } = 10;
+
+    public int SignInsPerAccount { get; init; } = 20;
+
+    public TimeSpan SignInWindow { get; init; } = TimeSpan.FromMinutes(15);
 
     public EngineOptions? Engine { get; init; }
 

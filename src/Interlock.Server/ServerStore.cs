@@ -26,6 +26,17 @@ public abstract class ServerStore : IAsyncDisposable
 
     protected abstract Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries);
 
+    /// <summary>Tells the other replicas on this database that something changed (PostgreSQL NOTIFY). The embedded
+    /// store has no other replicas: nothing to do.</summary>
+    public virtual Task BroadcastChangeAsync() => Task.CompletedTask;
+
+    /// <summary>Starts calling <paramref name="onChange"/> whenever another replica broadcasts a change (PostgreSQL
+    /// LISTEN). The embedded store has no other replicas: nothing to listen to.</summary>
+    public virtual void ListenForChanges(Action onChange) { }
+
+    /// <summary>True while changes by other replicas wake this one (so waiters can poll rarely, as a safety net).</summary>
+    public virtual bool ListeningForReplicas => false;
+
     public static async Task<ServerStore> OpenAsync(ServerOptions options)
     {
         ServerStore store = options.Database is { Length: > 0 } cs ? await PostgresServerStore.OpenAsync(cs) : SqliteServerStore.Open(options.DataDirectory);
@@ -100,7 +111,15 @@ internal sealed class SqliteServerStore(SqliteStateStore store) : ServerStore
 
 internal sealed class PostgresServerStore(NpgsqlDataSource source) : ServerStore
 {
+    /// <summary>One channel for the whole database; the payload is the schema, so servers on other schemas of the
+    /// same database (tests, staging) ignore each other's changes.</summary>
+    private const string Channel = "interlock_changes";
+
     private readonly PostgresStateStore _store = PostgresStateStore.Open(source);
+    private readonly CancellationTokenSource _stop = new();
+    private string _schema = "";
+    private Task? _listener;
+    private volatile bool _listening;
 
     public static async Task<PostgresServerStore> OpenAsync(string connectionString)
     {
@@ -109,6 +128,9 @@ internal sealed class PostgresServerStore(NpgsqlDataSource source) : ServerStore
         try
         {
             await store._store.MigrateAsync();
+            await using var c = await source.OpenConnectionAsync();
+            await using var cmd = new NpgsqlCommand("SELECT current_schema();", c);
+            store._schema = (await cmd.ExecuteScalarAsync()) as string ?? "";
         }
         catch
         {
@@ -124,22 +146,95 @@ internal sealed class PostgresServerStore(NpgsqlDataSource source) : ServerStore
 
     protected override Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries) => _store.AppendManyAsync(entries);
 
+    public override bool ListeningForReplicas => _listening;
+
+    public override async Task BroadcastChangeAsync()
+    {
+        await using var c = await source.OpenConnectionAsync(_stop.Token);
+        await using var cmd = new NpgsqlCommand($"SELECT pg_notify('{Channel}', $1);", c) { Parameters = { new() { Value = _schema } } };
+        await cmd.ExecuteNonQueryAsync(_stop.Token);
+    }
+
+    public override void ListenForChanges(Action onChange) => _listener ??= Task.Run(() => ListenLoop(onChange));
+
+    /// <summary>Holds one connection in LISTEN. When it breaks, waiters fall back to polling until it is back
+    /// (retried with backoff); on every (re)connect they are woken once, for what was missed meanwhile.</summary>
+    private async Task ListenLoop(Action onChange)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var c = await source.OpenConnectionAsync(_stop.Token);
+                c.Notification += (_, e) => { if (e.Channel == Channel && e.Payload == _schema) onChange(); };
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel};", c)) await listen.ExecuteNonQueryAsync(_stop.Token);
+                _listening = true;
+                backoff = TimeSpan.FromSeconds(1);
+                onChange();
+                while (true)
+                {
+                    // A quiet connection is checked every 30 s, so a dead one is noticed (and polling takes over).
+                    if (!await c.WaitAsync(TimeSpan.FromSeconds(30), _stop.Token))
+                    {
+                        await using var ping = new NpgsqlCommand("SELECT 1;", c);
+                        await ping.ExecuteScalarAsync(_stop.Token);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception)
+            {
+                _listening = false;
+                try { await Task.Delay(backoff, _stop.Token); } catch (OperationCanceledException) { break; }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+        _listening = false;
+    }
+
     public override async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        if (_listener is not null) await _listener;
         await base.DisposeAsync();
         await source.DisposeAsync();
+        _stop.Dispose();
     }
 }
 
-/// <summary>Wakes waiters (hook calls waiting for a verdict, the dashboard's live feed) when this replica changes
-/// something. Changes made by other replicas are seen by polling.</summary>
-public sealed class ChangeFeed
+/// <summary>Wakes waiters (hook calls waiting for a verdict, the dashboard's live feed) when something changes:
+/// at once for this replica's changes, which are also broadcast to the other replicas (PostgreSQL NOTIFY, when
+/// <paramref name="broadcast"/> is given); other replicas' changes arrive through <see cref="Wake"/> (LISTEN).
+/// Waiters still poll, rarely, in case a notification is lost (the listening connection broke).</summary>
+public sealed class ChangeFeed(Func<Task>? broadcast = null)
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _broadcastFailures;
 
     public Task Next => Volatile.Read(ref _next).Task;
 
+    /// <summary>Broadcasts that failed (other replicas then see the change by polling).</summary>
+    public long BroadcastFailures => Interlocked.Read(ref _broadcastFailures);
+
+    /// <summary>This replica changed something: wake local waiters and tell the other replicas.</summary>
     public void Publish()
+    {
+        Wake();
+        if (broadcast is not null) _ = BroadcastAsync();
+    }
+
+    private async Task BroadcastAsync()
+    {
+        try { await broadcast!(); }
+        catch (Exception) { Interlocked.Increment(ref _broadcastFailures); }
+    }
+
+    /// <summary>Wakes local waiters only (a change another replica made).</summary>
+    public void Wake()
     {
         var previous = Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         previous.TrySetResult();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Xunit;
 
@@ -52,5 +53,37 @@ public sealed class PostgresServerTests
             return body.GetProperty("requestId").GetString();
         })));
         Assert.Single(answers.Distinct());
+    }
+
+    [PostgresFact]
+    public async Task A_hook_waiting_on_one_replica_is_woken_by_a_vote_on_another_through_listen_notify()
+    {
+        // Polling is set to a minute, so only a notification can answer the waiting call within the test's bound.
+        await using var t = await TestServer.StartAsync(postgres: true,
+            configure: o => o with { ApproverGroup = "prod-approvers", ListeningPollInterval = TimeSpan.FromMinutes(1) });
+        var replica = await t.StartReplicaAsync();
+        var until = Stopwatch.StartNew();
+        while (!(t.Server.Service.Store.ListeningForReplicas && replica.Service.Store.ListeningForReplicas))
+        {
+            Assert.True(until.Elapsed < TimeSpan.FromSeconds(20), "the replicas did not start listening");
+            await Task.Delay(50);
+        }
+        var id = (await t.DecideAsync("terraform destroy -target=module.wait", "/srv/infra/dev")).GetProperty("requestId").GetString()!;
+        var waiting = Task.Run(async () =>
+        {
+            using var c = TestServer.Client(replica.BaseUrl, t.AgentToken);
+            return await TestServer.PostAsync(c, "v1/decisions", TestServer.DecisionBody("terraform destroy -target=module.wait", "/srv/infra/dev", waitMs: 20_000));
+        });
+        await Task.Delay(1000);
+        Assert.False(waiting.IsCompleted, "the call should be waiting for a human");
+        var voted = Stopwatch.StartNew();
+        var (voteStatus, _) = await t.VoteAsync(t.Ana, id, true, baseUrl: t.Url);
+        Assert.Equal(HttpStatusCode.OK, voteStatus);
+        var (status, body) = await waiting;
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("allow", body.GetProperty("verdict").GetString());
+        Assert.Equal("granted", body.GetProperty("status").GetString());
+        Assert.True(voted.Elapsed < TimeSpan.FromSeconds(10), $"woken after {voted.Elapsed.TotalSeconds:0.0} s: not by the notification");
+        Assert.Equal(0, t.Server.Service.Changes.BroadcastFailures);
     }
 }
