@@ -83,10 +83,22 @@ internal static class HookCommand
         }
         var adapter = create();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
+        var deadline = Deadline();
+        var pipeline = ConfiguredPipeline(PolicyDirectory(adapter, input), deadline);
+        var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
+        if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
+        if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
+        return answer.ExitCode;
+    }
+
+    /// <summary>The pipeline as this machine is configured for actions in <paramref name="policyDirectory"/>: the layered
+    /// policy found there (its rules decide, its budgets feed the breaker; an invalid file stops every analysed action
+    /// with the file, line and column), the approval server when INTERLOCK_SERVER_URL is set, else local approvals, and
+    /// the state store. The hook and the MCP proxy both decide through it.</summary>
+    internal static HookPipeline ConfiguredPipeline(string policyDirectory, TimeSpan deadline)
+    {
         var world = new FileSystemWorld();
-        // The layered policy that applies where the action runs (the event's cwd): its rules decide, its budgets
-        // feed the breaker; an invalid policy file stops every analysed action with the file, line and column.
-        var policy = PolicyLoader.Load(PolicyDirectory(adapter, input));
+        var policy = PolicyLoader.Load(policyDirectory);
         var settings = policy.Compiled.Settings;
         var budgets = new BudgetLimits
         {
@@ -97,7 +109,6 @@ internal static class HookCommand
         };
         var invalidPolicy = policy.FirstError is null ? null : policy.InvalidPolicyDecision();
         var engine = new Engine(policy.Compiled);
-        var deadline = Deadline();
         // Wait for other hook processes' writes for as long as the deadline allows (a lost write means an ask).
         var busyTimeout = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500);
         IHookStage? decide = null;
@@ -111,13 +122,9 @@ internal static class HookCommand
             // A configured but unusable server is a stop, never a silent fall-back to local approvals.
             decide = new FailedServerStage(e.Message);
         }
-        var pipeline = DefaultPipeline(engine, () => world,
+        return DefaultPipeline(engine, () => world,
             () => SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = busyTimeout }),
             SnapshotLimits.FromEnvironment(), budgets, decide: decide, invalidPolicy: invalidPolicy);
-        var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
-        if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
-        if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
-        return answer.ExitCode;
     }
 
     /// <summary>The directory whose policy applies: the event's cwd when it names an existing absolute directory,
