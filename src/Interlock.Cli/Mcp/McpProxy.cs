@@ -264,7 +264,8 @@ internal static class McpProxyCommand
         human is put to the user through MCP elicitation (form mode) when the client supports it and no approval
         server is configured; otherwise it becomes a pending request and the tool error carries its id: a human
         runs `interlock approve <id>` (or approves it on the server), then the identical call passes once.
-        Streamable HTTP servers are not supported yet: run a stdio server, or a stdio bridge to the remote one.
+        Streamable HTTP servers (--url) are not supported yet: run a stdio bridge to the remote server behind the
+        proxy, e.g. `interlock mcp --name NAME -- npx -y mcp-remote https://host/mcp`.
 
         --name NAME   the server's name in rules and messages (default: the command's file name)
 
@@ -272,9 +273,21 @@ internal static class McpProxyCommand
           {"mcpServers":{"db":{"command":"/usr/local/bin/interlock","args":["mcp","--name","db","--","npx","-y","@some/postgres-mcp"]}}}
         """;
 
+    /// <summary>Said when asked for a Streamable HTTP upstream (MCP 2025-06-18, "Transports: Streamable HTTP"),
+    /// which this proxy does not speak yet.</summary>
+    public const string HttpNotSupported =
+        "interlock mcp: Streamable HTTP servers (--url) are not supported yet; the proxy runs stdio servers only. " +
+        "Put a stdio bridge behind it instead, e.g. `interlock mcp --name NAME -- npx -y mcp-remote https://host/mcp`: " +
+        "Interlock then checks every tools/call before the bridge sends it to the remote server.";
+
     public static int Run(string[] args)
     {
         var separator = Array.IndexOf(args, "--");
+        if (args.Take(separator < 0 ? args.Length : separator).Any(a => a == "--url" || a.StartsWith("--url=", StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine(HttpNotSupported);
+            return 64;
+        }
         if (args.Length == 0 || args[0] is "-h" or "--help" || separator < 0 || separator == args.Length - 1)
         {
             (args.Length > 0 && args[0] is "-h" or "--help" ? Console.Out : Console.Error).WriteLine(Help);

@@ -269,4 +269,16 @@ public sealed class McpProxyTests : IDisposable
         }
         Assert.DoesNotContain("tools/call", File.ReadAllText(log));
     }
+
+    [Theory]
+    [InlineData("--url", "https://example.com/mcp")]
+    [InlineData("--url=https://example.com/mcp", "--name")]
+    public void A_streamable_http_upstream_is_refused_with_the_stdio_bridge_to_use_instead(string a, string b)
+    {
+        var (stdout, stderr, exit) = HookProcessTests.Interlock("", null, "mcp", a, b);
+        Assert.Equal(64, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("Streamable HTTP servers (--url) are not supported yet", stderr);
+        Assert.Contains("-- npx -y mcp-remote https://host/mcp", stderr);
+    }
 }
