@@ -322,7 +322,7 @@ internal static class McpProxyCommand
         // Each call is decided as the hook decides it for this directory: the policy files are read per call, so
         // an edited policy applies without restarting the client.
         var cwd = Environment.CurrentDirectory;
-        var proxy = new McpProxy(name, () => HookCommand.ConfiguredPipeline(cwd, HookCommand.Deadline()),
+        var proxy = new McpProxy(name, () => { var deadline = HookCommand.Deadline(); return HookCommand.ConfiguredPipeline(cwd, deadline, () => HookCommand.OpenStore(deadline)); },
             stdout, server.StandardInput, cwd, localApprovals: string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL")));
 
         // Server -> client: unchanged, line by line.
