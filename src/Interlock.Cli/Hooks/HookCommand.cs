@@ -107,15 +107,20 @@ internal static class HookCommand
     internal static IStateStore OpenStore(TimeSpan deadline) =>
         SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500) });
 
-    /// <summary>Decides one event and renders the harness's answer: the layered policy for the event's directory,
-    /// the engine, and the pipeline under <paramref name="deadline"/>. Finished is false when the deadline stopped it.</summary>
-    internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open)
+    /// <summary>Decides one event and renders the harness's answer: the configured pipeline for the event's
+    /// directory under <paramref name="deadline"/>. Finished is false when the deadline stopped it.</summary>
+    internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open) =>
+        RunWithDeadline(ConfiguredPipeline(PolicyDirectory(adapter, input), deadline, open), adapter, input, deadline);
+
+    /// <summary>The pipeline as this machine is configured for actions in <paramref name="policyDirectory"/>: the layered
+    /// policy found there (its rules decide, its budgets feed the breaker; an invalid file stops every analysed action
+    /// with the file, line and column), the approval server when INTERLOCK_SERVER_URL is set, else local approvals, and
+    /// the state store. The hook (and its daemon) and the MCP proxy all decide through it.</summary>
+    internal static HookPipeline ConfiguredPipeline(string policyDirectory, TimeSpan deadline, Func<IStateStore> open)
     {
         var world = new FileSystemWorld();
-        // The layered policy that applies where the action runs (the event's cwd): its rules decide, its budgets
-        // feed the breaker; an invalid policy file stops every analysed action with the file, line and column.
         // An unchanged policy comes from the cache in the state directory instead of being parsed again.
-        var policy = PolicyLoader.LoadCached(PolicyLoader.Locate(PolicyDirectory(adapter, input)), PolicyCache.ForStateDirectory(StateDirectory.Resolve()));
+        var policy = PolicyLoader.LoadCached(PolicyLoader.Locate(policyDirectory), PolicyCache.ForStateDirectory(StateDirectory.Resolve()));
         var settings = policy.Compiled.Settings;
         var budgets = new BudgetLimits
         {
@@ -137,8 +142,7 @@ internal static class HookCommand
             // A configured but unusable server is a stop, never a silent fall-back to local approvals.
             decide = new FailedServerStage(e.Message);
         }
-        var pipeline = DefaultPipeline(engine, () => world, open, SnapshotLimits.FromEnvironment(), budgets, decide: decide, invalidPolicy: invalidPolicy);
-        return RunWithDeadline(pipeline, adapter, input, deadline);
+        return DefaultPipeline(engine, () => world, open, SnapshotLimits.FromEnvironment(), budgets, decide: decide, invalidPolicy: invalidPolicy);
     }
 
     /// <summary>The directory whose policy applies: the event's cwd when it names an existing absolute directory,

@@ -15,8 +15,10 @@ internal static class DoctorCommand
         For every agent harness found on this machine (its settings directory exists, or the project registers
         Interlock): whether `interlock hook <harness>` is registered (per user and for the project containing the
         current directory, or D), whether the registered binary runs and answers a harmless event in that
-        harness's protocol (and in how many milliseconds), whether the policy is valid and the approval server
-        reachable. Every problem is printed with the command that fixes it. Exit status: 0 all well, 1 problems.
+        harness's protocol (and in how many milliseconds), whether the policy files that apply to the project
+        (system, user and project layers, as the hook loads them) are valid, and whether the approval server
+        (INTERLOCK_SERVER_URL) is reachable. Every problem is printed with the command that fixes it.
+        Exit status: 0 all well, 1 problems.
         """;
 
     private const int ProbeTimeoutMs = 10_000;
@@ -71,8 +73,10 @@ internal static class DoctorCommand
             }
         }
         if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).");
-        env.Out.WriteLine("policy:  not checked (this build has no policy files; the built-in policy applies)");
-        var (serverOk, serverLines) = Server();
+        var (policyOk, policyLines) = Policy(env);
+        env.Out.WriteLine(policyLines);
+        if (!policyOk) problems++;
+        var (serverOk, serverLines) = Server(env.ServerUrl);
         env.Out.WriteLine(serverLines);
         if (!serverOk) problems++;
         env.Out.WriteLine(problems == 0 ? "No problems found." : $"{problems} problem(s) found.");
@@ -110,10 +114,25 @@ internal static class DoctorCommand
         }
     }
 
-    /// <summary>Whether the approval server (INTERLOCK_SERVER_URL) answers its health check.</summary>
-    private static (bool Ok, string Lines) Server()
+    /// <summary>Whether the policy files that apply to the project (the environment's layers, loaded as the hook
+    /// loads them) are valid. An invalid one stops every action the hook sees, so it is a problem.</summary>
+    private static (bool Ok, string Lines) Policy(InstallEnvironment env)
     {
-        var url = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL");
+        var policy = PolicyLoader.Load(env.PolicyLayers);
+        if (policy.FirstError is { } error)
+        {
+            var count = policy.Diagnostics.Count(d => d.Severity == Interlock.Policy.DiagnosticSeverity.Error);
+            return (false, $"policy:  PROBLEM {error.Location}: {error.Message}{(count > 1 ? $" ({count - 1} more error(s))" : "")}; the hook stops every action until it is fixed\n" +
+                $"         fix: edit {error.Location.File}, then run `interlock policy validate` in {env.Project} (it lists every problem and how to fix it)");
+        }
+        return (true, policy.Files.Count == 0
+            ? $"policy:  valid (no policy files: {string.Join(", ", env.PolicyLayers.Select(l => l.Path))}; the built-in policy applies)"
+            : $"policy:  valid ({string.Join(", ", policy.Files.Select(f => f.Path))})");
+    }
+
+    /// <summary>Whether the approval server (INTERLOCK_SERVER_URL) answers its health check.</summary>
+    private static (bool Ok, string Lines) Server(string? url)
+    {
         if (string.IsNullOrEmpty(url)) return (true, "server:  none configured (approvals are local: `interlock approve <id>`)");
         const string fix = "\n         fix: start it (`interlock serve`), correct INTERLOCK_SERVER_URL, or unset it to decide locally";
         try

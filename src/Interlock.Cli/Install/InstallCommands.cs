@@ -1,14 +1,22 @@
 namespace Interlock.Cli.Install;
 
-/// <summary>Where an install runs: the home and project directories, and the binary the hook command names.</summary>
-internal sealed record InstallEnvironment(string Home, string Project, string Binary, TextWriter Out, TextWriter Error)
+/// <summary>Where an install runs: the home and project directories, and the binary the hook command names; for
+/// `doctor` also the policy files that apply to the project (system, user, project, as the hook finds them) and the
+/// approval server's URL (null: none configured). Commands read the machine only through this record, so tests
+/// run them on temporary directories without touching the real configuration.</summary>
+internal sealed record InstallEnvironment(string Home, string Project, string Binary, TextWriter Out, TextWriter Error,
+    IReadOnlyList<(Interlock.Core.Policy.PolicyLayer Layer, string Path)> PolicyLayers, string? ServerUrl)
 {
-    /// <summary>The real machine: $HOME, the repository (or directory) the command runs in, this executable.</summary>
+    /// <summary>The real machine: $HOME, the repository (or directory) the command runs in, this executable, the
+    /// policy layers the hook would load there, $INTERLOCK_SERVER_URL.</summary>
     public static InstallEnvironment FromProcess(string? dir)
     {
         var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var start = Path.GetFullPath(dir ?? Environment.CurrentDirectory);
-        return new(home, ProjectRoot(start), Environment.ProcessPath ?? "interlock", Console.Out, Console.Error);
+        var project = ProjectRoot(start);
+        var server = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL");
+        return new(home, project, Environment.ProcessPath ?? "interlock", Console.Out, Console.Error,
+            PolicyLoader.Locate(project), string.IsNullOrWhiteSpace(server) ? null : server);
     }
 
     /// <summary>The git working tree containing <paramref name="dir"/>, else the directory itself.</summary>

@@ -8,18 +8,24 @@ namespace Interlock.Cli.Mcp;
 
 /// <summary>
 /// A transparent MCP proxy over stdio (MCP specification 2025-06-18, "Transports: stdio": newline-delimited JSON-RPC
-/// 2.0 messages; "Client features: elicitation"). Every message passes through byte for byte, both ways, except a
-/// client's `tools/call` request, which goes through the hook pipeline first (the engine sniffs the tool's name and
-/// arguments for SQL and shell commands, then the audit trail records the decision):
+/// 2.0 messages, https://modelcontextprotocol.io/specification/2025-06-18/basic/transports). Every message passes
+/// through byte for byte, both ways, except a client's `tools/call` request, which goes through the same pipeline as
+/// the hook first (layered policy, approval server or local approvals, breaker, snapshots, audit):
 /// - allow: the request is forwarded unchanged;
 /// - deny: the client gets the call's result as a tool error (isError) carrying the reason, and the server never
 ///   sees the call;
-/// - ask: when the client declared the elicitation capability, it is asked (elicitation/create) whether a human
-///   approves; accept forwards the call, anything else answers with a tool error. A client that cannot elicit gets
-///   a tool error saying a human must approve (with the pending request id when approvals are configured).
+/// - ask, decided locally, and the client declared form-mode elicitation: the proxy sends the client an
+///   `elicitation/create` request (https://modelcontextprotocol.io/specification/2025-06-18/client/elicitation;
+///   2025-11-25 keeps this form mode and adds URL mode) whether a human approves; `action: accept` with
+///   approve=true forwards the held call, anything else answers it with a tool error;
+/// - ask otherwise: the approval stage records a pending request (local store, or the approval server when
+///   INTERLOCK_SERVER_URL is set, which then makes every verdict) and the client gets a tool error carrying the
+///   request id and the `interlock approve` command; the identical retry after approval passes once.
 /// Messages are JSON-RPC text only; the proxy never rewrites the ones it forwards.
 /// </summary>
-internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, TextWriter client, TextWriter upstream, string cwd)
+/// <param name="localApprovals">No approval server is configured: a human at the client may approve by elicitation.
+/// With a server, approvals are the server's (its approver groups and two-person rule), never the client's.</param>
+internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, TextWriter client, TextWriter upstream, string cwd, bool localApprovals = true)
 {
     /// <summary>Largest message accepted from the client; bigger ones are refused (never forwarded unchecked).</summary>
     public const int MaxClientMessageChars = 4 * 1024 * 1024;
@@ -63,9 +69,9 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
                 return;
             }
             if (method == "initialize")
-                ClientElicits = root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
+                ClientElicits = localApprovals && root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
                     && p.TryGetProperty("capabilities", out var caps) && caps.ValueKind == JsonValueKind.Object
-                    && caps.TryGetProperty("elicitation", out _);
+                    && caps.TryGetProperty("elicitation", out var elicitation) && SupportsFormMode(elicitation);
             if (method == "tools/call" && hasId)
             {
                 Check(line, id.GetRawText());
@@ -74,6 +80,13 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
         }
         ToUpstream(line);
     }
+
+    /// <summary>Whether the elicitation capability covers form mode: 2025-06-18 declares `"elicitation": {}`;
+    /// 2025-11-25 adds `{"form": {}, "url": {}}`, where an empty object still means form mode only, and a client
+    /// declaring only `url` cannot answer the proxy's form.</summary>
+    internal static bool SupportsFormMode(JsonElement elicitation) =>
+        elicitation.ValueKind == JsonValueKind.Object
+        && (!elicitation.EnumerateObject().Any() || elicitation.TryGetProperty("form", out _));
 
     private void Check(string line, string idJson)
     {
@@ -89,6 +102,8 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
                 AskClient(line, answer.Stdout);
                 break;
             case Verdict.Ask:
+                // The approval stage turns an ask into a pending request for a client that cannot elicit; an ask
+                // that still arrives here had no one to put it to, so it stops.
                 ToClient(ToolError(idJson, answer.Stdout + " This MCP client cannot ask for approval, so the call was not made: a human must run it, or use a client that supports elicitation."));
                 break;
             default:
@@ -243,9 +258,14 @@ internal static class McpProxyCommand
         Runs an MCP server (stdio transport) and stands between it and the MCP client that started Interlock: every
         message passes through unchanged, except tools/call requests, which Interlock checks first (the tool's name
         and its arguments, with SQL and shell commands found in them analysed as `interlock check` would).
-        A call that is denied, or that needs a human and the client cannot ask, is answered with a tool error that
-        says why; the server never sees it. A call that needs a human is put to the user through MCP elicitation
-        when the client supports it. Every decision is written to the audit trail.
+        Calls are decided as `interlock hook` decides actions in the current directory: the layered policy
+        (`interlock policy show`), the approval server when INTERLOCK_SERVER_URL is set, the breaker, the audit trail.
+        A denied call is answered with a tool error that says why; the server never sees it. A call that needs a
+        human is put to the user through MCP elicitation (form mode) when the client supports it and no approval
+        server is configured; otherwise it becomes a pending request and the tool error carries its id: a human
+        runs `interlock approve <id>` (or approves it on the server), then the identical call passes once.
+        Streamable HTTP servers (--url) are not supported yet: run a stdio bridge to the remote server behind the
+        proxy, e.g. `interlock mcp --name NAME -- npx -y mcp-remote https://host/mcp`.
 
         --name NAME   the server's name in rules and messages (default: the command's file name)
 
@@ -253,9 +273,21 @@ internal static class McpProxyCommand
           {"mcpServers":{"db":{"command":"/usr/local/bin/interlock","args":["mcp","--name","db","--","npx","-y","@some/postgres-mcp"]}}}
         """;
 
+    /// <summary>Said when asked for a Streamable HTTP upstream (MCP 2025-06-18, "Transports: Streamable HTTP"),
+    /// which this proxy does not speak yet.</summary>
+    public const string HttpNotSupported =
+        "interlock mcp: Streamable HTTP servers (--url) are not supported yet; the proxy runs stdio servers only. " +
+        "Put a stdio bridge behind it instead, e.g. `interlock mcp --name NAME -- npx -y mcp-remote https://host/mcp`: " +
+        "Interlock then checks every tools/call before the bridge sends it to the remote server.";
+
     public static int Run(string[] args)
     {
         var separator = Array.IndexOf(args, "--");
+        if (args.Take(separator < 0 ? args.Length : separator).Any(a => a == "--url" || a.StartsWith("--url=", StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine(HttpNotSupported);
+            return 64;
+        }
         if (args.Length == 0 || args[0] is "-h" or "--help" || separator < 0 || separator == args.Length - 1)
         {
             (args.Length > 0 && args[0] is "-h" or "--help" ? Console.Out : Console.Error).WriteLine(Help);
@@ -287,10 +319,11 @@ internal static class McpProxyCommand
         }
 
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
-        var open = () => (Interlock.State.IStateStore)Interlock.State.Sqlite.SqliteStateStore.OpenDefault();
-        var engine = new Engine();
-        var proxy = new McpProxy(name, () => HookCommand.DefaultPipeline(engine, () => new FileSystemWorld(), open, Hooks.SnapshotLimits.FromEnvironment(), new Interlock.State.Budgets.BudgetLimits()),
-            stdout, server.StandardInput, Environment.CurrentDirectory);
+        // Each call is decided as the hook decides it for this directory: the policy files are read per call, so
+        // an edited policy applies without restarting the client.
+        var cwd = Environment.CurrentDirectory;
+        var proxy = new McpProxy(name, () => { var deadline = HookCommand.Deadline(); return HookCommand.ConfiguredPipeline(cwd, deadline, () => HookCommand.OpenStore(deadline)); },
+            stdout, server.StandardInput, cwd, localApprovals: string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL")));
 
         // Server -> client: unchanged, line by line.
         var fromServer = new Thread(() =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Interlock.Cli.Install;
+using Interlock.Core.Policy;
 using Interlock.Tests.Hooks;
 using Xunit;
 
@@ -26,7 +27,15 @@ public sealed class InstallTests : IDisposable
 
     private string Project => Path.Combine(_root, "project");
 
-    private InstallEnvironment Env(string? binary = null) => new(Home, Project, binary ?? HookProcessTests.Exe, _out, _err);
+    private InstallEnvironment Env(string? binary = null) => new(Home, Project, binary ?? HookProcessTests.Exe, _out, _err, PolicyLayers, null);
+
+    // The policy layers the doctor checks: all inside this test's directory, never the machine's.
+    private IReadOnlyList<(PolicyLayer, string)> PolicyLayers =>
+    [
+        (PolicyLayer.System, Path.Combine(_root, "etc", "policy.yaml")),
+        (PolicyLayer.User, Path.Combine(Home, ".config", "interlock", "policy.yaml")),
+        (PolicyLayer.Project, Path.Combine(Project, ".interlock", "policy.yaml")),
+    ];
 
     private int Install(string harness, InstallScope? scope = null, string? agent = null, string? binary = null) => InstallCommands.Install(harness, scope, agent, Env(binary));
 
@@ -224,7 +233,14 @@ public sealed class InstallTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(Home, ".gemini"));
         Assert.Equal(0, Install("claude-code"));
-        var env = new Dictionary<string, string> { ["HOME"] = Home, ["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state") };
+        // The doctor process reads the policy layers the hook would: keep them inside this test's directories.
+        var env = new Dictionary<string, string>
+        {
+            ["HOME"] = Home,
+            ["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state"),
+            ["INTERLOCK_CONFIG_DIR"] = Path.Combine(_root, "user-config"),
+            ["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_root, "system-config"),
+        };
         var (stdout, _, exit) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
         Assert.Equal(1, exit); // gemini is present but not registered
         Assert.Contains("claude-code (Claude Code)\n  hook:    registered in " + Path.Combine(Home, ".claude", "settings.json"), stdout);
@@ -235,6 +251,46 @@ public sealed class InstallTests : IDisposable
 
         Assert.Equal(0, Install("gemini"));
         Assert.Equal(0, HookProcessTests.Interlock("", env, "doctor", "--dir", Project).Exit);
+
+        // An invalid project policy is a problem, with where and how to fix it.
+        Directory.CreateDirectory(Path.Combine(Project, ".interlock"));
+        File.WriteAllText(Path.Combine(Project, ".interlock", "policy.yaml"), "rules:\n  - id: x\n    verdikt: ask\n");
+        var broken = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
+        Assert.Equal(1, broken.Exit);
+        Assert.Contains("policy:  PROBLEM " + Path.Combine(Project, ".interlock", "policy.yaml") + ":3:5: ", broken.Stdout);
+        Assert.Contains("run `interlock policy validate` in " + Project, broken.Stdout);
+    }
+
+    [Fact]
+    public void Doctor_checks_the_policy_layers_it_is_given_valid_or_with_the_place_and_the_fix()
+    {
+        // No policy files: valid, the built-in policy applies.
+        Assert.Equal(0, DoctorCommand.Check(Env()));
+        Assert.Contains("policy:  valid (no policy files: " + Path.Combine(_root, "etc", "policy.yaml"), _out.ToString());
+
+        // Valid user and project layers: valid, naming the files it read.
+        var user = Write("home/.config/interlock/policy.yaml", "overrides:\n  fs.delete-home: { verdict: deny }\n");
+        var project = Write("project/.interlock/policy.yaml", "rules:\n  - id: no-drop\n    match: { effect: delete-path }\n    verdict: ask\n");
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(0, DoctorCommand.Check(Env()));
+        Assert.Contains($"policy:  valid ({user}, {project})\n", _out.ToString());
+
+        // An invalid project layer: a problem, at its file, line and column, with the fix.
+        File.WriteAllText(project, "rules:\n  - id: x\n    verdikt: ask\n");
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(1, DoctorCommand.Check(Env()));
+        var output = _out.ToString();
+        Assert.Contains($"policy:  PROBLEM {project}:3:5: ", output);
+        Assert.Contains("the hook stops every action until it is fixed", output);
+        Assert.Contains($"fix: edit {project}, then run `interlock policy validate` in {Project}", output);
+        Assert.Contains("1 problem(s) found.", output);
+
+        // An invalid user layer is found the same way (the project's is fixed again).
+        File.WriteAllText(project, "rules: []\n");
+        File.WriteAllText(user, "overrides:\n  fs.delete-home: { verdict: nope }\n");
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(1, DoctorCommand.Check(Env()));
+        Assert.Contains($"policy:  PROBLEM {user}:2:", _out.ToString());
     }
 
     private static string? FindOnPath(string name) =>

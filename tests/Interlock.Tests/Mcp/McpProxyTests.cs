@@ -34,9 +34,10 @@ public sealed class McpProxyTests : IDisposable
         private readonly Process _p;
         public readonly List<string> Received = [];
 
-        public Session(string file, string[] args, Dictionary<string, string> env)
+        public Session(string file, string[] args, Dictionary<string, string> env, string? cwd = null)
         {
             var psi = new ProcessStartInfo(file, args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            if (cwd is not null) psi.WorkingDirectory = cwd;
             foreach (var (k, v) in env) psi.Environment[k] = v;
             _p = Process.Start(psi)!;
             _p.ErrorDataReceived += (_, _) => { };
@@ -88,8 +89,23 @@ public sealed class McpProxyTests : IDisposable
     private const string WipeRoot = """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"command":"rm -rf /"}}}""";
     private const string Ping = """{"jsonrpc":"2.0","id":"p-1","method":"ping"}""";
 
-    private Session Proxy(string log) => new(HookProcessTests.Exe, ["mcp", "--name", "testdb", "--", "dotnet", ServerDll],
-        new() { ["INTERLOCK_STATE_DIR"] = Path.Combine(_dir, "state"), ["TEST_MCP_LOG"] = log });
+    // The proxy decides as the hook does for its working directory: its policy layers (system, user, and the
+    // project's .interlock/) all live in this test's directory, never the machine's. The deadline is generous
+    // because a loaded CI machine can take seconds to start a process.
+    private Session Proxy(string log, Dictionary<string, string>? extra = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["INTERLOCK_STATE_DIR"] = Path.Combine(_dir, "state"),
+            ["INTERLOCK_CONFIG_DIR"] = Path.Combine(_dir, "user-config"),
+            ["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_dir, "system-config"),
+            ["INTERLOCK_HOOK_TIMEOUT_MS"] = "25000",
+            ["TEST_MCP_LOG"] = log,
+        };
+        foreach (var (k, v) in extra ?? []) env[k] = v;
+        Directory.CreateDirectory(Path.Combine(_dir, "project", ".git"));
+        return new(HookProcessTests.Exe, ["mcp", "--name", "testdb", "--", "dotnet", ServerDll], env, Path.Combine(_dir, "project"));
+    }
 
     private Session Direct(string log) => new("dotnet", [ServerDll], new() { ["TEST_MCP_LOG"] = log });
 
@@ -195,5 +211,74 @@ public sealed class McpProxyTests : IDisposable
         Assert.Contains("\"id\":7", seen);
         Assert.DoesNotContain("\"id\":4", seen);
         Assert.DoesNotContain("\"id\":8", seen);
+    }
+
+    [Theory]
+    [InlineData("""{}""", true)] // 2025-06-18: an empty object
+    [InlineData("""{"form":{}}""", true)] // 2025-11-25
+    [InlineData("""{"form":{},"url":{}}""", true)]
+    [InlineData("""{"url":{}}""", false)] // URL mode only: cannot fill in the proxy's form
+    [InlineData("""true""", false)]
+    public void Elicitation_is_used_only_when_the_client_declared_form_mode(string capability, bool expected)
+    {
+        using var doc = JsonDocument.Parse(capability);
+        Assert.Equal(expected, Interlock.Cli.Mcp.McpProxy.SupportsFormMode(doc.RootElement));
+    }
+
+    [Fact]
+    public void A_client_with_url_only_elicitation_gets_a_pending_request_instead()
+    {
+        var log = Path.Combine(_dir, "url-only.log");
+        using (var proxy = Proxy(log))
+        {
+            proxy.Call(InitElicit.Replace("\"elicitation\":{}", "\"elicitation\":{\"url\":{}}"));
+            var stopped = proxy.Call(Drop); // the answer to the call itself, not an elicitation/create
+            Assert.Contains("\"isError\":true", stopped);
+            Assert.Contains("interlock approve " + HookProcessTests.PendingId(stopped), stopped);
+        }
+        Assert.DoesNotContain("DROP TABLE", File.ReadAllText(log));
+    }
+
+    [Fact]
+    public void The_proxy_decides_with_the_layered_policy_of_its_directory()
+    {
+        // The user layer turns the ask on dropping a table into a deny: no elicitation, no pending request.
+        Directory.CreateDirectory(Path.Combine(_dir, "user-config"));
+        File.WriteAllText(Path.Combine(_dir, "user-config", "policy.yaml"), "overrides:\n  data.destroy: { verdict: deny }\n");
+        var log = Path.Combine(_dir, "layered.log");
+        using (var proxy = Proxy(log))
+        {
+            proxy.Call(InitElicit);
+            var denied = proxy.Call(Drop);
+            Assert.Contains("\"isError\":true", denied);
+            Assert.Contains("Interlock blocked this call of query [data.destroy]", denied);
+            Assert.DoesNotContain("waiting as request", denied);
+        }
+
+        // An invalid project policy stops every call, even a harmless one, and says where the error is.
+        var project = Path.Combine(_dir, "project", ".interlock", "policy.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(project)!);
+        File.WriteAllText(project, "rules:\n  - id: x\n    verdikt: ask\n");
+        using (var proxy = Proxy(log))
+        {
+            proxy.Call(Init);
+            var stopped = proxy.Call(Select);
+            Assert.Contains("\"isError\":true", stopped);
+            Assert.Contains("policy file is invalid", stopped);
+            Assert.Contains(project + ":3:5", stopped);
+        }
+        Assert.DoesNotContain("tools/call", File.ReadAllText(log));
+    }
+
+    [Theory]
+    [InlineData("--url", "https://example.com/mcp")]
+    [InlineData("--url=https://example.com/mcp", "--name")]
+    public void A_streamable_http_upstream_is_refused_with_the_stdio_bridge_to_use_instead(string a, string b)
+    {
+        var (stdout, stderr, exit) = HookProcessTests.Interlock("", null, "mcp", a, b);
+        Assert.Equal(64, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("Streamable HTTP servers (--url) are not supported yet", stderr);
+        Assert.Contains("-- npx -y mcp-remote https://host/mcp", stderr);
     }
 }
