@@ -41,6 +41,7 @@ public sealed class McpProxyTarget : IFuzzTarget
 
         foreach (var message in client.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (message.Contains("[internal-error]", StringComparison.Ordinal)) throw new FuzzFinding("internal error answered to the client: " + message);
             try
             {
                 using var _ = JsonDocument.Parse(message);
