@@ -24,6 +24,7 @@ internal static class Program
           interlock doctor                    Check every agent found here: hook registered, binary runs, how fast
           interlock mcp -- <server command...>
                                               Guard an MCP server: pass its traffic through, check each tools/call
+          interlock daemon [--idle-minutes N] Keep Interlock resident so hook calls take a fraction of the time
           interlock check <command> [options] Decide a shell command: allow, ask or deny
           interlock explain <command> [options]
                                               Show the parse, the commands that would run, their effects,
@@ -126,7 +127,8 @@ internal static class Program
             "install" or "uninstall" => Install.InstallCommands.Run(args[0], args[1..], Install.InstallEnvironment.FromProcess),
             "doctor" => Install.DoctorCommand.Run(args[1..], Install.InstallEnvironment.FromProcess),
             "mcp" => Mcp.McpProxyCommand.Run(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init, install, uninstall, doctor, mcp (see `interlock --help`)."),
+            "daemon" => Daemon.HookDaemon.Run(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init, install, uninstall, doctor, mcp, daemon (see `interlock --help`)."),
         };
     }
 
@@ -139,7 +141,7 @@ internal static class Program
     private static byte[] ReadStdin(int limit)
     {
         using var stdin = Console.OpenStandardInput();
-        var buffer = new byte[Math.Min(limit, 64 * 1024)];
+        var buffer = new byte[Math.Min(limit, 16 * 1024)]; // most events are a few KiB; Write events grow it
         var total = 0;
         while (total < limit)
         {

@@ -95,7 +95,7 @@ public static class PolicyParser
     }
 
     private static readonly Dictionary<string, EffectKind> EffectKinds =
-        Enum.GetValues<EffectKind>().ToDictionary(EffectName, k => k, StringComparer.Ordinal);
+        Interlock.Core.EffectKinds.All().ToDictionary(EffectName, k => k, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> EffectNames => EffectKinds.Keys;
 

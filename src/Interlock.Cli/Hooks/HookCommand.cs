@@ -81,8 +81,36 @@ internal static class HookCommand
             Console.Error.WriteLine($"Interlock: unknown harness `{args[0]}` in the hook command, so the action is stopped. Supported: {names}. Fix the hook command in the agent's settings (see `interlock hook --help`).");
             return ExitBlock;
         }
+        if (args.Length > 1)
+        {
+            // Stop rather than guess what the extra words were meant to change.
+            Console.Error.WriteLine($"Interlock: unexpected argument `{args[1]}` after `hook {args[0]}`, so the action is stopped. The hook takes only the harness name and reads the event from standard input; fix the hook command in the agent's settings (`interlock install {args[0]}` writes it).");
+            return ExitBlock;
+        }
         var adapter = create();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
+        var deadline = Deadline();
+        // A daemon started in this same environment answers in a fraction of the time; without one (or if it fails),
+        // the same decision is made here with what is left of the deadline.
+        var answer = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock)
+            ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline)).Answer;
+        if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
+        if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
+        return answer.ExitCode;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The state store a hook call uses: it waits for other hook processes' writes for as long as the
+    /// deadline allows (a lost write means an ask).</summary>
+    internal static IStateStore OpenStore(TimeSpan deadline) =>
+        SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500) });
+
+    /// <summary>Decides one event and renders the harness's answer: the layered policy for the event's directory,
+    /// the engine, and the pipeline under <paramref name="deadline"/>. Finished is false when the deadline stopped it.</summary>
+    internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open)
+    {
         var world = new FileSystemWorld();
         // The layered policy that applies where the action runs (the event's cwd): its rules decide, its budgets
         // feed the breaker; an invalid policy file stops every analysed action with the file, line and column.
@@ -97,9 +125,6 @@ internal static class HookCommand
         };
         var invalidPolicy = policy.FirstError is null ? null : policy.InvalidPolicyDecision();
         var engine = new Engine(policy.Compiled);
-        var deadline = Deadline();
-        // Wait for other hook processes' writes for as long as the deadline allows (a lost write means an ask).
-        var busyTimeout = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500);
         IHookStage? decide = null;
         try
         {
@@ -111,13 +136,8 @@ internal static class HookCommand
             // A configured but unusable server is a stop, never a silent fall-back to local approvals.
             decide = new FailedServerStage(e.Message);
         }
-        var pipeline = DefaultPipeline(engine, () => world,
-            () => SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = busyTimeout }),
-            SnapshotLimits.FromEnvironment(), budgets, decide: decide, invalidPolicy: invalidPolicy);
-        var (answer, _) = RunWithDeadline(pipeline, adapter, input, deadline);
-        if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
-        if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
-        return answer.ExitCode;
+        var pipeline = DefaultPipeline(engine, () => world, open, SnapshotLimits.FromEnvironment(), budgets, decide: decide, invalidPolicy: invalidPolicy);
+        return RunWithDeadline(pipeline, adapter, input, deadline);
     }
 
     /// <summary>The directory whose policy applies: the event's cwd when it names an existing absolute directory,
@@ -170,15 +190,21 @@ internal static class HookCommand
         var worker = new Thread(() => answer = pipeline.Run(adapter, input), 16 * 1024 * 1024) { IsBackground = true, Name = "interlock-hook" };
         worker.Start();
         if (worker.Join(deadline) && answer is not null) return (answer, true);
+        return (DeadlineAnswer(adapter, deadline), false);
+    }
+
+    /// <summary>The stop answered when a call is still undecided at its deadline.</summary>
+    internal static HookAnswer DeadlineAnswer(IHookAdapter adapter, TimeSpan deadline)
+    {
         var reason = $"Interlock did not finish checking this action within its {deadline.TotalMilliseconds:0} ms deadline, so it stops it rather than let it through unchecked.";
         var decision = new Decision(Verdict.Deny, "hook.deadline", reason,
             "Retry; if it keeps happening, split the action into smaller steps or raise INTERLOCK_HOOK_TIMEOUT_MS (keep it below the agent's hook timeout).",
             [], [], null);
         var hookEvent = new HookEvent(adapter.Harness);
-        return (adapter.Render(hookEvent, new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with
+        return adapter.Render(hookEvent, new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with
         {
             Stderr = $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped",
-        }, false);
+        };
     }
 }
 

@@ -29,6 +29,8 @@ internal abstract class JsonHookAdapter : IHookAdapter
     public HookEvent Parse(ReadOnlySpan<byte> input)
     {
         var ev = new HookEvent(Harness);
+        if (input.Trim(" \t\r\n"u8).IsEmpty)
+            return ev with { Invalid = $"Interlock: the hook received no event on standard input, so the action is stopped. {Product} sends one with every call; when testing by hand, pipe an event in (`echo '{{...}}' | interlock hook {Harness}`)." };
         try
         {
             using var doc = JsonDocument.Parse(input.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });

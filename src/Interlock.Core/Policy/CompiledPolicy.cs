@@ -70,7 +70,7 @@ public sealed class CompiledPolicy
     private CompiledPolicy(PolicySet source, EngineOptions options)
     {
         Source = source;
-        var kinds = Enum.GetValues<EffectKind>();
+        var kinds = EffectKinds.All();
         var lists = new List<CompiledRule>[kinds.Length];
         for (var i = 0; i < lists.Length; i++) lists[i] = [];
         var overrides = new Dictionary<string, List<CompiledRule>>(StringComparer.Ordinal);

@@ -27,12 +27,14 @@ internal static class TestCli
     public static (int Exit, string Stdout, string Stderr) Run(string stateDir, params string[] args)
     {
         var exe = System.IO.Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "interlock.exe" : "interlock");
-        var psi = new System.Diagnostics.ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Standard input is an empty pipe, never the test runner's (which may be a terminal).
+        var psi = new System.Diagnostics.ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["INTERLOCK_STATE_DIR"] = stateDir;
         // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
         psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
         using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         Xunit.Assert.True(p.WaitForExit(120_000));

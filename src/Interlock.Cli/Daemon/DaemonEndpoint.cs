@@ -1,0 +1,209 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Interlock.State;
+
+namespace Interlock.Cli.Daemon;
+
+/// <summary>
+/// Where a hook daemon listens, and the framing both sides speak. A daemon only ever answers for the environment it
+/// was started in: the socket's name is a hash of the executable and of every variable the hook reads, so a hook
+/// process with a different environment (another state directory, policy directory, timeout, server...) finds no
+/// daemon and decides in-process, exactly as it would without one.
+/// </summary>
+internal static class DaemonEndpoint
+{
+    /// <summary>Variables the hook's decision can depend on, besides every INTERLOCK_* variable.</summary>
+    private static readonly string[] HookVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"];
+
+    /// <summary>Longest Unix socket path (sun_path is 108 bytes with its terminator).</summary>
+    private const int MaxSocketPath = 107;
+
+    public const uint RequestMagic = 0x494C4431; // "ILD1"
+    public const int MaxFrameBytes = 16 * 1024 * 1024;
+
+    /// <summary>The socket a daemon started in this process's environment listens on; null when it cannot have one
+    /// (the path would be too long for a Unix socket).</summary>
+    public static string? SocketPath(string key)
+    {
+        var directory = StateDirectory.Resolve();
+        var path = Path.Combine(directory, $"hookd-{key}.sock");
+        return Encoding.UTF8.GetByteCount(path) <= MaxSocketPath ? path : null;
+    }
+
+    /// <summary>A hash of what makes two hook processes decide alike: the executable (a rebuilt or upgraded binary
+    /// gets a new daemon) and the hook's environment variables.</summary>
+    public static string EnvironmentKey()
+    {
+        var text = new StringBuilder();
+        var exe = Environment.ProcessPath ?? "";
+        text.Append(exe).Append('\0').Append(Program.Version).Append('\0');
+        try
+        {
+            var info = new FileInfo(exe);
+            if (info.Exists) text.Append(info.Length).Append('\0').Append(info.LastWriteTimeUtc.Ticks).Append('\0');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The path alone still separates binaries.
+        }
+        var names = new List<string>(HookVariables);
+        foreach (System.Collections.DictionaryEntry v in Environment.GetEnvironmentVariables())
+            if (v.Key is string name && name.StartsWith("INTERLOCK_", StringComparison.Ordinal)) names.Add(name);
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+            text.Append(name).Append('=').Append(Environment.GetEnvironmentVariable(name) ?? "\u0001unset").Append('\0');
+        // FNV-1a: the name only has to differ between environments (the directory is the user's own and the peer's
+        // uid is checked); a cryptographic hash would load OpenSSL, milliseconds of start-up in every hook process.
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(text.ToString())) hash = (hash ^ b) * 1099511628211UL;
+        return hash.ToString("x16");
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "geteuid")]
+    public static extern uint GetEffectiveUid();
+
+    [DllImport("libc.so.6", EntryPoint = "stat")]
+    private static extern unsafe int Stat(byte* path, byte* buffer);
+
+    /// <summary>(device, inode) of a path, or null when it does not exist.</summary>
+    public static unsafe (ulong, ulong)? FileIdentity(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        var buffer = stackalloc byte[256]; // struct stat is 144 bytes on x86-64, 128 on arm64; st_dev and st_ino lead both
+        fixed (byte* p = bytes)
+            return Stat(p, buffer) == 0 ? (*(ulong*)buffer, *(ulong*)(buffer + 8)) : null;
+    }
+
+    /// <summary>The process at the other end of a connected Unix socket (SO_PEERCRED), or null.</summary>
+    public static (int Pid, uint Uid)? Peer(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        Span<byte> cred = stackalloc byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        const int SolSocket = 1, SoPeerCred = 17;
+        return socket.GetRawSocketOption(SolSocket, SoPeerCred, cred) == 12
+            ? (BinaryPrimitives.ReadInt32LittleEndian(cred), BinaryPrimitives.ReadUInt32LittleEndian(cred[4..]))
+            : null;
+    }
+
+    /// <summary>Whether the peer is this user running this very executable: a daemon answer is trusted only from the
+    /// real interlock, never from some other program listening on the socket's name.</summary>
+    public static bool PeerIsThisProgram(Socket socket)
+    {
+        if (Peer(socket) is not var (pid, uid) || uid != GetEffectiveUid()) return false;
+        var exe = File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName;
+        return exe is not null && exe == Environment.ProcessPath;
+    }
+
+    /// <summary>An answer frame: 0 and the hook's answer, or 1 when the daemon declines the call (the client then
+    /// decides in-process).</summary>
+    public static byte[] EncodeAnswer(Hooks.HookAnswer? answer)
+    {
+        if (answer is null) return [1];
+        var stdout = Encoding.UTF8.GetBytes(answer.Stdout);
+        var stderr = Encoding.UTF8.GetBytes(answer.Stderr);
+        var buffer = new byte[1 + 4 + 4 + stdout.Length + 4 + stderr.Length];
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span[1..], answer.ExitCode);
+        BinaryPrimitives.WriteInt32LittleEndian(span[5..], stdout.Length);
+        stdout.CopyTo(span[9..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(9 + stdout.Length)..], stderr.Length);
+        stderr.CopyTo(span[(13 + stdout.Length)..]);
+        return buffer;
+    }
+
+    /// <summary>The answer in a frame, or null when the daemon declined.</summary>
+    /// <exception cref="InvalidDataException">Not an answer frame.</exception>
+    public static Hooks.HookAnswer? DecodeAnswer(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length == 1 && frame[0] == 1) return null;
+        if (frame.Length < 13 || frame[0] != 0) throw new InvalidDataException("not an interlock hook answer");
+        var exit = BinaryPrimitives.ReadInt32LittleEndian(frame[1..]);
+        var n = BinaryPrimitives.ReadInt32LittleEndian(frame[5..]);
+        if (n < 0 || n > frame.Length - 13) throw new InvalidDataException("answer field out of bounds");
+        var stdout = Encoding.UTF8.GetString(frame.Slice(9, n));
+        var m = BinaryPrimitives.ReadInt32LittleEndian(frame[(9 + n)..]);
+        if (m < 0 || m != frame.Length - 13 - n) throw new InvalidDataException("answer field out of bounds");
+        return new Hooks.HookAnswer(stdout, Encoding.UTF8.GetString(frame.Slice(13 + n, m)), exit);
+    }
+
+    public static void WriteFrame(Stream stream, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, payload.Length);
+        stream.Write(length);
+        stream.Write(payload);
+    }
+
+    /// <summary>Reads one length-prefixed frame; null at a clean end of stream before the frame.</summary>
+    /// <exception cref="InvalidDataException">The frame is truncated or over <see cref="MaxFrameBytes"/>.</exception>
+    public static byte[]? ReadFrame(Stream stream)
+    {
+        Span<byte> length = stackalloc byte[4];
+        var got = ReadFully(stream, length);
+        if (got == 0) return null;
+        if (got < 4) throw new InvalidDataException("truncated frame header");
+        var n = BinaryPrimitives.ReadInt32LittleEndian(length);
+        if (n < 0 || n > MaxFrameBytes) throw new InvalidDataException($"frame of {n} bytes is out of bounds");
+        var payload = new byte[n];
+        if (ReadFully(stream, payload) < n) throw new InvalidDataException("truncated frame");
+        return payload;
+    }
+
+    private static int ReadFully(Stream stream, Span<byte> buffer)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = stream.Read(buffer[total..]);
+            if (n <= 0) break;
+            total += n;
+        }
+        return total;
+    }
+}
+
+/// <summary>One hook call sent to the daemon: the client's environment key (a daemon whose socket was moved to
+/// another environment's name declines), the harness, the client's cwd and deadline, and the raw event.</summary>
+internal sealed record DaemonRequest(string Key, string Harness, string Cwd, int DeadlineMs, byte[] Input)
+{
+    public byte[] Encode()
+    {
+        var key = Encoding.UTF8.GetBytes(Key);
+        var harness = Encoding.UTF8.GetBytes(Harness);
+        var cwd = Encoding.UTF8.GetBytes(Cwd);
+        var buffer = new byte[4 + 4 + 4 + key.Length + 4 + harness.Length + 4 + cwd.Length + 4 + Input.Length];
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, DaemonEndpoint.RequestMagic);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], DeadlineMs);
+        var at = 8;
+        foreach (var part in new[] { key, harness, cwd, Input })
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], part.Length);
+            part.CopyTo(span[(at + 4)..]);
+            at += 4 + part.Length;
+        }
+        return buffer;
+    }
+
+    /// <exception cref="InvalidDataException">Not a request this build understands.</exception>
+    public static DaemonRequest Decode(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != DaemonEndpoint.RequestMagic)
+            throw new InvalidDataException("not an interlock hook request");
+        var deadline = BinaryPrimitives.ReadInt32LittleEndian(frame[4..]);
+        var at = 8;
+        var parts = new byte[4][];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (frame.Length - at < 4) throw new InvalidDataException("truncated request");
+            var n = BinaryPrimitives.ReadInt32LittleEndian(frame[at..]);
+            if (n < 0 || n > frame.Length - at - 4) throw new InvalidDataException("request field out of bounds");
+            parts[i] = frame.Slice(at + 4, n).ToArray();
+            at += 4 + n;
+        }
+        if (deadline <= 0) throw new InvalidDataException("request without a deadline");
+        return new DaemonRequest(Encoding.UTF8.GetString(parts[0]), Encoding.UTF8.GetString(parts[1]), Encoding.UTF8.GetString(parts[2]), deadline, parts[3]);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Interlock.Cli.Hooks;
+using Interlock.State;
+using Interlock.State.Approvals;
+using Interlock.State.Budgets;
+using Interlock.State.Sqlite;
+
+namespace Interlock.Cli.Daemon;
+
+/// <summary>
+/// `interlock daemon`: a resident process that answers hook calls for the environment it was started in, so each
+/// call pays for a process start and a connection instead of loading the policy, the engine and the state database.
+/// It runs the same code as the hook process (<see cref="HookCommand.Answer"/>), one call at a time, over one open
+/// store. It listens on a Unix socket in the state directory (owner-only), answers only its own user, and leaves
+/// when idle, when its socket is taken away, or after a call that missed its deadline.
+/// </summary>
+internal static class HookDaemon
+{
+    public const string Help = """
+        interlock daemon [--idle-minutes N] [--verbose]
+
+        Keeps Interlock resident so each hook call costs a process start and a Unix-socket round trip instead of
+        loading the policy, the engine and the state database (see docs/performance.md). Run it in the
+        environment your agents run in, e.g. from your shell profile or a systemd user service:
+
+          interlock daemon &                      # or: systemd-run --user interlock daemon
+
+        Hook processes use it automatically when its environment matches theirs: the same interlock binary and the
+        same HOME, USER, XDG_* and INTERLOCK_* variables. Any other hook call, or any call the daemon cannot
+        complete, is decided by the hook process itself exactly as without a daemon: the daemon only makes hooks
+        faster, never more permissive.
+
+        --idle-minutes N   Exit after N minutes without a call (default 30; 0 = never).
+        --verbose          Print one line per call on standard error.
+
+        Not used with an approval server (INTERLOCK_SERVER_URL): those hooks wait on the network anyway.
+        """;
+
+    private static readonly object Gate = new();
+
+    public static int Run(string[] args)
+    {
+        var idle = TimeSpan.FromMinutes(30);
+        var verbose = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help": Console.Out.WriteLine(Help); return 0;
+                case "--verbose": verbose = true; break;
+                case "--idle-minutes" when i + 1 < args.Length && int.TryParse(args[i + 1], out var m) && m >= 0:
+                    idle = m == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMinutes(m);
+                    i++;
+                    break;
+                default:
+                    Console.Error.WriteLine($"interlock: daemon: unexpected argument `{args[i]}`; usage: interlock daemon [--idle-minutes N] [--verbose]");
+                    return 64;
+            }
+        }
+        if (!OperatingSystem.IsLinux())
+        {
+            Console.Error.WriteLine("interlock: daemon: only Linux is supported (it checks the caller's uid with SO_PEERCRED); hooks decide in-process elsewhere.");
+            return 1;
+        }
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL")))
+        {
+            Console.Error.WriteLine("interlock: daemon: INTERLOCK_SERVER_URL is set, so hooks decide through the approval server and a daemon would not help; unset it or don't start the daemon.");
+            return 1;
+        }
+        var key = DaemonEndpoint.EnvironmentKey();
+        var path = DaemonEndpoint.SocketPath(key);
+        if (path is null)
+        {
+            Console.Error.WriteLine($"interlock: daemon: the state directory {StateDirectory.Resolve()} is too long a path for a Unix socket; set INTERLOCK_STATE_DIR to a shorter one.");
+            return 1;
+        }
+        uint uid;
+        try
+        {
+            uid = DaemonEndpoint.GetEffectiveUid();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Console.Error.WriteLine("interlock: daemon: the C library's geteuid could not be called (glibc expected); hooks decide in-process.");
+            return 1;
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FileStream lockFile;
+        try
+        {
+            // Held for the daemon's life: one daemon per environment.
+            lockFile = new FileStream(path + ".lock", new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        }
+        catch (IOException)
+        {
+            Console.Error.WriteLine($"interlock: daemon: another daemon already serves this environment ({path}).");
+            return 1;
+        }
+        using var _ = lockFile;
+        File.Delete(path); // a leftover of a daemon that died: we hold the lock, so nobody else listens there
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        listener.Listen(128);
+        var identity = DaemonEndpoint.FileIdentity(path);
+        Console.Error.WriteLine($"interlock daemon: serving hook calls on {path} (pid {Environment.ProcessId})");
+
+        using var store = new DaemonStore(() => HookCommand.OpenStore(HookCommand.Deadline()));
+        var lastCall = Stopwatch.StartNew();
+        var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (idle != Timeout.InfiniteTimeSpan && lastCall.Elapsed > idle) { Console.Error.WriteLine("interlock daemon: idle, exiting"); break; }
+                if (DaemonEndpoint.FileIdentity(path) != identity) { Console.Error.WriteLine("interlock daemon: its socket was removed or replaced, exiting"); return 0; }
+                if (!listener.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectRead)) continue;
+                var connection = listener.Accept();
+                lastCall.Restart();
+                ThreadPool.UnsafeQueueUserWorkItem(c => Serve(c, key, uid, store, verbose, stop), connection, preferLocal: false);
+            }
+        }
+        finally
+        {
+            if (DaemonEndpoint.FileIdentity(path) == identity) File.Delete(path);
+        }
+        return 0;
+    }
+
+    private static void Serve(Socket connection, string key, uint uid, DaemonStore store, bool verbose, CancellationTokenSource stop)
+    {
+        using var _ = connection;
+        try
+        {
+            if (DaemonEndpoint.Peer(connection) is not (_, var peerUid) || peerUid != uid) return; // another user: hang up without a word
+            connection.ReceiveTimeout = 5000;
+            using var stream = new NetworkStream(connection, ownsSocket: false);
+            if (DaemonEndpoint.ReadFrame(stream) is not { } frame) return;
+            var request = DaemonRequest.Decode(frame);
+            HookAnswer? answer = null;
+            var finished = true;
+            var clock = Stopwatch.StartNew();
+            lock (Gate)
+            {
+                // The call runs as it would in the hook process: its working directory is the hook's.
+                if (request.Key == key && HookCommand.Adapters.TryGetValue(request.Harness, out var create) && Directory.Exists(request.Cwd) && !stop.IsCancellationRequested)
+                {
+                    Environment.CurrentDirectory = request.Cwd;
+                    (answer, finished) = HookCommand.Answer(create(), request.Input, TimeSpan.FromMilliseconds(request.DeadlineMs), store.Open);
+                }
+            }
+            DaemonEndpoint.WriteFrame(stream, DaemonEndpoint.EncodeAnswer(answer));
+            if (verbose) Console.Error.WriteLine($"interlock daemon: {request.Harness} {(answer is null ? "declined" : $"exit {answer.ExitCode}")} in {clock.Elapsed.TotalMilliseconds:0.00} ms");
+            if (!finished)
+            {
+                // The stuck call still owns the store: leave rather than share it. Hooks decide in-process meanwhile.
+                Console.Error.WriteLine("interlock daemon: a call missed its deadline; exiting so no later call shares its state");
+                stop.Cancel();
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or InvalidDataException or ObjectDisposedException)
+        {
+            // The client decides in-process when it gets no answer.
+        }
+    }
+
+    /// <summary>One state store kept open across calls (the hook's main cost is opening it), reopened when its file
+    /// is replaced or removed (a store that points at a deleted file would record into nothing).</summary>
+    private sealed class DaemonStore(Func<IStateStore> open) : IDisposable
+    {
+        private IStateStore? _store;
+        private (ulong, ulong)? _identity;
+
+        public IStateStore Open()
+        {
+            var path = Path.Combine(StateDirectory.Resolve(), SqliteStateStoreOptions.DefaultFileName);
+            if (_store is not null && DaemonEndpoint.FileIdentity(path) != _identity) Reset();
+            if (_store is null)
+            {
+                var store = open();
+                _identity = DaemonEndpoint.FileIdentity(path);
+                _store = store;
+            }
+            return new Borrowed(_store);
+        }
+
+        public void Reset()
+        {
+            _store?.Dispose();
+            _store = null;
+        }
+
+        public void Dispose() => Reset();
+
+        /// <summary>The shared store for one call: the call's Dispose leaves it open.</summary>
+        private sealed class Borrowed(IStateStore inner) : IStateStore
+        {
+            public string Location => inner.Location;
+            public IAuditLog Audit => inner.Audit;
+            public ISnapshotLog Snapshots => inner.Snapshots;
+            public IApprovalStore Approvals => inner.Approvals;
+            public IBudgetLog Budgets => inner.Budgets;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}

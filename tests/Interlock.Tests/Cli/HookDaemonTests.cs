@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Interlock.Cli.Daemon;
+using Interlock.Cli.Hooks;
+using Xunit;
+
+namespace Interlock.Tests.Cli;
+
+/// <summary>`interlock daemon` with real processes: the built apphost as daemon and as hook, in scratch directories.</summary>
+public sealed class HookDaemonTests : IDisposable
+{
+    private readonly string _root = Path.Combine("/tmp", "il-daemon-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly List<Process> _daemons = [];
+
+    public HookDaemonTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "repo"));
+        Directory.CreateDirectory(Path.Combine(_root, "state"));
+    }
+
+    private string Repo => Path.Combine(_root, "repo");
+    private string State => Path.Combine(_root, "state");
+
+    private static string Exe => Path.Combine(AppContext.BaseDirectory, "interlock");
+
+    private ProcessStartInfo Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Exe) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = Repo };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["INTERLOCK_STATE_DIR"] = State;
+        psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
+        psi.Environment["HOME"] = Path.Combine(_root, "home");
+        return psi;
+    }
+
+    /// <summary>Starts a daemon and waits for it to listen; returns its socket path and its stderr lines so far.</summary>
+    private (Process Daemon, string Socket, List<string> Log) StartDaemon()
+    {
+        var p = Process.Start(Start("daemon", "--verbose", "--idle-minutes", "2"))!;
+        _daemons.Add(p);
+        var log = new List<string>();
+        var listening = new TaskCompletionSource<string>();
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (log) log.Add(e.Data);
+            if (e.Data.Contains("serving hook calls on ")) listening.TrySetResult(e.Data.Split(" on ")[1].Split(' ')[0]);
+        };
+        p.BeginErrorReadLine();
+        Assert.True(listening.Task.Wait(60_000), "the daemon did not start listening");
+        return (p, listening.Task.Result, log);
+    }
+
+    private (int Exit, string Stdout) Hook(string command, params (string Name, string Value)[] env)
+    {
+        var psi = Start("hook", "claude-code");
+        foreach (var (n, v) in env) psi.Environment[n] = v;
+        using var p = Process.Start(psi)!;
+        var ev = $$"""{"session_id":"s1","cwd":"{{Repo}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":{{System.Text.Json.JsonSerializer.Serialize(command, JsonStrings.Default.String)}} } }""";
+        p.StandardInput.Write(ev);
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(60_000));
+        return (p.ExitCode, stdout.Result);
+    }
+
+    private static int Served(List<string> log)
+    {
+        lock (log) return log.Count(l => l.StartsWith("interlock daemon: claude-code ", StringComparison.Ordinal));
+    }
+
+    private static void WaitFor(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(20);
+        Assert.True(condition());
+    }
+
+    private static readonly string[] Commands = ["git status && npm test", "rm -rf ~", "git reset --hard", "echo 'rm -rf /' > notes.txt"];
+
+    [Fact]
+    public void A_daemon_answers_every_call_exactly_as_the_hook_process_does_and_records_it()
+    {
+        var alone = Commands.Select(c => Hook(c)).ToArray();
+        var (_, _, log) = StartDaemon();
+        var served = Commands.Select(c => Hook(c)).ToArray();
+        Assert.Equal(alone, served);
+        Assert.Contains("\"deny\"", served[1].Stdout);
+        Assert.Contains("\"ask\"", served[2].Stdout);
+        WaitFor(() => Served(log) == Commands.Length);
+        var verify = TestCli.Run(State, "audit", "verify");
+        Assert.Equal(0, verify.Exit);
+        Assert.Contains((Commands.Length * 2).ToString(), verify.Stdout);
+    }
+
+    [Fact]
+    public void A_policy_written_while_the_daemon_runs_applies_to_the_next_call()
+    {
+        var (_, _, log) = StartDaemon();
+        Assert.Equal("", Hook("ourctl db reset").Stdout);
+        Directory.CreateDirectory(Path.Combine(Repo, ".interlock"));
+        File.WriteAllText(Path.Combine(Repo, ".interlock", "policy.yaml"), """
+            version: 1
+            commands:
+              - id: team.ourctl-db-reset
+                executable: ourctl
+                subcommand: db reset
+                verdict: deny
+                message: ourctl db reset drops the database
+            """);
+        var (_, stdout) = Hook("ourctl db reset");
+        Assert.Contains("team.ourctl-db-reset", stdout);
+        Assert.Equal(2, Served(log));
+    }
+
+    [Fact]
+    public void A_hook_in_another_environment_is_not_served_by_the_daemon()
+    {
+        var (_, _, log) = StartDaemon();
+        Hook("git status");
+        var (_, stdout) = Hook("rm -rf ~", ("INTERLOCK_HOOK_TIMEOUT_MS", "9000"));
+        Assert.Contains("\"deny\"", stdout);
+        Thread.Sleep(200);
+        Assert.Equal(1, Served(log));
+    }
+
+    [Fact]
+    public void A_killed_daemon_leaves_hooks_deciding_in_process_and_a_new_daemon_can_start()
+    {
+        var (daemon, socket, _) = StartDaemon();
+        daemon.Kill();
+        daemon.WaitForExit();
+        Assert.True(File.Exists(socket)); // SIGKILL leaves the socket behind
+        Assert.Contains("\"deny\"", Hook("rm -rf ~").Stdout);
+        var (_, socket2, log2) = StartDaemon();
+        Assert.Equal(socket, socket2);
+        Assert.Contains("\"deny\"", Hook("rm -rf ~").Stdout);
+        WaitFor(() => Served(log2) == 1);
+    }
+
+    [Fact]
+    public void Only_one_daemon_serves_an_environment()
+    {
+        StartDaemon();
+        using var second = Process.Start(Start("daemon"))!;
+        var stderr = second.StandardError.ReadToEnd();
+        Assert.True(second.WaitForExit(60_000));
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("another daemon already serves this environment", stderr);
+    }
+
+    [Fact]
+    public void An_impostor_listening_on_the_daemon_socket_is_not_believed()
+    {
+        var (daemon, socket, _) = StartDaemon();
+        daemon.Kill();
+        daemon.WaitForExit();
+        File.Delete(socket);
+        // Something else (not interlock) answers "allow" to everything on the daemon's socket name.
+        using var impostor = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        impostor.Bind(new UnixDomainSocketEndPoint(socket));
+        impostor.Listen(8);
+        var accepted = 0;
+        var serve = Task.Run(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var c = impostor.Accept();
+                    Interlocked.Increment(ref accepted);
+                    using var s = new NetworkStream(c);
+                    DaemonEndpoint.WriteFrame(s, DaemonEndpoint.EncodeAnswer(new HookAnswer("", "", 0)));
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            {
+            }
+        });
+        var (exit, stdout) = Hook("rm -rf ~");
+        Assert.Equal(0, exit);
+        Assert.Contains("\"deny\"", stdout);
+        WaitFor(() => Volatile.Read(ref accepted) == 1); // it was reached, and ignored
+        impostor.Close();
+    }
+
+    [Fact]
+    public void Frames_that_are_not_requests_or_answers_are_rejected_not_trusted()
+    {
+        var request = new DaemonRequest("k", "claude-code", "/tmp", 1000, Encoding.UTF8.GetBytes("{}"));
+        Assert.Equal(request.Input, DaemonRequest.Decode(request.Encode()).Input);
+        Assert.Throws<InvalidDataException>(() => DaemonRequest.Decode(new byte[] { 1, 2, 3 }));
+        var truncated = request.Encode()[..^1];
+        Assert.Throws<InvalidDataException>(() => DaemonRequest.Decode(truncated));
+        var answer = new HookAnswer("out", "err", 2);
+        Assert.Equal(answer, DaemonEndpoint.DecodeAnswer(DaemonEndpoint.EncodeAnswer(answer)));
+        Assert.Null(DaemonEndpoint.DecodeAnswer(DaemonEndpoint.EncodeAnswer(null)));
+        Assert.Throws<InvalidDataException>(() => DaemonEndpoint.DecodeAnswer(DaemonEndpoint.EncodeAnswer(answer)[..^1]));
+        Assert.Throws<InvalidDataException>(() => DaemonEndpoint.DecodeAnswer(new byte[] { 0, 1 }));
+        using var oversized = new MemoryStream(BitConverter.GetBytes(DaemonEndpoint.MaxFrameBytes + 1));
+        Assert.Throws<InvalidDataException>(() => DaemonEndpoint.ReadFrame(oversized));
+    }
+
+    public void Dispose()
+    {
+        foreach (var d in _daemons)
+        {
+            try { if (!d.HasExited) { d.Kill(); d.WaitForExit(10_000); } } catch (InvalidOperationException) { }
+            d.Dispose();
+        }
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
