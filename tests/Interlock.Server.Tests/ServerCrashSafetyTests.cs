@@ -25,6 +25,7 @@ public sealed class ServerCrashSafetyTests(ITestOutputHelper output)
         public readonly ConcurrentDictionary<string, int> Grants = new();         // retries answered allow for this request
         public readonly ConcurrentBag<string> Problems = [];
         public int CutOff; // calls that failed because the server died under them
+        public int Answered; // calls answered (any status), to kill only while traffic flows
     }
 
     [Fact]
@@ -37,12 +38,16 @@ public sealed class ServerCrashSafetyTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var rounds = 0;
         var random = new Random(8);
-        while (clock.Elapsed < TrafficTime)
+        while (clock.Elapsed < TrafficTime || rounds < 3)
         {
             using var server = await ServerProcess.StartAsync(dataDir);
             using var stop = new CancellationTokenSource();
+            var before = Volatile.Read(ref seen.Answered);
             var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() => Worker(t, server.Url, w, seen, stop.Token))).ToArray();
-            await Task.Delay(random.Next(300, 1500));
+            // A fresh process answers its first calls slowly (JIT) and a loaded machine more slowly still: kill only
+            // once traffic flows (at most 60 s), then at a random point 0.2 to 1.2 s later, with calls in flight.
+            for (var waited = 0; Volatile.Read(ref seen.Answered) == before && waited < 60_000; waited += 20) await Task.Delay(20);
+            await Task.Delay(random.Next(200, 1200));
             server.Kill(); // SIGKILL: no shutdown, no flush
             stop.Cancel();
             await Task.WhenAll(workers);
@@ -90,9 +95,10 @@ public sealed class ServerCrashSafetyTests(ITestOutputHelper output)
         last.Kill();
     }
 
-    private static async Task<JsonElement> Decide(HttpClient agent, string cwd)
+    private static async Task<JsonElement> Decide(HttpClient agent, string cwd, Observed? seen = null)
     {
         var (status, body) = await TestServer.PostAsync(agent, "v1/decisions", TestServer.DecisionBody(Command, cwd));
+        if (seen is not null) Interlocked.Increment(ref seen.Answered);
         Assert.Equal(HttpStatusCode.OK, status);
         return body;
     }
@@ -109,24 +115,26 @@ public sealed class ServerCrashSafetyTests(ITestOutputHelper output)
             {
                 var prod = random.Next(2) == 0;
                 var cwd = $"/srv/infra/{(prod ? "prod" : "dev")}-{Guid.NewGuid():N}";
-                var first = await Decide(agent, cwd);
+                var first = await Decide(agent, cwd, seen);
                 if (first.GetProperty("requestId").GetString() is not { } id) { seen.Problems.Add($"no request for {cwd}: {first}"); return; }
                 seen.Submitted[id] = cwd;
                 if (random.Next(4) == 0)
                 {
                     var deny = await t.VoteAsync(t.Ana, id, false, baseUrl: url);
+                    Interlocked.Increment(ref seen.Answered);
                     if (deny.Status == HttpStatusCode.OK && deny.Body.GetProperty("request").GetProperty("status").GetString() == "denied") seen.Denied[id] = 0;
                     continue;
                 }
                 foreach (var human in first.GetProperty("requiredApprovals").GetInt32() >= 2 ? [t.Ana, t.Ben] : new[] { t.Ana })
                 {
                     var vote = await t.VoteAsync(human, id, true, baseUrl: url);
+                    Interlocked.Increment(ref seen.Answered);
                     if (vote.Status != HttpStatusCode.OK) { seen.Problems.Add($"vote on {id}: {(int)vote.Status} {vote.Body}"); return; }
                     if (vote.Body.GetProperty("request").GetProperty("status").GetString() == "approved") seen.Approved[id] = 0;
                 }
                 for (var retry = 0; retry < 2; retry++)
                 {
-                    var r = await Decide(agent, cwd);
+                    var r = await Decide(agent, cwd, seen);
                     if (r.GetProperty("verdict").GetString() != "allow") continue;
                     if (r.GetProperty("requestId").GetString() != id) seen.Problems.Add($"allowed {cwd} under another request: {r}");
                     if (seen.Grants.AddOrUpdate(id, 1, (_, n) => n + 1) > 1) seen.Problems.Add($"the grant of {id} was used twice");

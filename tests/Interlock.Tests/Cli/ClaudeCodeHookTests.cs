@@ -54,7 +54,7 @@ public sealed class ClaudeCodeHookTests
     [InlineData("""{"tool_name":"Bash","tool_input":{}}""", "no tool_input.command")]
     [InlineData("""{"tool_name":"Bash"}""", "no tool_input object")]
     [InlineData("""{"hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"ls"}}""", "handles PreToolUse events")]
-    [InlineData("", "not valid JSON")]
+    [InlineData("", "no event on standard input")]
     public void Malformed_events_are_denied_with_a_clear_reason(string input, string reasonPart)
     {
         var output = Hook(input);
