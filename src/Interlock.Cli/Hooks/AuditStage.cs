@@ -58,22 +58,10 @@ internal sealed class AuditStage(TimeProvider? time = null) : IHookStage
     internal static void FailClosed(HookContext context, string failure)
     {
         if (failure.Length > 400) failure = failure[..400] + "...";
-        context.Problems.Add($"the audit trail could not be written: {failure}");
-        if (context.Decision.Verdict == Verdict.Allow)
-        {
-            context.Decision = context.Decision with
-            {
-                Verdict = Verdict.Ask,
-                RuleId = "audit.unavailable",
-                Reason = $"Interlock found nothing to stop in this action, but could not write its audit trail ({failure}), so a human must approve it.",
-                Alternative = "Fix the state directory (or point INTERLOCK_STATE_DIR at a writable one), then check it with `interlock audit verify`.",
-            };
-            context.Message = null;
-            context.Analysed = true;
-            return;
-        }
-        var note = $" (Also: Interlock could not write its audit trail: {failure}.)";
-        context.Message = (context.Message ?? HookMessages.Describe(context.Decision, context.Event.Tool)) + note;
+        context.RequireHuman("audit.unavailable",
+            $"Interlock found nothing to stop in this action, but could not write its audit trail ({failure}), so a human must approve it.",
+            "Fix the state directory (or point INTERLOCK_STATE_DIR at a writable one), then check it with `interlock audit verify`.",
+            $"could not write its audit trail: {failure}");
     }
 
     /// <summary>Shadow mode: what the shadow rules would have decided, so the trail shows a rule's effect before it is enforced.</summary>

@@ -30,18 +30,10 @@ internal sealed class BudgetStage(Func<IWorldView> world, EngineOptions options,
         catch (StateStoreException e)
         {
             // Without the count, the breaker cannot protect this session: destructive work needs a human.
-            context.Problems.Add($"the session budget could not be checked: {e.Message}");
-            if (context.Decision.Verdict == Verdict.Allow)
-            {
-                context.Decision = context.Decision with
-                {
-                    Verdict = Verdict.Ask,
-                    RuleId = "budget.unavailable",
-                    Reason = $"this action destroys work, and Interlock could not count it against the session's budget ({e.Message})",
-                    Alternative = "Fix the state directory (or point INTERLOCK_STATE_DIR at a writable one).",
-                };
-                context.Message = null;
-            }
+            context.RequireHuman("budget.unavailable",
+                $"this action destroys work, and Interlock could not count it against the session's budget ({e.Message})",
+                "Fix the state directory (or point INTERLOCK_STATE_DIR at a writable one).",
+                $"could not check the session budget: {e.Message}");
             return;
         }
         if (check.Breaker is not { } breaker) return;

@@ -96,6 +96,22 @@ internal sealed class HookContext(IHookAdapter adapter, HookEvent hookEvent, Fun
     /// <summary>When the hook call started (Stopwatch timestamp), for the recorded timing.</summary>
     public long Started { get; init; }
 
+    /// <summary>A stage could not do its part (record, count, keep an undo copy): an action that would have been
+    /// allowed now needs a human, and a stop keeps its verdict and says what else went wrong. <paramref name="problem"/>
+    /// completes "Interlock ..." ("could not write its audit trail: disk full").</summary>
+    public void RequireHuman(string ruleId, string reason, string alternative, string problem)
+    {
+        Problems.Add($"Interlock {problem}");
+        if (Decision.Verdict == Verdict.Allow)
+        {
+            Decision = Decision with { Verdict = Verdict.Ask, RuleId = ruleId, Reason = reason, Alternative = alternative };
+            Message = null;
+            Analysed = true;
+            return;
+        }
+        Message = (Message ?? HookMessages.Describe(Decision, ToolWord)) + $" (Also: Interlock {problem}.)";
+    }
+
     public HookOutcome Outcome() => new(Decision.Verdict, Message ?? HookMessages.Describe(Decision, ToolWord), Analysed, Decision);
 
     /// <summary>How messages name the tool: shell tools as a command, file tools by what they do (whatever the

@@ -41,10 +41,10 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
     {
         if (context.Event.Request is not { } request || !Needed(context.Decision)) return;
         if (Capture(request, context.Decision, context.Event.SessionId, () => context.Store) is not { } problem) return;
-        var d = context.Decision;
-        context.Decision = d.Verdict == Verdict.Allow
-            ? d with { Verdict = Verdict.Ask, RuleId = "snapshot.uncovered", Reason = $"This action would destroy files, and Interlock could not keep an undo copy of them: {problem}.", Alternative = "Approve it only if the files can be lost, or make a copy first." }
-            : d with { Reason = $"{d.Reason} (No undo copy could be kept: {problem}.)" };
+        context.RequireHuman("snapshot.uncovered",
+            $"This action would destroy files, and Interlock could not keep an undo copy of them: {problem}.",
+            "Approve it only if the files can be lost, or make a copy first.",
+            $"could not keep an undo copy: {problem}");
     }
 
     private readonly SnapshotLimits _limits = limits ?? new SnapshotLimits();

@@ -112,7 +112,7 @@ public sealed class HookDaemonTests : IDisposable
             """);
         var (_, stdout) = Hook("ourctl db reset");
         Assert.Contains("team.ourctl-db-reset", stdout);
-        Assert.Equal(2, Served(log));
+        WaitFor(() => Served(log) == 2);
     }
 
     [Fact]
@@ -120,9 +120,10 @@ public sealed class HookDaemonTests : IDisposable
     {
         var (_, _, log) = StartDaemon();
         Hook("git status");
+        WaitFor(() => Served(log) == 1);
         var (_, stdout) = Hook("rm -rf ~", ("INTERLOCK_HOOK_TIMEOUT_MS", "9000"));
         Assert.Contains("\"deny\"", stdout);
-        Thread.Sleep(200);
+        Thread.Sleep(500); // a call it served would be logged by now
         Assert.Equal(1, Served(log));
     }
 
