@@ -75,21 +75,67 @@ internal static class PolicyLoader
     /// <summary>Reads and parses one file; null when it does not exist.</summary>
     public static PolicyFile? Read(PolicyLayer layer, string path)
     {
-        string text;
+        var (contents, failed) = ReadBytes(layer, path);
+        return failed ?? (contents is null ? null : Parse(layer, path, contents));
+    }
+
+    /// <summary>One layer file's bytes (null when it does not exist), or the file that reports why it cannot be read.</summary>
+    private static (byte[]? Contents, PolicyFile? Failed) ReadBytes(PolicyLayer layer, string path)
+    {
         try
         {
-            if (!File.Exists(path)) return Directory.Exists(path) ? Failed(layer, path, "is a directory, not a policy file") : null;
+            if (!File.Exists(path)) return (null, Directory.Exists(path) ? Failed(layer, path, "is a directory, not a policy file") : null);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             if (stream.Length > PolicyParser.MaxBytes)
-                return Failed(layer, path, $"is larger than {PolicyParser.MaxBytes / 1024} KiB; split the policy or remove unused rules");
-            using var reader = new StreamReader(stream);
-            text = reader.ReadToEnd();
+                return (null, Failed(layer, path, $"is larger than {PolicyParser.MaxBytes / 1024} KiB; split the policy or remove unused rules"));
+            // Read to the end (the length may change while reading), bounded.
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            for (int n; (n = stream.Read(chunk)) > 0;)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > PolicyParser.MaxBytes)
+                    return (null, Failed(layer, path, $"is larger than {PolicyParser.MaxBytes / 1024} KiB; split the policy or remove unused rules"));
+            }
+            return (buffer.ToArray(), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Failed(layer, path, $"cannot be read ({e.Message}); fix its permissions or remove it");
+            return (null, Failed(layer, path, $"cannot be read ({e.Message}); fix its permissions or remove it"));
         }
-        return PolicyParser.Parse(text, path, layer);
+    }
+
+    /// <summary>Text as StreamReader reads it (a byte-order mark selects the encoding, else UTF-8).</summary>
+    private static PolicyFile Parse(PolicyLayer layer, string path, byte[] contents)
+    {
+        using var reader = new StreamReader(new MemoryStream(contents, writable: false));
+        return PolicyParser.Parse(reader.ReadToEnd(), path, layer);
+    }
+
+    /// <summary>
+    /// The hook's load: as <see cref="Load(string)"/>, but an unchanged, valid policy comes from <paramref name="cache"/>
+    /// instead of being parsed (the files are still read and hashed on every call; see <see cref="PolicyCache"/>).
+    /// A cache hit carries no file list or warnings (the hook uses neither); errors are never cached.
+    /// </summary>
+    public static LoadedPolicy LoadCached(IReadOnlyList<(PolicyLayer Layer, string Path)> layers, PolicyCache cache)
+    {
+        var contents = new List<(PolicyLayer Layer, string Path, byte[]? Contents)>(layers.Count);
+        foreach (var (layer, path) in layers)
+        {
+            var (bytes, failed) = ReadBytes(layer, path);
+            if (failed is not null) return Load(layers); // reports the unreadable file, uncached
+            contents.Add((layer, path, bytes));
+        }
+        if (contents.All(c => c.Contents is null)) return new LoadedPolicy(CompiledPolicy.Default, [], []);
+
+        var key = cache.Key(contents);
+        if (cache.TryRead(key) is { } cached) return new LoadedPolicy(CompiledPolicy.Compile(cached), [], []);
+
+        var files = contents.Where(c => c.Contents is not null).Select(c => Parse(c.Layer, c.Path, c.Contents!)).ToList();
+        var (set, diagnostics) = PolicyMerger.Merge(files);
+        var loaded = new LoadedPolicy(CompiledPolicy.Compile(set), files, diagnostics);
+        if (loaded.FirstError is null) cache.Write(key, set);
+        return loaded;
     }
 
     private static PolicyFile Failed(PolicyLayer layer, string path, string message)

@@ -79,11 +79,12 @@ public sealed class Engine
         var parse = ShellParser.Parse(request.Command, _options.ParseLimits);
         if (parse.Script is null)
         {
-            var rule = parse.LimitHit ? "parse.limit" : "parse.error";
-            return new Decision(Verdict.Ask, rule,
-                $"Interlock could not analyse this command: {parse.Error}. It cannot tell what the command would do, so a human must decide.",
-                parse.LimitHit ? "Split the work into smaller, simpler commands." : "Check the quoting; write the command in plain POSIX shell syntax.",
-                [], [], parse);
+            // Not analysable (too long, too deep, not shell syntax): one effect the policy rules on like any other, under
+            // the rule id parse.limit or parse.error, so policies can tighten it (see BuiltInPolicy: never loosen).
+            var at = new Invocation(null, "", [], new ExecContext([request.Cwd], world.HomeDirectory, null, []), [], null, null, "");
+            var failure = new Effect(EffectKind.Indeterminate, "(the command)", PathClass.Unknown, false, false,
+                $"Interlock could not analyse this command: {parse.Error}", at, parse.LimitHit ? BuiltInPolicy.ParseLimitRuleId : BuiltInPolicy.ParseErrorRuleId);
+            return Decide([failure], [], parse, request, world);
         }
 
         var analysis = ShellAnalyzer.Analyze(parse.Script, request.Cwd, world, _options.ParseLimits);

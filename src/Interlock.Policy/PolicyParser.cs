@@ -587,6 +587,7 @@ public static class PolicyParser
                 string? message = null, alternative = null;
                 ApprovalRequirement? approval = null;
                 var mode = RuleMode.Enforce;
+                var refused = false;
                 foreach (var (k, _, v) in Entries(o, $"the override of `{id}`", OverrideFields))
                 {
                     switch (k)
@@ -595,7 +596,13 @@ public static class PolicyParser
                         case "match": match = Conditions(v) ?? match; break;
                         case "verdict":
                             verdict = ParseVerdict(v, "verdict");
-                            if (file.Layer == PolicyLayer.Project && verdict == Verdict.Allow)
+                            if (verdict == Verdict.Allow && BuiltInPolicy.TightenOnlyRuleIds.Contains(id))
+                            {
+                                Error(v, $"`{id}` can only be tightened (deny, more approvers, a group, an expiry, a message), in any policy file: it means Interlock could not read the command at all, and an agent can make any command unreadable (pad it past the length limit or nest it past the depth limit), so allowing it would let every action through unchecked. Use `verdict: deny` or `verdict: ask`, or remove the verdict");
+                                verdict = null;
+                                refused = true;
+                            }
+                            else if (file.Layer == PolicyLayer.Project && verdict == Verdict.Allow)
                                 Warning(v, $"a project policy can only tighten (the agent can write to the repository): this override cannot allow `{id}` and is kept at its built-in verdict. Put loosening overrides in ~/.config/interlock/policy.yaml or /etc/interlock/policy.yaml");
                             break;
                         case "message": message = Str(v, "message"); break;
@@ -606,7 +613,7 @@ public static class PolicyParser
                 }
                 if (verdict is null && approval is null && message is null && alternative is null)
                 {
-                    Error(o, $"the override of `{id}` changes nothing; give a verdict, an approval, a message or an alternative");
+                    if (!refused) Error(o, $"the override of `{id}` changes nothing; give a verdict, an approval, a message or an alternative");
                     continue;
                 }
                 file.Rules.Add(new PolicyRule(id, match, verdict ?? Verdict.Ask)

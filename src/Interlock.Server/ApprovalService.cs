@@ -24,7 +24,7 @@ public sealed record ServerDecision(Verdict Verdict, string Status, string RuleI
 /// </summary>
 public sealed class ApprovalService(ServerStore store, ServerOptions options, ChangeFeed changes, Webhooks webhooks, TimeProvider time)
 {
-    private readonly Engine _engine = new(options.Engine);
+    private readonly Engine _engine = options.Policy is { } policy ? new(policy) : new(options.Engine);
     private readonly ConcurrentDictionary<string, (Principal? Principal, long Until)> _auth = new(StringComparer.Ordinal);
 
     public ServerOptions Options => options;
@@ -56,7 +56,7 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
         // The same reading of the environment as the local approval stage: any production evidence wins.
         var (environment, _) = Interlock.Core.Knowledge.KnowledgeContext.Strictest(decision.Effects.Select(e => (e.Environment, e.EnvironmentEvidence)).ToArray());
         var envText = environment.ToString().ToLowerInvariant();
-        var (required, group) = options.ApprovalsFor(decision);
+        var (required, group, grantValidFor) = options.ApprovalsFor(decision);
         ServerDecision result;
         if (decision.Verdict != Verdict.Ask)
         {
@@ -94,7 +94,7 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
                     RequiredApprovals = required,
                     ApproverGroup = group,
                     PendingFor = options.PendingFor,
-                    GrantValidFor = options.GrantValidFor,
+                    GrantValidFor = grantValidFor,
                 };
                 var pending = await store.RunAsync((_, approvals, _) => approvals.SubmitAsync(submission, now).AsTask());
                 if (Math.Abs((pending.CreatedAt - now).TotalMilliseconds) < 1)

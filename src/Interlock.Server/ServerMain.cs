@@ -24,6 +24,9 @@ public static class ServerMain
           --approver-group <group> Who approves other asks (1 approval; default: any human account).
           --grant-minutes <n>      How long an approved action may be retried, once (default 30).
           --pending-hours <n>      How long a request waits for humans (default 24).
+          --policy <file>          A policy file (docs/policy.md) to decide with: its ask rules' approval
+                                   requirements (approvers, group, expiry) override the two options above and
+                                   --grant-minutes. An invalid file stops the server from starting.
           --webhook <url>          Notify on new requests and outcomes (repeatable). Add ",secret=S" to sign
                                    (HMAC-SHA256) or ",format=slack" for a Slack incoming webhook.
         Environment: INTERLOCK_SERVER_DATABASE is read when --database is not given.
@@ -101,12 +104,26 @@ public static class ServerMain
                 case "--grant-minutes": o = o with { GrantValidFor = TimeSpan.FromMinutes(Number("--grant-minutes")) }; break;
                 case "--pending-hours": o = o with { PendingFor = TimeSpan.FromHours(Number("--pending-hours")) }; break;
                 case "--webhook": hooks.Add(ParseWebhook(Value())); break;
+                case "--policy": o = o with { Policy = LoadPolicy(Value()) }; break;
                 default: rest.Add(args[i]); break;
             }
         }
         if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new UsageException($"`--url {o.Url}` is not an http(s) URL such as http://127.0.0.1:8787");
         return (o with { Webhooks = hooks }, rest);
+    }
+
+    /// <summary>A policy file read as the system layer (the server's operator wrote it); any error refuses to start.</summary>
+    private static Interlock.Core.Policy.CompiledPolicy LoadPolicy(string path)
+    {
+        path = Path.GetFullPath(path);
+        var text = File.Exists(path) ? File.ReadAllText(path) : throw new UsageException($"`--policy {path}`: no such file");
+        var file = Interlock.Policy.PolicyParser.Parse(text, path, Interlock.Core.Policy.PolicyLayer.System);
+        var (set, diagnostics) = Interlock.Policy.PolicyMerger.Merge([file]);
+        var errors = diagnostics.Where(d => d.Severity == Interlock.Policy.DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+            throw new UsageException($"the policy file is invalid, so the server does not start: {string.Join("; ", errors.Take(5))} (check it with `interlock policy validate {path}`)");
+        return Interlock.Core.Policy.CompiledPolicy.Compile(set);
     }
 
     private static string Group(string g) => TokenSecrets.IsValidName(g) ? g : throw new UsageException($"`{g}` is not a valid group name");

@@ -46,7 +46,18 @@ public sealed record ServerOptions
 
     public EngineOptions? Engine { get; init; }
 
-    /// <summary>The approvals an ask needs and who may give them: one place for this policy.</summary>
-    public (int Required, string? Group) ApprovalsFor(Decision decision) =>
-        decision.RequiredApprovals >= 2 ? (decision.RequiredApprovals, ProductionApproverGroup) : (1, ApproverGroup);
+    /// <summary>The compiled policy the server decides with (its rules name approver groups and approval expiries per
+    /// rule); null for the built-in policy with <see cref="Engine"/>'s options.</summary>
+    public Interlock.Core.Policy.CompiledPolicy? Policy { get; init; }
+
+    /// <summary>The approvals an ask needs, who may give them and how long a grant stays valid: the policy's ruling
+    /// decides (its approvers, group and expiry); where it names no group, two or more approvals fall to
+    /// <see cref="ProductionApproverGroup"/> and one to <see cref="ApproverGroup"/>; where it names no expiry,
+    /// <see cref="GrantValidFor"/> holds.</summary>
+    public (int Required, string? Group, TimeSpan GrantValidFor) ApprovalsFor(Decision decision)
+    {
+        var required = Math.Max(1, decision.RequiredApprovals);
+        var group = decision.ApproverGroup ?? (required >= 2 ? ProductionApproverGroup : ApproverGroup);
+        return (required, group, decision.ApprovalExpiry is { } expiry && expiry > TimeSpan.Zero ? expiry : GrantValidFor);
+    }
 }

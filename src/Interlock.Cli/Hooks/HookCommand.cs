@@ -114,7 +114,8 @@ internal static class HookCommand
         var world = new FileSystemWorld();
         // The layered policy that applies where the action runs (the event's cwd): its rules decide, its budgets
         // feed the breaker; an invalid policy file stops every analysed action with the file, line and column.
-        var policy = PolicyLoader.Load(PolicyDirectory(adapter, input));
+        // An unchanged policy comes from the cache in the state directory instead of being parsed again.
+        var policy = PolicyLoader.LoadCached(PolicyLoader.Locate(PolicyDirectory(adapter, input)), PolicyCache.ForStateDirectory(StateDirectory.Resolve()));
         var settings = policy.Compiled.Settings;
         var budgets = new BudgetLimits
         {

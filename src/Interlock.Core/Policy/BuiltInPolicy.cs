@@ -21,6 +21,19 @@ public static class BuiltInPolicy
 {
     private static readonly Ruling Allowed = new(Verdict.Allow, "allow", "", null);
 
+    /// <summary>The command is longer or more deeply nested than the parser's limits.</summary>
+    public const string ParseLimitRuleId = "parse.limit";
+    /// <summary>The command is not shell syntax the parser understands.</summary>
+    public const string ParseErrorRuleId = "parse.error";
+
+    /// <summary>
+    /// Rulings a policy may only tighten, from any layer (deny, more approvers, a group, an expiry, other words), never
+    /// loosen to allow: when the parser gives up, the guard has seen nothing of the command, and making a command
+    /// unparseable is in the agent's hands (pad it past the length limit, nest it past the depth limit). Allowing these
+    /// would let any action through every other rule, protected path and the guard's self-protection, by construction.
+    /// </summary>
+    public static readonly IReadOnlySet<string> TightenOnlyRuleIds = new HashSet<string>(StringComparer.Ordinal) { ParseLimitRuleId, ParseErrorRuleId };
+
     public static Ruling Evaluate(Effect e)
     {
         var c = e.Class;
@@ -160,6 +173,10 @@ public static class BuiltInPolicy
                 return Ask("secrets.read", "the file holds credentials or private keys; once read they are in the conversation, sent to the model provider and may end up in logs or output", "Use the credential through the tool that needs it (ssh, aws, kubectl, npm) without reading it; for .env files read .env.example, or ask the user for the names you need.");
 
             case EffectKind.Indeterminate:
+                if (e.Detail == ParseLimitRuleId)
+                    return Ask("parse.limit", "it cannot tell what the command would do (it is too long or too deeply nested to analyse), so a human must decide", "Split the work into smaller, simpler commands.");
+                if (e.Detail == ParseErrorRuleId)
+                    return Ask("parse.error", "it cannot tell what the command would do, so a human must decide", "Check the quoting; write the command in plain POSIX shell syntax.");
                 return Ask("indeterminate", "the guard cannot tell statically what this would run", "Write the command out literally so it can be checked, or run the generated command after reviewing it.");
         }
         return Allowed;

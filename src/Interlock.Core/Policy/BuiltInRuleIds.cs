@@ -16,7 +16,7 @@ public static class BuiltInRuleIds
         "fs.move-system", "fs.overwrite-home", "fs.overwrite-outside-project", "fs.overwrite-system", "git.branch-force-delete",
         "git.clean", "git.delete-remote-branch", "git.discard-changes", "git.force-push", "git.force-push-protected",
         "git.rewrite-history", "git.stash-drop", "git.worktree-force-remove", "guard.self-change", "indeterminate", "infra.destroy",
-        "mcp.destructive-tool", "production.change", "publish.delete", "secrets.read", "system.disrupt", "system.fork-bomb",
+        "mcp.destructive-tool", "parse.error", "parse.limit", "production.change", "publish.delete", "secrets.read", "system.disrupt", "system.fork-bomb",
         "protected.authorized-keys", "protected.git-internals", "protected.guard-binary", "protected.guard-config",
         "protected.hook-settings", "protected.shell-startup",
     }.Concat(ProductionVariants.Select(id => id + ".production")), StringComparer.Ordinal);

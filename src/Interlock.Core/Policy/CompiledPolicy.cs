@@ -268,14 +268,15 @@ public sealed class CompiledPolicy
 
         private static Glob[]? Globs(IReadOnlyList<string>? patterns) => patterns?.Select(p => new Glob(p, pathMode: false)).ToArray();
 
-        /// <summary>An override: the built-in ruling changed as this rule says. A project file may only tighten, so its
-        /// overrides never lower the verdict or the approvers (the loader reports attempts; this is the backstop).</summary>
+        /// <summary>An override: the built-in ruling changed as this rule says. A project file may only tighten, and nobody may
+        /// loosen the parse.* rulings (<see cref="BuiltInPolicy.TightenOnlyRuleIds"/>), so those overrides never lower the
+        /// verdict or the approvers (the loader reports attempts; this is the backstop).</summary>
         public Ruling Apply(Ruling current)
         {
             var verdict = Rule.KeepsVerdict ? current.Verdict : Rule.Verdict;
             var approval = Rule.Approval;
             var approvals = approval?.Approvers ?? current.RequiredApprovals;
-            if (Rule.Layer == PolicyLayer.Project)
+            if (Rule.Layer == PolicyLayer.Project || BuiltInPolicy.TightenOnlyRuleIds.Contains(current.RuleId))
             {
                 if (verdict < current.Verdict) verdict = current.Verdict;
                 approvals = Math.Max(approvals, current.RequiredApprovals);
