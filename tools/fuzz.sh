@@ -2,6 +2,7 @@
 # Coverage-guided fuzzing of Interlock's input-facing components with AFL++ and SharpFuzz (not part of dotnet test).
 #
 #   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      default: 300 seconds, every target, one after another
+#   FUZZ_REUSE_BUILD=1 tools/fuzz.sh ...                  skip the publish and instrumentation (fuzz/out from a run before)
 #
 # Targets are listed by `dotnet fuzz/out/plain/Interlock.Fuzz.dll list` (fuzz/Interlock.Fuzz/FuzzTargets.cs).
 # Everything goes to fuzz/out/ (ignored by git): out/bin is the instrumented build, out/plain the same build
@@ -26,11 +27,15 @@ if [ ! -x "$sharpfuzz" ]; then
   dotnet tool install --tool-path fuzz/.tools SharpFuzz.CommandLine --version 2.3.0 >/dev/null
 fi
 
-echo "== build"
-rm -rf fuzz/out/bin fuzz/out/plain
-dotnet publish fuzz/Interlock.Fuzz -c Release -o fuzz/out/bin -p:PublishAot=false >/dev/null
-cp -r fuzz/out/bin fuzz/out/plain
-for dll in Interlock.Core.dll interlock.dll; do "$sharpfuzz" "fuzz/out/bin/$dll" >/dev/null; done
+if [ "${FUZZ_REUSE_BUILD:-0}" = 1 ] && [ -d fuzz/out/bin ] && [ -d fuzz/out/plain ]; then
+  echo "== reusing the build in fuzz/out (FUZZ_REUSE_BUILD=1)"
+else
+  echo "== build"
+  rm -rf fuzz/out/bin fuzz/out/plain
+  dotnet publish fuzz/Interlock.Fuzz -c Release -o fuzz/out/bin -p:PublishAot=false >/dev/null
+  cp -r fuzz/out/bin fuzz/out/plain
+  for dll in Interlock.Core.dll Interlock.Policy.dll interlock.dll; do "$sharpfuzz" "fuzz/out/bin/$dll" >/dev/null; done
+fi
 
 if [ "$#" -eq 0 ]; then
   mapfile -t targets < <(dotnet fuzz/out/plain/Interlock.Fuzz.dll list | awk '{print $1}')

@@ -17,6 +17,16 @@ public static class FuzzTargets
         new SqlClassifierTarget(),
         new EngineTarget(),
         new HookAdapterTarget("claude-code", () => new ClaudeCodeAdapter(), HookAdapterTarget.ClaudeCodeSeeds),
+        new HookAdapterTarget("codex", () => new CodexAdapter(), AdapterSeeds.Codex),
+        new HookAdapterTarget("gemini", () => new GeminiAdapter(), AdapterSeeds.Gemini),
+        new HookAdapterTarget("cursor", () => new CursorAdapter(), AdapterSeeds.Cursor),
+        new HookAdapterTarget("copilot", () => new CopilotAdapter(), AdapterSeeds.Copilot),
+        new HookAdapterTarget("kiro", () => HookCommand.Adapters["kiro"](), AdapterSeeds.Kiro),
+        new HookAdapterTarget("amazon-q", () => HookCommand.Adapters["amazon-q"](), AdapterSeeds.Kiro),
+        new HookAdapterTarget("opencode", () => new OpenCodeAdapter(), AdapterSeeds.OpenCode),
+        new PolicyLoaderTarget(),
+        new ApplyPatchTarget(),
+        new McpProxyTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

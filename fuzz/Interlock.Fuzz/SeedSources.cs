@@ -23,4 +23,18 @@ public sealed class SeedSources(string repositoryRoot)
     /// <summary>Every <paramref name="step"/>-th corpus command: enough variety for a seed set, few enough that the
     /// fuzzer's calibration of the seeds takes seconds.</summary>
     public IEnumerable<string> SampledCorpusCommands(int step) => CorpusCommands().Where((_, i) => i % step == 0);
+
+    /// <summary>The YAML examples of docs/policy.md (each ```yaml block).</summary>
+    public IEnumerable<string> PolicyExamples()
+    {
+        var doc = Path.Combine(repositoryRoot, "docs", "policy.md");
+        if (!File.Exists(doc)) yield break;
+        System.Text.StringBuilder? block = null;
+        foreach (var line in File.ReadLines(doc))
+        {
+            if (block is null) { if (line.Trim() == "```yaml") block = new(); continue; }
+            if (line.Trim() == "```") { yield return block.ToString(); block = null; continue; }
+            block.Append(line).Append('\n');
+        }
+    }
 }

@@ -57,6 +57,12 @@ public static class PolicyParser
             reader.Error(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
             return file;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet 18.1 throws these instead of a YamlException for some malformed input (found by fuzzing).
+            reader.Error(new SourceLocation(path, 1, 1), ReaderFailure(e));
+            return file;
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
             return file; // an empty file is an empty policy
         if (stream.Documents.Count > 1)
@@ -64,6 +70,11 @@ public static class PolicyParser
         reader.ReadRoot(stream.Documents[0].RootNode);
         return file;
     }
+
+    /// <summary>The message for malformed YAML that made the YAML library fail with something other than its own
+    /// YamlException.</summary>
+    internal static string ReaderFailure(Exception e) =>
+        $"this is not valid YAML (the YAML reader gave up here or after: {e.Message}); check the quoting, brackets, indentation and keys from this point on";
 
     private static string Plain(YamlException e)
     {
@@ -100,6 +111,7 @@ public static class PolicyParser
         /// <summary>Event-level checks before building the tree: no anchors or aliases, bounded depth and size.</summary>
         public bool Prescan(string text)
         {
+            var at = new SourceLocation(file.Path, 1, 1); // the last event read: where a failure of the YAML reader is reported
             try
             {
                 var parser = new Parser(new StringReader(text));
@@ -107,7 +119,7 @@ public static class PolicyParser
                 while (parser.MoveNext())
                 {
                     var ev = parser.Current!;
-                    var at = new SourceLocation(file.Path, (int)ev.Start.Line, (int)ev.Start.Column);
+                    at = new SourceLocation(file.Path, (int)ev.Start.Line, (int)ev.Start.Column);
                     if (ev is AnchorAlias || ev is NodeEvent { Anchor.IsEmpty: false })
                     {
                         Error(at, "anchors (&name) and aliases (*name) are not supported in policy files; write the value out");
@@ -130,6 +142,12 @@ public static class PolicyParser
             catch (YamlException e)
             {
                 Error(new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
+                return false;
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                // YamlDotNet 18.1's scanner throws InvalidOperationException for some malformed plain scalars (found by fuzzing).
+                Error(at, ReaderFailure(e));
                 return false;
             }
         }

@@ -158,6 +158,13 @@ public sealed class TestServer : IAsyncDisposable
         return await PostAsync(c, $"v1/requests/{id}/{(approve ? "approve" : "deny")}", comment is null ? "" : JsonSerializer.Serialize(new Dictionary<string, string> { ["comment"] = comment }));
     }
 
+    /// <summary>Stops the in-process servers and keeps the database, so that another process can serve it.</summary>
+    public async Task StopServersAsync()
+    {
+        foreach (var s in _servers) await s.DisposeAsync();
+        _servers.Clear();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var s in _servers) await s.DisposeAsync();

@@ -12,7 +12,7 @@ namespace Interlock.Fuzz.Targets;
 public sealed class EngineTarget : IFuzzTarget
 {
     private const string Cwd = "/home/dev/project";
-    private static readonly Engine Engine = new();
+    internal static readonly Engine Engine = new();
     private static readonly FuzzWorld World = new();
 
     public string Name => "engine";

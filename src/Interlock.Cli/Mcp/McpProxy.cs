@@ -61,9 +61,11 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) { ToUpstream(line); return; }
-            var method = HookJson.GetString(root, "method");
+            // A string holding an unpaired surrogate escape parses but cannot be read (found by fuzzing): such a method is
+            // not tools/call and such an id is not one of our elicitations, so the message is forwarded like any other.
+            var method = Readable(root, "method");
             var hasId = root.TryGetProperty("id", out var id);
-            if (method is null && hasId && id.ValueKind == JsonValueKind.String && TakePending(id.GetString()!) is { } held)
+            if (method is null && hasId && Readable(root, "id") is { } answerTo && TakePending(answerTo) is { } held)
             {
                 Approved(root, held);
                 return;
@@ -87,6 +89,19 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
     internal static bool SupportsFormMode(JsonElement elicitation) =>
         elicitation.ValueKind == JsonValueKind.Object
         && (!elicitation.EnumerateObject().Any() || elicitation.TryGetProperty("form", out _));
+
+    /// <summary>A string member's value; null when absent, not a string, or not readable as UTF-16.</summary>
+    private static string? Readable(JsonElement obj, string name)
+    {
+        try
+        {
+            return HookJson.GetString(obj, name);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private void Check(string line, string idJson)
     {
@@ -239,8 +254,9 @@ internal sealed class McpCallAdapter(string server, string cwd, bool supportsAsk
                 return ev with { Invalid = "Interlock: the tools/call request has no params.name, so it could not be checked and is not made." };
             return ToolRequests.Mcp(ev, server, name, ToolRequests.ArgumentsJson(p, "arguments"), cwd);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with an unpaired surrogate escape parses but cannot be read.
             return ev with { Invalid = $"Interlock: the tools/call request is not valid JSON ({e.Message}), so it is not made." };
         }
     }

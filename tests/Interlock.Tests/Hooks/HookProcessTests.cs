@@ -27,13 +27,16 @@ public sealed class HookProcessTests : IDisposable
     public static (string Stdout, string Stderr, int Exit) Interlock(string stdin, IDictionary<string, string>? env, params string[] args)
     {
         var psi = new ProcessStartInfo(Exe, args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        // These tests check answers, not speed: a deadline well above what a saturated 2-core CI machine needs
+        // (a test of the deadline itself sets its own).
+        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "60000";
         if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         p.StandardInput.Write(stdin);
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(30_000), "the hook answers in time");
+        Assert.True(p.WaitForExit(90_000), "the hook answers in time");
         return (stdout.Result, stderr.Result, p.ExitCode);
     }
 

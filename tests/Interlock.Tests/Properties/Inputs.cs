@@ -46,7 +46,7 @@ public static class Inputs
     /// <summary>Anything a fuzzer might send as a command.</summary>
     public static readonly Gen<string> Commands = Gen.Frequency((2, ShellLike), (2, MutatedCorpus), (1, Corpus), (1, Gen.String));
 
-    private static string Mutate(string a, string b, int[] r, char c)
+    internal static string Mutate(string a, string b, int[] r, char c)
     {
         var s = a;
         for (var k = 0; k + 2 < r.Length; k += 3)

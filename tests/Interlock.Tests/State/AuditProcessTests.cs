@@ -12,6 +12,9 @@ public sealed class AuditProcessTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>How long one process may take: far beyond the usual second, for a saturated shared machine.</summary>
+    private static readonly TimeSpan ProcessBound = TimeSpan.FromMinutes(10);
+
     private static string Exe
     {
         get
@@ -31,7 +34,11 @@ public sealed class AuditProcessTests : IDisposable
         psi.Environment["INTERLOCK_STATE_DIR"] = stateDir ?? _dir.Path;
         // No policy files from the machine: only the built-in defaults (tests must not depend on ~/.config or /etc).
         psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
-        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "300000"; // these tests are about concurrency; 100 JIT-started processes on 2 cores are slow
+        // These tests are about concurrency, not speed: 100 JIT-started processes on 2 shared cores have taken minutes
+        // when the load average was above 100. The hook's deadline (and with it its SQLite busy timeout) is set beyond
+        // any such wait, so a slow machine cannot turn into a "locked" or deadline answer; what is checked stays the
+        // same (every decision recorded exactly once, no lock error).
+        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = ((int)ProcessBound.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Process.Start(psi)!;
     }
 
@@ -42,8 +49,16 @@ public sealed class AuditProcessTests : IDisposable
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(ProcessBound);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill();
+            Assert.Fail($"`interlock {string.Join(' ', args)}` did not finish within {ProcessBound.TotalMinutes} minutes (load average {File.ReadAllText("/proc/loadavg").Trim()})");
+        }
         return (p.ExitCode, await stdout, await stderr);
     }
 
