@@ -13,7 +13,17 @@ public sealed class Engine
 {
     private readonly EngineOptions _options;
     private readonly CompiledPolicy _policy;
-    private readonly Dictionary<string, ICommandKnowledge> _knowledge = new(StringComparer.Ordinal);
+    // Knowledge is stateless, so one index serves every engine (a resident process builds engines per call).
+    private static readonly Dictionary<string, ICommandKnowledge> KnowledgeByName = IndexKnowledge();
+
+    private static Dictionary<string, ICommandKnowledge> IndexKnowledge()
+    {
+        var index = new Dictionary<string, ICommandKnowledge>(StringComparer.Ordinal);
+        foreach (var k in KnowledgeCatalog.All())
+            foreach (var name in k.Executables)
+                index[name] = k;
+        return index;
+    }
 
     /// <summary>An engine with the built-in policy and the given options.</summary>
     public Engine(EngineOptions? options = null)
@@ -26,9 +36,6 @@ public sealed class Engine
     {
         _policy = policy;
         _options = policy.Options;
-        foreach (var k in KnowledgeCatalog.All())
-            foreach (var name in k.Executables)
-                _knowledge[name] = k;
     }
 
     public EngineOptions Options => _options;
@@ -114,7 +121,7 @@ public sealed class Engine
         {
             Redirections.Analyze(inv, context, effects);
             FileReads.Analyze(inv, context, effects);
-            if (inv.Name is { Length: > 0 } name && _knowledge.TryGetValue(name, out var knowledge))
+            if (inv.Name is { Length: > 0 } name && KnowledgeByName.TryGetValue(name, out var knowledge))
                 knowledge.Analyze(inv, context, effects);
             _policy.AddCommandEffects(inv, context, effects);
         }

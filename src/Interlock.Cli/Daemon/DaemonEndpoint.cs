@@ -61,6 +61,25 @@ internal static class DaemonEndpoint
         return hash.ToString("x16");
     }
 
+    /// <summary>This process's effective uid, from /proc/self/status (a P/Invoke would cost the hook a library
+    /// lookup at start-up); uint.MaxValue, which matches no peer, when it cannot be read.</summary>
+    public static uint EffectiveUidOfThisProcess()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("Uid:", StringComparison.Ordinal))
+                {
+                    var fields = line[4..].Split('\t', StringSplitOptions.RemoveEmptyEntries);
+                    return fields.Length > 1 && uint.TryParse(fields[1], out var euid) ? euid : uint.MaxValue;
+                }
+        }
+        catch (IOException)
+        {
+        }
+        return uint.MaxValue;
+    }
+
     [DllImport("libc.so.6", EntryPoint = "geteuid")]
     public static extern uint GetEffectiveUid();
 
@@ -91,7 +110,7 @@ internal static class DaemonEndpoint
     /// real interlock, never from some other program listening on the socket's name.</summary>
     public static bool PeerIsThisProgram(Socket socket)
     {
-        if (Peer(socket) is not var (pid, uid) || uid != GetEffectiveUid()) return false;
+        if (Peer(socket) is not var (pid, uid) || uid != EffectiveUidOfThisProcess()) return false;
         var exe = File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName;
         return exe is not null && exe == Environment.ProcessPath;
     }

@@ -80,7 +80,7 @@ internal static class HookDaemon
         uint uid;
         try
         {
-            uid = DaemonEndpoint.GetEffectiveUid();
+            uid = DaemonEndpoint.GetEffectiveUid(); // the daemon checks its callers with the C library's own answer
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -110,7 +110,9 @@ internal static class HookDaemon
         var identity = DaemonEndpoint.FileIdentity(path);
         Console.Error.WriteLine($"interlock daemon: serving hook calls on {path} (pid {Environment.ProcessId})");
 
-        using var store = new DaemonStore(() => HookCommand.OpenStore(HookCommand.Deadline()));
+        // One long-lived connection never rebuilds the WAL index, so it checkpoints rarely (hook processes that
+        // decide in-process while it runs still pay for a long WAL once, then keep it short themselves).
+        using var store = new DaemonStore(() => HookCommand.OpenStore(HookCommand.Deadline(), walCheckpointBytes: 512 * 1024));
         var lastCall = Stopwatch.StartNew();
         var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -124,7 +126,9 @@ internal static class HookDaemon
                 if (!listener.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectRead)) continue;
                 var connection = listener.Accept();
                 lastCall.Restart();
-                ThreadPool.UnsafeQueueUserWorkItem(c => Serve(c, key, uid, store, verbose, stop), connection, preferLocal: false);
+                // Calls are served one at a time, here: they would queue for the one store anyway, and idle
+                // thread-pool workers spin on the 2 cores the hook processes need.
+                Serve(connection, key, uid, store, verbose, stop);
             }
         }
         finally
@@ -140,7 +144,7 @@ internal static class HookDaemon
         try
         {
             if (DaemonEndpoint.Peer(connection) is not (_, var peerUid) || peerUid != uid) return; // another user: hang up without a word
-            connection.ReceiveTimeout = 5000;
+            connection.ReceiveTimeout = 2000; // a caller that connects and says nothing holds up the others this long at most
             using var stream = new NetworkStream(connection, ownsSocket: false);
             if (DaemonEndpoint.ReadFrame(stream) is not { } frame) return;
             var request = DaemonRequest.Decode(frame);

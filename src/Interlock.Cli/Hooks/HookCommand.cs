@@ -104,8 +104,11 @@ internal static class HookCommand
 
     /// <summary>The state store a hook call uses: it waits for other hook processes' writes for as long as the
     /// deadline allows (a lost write means an ask).</summary>
-    internal static IStateStore OpenStore(TimeSpan deadline) =>
-        SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500) });
+    internal static IStateStore OpenStore(TimeSpan deadline, long? walCheckpointBytes = null)
+    {
+        var options = new SqliteStateStoreOptions { Directory = StateDirectory.Resolve(), BusyTimeoutMilliseconds = (int)Math.Max(1000, deadline.TotalMilliseconds - 1500) };
+        return SqliteStateStore.Open(walCheckpointBytes is { } bytes ? options with { WalCheckpointBytes = bytes } : options);
+    }
 
     /// <summary>Decides one event and renders the harness's answer: the configured pipeline for the event's
     /// directory under <paramref name="deadline"/>. Finished is false when the deadline stopped it.</summary>
