@@ -141,6 +141,10 @@ internal interface IHookStage
 /// </summary>
 internal sealed class HookPipeline(IReadOnlyList<IHookStage> stages, Func<IStateStore>? openStore = null)
 {
+    /// <summary>Opens the state store the stages use (for records made outside a hook call, such as a human's answer
+    /// to an MCP elicitation); null when none is configured.</summary>
+    public Func<IStateStore>? OpenStore => openStore;
+
     public HookAnswer Run(IHookAdapter adapter, ReadOnlySpan<byte> input)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

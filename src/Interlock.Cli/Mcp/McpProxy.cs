@@ -171,15 +171,42 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
         var accepted = response.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
             && HookJson.GetString(result, "action") == "accept"
             && result.TryGetProperty("content", out var content) && HookJson.GetBool(content, "approve");
-        if (accepted)
+        using var held = JsonDocument.Parse(heldLine);
+        var idJson = held.RootElement.GetProperty("id").GetRawText();
+        var action = response.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.Object ? HookJson.GetString(r, "action") ?? "no answer" : "an error";
+        // The human's answer is part of the trail like any decision; an approval that cannot be recorded is not acted on.
+        var failure = RecordHumanAnswer(held.RootElement, accepted, action);
+        if (accepted && failure is null)
         {
             ToUpstream(heldLine);
             return;
         }
-        using var held = JsonDocument.Parse(heldLine);
-        var idJson = held.RootElement.GetProperty("id").GetRawText();
-        var action = response.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.Object ? HookJson.GetString(r, "action") ?? "no answer" : "an error";
-        ToClient(ToolError(idJson, $"Interlock: the human did not approve this tool call (the approval request got {action}), so it was not made. Do something else, or ask the user."));
+        ToClient(ToolError(idJson, accepted
+            ? $"Interlock: the human approved this tool call, but the approval could not be written to the audit trail ({failure}), so it was not made. Fix the state directory and retry."
+            : $"Interlock: the human did not approve this tool call (the approval request got {action}), so it was not made. Do something else, or ask the user."));
+    }
+
+    /// <summary>Appends the human's elicitation answer to the audit trail; why it could not be, or null.</summary>
+    private string? RecordHumanAnswer(JsonElement call, bool accepted, string action)
+    {
+        try
+        {
+            var p = call.TryGetProperty("params", out var ps) && ps.ValueKind == JsonValueKind.Object ? ps : default;
+            var tool = p.ValueKind == JsonValueKind.Object ? HookJson.GetString(p, "name") ?? "" : "";
+            var entry = new State.AuditEntry(DateTimeOffset.UtcNow, "mcp", serverName, cwd, tool,
+                p.ValueKind == JsonValueKind.Object ? HookJson.Recorded(p, "arguments") : null,
+                accepted ? "allow" : "deny", "mcp.elicitation",
+                accepted ? $"A human approved this {serverName} tool call through the MCP client's elicitation prompt."
+                         : $"The human did not approve this {serverName} tool call (the elicitation got {action}).",
+                "[]", 0);
+            using var store = (pipeline().OpenStore ?? throw new State.StateStoreException("no state store is configured"))();
+            store.Audit.AppendAsync(entry).AsTask().GetAwaiter().GetResult();
+            return null;
+        }
+        catch (Exception e) when (e is State.StateStoreException or IOException or InvalidOperationException)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>A tools/call result that reports a tool error the model can read (not a protocol error).</summary>

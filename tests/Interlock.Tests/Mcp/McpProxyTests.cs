@@ -177,6 +177,13 @@ public sealed class McpProxyTests : IDisposable
         Assert.Contains("\"id\":4", seen);
         Assert.DoesNotContain("\"id\":6", seen);
         Assert.DoesNotContain("interlock-approval", seen); // the approval exchange stays between proxy and client
+        // The trail holds each ask and the human's answer to it, and still verifies.
+        var state = new Dictionary<string, string> { ["INTERLOCK_STATE_DIR"] = Path.Combine(_dir, "state") };
+        var trail = HookProcessTests.Interlock("", state, "audit", "export", "--jsonl").Stdout;
+        Assert.Contains("A human approved this testdb tool call", trail);
+        Assert.Contains("The human did not approve this testdb tool call (the elicitation got decline)", trail);
+        Assert.Equal(2, trail.Split('\n').Count(l => l.Contains("\"mcp.elicitation\"")));
+        Assert.Equal(0, HookProcessTests.Interlock("", state, "audit", "verify").Exit);
     }
 
     private static string ReplyAndWait(Session s, string reply, int id)
