@@ -37,7 +37,7 @@ public sealed partial class PostgresStateStore
                 return existing;
             }
         }
-        var id = NewRequestId();
+        var id = ApprovalRows.NewId();
         await using (var insert = new NpgsqlCommand($"""
             INSERT INTO approval_request ({RequestColumns})
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'pending', $18, $19, NULL, NULL, NULL);
@@ -84,7 +84,7 @@ public sealed partial class PostgresStateStore
             WHERE $1::text IS NULL OR status = $1
             ORDER BY created_at DESC, id LIMIT $2;
             """, c);
-        cmd.Parameters.Add(Text(status is { } st ? StatusText(st) : null));
+        cmd.Parameters.Add(Text(status is { } st ? ApprovalRows.StatusText(st) : null));
         cmd.Parameters.Add(new() { Value = (long)Math.Max(0, limit) });
         return await ReadRequestsAsync(cmd, c, null, cancellationToken).ConfigureAwait(false);
     }));
@@ -121,7 +121,7 @@ public sealed partial class PostgresStateStore
         {
             await using (var update = new NpgsqlCommand("UPDATE approval_request SET status = $1, decided_at = $2, grant_expires_at = $3 WHERE id = $4 AND status = 'pending';", c, tx))
             {
-                update.Parameters.Add(new() { Value = StatusText(d.Status) });
+                update.Parameters.Add(new() { Value = ApprovalRows.StatusText(d.Status) });
                 update.Parameters.Add(new() { Value = now.ToUniversalTime() });
                 update.Parameters.Add(new() { Value = d.GrantExpiresAt is { } g ? g.ToUniversalTime() : DBNull.Value, DataTypeName = "timestamptz" });
                 update.Parameters.Add(new() { Value = id });
@@ -201,26 +201,8 @@ public sealed partial class PostgresStateStore
         {
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
-                var action = new ApprovalSubmission
-                {
-                    Fingerprint = r.GetString(1),
-                    AgentId = r.GetString(2),
-                    Operator = r.IsDBNull(3) ? null : r.GetString(3),
-                    Harness = r.GetString(4),
-                    SessionId = r.IsDBNull(5) ? null : r.GetString(5),
-                    Tool = r.GetString(6),
-                    Action = r.GetString(7),
-                    Cwd = r.GetString(8),
-                    Repository = r.IsDBNull(9) ? null : r.GetString(9),
-                    Environment = r.GetString(10),
-                    RuleId = r.GetString(11),
-                    Reason = r.GetString(12),
-                    EffectsJson = r.GetString(13),
-                    RequiredApprovals = r.GetInt32(14),
-                    ApproverGroup = r.IsDBNull(15) ? null : r.GetString(15),
-                    GrantValidFor = TimeSpan.FromMicroseconds(r.GetInt64(16)),
-                };
-                rows.Add((r.GetString(0), action, ParseStatus(r.GetString(17)), Time(r, 18)!.Value, Time(r, 19)!.Value, Time(r, 20), Time(r, 21), Time(r, 22)));
+                var action = ApprovalRows.ReadSubmission(r);
+                rows.Add((r.GetString(0), action, ApprovalRows.ParseStatus(r.GetString(17)), Time(r, 18)!.Value, Time(r, 19)!.Value, Time(r, 20), Time(r, 21), Time(r, 22)));
             }
         }
         var result = new List<ApprovalRequest>(rows.Count);
@@ -240,36 +222,6 @@ public sealed partial class PostgresStateStore
     private static DateTimeOffset? Time(NpgsqlDataReader r, int i) =>
         r.IsDBNull(i) ? null : new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc));
 
-    private static string StatusText(ApprovalStatus s) => s switch
-    {
-        ApprovalStatus.Pending => "pending",
-        ApprovalStatus.Approved => "approved",
-        ApprovalStatus.Denied => "denied",
-        ApprovalStatus.Expired => "expired",
-        _ => "consumed",
-    };
-
-    private static ApprovalStatus ParseStatus(string s) => s switch
-    {
-        "pending" => ApprovalStatus.Pending,
-        "approved" => ApprovalStatus.Approved,
-        "denied" => ApprovalStatus.Denied,
-        "expired" => ApprovalStatus.Expired,
-        "consumed" => ApprovalStatus.Consumed,
-        _ => throw new StateStoreException($"unknown approval status `{s}` in the database (written by a newer version?)"),
-    };
-
-    /// <summary>A short id people can type: "r" and 10 base-32 characters (50 random bits).</summary>
-    private static string NewRequestId()
-    {
-        const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
-        Span<byte> bytes = stackalloc byte[11];
-        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
-        Span<char> id = stackalloc char[11];
-        id[0] = 'r';
-        for (var i = 1; i < id.Length; i++) id[i] = Alphabet[bytes[i] & 31];
-        return new string(id);
-    }
 
     // ---- identities ----
 

@@ -35,7 +35,7 @@ public sealed partial class SqliteStateStore : IApprovalStore
                     return existing;
                 }
             }
-            var id = NewId();
+            var id = ApprovalRows.NewId();
             using (var insert = Command(tx, $"""
                 INSERT INTO approval_request ({RequestColumns})
                 VALUES ($id, $f, $a, $op, $h, $sid, $tool, $action, $cwd, $repo, $env, $rule, $reason, $effects, $req, $group, $grant, 'pending', $now, $exp, NULL, NULL, NULL);
@@ -79,7 +79,7 @@ public sealed partial class SqliteStateStore : IApprovalStore
                 WHERE $status IS NULL OR status = $status
                 ORDER BY created_at DESC, id LIMIT $limit;
                 """);
-            cmd.Parameters.AddWithValue("$status", status is { } st ? StatusText(st) : DBNull.Value);
+            cmd.Parameters.AddWithValue("$status", status is { } st ? ApprovalRows.StatusText(st) : DBNull.Value);
             cmd.Parameters.AddWithValue("$limit", Math.Max(0, limit));
             return ReadRequests(cmd, null);
         }));
@@ -108,7 +108,7 @@ public sealed partial class SqliteStateStore : IApprovalStore
             if (decided is { } d)
             {
                 using var update = Command(tx, "UPDATE approval_request SET status = $s, decided_at = $now, grant_expires_at = $g WHERE id = $id AND status = 'pending';");
-                update.Parameters.AddWithValue("$s", StatusText(d.Status));
+                update.Parameters.AddWithValue("$s", ApprovalRows.StatusText(d.Status));
                 update.Parameters.AddWithValue("$now", FormatTime(now));
                 update.Parameters.AddWithValue("$g", d.GrantExpiresAt is { } g ? FormatTime(g) : DBNull.Value);
                 update.Parameters.AddWithValue("$id", id);
@@ -173,26 +173,8 @@ public sealed partial class SqliteStateStore : IApprovalStore
         {
             while (r.Read())
             {
-                var action = new ApprovalSubmission
-                {
-                    Fingerprint = r.GetString(1),
-                    AgentId = r.GetString(2),
-                    Operator = r.IsDBNull(3) ? null : r.GetString(3),
-                    Harness = r.GetString(4),
-                    SessionId = r.IsDBNull(5) ? null : r.GetString(5),
-                    Tool = r.GetString(6),
-                    Action = r.GetString(7),
-                    Cwd = r.GetString(8),
-                    Repository = r.IsDBNull(9) ? null : r.GetString(9),
-                    Environment = r.GetString(10),
-                    RuleId = r.GetString(11),
-                    Reason = r.GetString(12),
-                    EffectsJson = r.GetString(13),
-                    RequiredApprovals = (int)r.GetInt64(14),
-                    ApproverGroup = r.IsDBNull(15) ? null : r.GetString(15),
-                    GrantValidFor = TimeSpan.FromMicroseconds(r.GetInt64(16)),
-                };
-                rows.Add((r.GetString(0), action, ParseStatus(r.GetString(17)), ParseTime(r.GetString(18)), ParseTime(r.GetString(19)),
+                var action = ApprovalRows.ReadSubmission(r);
+                rows.Add((r.GetString(0), action, ApprovalRows.ParseStatus(r.GetString(17)), ParseTime(r.GetString(18)), ParseTime(r.GetString(19)),
                     r.IsDBNull(20) ? null : ParseTime(r.GetString(20)), r.IsDBNull(21) ? null : ParseTime(r.GetString(21)), r.IsDBNull(22) ? null : ParseTime(r.GetString(22))));
             }
         }
@@ -208,36 +190,5 @@ public sealed partial class SqliteStateStore : IApprovalStore
             result.Add(new ApprovalRequest(row.Id, row.Action, row.Status, row.Created, row.Expires, row.Decided, row.Grant, row.Consumed, votes));
         }
         return result;
-    }
-
-    internal static string StatusText(ApprovalStatus s) => s switch
-    {
-        ApprovalStatus.Pending => "pending",
-        ApprovalStatus.Approved => "approved",
-        ApprovalStatus.Denied => "denied",
-        ApprovalStatus.Expired => "expired",
-        _ => "consumed",
-    };
-
-    internal static ApprovalStatus ParseStatus(string s) => s switch
-    {
-        "pending" => ApprovalStatus.Pending,
-        "approved" => ApprovalStatus.Approved,
-        "denied" => ApprovalStatus.Denied,
-        "expired" => ApprovalStatus.Expired,
-        "consumed" => ApprovalStatus.Consumed,
-        _ => throw new StateStoreException($"unknown approval status `{s}` in the state database (written by a newer version?)"),
-    };
-
-    /// <summary>A short id people can type: "r" and 10 base-32 characters (50 random bits).</summary>
-    private static string NewId()
-    {
-        const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
-        Span<byte> bytes = stackalloc byte[16];
-        Guid.NewGuid().TryWriteBytes(bytes); // cryptographically random on every platform .NET supports
-        Span<char> id = stackalloc char[11];
-        id[0] = 'r';
-        for (var i = 1; i < id.Length; i++) id[i] = Alphabet[bytes[i] & 31];
-        return new string(id);
     }
 }
