@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Interlock.State;
-using Interlock.State.Sqlite;
 
 namespace Interlock.Cli;
 
@@ -12,7 +11,7 @@ internal static class AuditCommands
 {
     // Exit codes: 0 ok; 1 verify found the chain broken (or show found no such record); 64 usage error;
     // 66 no state yet (EX_NOINPUT); 74 the state could not be read (EX_IOERR).
-    private const int ExitProblem = 1, ExitUsage = 64, ExitNoState = 66, ExitIo = 74;
+    private const int ExitProblem = 1, ExitUsage = 64;
 
     public const string Help = """
         interlock audit <tail|show|export|verify> [options]
@@ -67,9 +66,7 @@ internal static class AuditCommands
 
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
-
-    private static async Task<int> RunAsync(string[] args)
+    public static int Run(string[] args)
     {
         if (args.Length == 0) return Usage("`audit` needs a subcommand: tail, show, export or verify (see `interlock audit --help`).");
         if (args[0] is "-h" or "--help" or "help") { Console.Out.WriteLine(Help); return 0; }
@@ -135,41 +132,24 @@ internal static class AuditCommands
                 return Usage($"unknown audit subcommand `{sub}`. Subcommands: tail, show, export, verify.");
         }
 
-        SqliteStateStore store;
-        var directory = stateDir is null ? StateDirectory.Resolve() : Path.GetFullPath(stateDir);
-        try
-        {
-            store = SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = directory, CreateIfMissing = false });
-        }
-        catch (StateNotFoundException e)
-        {
-            Console.Error.WriteLine($"interlock: {e.Message}. Set INTERLOCK_STATE_DIR or use --state-dir if it lives elsewhere.");
-            return ExitNoState;
-        }
-        catch (StateStoreException e)
-        {
-            Console.Error.WriteLine($"interlock: {e.Message}");
-            return ExitIo;
-        }
-
-        await using (store)
+        return CliStore.With(stateDir is null ? null : Path.GetFullPath(stateDir), store =>
         {
             try
             {
-                return sub switch
+                return (sub switch
                 {
-                    "tail" => await Tail(store, count ?? 10),
-                    "show" => await Show(store, seq, json),
-                    "export" => await Export(store, output),
-                    _ => await Verify(store),
-                };
+                    "tail" => Tail(store, count ?? 10),
+                    "show" => Show(store, seq, json),
+                    "export" => Export(store, output),
+                    _ => Verify(store),
+                }).GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is StateStoreException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"interlock: {e.Message}");
-                return ExitIo;
+                return CliStore.ExitIo;
             }
-        }
+        });
     }
 
     private static int Usage(string message)
@@ -178,7 +158,7 @@ internal static class AuditCommands
         return ExitUsage;
     }
 
-    private static async Task<int> Tail(SqliteStateStore store, int count)
+    private static async Task<int> Tail(IStateStore store, int count)
     {
         var records = await store.Audit.TailAsync(count);
         if (records.Count == 0)
@@ -203,7 +183,7 @@ internal static class AuditCommands
         return 0;
     }
 
-    private static async Task<int> Show(SqliteStateStore store, long seq, bool json)
+    private static async Task<int> Show(IStateStore store, long seq, bool json)
     {
         var record = await store.Audit.GetAsync(seq);
         if (record is null)
@@ -241,7 +221,7 @@ internal static class AuditCommands
         return 0;
     }
 
-    private static async Task<int> Export(SqliteStateStore store, string? output)
+    private static async Task<int> Export(IStateStore store, string? output)
     {
         Stream target;
         if (output is null) target = Console.OpenStandardOutput();
@@ -268,7 +248,7 @@ internal static class AuditCommands
         return 0;
     }
 
-    private static async Task<int> Verify(SqliteStateStore store)
+    private static async Task<int> Verify(IStateStore store)
     {
         var result = await AuditVerifier.VerifyAsync(store.Audit);
         if (result.Intact)
