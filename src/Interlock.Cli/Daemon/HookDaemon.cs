@@ -39,8 +39,6 @@ internal static class HookDaemon
         Not used with an approval server (INTERLOCK_SERVER_URL): those hooks wait on the network anyway.
         """;
 
-    private static readonly object Gate = new();
-
     public static int Run(string[] args)
     {
         var idle = TimeSpan.FromMinutes(30);
@@ -151,14 +149,12 @@ internal static class HookDaemon
             HookAnswer? answer = null;
             var finished = true;
             var clock = Stopwatch.StartNew();
-            lock (Gate)
+            // The call runs as it would in the hook process: its working directory is the hook's. Calls are served
+            // one at a time (see Run), so changing the process's directory is safe.
+            if (request.Key == key && HookCommand.Adapters.TryGetValue(request.Harness, out var create) && Directory.Exists(request.Cwd) && !stop.IsCancellationRequested)
             {
-                // The call runs as it would in the hook process: its working directory is the hook's.
-                if (request.Key == key && HookCommand.Adapters.TryGetValue(request.Harness, out var create) && Directory.Exists(request.Cwd) && !stop.IsCancellationRequested)
-                {
-                    Environment.CurrentDirectory = request.Cwd;
-                    (answer, finished) = HookCommand.Answer(create(), request.Input, TimeSpan.FromMilliseconds(request.DeadlineMs), store.Open);
-                }
+                Environment.CurrentDirectory = request.Cwd;
+                (answer, finished) = HookCommand.Answer(create(), request.Input, TimeSpan.FromMilliseconds(request.DeadlineMs), store.Open);
             }
             DaemonEndpoint.WriteFrame(stream, DaemonEndpoint.EncodeAnswer(answer));
             if (verbose) Console.Error.WriteLine($"interlock daemon: {request.Harness} {(answer is null ? "declined" : $"exit {answer.ExitCode}")} in {clock.Elapsed.TotalMilliseconds:0.00} ms");
