@@ -111,6 +111,7 @@ internal static class HookDaemon
         // One long-lived connection never rebuilds the WAL index, so it checkpoints rarely (hook processes that
         // decide in-process while it runs still pay for a long WAL once, then keep it short themselves).
         using var store = new DaemonStore(() => HookCommand.OpenStore(HookCommand.Deadline(), walCheckpointBytes: 512 * 1024));
+        var worker = new DeadlineWorker();
         var lastCall = Stopwatch.StartNew();
         var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -126,7 +127,7 @@ internal static class HookDaemon
                 lastCall.Restart();
                 // Calls are served one at a time, here: they would queue for the one store anyway, and idle
                 // thread-pool workers spin on the 2 cores the hook processes need.
-                Serve(connection, key, uid, store, verbose, stop);
+                Serve(connection, key, uid, store, worker, verbose, stop);
             }
         }
         finally
@@ -136,7 +137,7 @@ internal static class HookDaemon
         return 0;
     }
 
-    private static void Serve(Socket connection, string key, uint uid, DaemonStore store, bool verbose, CancellationTokenSource stop)
+    private static void Serve(Socket connection, string key, uint uid, DaemonStore store, DeadlineWorker worker, bool verbose, CancellationTokenSource stop)
     {
         using var _ = connection;
         try
@@ -154,7 +155,7 @@ internal static class HookDaemon
             if (request.Key == key && HookCommand.Adapters.TryGetValue(request.Harness, out var create) && Directory.Exists(request.Cwd) && !stop.IsCancellationRequested)
             {
                 Environment.CurrentDirectory = request.Cwd;
-                (answer, finished) = HookCommand.Answer(create(), request.Input, TimeSpan.FromMilliseconds(request.DeadlineMs), store.Open);
+                (answer, finished) = HookCommand.Answer(create(), request.Input, TimeSpan.FromMilliseconds(request.DeadlineMs), store.Open, worker);
             }
             DaemonEndpoint.WriteFrame(stream, DaemonEndpoint.EncodeAnswer(answer));
             if (verbose) Console.Error.WriteLine($"interlock daemon: {request.Harness} {(answer is null ? "declined" : $"exit {answer.ExitCode}")} in {clock.Elapsed.TotalMilliseconds:0.00} ms");

@@ -94,7 +94,7 @@ internal static class HookCommand
         // A daemon started in this same environment answers in a fraction of the time; without one (or if it fails),
         // the same decision is made here with what is left of the deadline.
         var answer = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock)
-            ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline)).Answer;
+            ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline), new DeadlineWorker()).Answer;
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
         return answer.ExitCode;
@@ -111,9 +111,10 @@ internal static class HookCommand
     }
 
     /// <summary>Decides one event and renders the harness's answer: the configured pipeline for the event's
-    /// directory under <paramref name="deadline"/>. Finished is false when the deadline stopped it.</summary>
-    internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open) =>
-        RunWithDeadline(ConfiguredPipeline(PolicyDirectory(adapter, input), deadline, open), adapter, input, deadline);
+    /// directory, on <paramref name="worker"/>, under <paramref name="deadline"/> (loading the policy included).
+    /// Finished is false when the deadline stopped it.</summary>
+    internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open, DeadlineWorker worker) =>
+        RunWithDeadline(worker, () => ConfiguredPipeline(PolicyDirectory(adapter, input), deadline, open), adapter, input, deadline);
 
     /// <summary>The pipeline as this machine is configured for actions in <paramref name="policyDirectory"/>: the layered
     /// policy found there (its rules decide, its budgets feed the breaker; an invalid file stops every analysed action
@@ -189,16 +190,26 @@ internal static class HookCommand
             ? TimeSpan.FromMilliseconds(ms)
             : TimeSpan.FromMilliseconds(DefaultDeadlineMs);
 
-    /// <summary>Runs the pipeline on a worker thread; past the deadline, answers with a stop. The worker is a
-    /// background thread, so the process exits with the answer even while it is still stuck (a locked disk, a
-    /// pathological input): SQLite transactions it may have open are rolled back by the database.</summary>
-    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(HookPipeline pipeline, IHookAdapter adapter, byte[] input, TimeSpan deadline)
+    /// <summary>Builds and runs the pipeline on <paramref name="worker"/>'s thread; past the deadline, answers with a
+    /// stop. The worker is a background thread, so the process exits with the answer even while it is still stuck (a
+    /// locked disk, a pathological input): SQLite transactions it may have open are rolled back by the database. An
+    /// error while building the pipeline (the policy could not be read) stops the action like an error in a stage.</summary>
+    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(DeadlineWorker worker, Func<HookPipeline> pipeline, IHookAdapter adapter, byte[] input, TimeSpan deadline)
     {
-        HookAnswer? answer = null;
-        var worker = new Thread(() => answer = pipeline.Run(adapter, input), 16 * 1024 * 1024) { IsBackground = true, Name = "interlock-hook" };
-        worker.Start();
-        if (worker.Join(deadline) && answer is not null) return (answer, true);
-        return (DeadlineAnswer(adapter, deadline), false);
+        var (answer, finished) = worker.Run(() =>
+        {
+            HookPipeline built;
+            try
+            {
+                built = pipeline();
+            }
+            catch (Exception e)
+            {
+                return StopAnswer(adapter, HookMessages.InternalError(e, "loading the configuration"), $"interlock: {e.GetType().Name}: {e.Message}");
+            }
+            return built.Run(adapter, input);
+        }, deadline);
+        return finished && answer is not null ? (answer, true) : (DeadlineAnswer(adapter, deadline), false);
     }
 
     /// <summary>The stop answered when a call is still undecided at its deadline.</summary>
@@ -208,12 +219,12 @@ internal static class HookCommand
         var decision = new Decision(Verdict.Deny, "hook.deadline", reason,
             "Retry; if it keeps happening, split the action into smaller steps or raise INTERLOCK_HOOK_TIMEOUT_MS (keep it below the agent's hook timeout).",
             [], [], null);
-        var hookEvent = new HookEvent(adapter.Harness);
-        return adapter.Render(hookEvent, new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with
-        {
-            Stderr = $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped",
-        };
+        return StopAnswer(adapter, decision, $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped");
     }
+
+    /// <summary>A stop rendered in the harness's protocol for a call that never reached a decision of its own.</summary>
+    private static HookAnswer StopAnswer(IHookAdapter adapter, Decision decision, string stderr) =>
+        adapter.Render(new HookEvent(adapter.Harness), new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with { Stderr = stderr };
 }
 
 /// <summary>The server connection is configured but unusable (a bad URL): every analysed action is stopped.</summary>

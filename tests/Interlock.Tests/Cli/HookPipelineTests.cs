@@ -46,7 +46,7 @@ public sealed class HookPipelineTests
     {
         using var release = new ManualResetEventSlim();
         var watch = Stopwatch.StartNew();
-        var (answer, finished) = HookCommand.RunWithDeadline(Pipeline(new Blocking(release)), new ClaudeCodeAdapter(), SafeEvent, TimeSpan.FromMilliseconds(200));
+        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => Pipeline(new Blocking(release)), new ClaudeCodeAdapter(), SafeEvent, TimeSpan.FromMilliseconds(200));
         Assert.False(finished);
         release.Set();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
@@ -59,7 +59,7 @@ public sealed class HookPipelineTests
     [Fact]
     public void Within_its_deadline_the_call_answers_normally()
     {
-        var (answer, finished) = HookCommand.RunWithDeadline(Pipeline(), new ClaudeCodeAdapter(), SafeEvent, TimeSpan.FromSeconds(30));
+        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => Pipeline(), new ClaudeCodeAdapter(), SafeEvent, TimeSpan.FromSeconds(30));
         Assert.True(finished);
         Assert.Equal("", answer.Stdout);
     }
