@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Interlock.Cli.Hooks;
 
 namespace Interlock.Cli.Daemon;
@@ -14,26 +13,26 @@ internal static class DaemonClient
     {
         var key = DaemonEndpoint.EnvironmentKey();
         var path = DaemonEndpoint.SocketPath(key);
-        if (path is null || !File.Exists(path)) return null;
+        if (path is null) return null;
         try
         {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            socket.Connect(new UnixDomainSocketEndPoint(path));
-            if (!DaemonEndpoint.PeerIsThisProgram(socket)) return null;
-            var remaining = (int)Math.Max(1, (deadline - clock.Elapsed).TotalMilliseconds);
-            socket.SendTimeout = socket.ReceiveTimeout = remaining;
-            using var stream = new NetworkStream(socket, ownsSocket: false);
-            DaemonEndpoint.WriteFrame(stream, new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, remaining, input).Encode());
-            var frame = DaemonEndpoint.ReadFrame(stream);
+            using var socket = Libc.UnixStream.Connect(path);
+            if (socket is null || !DaemonEndpoint.PeerIsThisProgram(socket.Peer())) return null;
+            var remaining = Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1));
+            socket.SetTimeout(remaining);
+            socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, (int)Math.Ceiling(remaining.TotalMilliseconds), input).Encode()));
+            var frame = DaemonEndpoint.ReadFrame(socket.ReadFully);
             return frame is null ? null : DaemonEndpoint.DecodeAnswer(frame);
         }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
+        catch (TimeoutException)
         {
             return HookCommand.DeadlineAnswer(adapter, deadline);
         }
-        catch (Exception e) when (e is SocketException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
             return null;
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -96,7 +96,12 @@ internal static class HookCommand
         var answer = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock)
             ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline), new DeadlineWorker()).Answer;
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
-        if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
+        if (answer.Stdout.Length > 0)
+        {
+            // The protocols are UTF-8 JSON: raw bytes, without setting up a console text writer.
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(answer.Stdout));
+        }
         return answer.ExitCode;
     }
 
@@ -114,7 +119,16 @@ internal static class HookCommand
     /// directory, on <paramref name="worker"/>, under <paramref name="deadline"/> (loading the policy included).
     /// Finished is false when the deadline stopped it.</summary>
     internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open, DeadlineWorker worker) =>
-        RunWithDeadline(worker, () => ConfiguredPipeline(PolicyDirectory(adapter, input), deadline, open), adapter, input, deadline);
+        RunWithDeadline(worker, () => Decide(adapter, input, deadline, open), adapter, deadline);
+
+    /// <summary>Decides one event on the calling thread, with nothing to bound it: callers bound it (the hook
+    /// process with <see cref="RunWithDeadline"/>, the daemon with its watchdog).</summary>
+    internal static HookAnswer Decide(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var hookEvent = HookPipeline.Read(adapter, input);
+        return ConfiguredPipeline(PolicyDirectory(hookEvent), deadline, open).Run(adapter, hookEvent, started);
+    }
 
     /// <summary>The pipeline as this machine is configured for actions in <paramref name="policyDirectory"/>: the layered
     /// policy found there (its rules decide, its budgets feed the breaker; an invalid file stops every analysed action
@@ -151,19 +165,8 @@ internal static class HookCommand
 
     /// <summary>The directory whose policy applies: the event's cwd when it names an existing absolute directory,
     /// else the hook process's (an unreadable event is stopped by the pipeline anyway).</summary>
-    private static string PolicyDirectory(IHookAdapter adapter, byte[] input)
-    {
-        try
-        {
-            if (input.Length <= adapter.MaxInputBytes && adapter.Parse(input).Cwd is { Length: > 1 } cwd && cwd.StartsWith('/') && Directory.Exists(cwd))
-                return cwd;
-        }
-        catch (Exception)
-        {
-            // The pipeline parses again and reports the problem.
-        }
-        return Environment.CurrentDirectory;
-    }
+    private static string PolicyDirectory(HookEvent hookEvent) =>
+        hookEvent.Cwd is { Length: > 1 } cwd && cwd.StartsWith('/') && Directory.Exists(cwd) ? cwd : Environment.CurrentDirectory;
 
     /// <summary>The stages every hook call goes through, in order.</summary>
     /// <remarks><paramref name="decide"/>, when given, replaces the local decide and approval stages: the approval
@@ -190,26 +193,27 @@ internal static class HookCommand
             ? TimeSpan.FromMilliseconds(ms)
             : TimeSpan.FromMilliseconds(DefaultDeadlineMs);
 
-    /// <summary>Builds and runs the pipeline on <paramref name="worker"/>'s thread; past the deadline, answers with a
-    /// stop. The worker is a background thread, so the process exits with the answer even while it is still stuck (a
-    /// locked disk, a pathological input): SQLite transactions it may have open are rolled back by the database. An
-    /// error while building the pipeline (the policy could not be read) stops the action like an error in a stage.</summary>
-    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(DeadlineWorker worker, Func<HookPipeline> pipeline, IHookAdapter adapter, byte[] input, TimeSpan deadline)
+    /// <summary>Runs one hook call on <paramref name="worker"/>'s thread; past the deadline, answers with a stop. The
+    /// worker is a background thread, so the process exits with the answer even while it is still stuck (a locked
+    /// disk, a pathological input): SQLite transactions it may have open are rolled back by the database. An error
+    /// outside the pipeline's stages (building it: the policy could not be read) stops the action like one inside.</summary>
+    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(DeadlineWorker worker, Func<HookAnswer> call, IHookAdapter adapter, TimeSpan deadline)
     {
-        var (answer, finished) = worker.Run(() =>
-        {
-            HookPipeline built;
-            try
-            {
-                built = pipeline();
-            }
-            catch (Exception e)
-            {
-                return StopAnswer(adapter, HookMessages.InternalError(e, "loading the configuration"), $"interlock: {e.GetType().Name}: {e.Message}");
-            }
-            return built.Run(adapter, input);
-        }, deadline);
+        var (answer, finished) = worker.Run(() => Guarded(adapter, call), deadline);
         return finished && answer is not null ? (answer, true) : (DeadlineAnswer(adapter, deadline), false);
+    }
+
+    /// <summary>The call's answer, or a stop that names the error it threw.</summary>
+    internal static HookAnswer Guarded(IHookAdapter adapter, Func<HookAnswer> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception e)
+        {
+            return StopAnswer(adapter, HookMessages.InternalError(e, "the hook"), $"interlock: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>The stop answered when a call is still undecided at its deadline.</summary>

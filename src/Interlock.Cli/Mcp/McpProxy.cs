@@ -107,7 +107,7 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
     private void Check(string line, string idJson)
     {
         var adapter = new McpCallAdapter(serverName, cwd, ClientElicits);
-        var (answer, _) = HookCommand.RunWithDeadline(_worker, pipeline, adapter, Encoding.UTF8.GetBytes(line), HookCommand.Deadline());
+        var (answer, _) = HookCommand.RunWithDeadline(_worker, () => pipeline().Run(adapter, Encoding.UTF8.GetBytes(line)), adapter, HookCommand.Deadline());
         var verdict = (Verdict)answer.ExitCode;
         switch (verdict)
         {

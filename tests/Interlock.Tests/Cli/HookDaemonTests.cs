@@ -35,9 +35,11 @@ public sealed class HookDaemonTests : IDisposable
     }
 
     /// <summary>Starts a daemon and waits for it to listen; returns its socket path and its stderr lines so far.</summary>
-    private (Process Daemon, string Socket, List<string> Log) StartDaemon()
+    private (Process Daemon, string Socket, List<string> Log) StartDaemon(params (string Name, string Value)[] env)
     {
-        var p = Process.Start(Start("daemon", "--verbose", "--idle-minutes", "2"))!;
+        var psi = Start("daemon", "--verbose", "--idle-minutes", "2");
+        foreach (var (n, v) in env) psi.Environment[n] = v;
+        var p = Process.Start(psi)!;
         _daemons.Add(p);
         var log = new List<string>();
         var listening = new TaskCompletionSource<string>();
@@ -139,6 +141,32 @@ public sealed class HookDaemonTests : IDisposable
         Assert.Equal(socket, socket2);
         Assert.Contains("\"deny\"", Hook("rm -rf ~").Stdout);
         WaitFor(() => Served(log2) == 1);
+    }
+
+    [Fact]
+    public void A_call_that_never_finishes_is_stopped_at_its_deadline_and_the_daemon_leaves()
+    {
+        // A policy file that is a FIFO nobody writes to: opening it blocks for ever, like a hung network mount.
+        var policy = Path.Combine(Repo, ".interlock", "policy.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(policy)!);
+        using (var mkfifo = Process.Start("mkfifo", [policy])) mkfifo.WaitForExit();
+        var timeout = ("INTERLOCK_HOOK_TIMEOUT_MS", "1500");
+        var (daemon, socket, log) = StartDaemon(timeout);
+
+        var clock = Stopwatch.StartNew();
+        var (exit, stdout) = Hook("git status", timeout);
+        Assert.Equal(0, exit); // Claude Code reads the JSON answer
+        Assert.Contains("\"deny\"", stdout);
+        Assert.Contains("[hook.deadline]", stdout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        Assert.True(daemon.WaitForExit(30_000), "the daemon kept running with a call stuck in it");
+        Assert.Equal(1, daemon.ExitCode);
+        lock (log) Assert.Contains(log, l => l.Contains("a call missed its deadline"));
+        Assert.False(File.Exists(socket));
+
+        File.Delete(policy);
+        Assert.Equal((0, ""), Hook("git status", timeout)); // decided in-process
     }
 
     [Fact]
