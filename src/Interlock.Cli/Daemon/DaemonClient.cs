@@ -34,5 +34,33 @@ internal static class DaemonClient
         }
     }
 
+    /// <summary>
+    /// Starts a daemon for this environment in the background, so the next hook call is served by it; called after a
+    /// call this process had to decide itself. INTERLOCK_DAEMON=off (any value but "auto") turns this off. Best
+    /// effort: nothing here changes this call's answer, and a failed start only means the next call is decided
+    /// in-process too.
+    /// </summary>
+    public static void StartInBackground()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("INTERLOCK_DAEMON") is { } mode && mode != "auto") return;
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL"))) return; // it would refuse to start
+        if (Environment.ProcessPath is not { } exe || DaemonEndpoint.SocketPath(DaemonEndpoint.EnvironmentKey()) is not { } socket) return;
+        try
+        {
+            // A daemon holds this lock from its start to its end: while it is held, one is running or starting.
+            using (new FileStream(socket + ".lock", new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            {
+            }
+            var environment = new List<string>();
+            foreach (System.Collections.DictionaryEntry v in Environment.GetEnvironmentVariables())
+                environment.Add($"{v.Key}={v.Value}");
+            Libc.SpawnDetached(exe, ["daemon"], Path.ChangeExtension(socket, ".log"), environment);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Held (a daemon is starting), or not startable here: this call was answered all the same.
+        }
+    }
+
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

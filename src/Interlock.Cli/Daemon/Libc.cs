@@ -48,6 +48,99 @@ internal static unsafe class Libc
     [DllImport(Library, EntryPoint = "close")]
     private static extern int Close(int fd);
 
+    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_init")]
+    private static extern int FileActionsInit(byte* actions);
+
+    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_addopen")]
+    private static extern int FileActionsAddOpen(byte* actions, int fd, byte* path, int flags, uint mode);
+
+    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
+    private static extern int FileActionsAddCloseFrom(byte* actions, int from);
+
+    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_destroy")]
+    private static extern int FileActionsDestroy(byte* actions);
+
+    [DllImport(Library, EntryPoint = "posix_spawnattr_init")]
+    private static extern int SpawnAttrInit(byte* attributes);
+
+    [DllImport(Library, EntryPoint = "posix_spawnattr_setflags")]
+    private static extern int SpawnAttrSetFlags(byte* attributes, short flags);
+
+    [DllImport(Library, EntryPoint = "posix_spawnattr_setsigmask")]
+    private static extern int SpawnAttrSetSignalMask(byte* attributes, byte* mask);
+
+    [DllImport(Library, EntryPoint = "posix_spawnattr_destroy")]
+    private static extern int SpawnAttrDestroy(byte* attributes);
+
+    [DllImport(Library, EntryPoint = "posix_spawn")]
+    private static extern int PosixSpawn(int* pid, byte* path, byte* actions, byte* attributes, byte** argv, byte** envp);
+
+    /// <summary>
+    /// Starts <paramref name="path"/> with <paramref name="args"/> in a session of its own, detached from this process
+    /// and its caller: standard input from /dev/null, standard output and error written to <paramref name="log"/>
+    /// (truncated), no other descriptor inherited, no signals blocked. Returns its pid, or null when it could not be
+    /// started.
+    /// </summary>
+    public static int? SpawnDetached(string path, IReadOnlyList<string> args, string log, IEnumerable<string> environment)
+    {
+        const int ORdOnly = 0, OWrOnly = 1, OCreat = 0x40, OTrunc = 0x200;
+        const short SetSignalMask = 0x08, SetSid = 0x80; // glibc's POSIX_SPAWN_SETSIGMASK, POSIX_SPAWN_SETSID
+        var strings = new List<byte[]> { Z(path), Z("/dev/null"), Z(log) };
+        strings.AddRange(args.Select(Z));
+        var environmentStrings = environment.Select(Z).ToList();
+        var handles = strings.Concat(environmentStrings).Select(b => GCHandle.Alloc(b, GCHandleType.Pinned)).ToList();
+        try
+        {
+            byte* P(byte[] b) => (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(b, 0);
+            var argv = stackalloc byte*[args.Count + 2];
+            argv[0] = P(strings[0]);
+            for (var i = 0; i < args.Count; i++) argv[i + 1] = P(strings[3 + i]);
+            argv[args.Count + 1] = null;
+            var envp = new nint[environmentStrings.Count + 1];
+            for (var i = 0; i < environmentStrings.Count; i++) envp[i] = (nint)P(environmentStrings[i]);
+            // posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 in glibc; sigset_t is 128.
+            var actions = stackalloc byte[256];
+            var attributes = stackalloc byte[512];
+            var emptyMask = stackalloc byte[128];
+            new Span<byte>(emptyMask, 128).Clear();
+            if (FileActionsInit(actions) != 0) return null;
+            if (SpawnAttrInit(attributes) != 0) { FileActionsDestroy(actions); return null; }
+            try
+            {
+                if (FileActionsAddOpen(actions, 0, P(strings[1]), ORdOnly, 0) != 0
+                    || FileActionsAddOpen(actions, 1, P(strings[2]), OWrOnly | OCreat | OTrunc, 0x180) != 0 // 0600
+                    || FileActionsAddOpen(actions, 2, P(strings[2]), OWrOnly | OCreat, 0x180) != 0
+                    || SpawnAttrSetFlags(attributes, SetSid | SetSignalMask) != 0
+                    || SpawnAttrSetSignalMask(attributes, emptyMask) != 0)
+                    return null;
+                try
+                {
+                    // Descriptors the agent's harness left open to its hook (pipes it waits on) must not live on
+                    // in the daemon; .NET's own are close-on-exec.
+                    if (FileActionsAddCloseFrom(actions, 3) != 0) return null;
+                }
+                catch (EntryPointNotFoundException)
+                {
+                    return null; // glibc before 2.34: no daemon rather than one that may hold the harness's pipes
+                }
+                int pid;
+                fixed (nint* e = envp)
+                    return PosixSpawn(&pid, argv[0], actions, attributes, argv, (byte**)e) == 0 ? pid : null;
+            }
+            finally
+            {
+                FileActionsDestroy(actions);
+                SpawnAttrDestroy(attributes);
+            }
+        }
+        finally
+        {
+            foreach (var h in handles) h.Free();
+        }
+
+        static byte[] Z(string s) => Encoding.UTF8.GetBytes(s + "\0");
+    }
+
     /// <summary>(device, inode) of a path, or null when it does not exist.</summary>
     public static (ulong, ulong)? FileIdentity(string path)
     {

@@ -93,8 +93,8 @@ internal static class HookCommand
         var deadline = Deadline();
         // A daemon started in this same environment answers in a fraction of the time; without one (or if it fails),
         // the same decision is made here with what is left of the deadline.
-        var answer = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock)
-            ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline), new DeadlineWorker()).Answer;
+        var fromDaemon = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock);
+        var answer = fromDaemon ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline), new DeadlineWorker()).Answer;
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0)
         {
@@ -102,6 +102,8 @@ internal static class HookCommand
             using var stdout = Console.OpenStandardOutput();
             stdout.Write(System.Text.Encoding.UTF8.GetBytes(answer.Stdout));
         }
+        // The answer is out; start a daemon so the next call does not pay for loading everything again.
+        if (fromDaemon is null) Daemon.DaemonClient.StartInBackground();
         return answer.ExitCode;
     }
 

@@ -12,6 +12,7 @@ public sealed class HookDaemonTests : IDisposable
 {
     private readonly string _root = Path.Combine("/tmp", "il-daemon-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<Process> _daemons = [];
+    private readonly List<int> _startedPids = [];
 
     public HookDaemonTests()
     {
@@ -65,6 +66,8 @@ public sealed class HookDaemonTests : IDisposable
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(60_000));
+        // The pipes close with the hook: nothing it started (a background daemon) holds them open.
+        Assert.True(stdout.Wait(10_000) && stderr.Wait(10_000), "the hook's output pipes stayed open after it exited");
         return (p.ExitCode, stdout.Result);
     }
 
@@ -170,6 +173,34 @@ public sealed class HookDaemonTests : IDisposable
     }
 
     [Fact]
+    public void A_hook_that_decided_by_itself_starts_a_daemon_in_the_background_which_serves_the_next_calls()
+    {
+        var auto = ("INTERLOCK_DAEMON", "auto");
+        Assert.Equal((0, ""), Hook("git status", auto)); // no daemon yet: decided in-process, then one is started
+        WaitFor(() => Directory.GetFiles(State, "hookd-*.log").Any(f => File.ReadAllText(f).Contains("serving hook calls")));
+        var log = File.ReadAllText(Directory.GetFiles(State, "hookd-*.log").Single());
+        var pid = int.Parse(log[(log.IndexOf("(pid ", StringComparison.Ordinal) + 5)..].Split(')')[0]);
+        _startedPids.Add(pid);
+        // A session of its own, so it outlives the agent's hook process group and never reads its terminal.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        Assert.Equal(pid.ToString(), stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3]);
+
+        // Served by the daemon: it writes the answer and the audit record (an idle daemon writes nothing).
+        var written = BytesWritten(pid);
+        Assert.Contains("\"deny\"", Hook("rm -rf ~", auto).Stdout);
+        Assert.True(BytesWritten(pid) > written);
+        Assert.Single(Directory.GetFiles(State, "hookd-*.sock"));
+
+        // With INTERLOCK_DAEMON=off (another environment) a hook neither uses nor starts one.
+        Assert.Contains("\"deny\"", Hook("rm -rf ~", ("INTERLOCK_DAEMON", "off")).Stdout);
+        Thread.Sleep(1000);
+        Assert.Single(Directory.GetFiles(State, "hookd-*.sock"));
+    }
+
+    private static long BytesWritten(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal))[6..].Trim());
+
+    [Fact]
     public void Only_one_daemon_serves_an_environment()
     {
         StartDaemon();
@@ -234,6 +265,10 @@ public sealed class HookDaemonTests : IDisposable
 
     public void Dispose()
     {
+        foreach (var pid in _startedPids)
+        {
+            try { using var p = Process.GetProcessById(pid); p.Kill(); p.WaitForExit(10_000); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+        }
         foreach (var d in _daemons)
         {
             try { if (!d.HasExited) { d.Kill(); d.WaitForExit(10_000); } } catch (InvalidOperationException) { }
