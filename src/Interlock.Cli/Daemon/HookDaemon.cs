@@ -23,15 +23,20 @@ internal static class HookDaemon
         interlock daemon [--idle-minutes N] [--verbose]
 
         Keeps Interlock resident so each hook call costs a process start and a Unix-socket round trip instead of
-        loading the policy, the engine and the state database (see docs/performance.md). Run it in the
-        environment your agents run in, e.g. from your shell profile or a systemd user service:
+        loading the policy, the engine and the state database (see docs/performance.md).
+
+        You rarely start it by hand: a hook call that finds no daemon for its environment decides by itself, then
+        starts one in the background (its own session, output in hookd-<key>.log in the state directory), and the
+        calls after it are served by that daemon. Set INTERLOCK_DAEMON=off in the agents' environment to keep
+        every call in-process instead. To run it yourself (e.g. as a systemd user service), start it in the
+        environment your agents run in:
 
           interlock daemon &                      # or: systemd-run --user interlock daemon
 
-        Hook processes use it automatically when its environment matches theirs: the same interlock binary and the
-        same HOME, USER, XDG_* and INTERLOCK_* variables. Any other hook call, or any call the daemon cannot
-        complete, is decided by the hook process itself exactly as without a daemon: the daemon only makes hooks
-        faster, never more permissive.
+        Hook processes use it when its environment matches theirs: the same interlock binary and the same HOME,
+        USER, XDG_* and INTERLOCK_* variables. Any other hook call, or any call the daemon cannot complete, is
+        decided by the hook process itself exactly as without a daemon: the daemon only makes hooks faster, never
+        more permissive. It leaves when idle, when its socket is removed, and after a call that missed its deadline.
 
         --idle-minutes N   Exit after N minutes without a call (default 30; 0 = never).
         --verbose          Print one line per call on standard error.

@@ -64,6 +64,10 @@ internal static class HookCommand
 
         Each call is bounded by a deadline (INTERLOCK_HOOK_TIMEOUT_MS, default 10000): past it the action is stopped
         with a message saying so, before the harness's own timeout could let it through.
+
+        Speed: a call that finds no `interlock daemon` for its environment decides by itself, then starts one in the
+        background; later calls hand their event to it and take about a process start (see `interlock daemon
+        --help`). INTERLOCK_DAEMON=off keeps every call in-process and starts nothing.
         """;
 
     public static int Run(string[] args, Func<int, byte[]> readStdin)
