@@ -45,8 +45,12 @@ internal static class DaemonClient
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("INTERLOCK_DAEMON") is { } mode && mode != "auto") return;
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL"))) return; // it would refuse to start
         if (Environment.ProcessPath is not { } exe || DaemonEndpoint.SocketPath(DaemonEndpoint.EnvironmentKey()) is not { } socket) return;
+        var log = Path.ChangeExtension(socket, ".log");
         try
         {
+            // At most one start a minute per environment: where a daemon cannot run (a file system without Unix
+            // sockets...), hooks do not pay for a failed start on every call. Its log is written at every start.
+            if (File.GetLastWriteTimeUtc(log) > DateTime.UtcNow.AddMinutes(-1)) return;
             // A daemon holds this lock from its start to its end: while it is held, one is running or starting.
             using (new FileStream(socket + ".lock", new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
             {
@@ -54,7 +58,7 @@ internal static class DaemonClient
             var environment = new List<string>();
             foreach (System.Collections.DictionaryEntry v in Environment.GetEnvironmentVariables())
                 environment.Add($"{v.Key}={v.Value}");
-            Libc.SpawnDetached(exe, ["daemon"], Path.ChangeExtension(socket, ".log"), environment);
+            Libc.SpawnDetached(exe, ["daemon"], log, environment);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
