@@ -9,7 +9,7 @@ namespace Interlock.Cli;
 
 internal static class Program
 {
-    internal const string Version = "0.1.0";
+    internal const string Version = BuildInfo.Version;
 
     // Exit codes of `check`: 0 allow, 1 ask, 2 deny; 64 usage error (EX_USAGE), 70 internal error.
     private const int ExitUsage = 64;

@@ -11,13 +11,14 @@ internal static class DaemonClient
     /// <summary>The daemon's answer, or null when the hook must decide in-process (with what is left of the deadline).</summary>
     public static HookAnswer? TryAnswer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Stopwatch clock)
     {
-        var key = DaemonEndpoint.EnvironmentKey();
+        var exe = Environment.ProcessPath ?? "";
+        var key = DaemonEndpoint.EnvironmentKey(exe);
         var path = DaemonEndpoint.SocketPath(key);
         if (path is null) return null;
         try
         {
             using var socket = Libc.UnixStream.Connect(path);
-            if (socket is null || !DaemonEndpoint.PeerIsThisProgram(socket.Peer())) return null;
+            if (socket is null || !DaemonEndpoint.PeerRuns(socket.Peer(), exe)) return null;
             var remaining = Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1));
             socket.SetTimeout(remaining);
             socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, (int)Math.Ceiling(remaining.TotalMilliseconds), input).Encode()));
@@ -44,7 +45,7 @@ internal static class DaemonClient
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("INTERLOCK_DAEMON") is { } mode && mode != "auto") return;
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL"))) return; // it would refuse to start
-        if (Environment.ProcessPath is not { } exe || DaemonEndpoint.SocketPath(DaemonEndpoint.EnvironmentKey()) is not { } socket) return;
+        if (Environment.ProcessPath is not { } exe || DaemonEndpoint.SocketPath(DaemonEndpoint.EnvironmentKey(exe)) is not { } socket) return;
         var log = Path.ChangeExtension(socket, ".log");
         try
         {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Interlock.State;
@@ -32,13 +31,14 @@ internal static class DaemonEndpoint
         return Encoding.UTF8.GetByteCount(path) <= MaxSocketPath ? path : null;
     }
 
-    /// <summary>A hash of what makes two hook processes decide alike: the executable (a rebuilt or upgraded binary
-    /// gets a new daemon) and the hook's environment variables.</summary>
-    public static string EnvironmentKey()
+    /// <summary>A hash of what makes two hook processes decide alike: the interlock executable that decides (a rebuilt
+    /// or upgraded binary gets a new daemon) and the hook's environment variables. interlock-hook computes it for the
+    /// interlock beside it.</summary>
+    public static string EnvironmentKey(string executable)
     {
         var text = new StringBuilder();
-        var exe = Environment.ProcessPath ?? "";
-        text.Append(exe).Append('\0').Append(Program.Version).Append('\0');
+        var exe = executable;
+        text.Append(exe).Append('\0').Append(BuildInfo.Version).Append('\0');
         try
         {
             var info = new FileInfo(exe);
@@ -61,24 +61,13 @@ internal static class DaemonEndpoint
         return hash.ToString("x16");
     }
 
-    /// <summary>The process at the other end of a connected Unix socket (SO_PEERCRED), or null.</summary>
-    public static (int Pid, uint Uid)? Peer(Socket socket)
-    {
-        if (!OperatingSystem.IsLinux()) return null;
-        Span<byte> cred = stackalloc byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-        const int SolSocket = 1, SoPeerCred = 17;
-        return socket.GetRawSocketOption(SolSocket, SoPeerCred, cred) == 12
-            ? (BinaryPrimitives.ReadInt32LittleEndian(cred), BinaryPrimitives.ReadUInt32LittleEndian(cred[4..]))
-            : null;
-    }
-
-    /// <summary>Whether the peer is this user running this very executable: a daemon answer is trusted only from the
-    /// real interlock, never from some other program listening on the socket's name.</summary>
-    public static bool PeerIsThisProgram((int Pid, uint Uid)? peer)
+    /// <summary>Whether the peer is this user running <paramref name="executable"/>: a daemon answer is trusted only
+    /// from the real interlock, never from some other program listening on the socket's name.</summary>
+    public static bool PeerRuns((int Pid, uint Uid)? peer, string executable)
     {
         if (peer is not var (pid, uid) || uid != Libc.GetEffectiveUid()) return false;
         var exe = File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName;
-        return exe is not null && exe == Environment.ProcessPath;
+        return exe is not null && exe == executable;
     }
 
     /// <summary>An answer frame: 0 and the hook's answer, or 1 when the daemon declines the call (the client then

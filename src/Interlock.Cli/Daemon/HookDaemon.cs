@@ -73,7 +73,7 @@ internal static class HookDaemon
             Console.Error.WriteLine("interlock: daemon: INTERLOCK_SERVER_URL is set, so hooks decide through the approval server and a daemon would not help; unset it or don't start the daemon.");
             return 1;
         }
-        var key = DaemonEndpoint.EnvironmentKey();
+        var key = DaemonEndpoint.EnvironmentKey(Environment.ProcessPath ?? "");
         var path = DaemonEndpoint.SocketPath(key);
         if (path is null)
         {
@@ -178,7 +178,7 @@ internal static class HookDaemon
         using var _ = connection;
         try
         {
-            if (DaemonEndpoint.Peer(connection) is not (_, var peerUid) || peerUid != uid) return; // another user: hang up without a word
+            if (Peer(connection) is not (_, var peerUid) || peerUid != uid) return; // another user: hang up without a word
             connection.ReceiveTimeout = 2000; // a caller that connects and says nothing holds up the others this long at most
             using var stream = new NetworkStream(connection, ownsSocket: false);
             if (DaemonEndpoint.ReadFrame(stream) is not { } frame) return;
@@ -203,6 +203,16 @@ internal static class HookDaemon
         {
             // The client decides in-process when it gets no answer.
         }
+    }
+
+    /// <summary>The process at the other end of a connected Unix socket (SO_PEERCRED), or null.</summary>
+    private static (int Pid, uint Uid)? Peer(Socket socket)
+    {
+        Span<byte> cred = stackalloc byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        const int SolSocket = 1, SoPeerCred = 17;
+        return socket.GetRawSocketOption(SolSocket, SoPeerCred, cred) == 12
+            ? (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(cred), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(cred[4..]))
+            : null;
     }
 
     /// <summary>When the call being served must be done by (Stopwatch ticks; 0 while none runs), read by the watchdog.</summary>

@@ -35,9 +35,6 @@ internal sealed record HookEvent(string Harness)
         : RawToolInput;
 }
 
-/// <summary>What the harness gets back: the exact bytes for stdout and stderr, and the exit code.</summary>
-internal sealed record HookAnswer(string Stdout, string Stderr, int ExitCode);
-
 /// <summary>
 /// One agent harness's hook protocol. An adapter translates; it does not decide: <see cref="Parse"/> turns the
 /// event into an <see cref="ActionRequest"/>, <see cref="Render"/> turns the final decision into the harness's
