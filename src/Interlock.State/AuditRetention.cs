@@ -154,6 +154,7 @@ internal static class AuditPruner
         var written = false;
         try
         {
+            await EnsureStillLatestAsync(target.Log, plan, ct).ConfigureAwait(false);
             if (finalPath is null)
                 lastHash = await CheckAsync(target.Log, plan, null, ct).ConfigureAwait(false);
             else
@@ -193,12 +194,26 @@ internal static class AuditPruner
             if (written) TryDelete(finalPath!);
             throw new AuditPruneException($"the archive {finalPath} could not be written ({e.Message}); nothing was pruned", inner: e);
         }
-        catch
+        catch (AuditPruneException e) when (!e.Conflict)
         {
             // The records are still in the log: an archive of them without a checkpoint would only mislead.
             if (written) TryDelete(finalPath!);
+            // Records that vanished while being read were most likely pruned by someone else: say so.
+            await EnsureStillLatestAsync(target.Log, plan, ct).ConfigureAwait(false);
             throw;
         }
+        catch
+        {
+            if (written) TryDelete(finalPath!);
+            throw;
+        }
+    }
+
+    private static async ValueTask EnsureStillLatestAsync(IAuditLog log, AuditPrunePlan plan, CancellationToken ct)
+    {
+        var checkpoints = await log.GetCheckpointsAsync(ct).ConfigureAwait(false);
+        if (!string.Equals(checkpoints.Count == 0 ? null : checkpoints[^1].Hash, plan.Previous?.Hash, StringComparison.Ordinal))
+            throw new AuditPruneException("another prune of this audit trail committed since this one was planned, so this one removed nothing (and left no archive); run it again", conflict: true);
     }
 
     /// <summary>Reads the records of the plan, checks that they form an intact chain from the previous checkpoint
