@@ -376,7 +376,7 @@ internal static class AuditCommands
         if (plan is null)
         {
             var head = await store.Audit.GetHeadAsync();
-            Console.Out.WriteLine($"nothing to prune: no record can go when {why} ({(head is { Sequence: > 0 } h ? $"the trail ends at record {h.Sequence}" : "the trail has no records yet")}; {store.Location})");
+            Console.Out.WriteLine($"nothing to prune: no record qualifies ({why}; {(head is { Sequence: > 0 } h ? $"the trail ends at record {h.Sequence}" : "the trail has no records yet")}; {store.Location})");
             return 0;
         }
         if (dryRun)

@@ -144,7 +144,7 @@ public sealed class AuditRetentionService : IAsyncDisposable
             {
                 var plan = await log.PlanPruneAsync(cutoff, ct);
                 if (plan is null)
-                    return new AuditPruneOutcome(null, null, null, dryRun, $"nothing to prune: no record can go when {why} ({_store.Location})");
+                    return new AuditPruneOutcome(null, null, null, dryRun, $"nothing to prune: no record qualifies ({why}; {_store.Location})");
                 if (dryRun)
                     return new AuditPruneOutcome(plan, null, null, true, $"dry run: would archive and remove {AuditReport.DescribePlan(plan)}, as {why}; {AuditReport.Kept(plan)} ({_store.Location}). Nothing was changed.");
                 var now = _time.GetUtcNow();
