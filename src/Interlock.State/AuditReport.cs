@@ -31,7 +31,7 @@ public static class AuditReport
         if (a.Intact)
         {
             var c = a.Checkpoint!;
-            sb.AppendLine($"archive {path} intact: records {AuditCheckpoint.Range(a.FirstSequence, a.LastSequence)}, chained, ending exactly at checkpoint {c.Id}'s hash" +
+            sb.AppendLine($"archive {path} intact: {AuditCheckpoint.Records(a.FirstSequence, a.LastSequence)}, chained, ending exactly at checkpoint {c.Id}'s hash" +
                 (c.ArchiveSha256 is null ? " (the checkpoint recorded no archive checksum)" : ", SHA-256 as the checkpoint recorded") +
                 (c.ArchiveName is not null && c.ArchiveName != Path.GetFileName(path) ? $" (written as {c.ArchiveName})" : ""));
             return;
@@ -51,7 +51,7 @@ public static class AuditReport
     }
 
     public static string DescribePlan(AuditPrunePlan plan) =>
-        $"records {plan.FirstSequence} to {plan.LastSequence} ({Records(plan.Count)}, written {Time(plan.Oldest)} to {Time(plan.Newest)})";
+        $"{AuditCheckpoint.Records(plan.FirstSequence, plan.LastSequence)} ({Records(plan.Count)}, written {Time(plan.Oldest)} to {Time(plan.Newest)})";
 
     public static string Kept(AuditPrunePlan plan)
     {

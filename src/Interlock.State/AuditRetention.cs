@@ -33,10 +33,13 @@ public sealed record AuditCheckpoint(
 
     /// <summary>"records 1 to 4,200 (pruned 2026-11-27 10:15:00Z, archived in FILE)".</summary>
     public string Describe() =>
-        $"records {Range(FirstSequence, LastSequence)} (pruned {PrunedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, " +
+        $"{Records(FirstSequence, LastSequence)} (pruned {PrunedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, " +
         (ArchiveName is null ? "without an archive)" : $"archived in {ArchiveName})");
 
     internal static string Range(long first, long last) => first == last ? first.ToString(CultureInfo.InvariantCulture) : $"{first} to {last}";
+
+    /// <summary>"record 7" or "records 1 to 4,200".</summary>
+    public static string Records(long first, long last) => first == last ? $"record {first}" : $"records {first} to {last}";
 }
 
 /// <summary>Which records a prune may remove: the oldest ones, up to (not including) the first record written at or
