@@ -5,8 +5,9 @@
 #
 # Publishes the native binary to /tmp/interlock-bench/bin, makes a scratch git repository and state directory, and
 # times with hyperfine: the process floor (/bin/true), start-up alone (`interlock --version`), and one
-# `interlock hook claude-code` call per event (a safe command and a denied one), first deciding in-process, then
-# with `interlock daemon` running. Every hook call writes its audit record. Prints hyperfine's summary, a table of
+# `interlock hook claude-code` call per event (a safe command and a denied one), first deciding in-process
+# (INTERLOCK_DAEMON=off), then as installed by default: the first call starts a daemon in the background and the
+# rest are served by it. Every hook call writes its audit record. Prints hyperfine's summary, a table of
 # median, min and p90 per row, and the machine's load average before and after: timings on a loaded machine are not comparable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,13 +24,12 @@ event 'git status && npm test' > "$work/safe.json"
 event 'sudo bash -c \"cd / && rm -rf *\"' > "$work/deny.json"
 uptime
 hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/start.json" /bin/true "$il --version"
-hyperfine --warmup 20 --runs "$runs" --export-json "$work/in-process.json" \
+INTERLOCK_DAEMON=off hyperfine --warmup 20 --runs "$runs" --export-json "$work/in-process.json" \
   -n 'hook, safe event, in-process' "$il hook claude-code < $work/safe.json" \
   -n 'hook, nested deny, in-process' "$il hook claude-code < $work/deny.json"
-"$il" daemon --idle-minutes 5 2>"$work/daemon.log" &
-daemon=$!
-trap 'kill $daemon 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q "serving hook calls" "$work/daemon.log" && break; sleep 0.1; done
+trap 'rm -f "$work"/state/hookd-*.sock' EXIT # the daemon leaves when its socket is gone
+"$il" hook claude-code < "$work/safe.json" # decided in-process; starts the daemon
+for _ in $(seq 100); do grep -qs "serving hook calls" "$work"/state/hookd-*.log && break; sleep 0.1; done
 hyperfine --warmup 20 --runs "$runs" --export-json "$work/daemon.json" \
   -n 'hook, safe event, with the daemon' "$il hook claude-code < $work/safe.json" \
   -n 'hook, nested deny, with the daemon' "$il hook claude-code < $work/deny.json"

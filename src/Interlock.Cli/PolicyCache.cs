@@ -35,8 +35,13 @@ internal sealed class PolicyCache(string directory, string buildIdentity)
 
     /// <summary>What identifies this build: the version, and the size and modification time of the executable and (when not
     /// compiled ahead of time) the assemblies that read and compile policies. A rebuilt binary never reads an older
-    /// build's entries, whose meaning it might read differently.</summary>
-    public static string BuildIdentity()
+    /// build's entries, whose meaning it might read differently. Read once per process: a binary replaced while
+    /// it runs (the daemon) is still the old build.</summary>
+    public static string BuildIdentity() => _buildIdentity ??= ReadBuildIdentity();
+
+    private static string? _buildIdentity;
+
+    private static string ReadBuildIdentity()
     {
         var sb = new StringBuilder(Program.Version);
         void Stat(string? path)

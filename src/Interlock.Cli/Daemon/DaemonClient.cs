@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Interlock.Cli.Hooks;
 
 namespace Interlock.Cli.Daemon;
@@ -14,26 +13,54 @@ internal static class DaemonClient
     {
         var key = DaemonEndpoint.EnvironmentKey();
         var path = DaemonEndpoint.SocketPath(key);
-        if (path is null || !File.Exists(path)) return null;
+        if (path is null) return null;
         try
         {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            socket.Connect(new UnixDomainSocketEndPoint(path));
-            if (!DaemonEndpoint.PeerIsThisProgram(socket)) return null;
-            var remaining = (int)Math.Max(1, (deadline - clock.Elapsed).TotalMilliseconds);
-            socket.SendTimeout = socket.ReceiveTimeout = remaining;
-            using var stream = new NetworkStream(socket, ownsSocket: false);
-            DaemonEndpoint.WriteFrame(stream, new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, remaining, input).Encode());
-            var frame = DaemonEndpoint.ReadFrame(stream);
+            using var socket = Libc.UnixStream.Connect(path);
+            if (socket is null || !DaemonEndpoint.PeerIsThisProgram(socket.Peer())) return null;
+            var remaining = Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1));
+            socket.SetTimeout(remaining);
+            socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, (int)Math.Ceiling(remaining.TotalMilliseconds), input).Encode()));
+            var frame = DaemonEndpoint.ReadFrame(socket.ReadFully);
             return frame is null ? null : DaemonEndpoint.DecodeAnswer(frame);
         }
-        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
+        catch (TimeoutException)
         {
             return HookCommand.DeadlineAnswer(adapter, deadline);
         }
-        catch (Exception e) when (e is SocketException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
             return null;
         }
     }
+
+    /// <summary>
+    /// Starts a daemon for this environment in the background, so the next hook call is served by it; called after a
+    /// call this process had to decide itself. INTERLOCK_DAEMON=off (any value but "auto") turns this off. Best
+    /// effort: nothing here changes this call's answer, and a failed start only means the next call is decided
+    /// in-process too.
+    /// </summary>
+    public static void StartInBackground()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("INTERLOCK_DAEMON") is { } mode && mode != "auto") return;
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL"))) return; // it would refuse to start
+        if (Environment.ProcessPath is not { } exe || DaemonEndpoint.SocketPath(DaemonEndpoint.EnvironmentKey()) is not { } socket) return;
+        try
+        {
+            // A daemon holds this lock from its start to its end: while it is held, one is running or starting.
+            using (new FileStream(socket + ".lock", new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            {
+            }
+            var environment = new List<string>();
+            foreach (System.Collections.DictionaryEntry v in Environment.GetEnvironmentVariables())
+                environment.Add($"{v.Key}={v.Value}");
+            Libc.SpawnDetached(exe, ["daemon"], Path.ChangeExtension(socket, ".log"), environment);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Held (a daemon is starting), or not startable here: this call was answered all the same.
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -61,40 +61,6 @@ internal static class DaemonEndpoint
         return hash.ToString("x16");
     }
 
-    /// <summary>This process's effective uid, from /proc/self/status (a P/Invoke would cost the hook a library
-    /// lookup at start-up); uint.MaxValue, which matches no peer, when it cannot be read.</summary>
-    public static uint EffectiveUidOfThisProcess()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("Uid:", StringComparison.Ordinal))
-                {
-                    var fields = line[4..].Split('\t', StringSplitOptions.RemoveEmptyEntries);
-                    return fields.Length > 1 && uint.TryParse(fields[1], out var euid) ? euid : uint.MaxValue;
-                }
-        }
-        catch (IOException)
-        {
-        }
-        return uint.MaxValue;
-    }
-
-    [DllImport("libc.so.6", EntryPoint = "geteuid")]
-    public static extern uint GetEffectiveUid();
-
-    [DllImport("libc.so.6", EntryPoint = "stat")]
-    private static extern unsafe int Stat(byte* path, byte* buffer);
-
-    /// <summary>(device, inode) of a path, or null when it does not exist.</summary>
-    public static unsafe (ulong, ulong)? FileIdentity(string path)
-    {
-        var bytes = Encoding.UTF8.GetBytes(path + "\0");
-        var buffer = stackalloc byte[256]; // struct stat is 144 bytes on x86-64, 128 on arm64; st_dev and st_ino lead both
-        fixed (byte* p = bytes)
-            return Stat(p, buffer) == 0 ? (*(ulong*)buffer, *(ulong*)(buffer + 8)) : null;
-    }
-
     /// <summary>The process at the other end of a connected Unix socket (SO_PEERCRED), or null.</summary>
     public static (int Pid, uint Uid)? Peer(Socket socket)
     {
@@ -108,9 +74,9 @@ internal static class DaemonEndpoint
 
     /// <summary>Whether the peer is this user running this very executable: a daemon answer is trusted only from the
     /// real interlock, never from some other program listening on the socket's name.</summary>
-    public static bool PeerIsThisProgram(Socket socket)
+    public static bool PeerIsThisProgram((int Pid, uint Uid)? peer)
     {
-        if (Peer(socket) is not var (pid, uid) || uid != EffectiveUidOfThisProcess()) return false;
+        if (peer is not var (pid, uid) || uid != Libc.GetEffectiveUid()) return false;
         var exe = File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName;
         return exe is not null && exe == Environment.ProcessPath;
     }
@@ -147,28 +113,36 @@ internal static class DaemonEndpoint
         return new Hooks.HookAnswer(stdout, Encoding.UTF8.GetString(frame.Slice(13 + n, m)), exit);
     }
 
-    public static void WriteFrame(Stream stream, ReadOnlySpan<byte> payload)
+    /// <summary>The payload with its length in front, to be written in one call.</summary>
+    public static byte[] Frame(ReadOnlySpan<byte> payload)
     {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, payload.Length);
-        stream.Write(length);
-        stream.Write(payload);
+        var frame = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
+        payload.CopyTo(frame.AsSpan(4));
+        return frame;
     }
+
+    public static void WriteFrame(Stream stream, ReadOnlySpan<byte> payload) => stream.Write(Frame(payload));
 
     /// <summary>Reads one length-prefixed frame; null at a clean end of stream before the frame.</summary>
     /// <exception cref="InvalidDataException">The frame is truncated or over <see cref="MaxFrameBytes"/>.</exception>
-    public static byte[]? ReadFrame(Stream stream)
+    public static byte[]? ReadFrame(Stream stream) => ReadFrame(buffer => ReadFully(stream, buffer));
+
+    /// <summary><see cref="ReadFrame(Stream)"/> over any reader that fills a buffer unless the stream ends.</summary>
+    public static byte[]? ReadFrame(SpanReader readFully)
     {
         Span<byte> length = stackalloc byte[4];
-        var got = ReadFully(stream, length);
+        var got = readFully(length);
         if (got == 0) return null;
         if (got < 4) throw new InvalidDataException("truncated frame header");
         var n = BinaryPrimitives.ReadInt32LittleEndian(length);
         if (n < 0 || n > MaxFrameBytes) throw new InvalidDataException($"frame of {n} bytes is out of bounds");
         var payload = new byte[n];
-        if (ReadFully(stream, payload) < n) throw new InvalidDataException("truncated frame");
+        if (readFully(payload) < n) throw new InvalidDataException("truncated frame");
         return payload;
     }
+
+    public delegate int SpanReader(Span<byte> buffer);
 
     private static int ReadFully(Stream stream, Span<byte> buffer)
     {

@@ -13,7 +13,7 @@ namespace Interlock.Cli.Daemon;
 /// <summary>
 /// `interlock daemon`: a resident process that answers hook calls for the environment it was started in, so each
 /// call pays for a process start and a connection instead of loading the policy, the engine and the state database.
-/// It runs the same code as the hook process (<see cref="HookCommand.Answer"/>), one call at a time, over one open
+/// It runs the same code as the hook process (<see cref="HookCommand.Decide"/>), one call at a time, over one open
 /// store. It listens on a Unix socket in the state directory (owner-only), answers only its own user, and leaves
 /// when idle, when its socket is taken away, or after a call that missed its deadline.
 /// </summary>
@@ -23,15 +23,20 @@ internal static class HookDaemon
         interlock daemon [--idle-minutes N] [--verbose]
 
         Keeps Interlock resident so each hook call costs a process start and a Unix-socket round trip instead of
-        loading the policy, the engine and the state database (see docs/performance.md). Run it in the
-        environment your agents run in, e.g. from your shell profile or a systemd user service:
+        loading the policy, the engine and the state database (see docs/performance.md).
+
+        You rarely start it by hand: a hook call that finds no daemon for its environment decides by itself, then
+        starts one in the background (its own session, output in hookd-<key>.log in the state directory), and the
+        calls after it are served by that daemon. Set INTERLOCK_DAEMON=off in the agents' environment to keep
+        every call in-process instead. To run it yourself (e.g. as a systemd user service), start it in the
+        environment your agents run in:
 
           interlock daemon &                      # or: systemd-run --user interlock daemon
 
-        Hook processes use it automatically when its environment matches theirs: the same interlock binary and the
-        same HOME, USER, XDG_* and INTERLOCK_* variables. Any other hook call, or any call the daemon cannot
-        complete, is decided by the hook process itself exactly as without a daemon: the daemon only makes hooks
-        faster, never more permissive.
+        Hook processes use it when its environment matches theirs: the same interlock binary and the same HOME,
+        USER, XDG_* and INTERLOCK_* variables. Any other hook call, or any call the daemon cannot complete, is
+        decided by the hook process itself exactly as without a daemon: the daemon only makes hooks faster, never
+        more permissive. It leaves when idle, when its socket is removed, and after a call that missed its deadline.
 
         --idle-minutes N   Exit after N minutes without a call (default 30; 0 = never).
         --verbose          Print one line per call on standard error.
@@ -78,7 +83,7 @@ internal static class HookDaemon
         uint uid;
         try
         {
-            uid = DaemonEndpoint.GetEffectiveUid(); // the daemon checks its callers with the C library's own answer
+            uid = Libc.GetEffectiveUid(); // the daemon checks its callers with the C library's own answer
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -105,38 +110,70 @@ internal static class HookDaemon
         listener.Bind(new UnixDomainSocketEndPoint(path));
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         listener.Listen(128);
-        var identity = DaemonEndpoint.FileIdentity(path);
+        var identity = Libc.FileIdentity(path);
         Console.Error.WriteLine($"interlock daemon: serving hook calls on {path} (pid {Environment.ProcessId})");
 
         // One long-lived connection never rebuilds the WAL index, so it checkpoints rarely (hook processes that
         // decide in-process while it runs still pay for a long WAL once, then keep it short themselves).
         using var store = new DaemonStore(() => HookCommand.OpenStore(HookCommand.Deadline(), walCheckpointBytes: 512 * 1024));
-        var lastCall = Stopwatch.StartNew();
+        var watch = new CallWatch();
         var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        try
+
+        // Calls are served one at a time, on one thread with room for deep inputs: they would queue for the one store
+        // anyway, and handing each call to another thread cost more than some calls take.
+        var served = 0;
+        var server = new Thread(() => served = Serve(listener, path, identity, idle, key, uid, store, watch, verbose, stop.Token), 16 * 1024 * 1024)
         {
-            while (!stop.IsCancellationRequested)
-            {
-                if (idle != Timeout.InfiniteTimeSpan && lastCall.Elapsed > idle) { Console.Error.WriteLine("interlock daemon: idle, exiting"); break; }
-                if (DaemonEndpoint.FileIdentity(path) != identity) { Console.Error.WriteLine("interlock daemon: its socket was removed or replaced, exiting"); return 0; }
-                if (!listener.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectRead)) continue;
-                var connection = listener.Accept();
-                lastCall.Restart();
-                // Calls are served one at a time, here: they would queue for the one store anyway, and idle
-                // thread-pool workers spin on the 2 cores the hook processes need.
-                Serve(connection, key, uid, store, verbose, stop);
-            }
+            IsBackground = true,
+            Name = "interlock-daemon",
+        };
+        server.Start();
+        // This thread watches the calls. One still running past its deadline may never finish, and it holds the
+        // store: the daemon leaves, so hooks decide in-process again. The caller stopped waiting at that deadline
+        // and answered with a stop itself.
+        while (!server.Join(100))
+        {
+            if (!watch.Overdue) continue;
+            Console.Error.WriteLine("interlock daemon: a call missed its deadline; exiting so later calls are decided by the hook processes");
+            if (Libc.FileIdentity(path) == identity) File.Delete(path);
+            Environment.Exit(1);
         }
-        finally
+        if (Libc.FileIdentity(path) == identity) File.Delete(path);
+        return served;
+    }
+
+    /// <summary>The accept loop: serves calls until stopped, idle, or its socket is taken away. Returns the exit code.</summary>
+    private static int Serve(Socket listener, string path, (ulong, ulong)? identity, TimeSpan idle, string key, uint uid, DaemonStore store, CallWatch watch, bool verbose, CancellationToken stop)
+    {
+        var lastCall = Stopwatch.StartNew();
+        var lastCheck = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
         {
-            if (DaemonEndpoint.FileIdentity(path) == identity) File.Delete(path);
+            if (idle != Timeout.InfiniteTimeSpan && lastCall.Elapsed > idle) { Console.Error.WriteLine("interlock daemon: idle, exiting"); return 0; }
+            if (lastCheck.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                if (Libc.FileIdentity(path) != identity) { Console.Error.WriteLine("interlock daemon: its socket was removed or replaced, exiting"); return 0; }
+                lastCheck.Restart();
+            }
+            if (!listener.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectRead)) continue;
+            Socket connection;
+            try
+            {
+                connection = listener.Accept();
+            }
+            catch (SocketException)
+            {
+                continue; // the caller gave up before it was accepted
+            }
+            lastCall.Restart();
+            ServeOne(connection, key, uid, store, watch, verbose);
         }
         return 0;
     }
 
-    private static void Serve(Socket connection, string key, uint uid, DaemonStore store, bool verbose, CancellationTokenSource stop)
+    private static void ServeOne(Socket connection, string key, uint uid, DaemonStore store, CallWatch watch, bool verbose)
     {
         using var _ = connection;
         try
@@ -147,28 +184,37 @@ internal static class HookDaemon
             if (DaemonEndpoint.ReadFrame(stream) is not { } frame) return;
             var request = DaemonRequest.Decode(frame);
             HookAnswer? answer = null;
-            var finished = true;
             var clock = Stopwatch.StartNew();
-            // The call runs as it would in the hook process: its working directory is the hook's. Calls are served
-            // one at a time (see Run), so changing the process's directory is safe.
-            if (request.Key == key && HookCommand.Adapters.TryGetValue(request.Harness, out var create) && Directory.Exists(request.Cwd) && !stop.IsCancellationRequested)
+            if (request.Key == key && HookCommand.Adapters.TryGetValue(request.Harness, out var create) && Directory.Exists(request.Cwd))
             {
+                // The call runs as it would in the hook process: its working directory is the hook's. Calls are served
+                // one at a time, so changing the process's directory is safe.
                 Environment.CurrentDirectory = request.Cwd;
-                (answer, finished) = HookCommand.Answer(create(), request.Input, TimeSpan.FromMilliseconds(request.DeadlineMs), store.Open);
+                var adapter = create();
+                var deadline = TimeSpan.FromMilliseconds(request.DeadlineMs);
+                watch.Begin(deadline);
+                answer = HookCommand.Guarded(adapter, () => HookCommand.Decide(adapter, request.Input, deadline, store.Open));
+                watch.End();
             }
             DaemonEndpoint.WriteFrame(stream, DaemonEndpoint.EncodeAnswer(answer));
             if (verbose) Console.Error.WriteLine($"interlock daemon: {request.Harness} {(answer is null ? "declined" : $"exit {answer.ExitCode}")} in {clock.Elapsed.TotalMilliseconds:0.00} ms");
-            if (!finished)
-            {
-                // The stuck call still owns the store: leave rather than share it. Hooks decide in-process meanwhile.
-                Console.Error.WriteLine("interlock daemon: a call missed its deadline; exiting so no later call shares its state");
-                stop.Cancel();
-            }
         }
         catch (Exception e) when (e is IOException or SocketException or InvalidDataException or ObjectDisposedException)
         {
             // The client decides in-process when it gets no answer.
         }
+    }
+
+    /// <summary>When the call being served must be done by (Stopwatch ticks; 0 while none runs), read by the watchdog.</summary>
+    private sealed class CallWatch
+    {
+        private long _due;
+
+        public void Begin(TimeSpan deadline) => Volatile.Write(ref _due, Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency));
+
+        public void End() => Volatile.Write(ref _due, 0);
+
+        public bool Overdue => Volatile.Read(ref _due) is var due && due != 0 && Stopwatch.GetTimestamp() > due;
     }
 
     /// <summary>One state store kept open across calls (the hook's main cost is opening it), reopened when its file
@@ -181,11 +227,11 @@ internal static class HookDaemon
         public IStateStore Open()
         {
             var path = Path.Combine(StateDirectory.Resolve(), SqliteStateStoreOptions.DefaultFileName);
-            if (_store is not null && DaemonEndpoint.FileIdentity(path) != _identity) Reset();
+            if (_store is not null && Libc.FileIdentity(path) != _identity) Reset();
             if (_store is null)
             {
                 var store = open();
-                _identity = DaemonEndpoint.FileIdentity(path);
+                _identity = Libc.FileIdentity(path);
                 _store = store;
             }
             return new Borrowed(_store);

@@ -64,6 +64,10 @@ internal static class HookCommand
 
         Each call is bounded by a deadline (INTERLOCK_HOOK_TIMEOUT_MS, default 10000): past it the action is stopped
         with a message saying so, before the harness's own timeout could let it through.
+
+        Speed: a call that finds no `interlock daemon` for its environment decides by itself, then starts one in the
+        background; later calls hand their event to it and take about a process start (see `interlock daemon
+        --help`). INTERLOCK_DAEMON=off keeps every call in-process and starts nothing.
         """;
 
     public static int Run(string[] args, Func<int, byte[]> readStdin)
@@ -93,10 +97,17 @@ internal static class HookCommand
         var deadline = Deadline();
         // A daemon started in this same environment answers in a fraction of the time; without one (or if it fails),
         // the same decision is made here with what is left of the deadline.
-        var answer = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock)
-            ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline)).Answer;
+        var fromDaemon = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock);
+        var answer = fromDaemon ?? Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => OpenStore(deadline), new DeadlineWorker()).Answer;
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
-        if (answer.Stdout.Length > 0) Console.Out.Write(answer.Stdout);
+        if (answer.Stdout.Length > 0)
+        {
+            // The protocols are UTF-8 JSON: raw bytes, without setting up a console text writer.
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(answer.Stdout));
+        }
+        // The answer is out; start a daemon so the next call does not pay for loading everything again.
+        if (fromDaemon is null) Daemon.DaemonClient.StartInBackground();
         return answer.ExitCode;
     }
 
@@ -111,9 +122,19 @@ internal static class HookCommand
     }
 
     /// <summary>Decides one event and renders the harness's answer: the configured pipeline for the event's
-    /// directory under <paramref name="deadline"/>. Finished is false when the deadline stopped it.</summary>
-    internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open) =>
-        RunWithDeadline(ConfiguredPipeline(PolicyDirectory(adapter, input), deadline, open), adapter, input, deadline);
+    /// directory, on <paramref name="worker"/>, under <paramref name="deadline"/> (loading the policy included).
+    /// Finished is false when the deadline stopped it.</summary>
+    internal static (HookAnswer Answer, bool Finished) Answer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open, DeadlineWorker worker) =>
+        RunWithDeadline(worker, () => Decide(adapter, input, deadline, open), adapter, deadline);
+
+    /// <summary>Decides one event on the calling thread, with nothing to bound it: callers bound it (the hook
+    /// process with <see cref="RunWithDeadline"/>, the daemon with its watchdog).</summary>
+    internal static HookAnswer Decide(IHookAdapter adapter, byte[] input, TimeSpan deadline, Func<IStateStore> open)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var hookEvent = HookPipeline.Read(adapter, input);
+        return ConfiguredPipeline(PolicyDirectory(hookEvent), deadline, open).Run(adapter, hookEvent, started);
+    }
 
     /// <summary>The pipeline as this machine is configured for actions in <paramref name="policyDirectory"/>: the layered
     /// policy found there (its rules decide, its budgets feed the breaker; an invalid file stops every analysed action
@@ -150,19 +171,8 @@ internal static class HookCommand
 
     /// <summary>The directory whose policy applies: the event's cwd when it names an existing absolute directory,
     /// else the hook process's (an unreadable event is stopped by the pipeline anyway).</summary>
-    private static string PolicyDirectory(IHookAdapter adapter, byte[] input)
-    {
-        try
-        {
-            if (input.Length <= adapter.MaxInputBytes && adapter.Parse(input).Cwd is { Length: > 1 } cwd && cwd.StartsWith('/') && Directory.Exists(cwd))
-                return cwd;
-        }
-        catch (Exception)
-        {
-            // The pipeline parses again and reports the problem.
-        }
-        return Environment.CurrentDirectory;
-    }
+    private static string PolicyDirectory(HookEvent hookEvent) =>
+        hookEvent.Cwd is { Length: > 1 } cwd && cwd.StartsWith('/') && Directory.Exists(cwd) ? cwd : Environment.CurrentDirectory;
 
     /// <summary>The stages every hook call goes through, in order.</summary>
     /// <remarks><paramref name="decide"/>, when given, replaces the local decide and approval stages: the approval
@@ -189,16 +199,27 @@ internal static class HookCommand
             ? TimeSpan.FromMilliseconds(ms)
             : TimeSpan.FromMilliseconds(DefaultDeadlineMs);
 
-    /// <summary>Runs the pipeline on a worker thread; past the deadline, answers with a stop. The worker is a
-    /// background thread, so the process exits with the answer even while it is still stuck (a locked disk, a
-    /// pathological input): SQLite transactions it may have open are rolled back by the database.</summary>
-    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(HookPipeline pipeline, IHookAdapter adapter, byte[] input, TimeSpan deadline)
+    /// <summary>Runs one hook call on <paramref name="worker"/>'s thread; past the deadline, answers with a stop. The
+    /// worker is a background thread, so the process exits with the answer even while it is still stuck (a locked
+    /// disk, a pathological input): SQLite transactions it may have open are rolled back by the database. An error
+    /// outside the pipeline's stages (building it: the policy could not be read) stops the action like one inside.</summary>
+    internal static (HookAnswer Answer, bool Finished) RunWithDeadline(DeadlineWorker worker, Func<HookAnswer> call, IHookAdapter adapter, TimeSpan deadline)
     {
-        HookAnswer? answer = null;
-        var worker = new Thread(() => answer = pipeline.Run(adapter, input), 16 * 1024 * 1024) { IsBackground = true, Name = "interlock-hook" };
-        worker.Start();
-        if (worker.Join(deadline) && answer is not null) return (answer, true);
-        return (DeadlineAnswer(adapter, deadline), false);
+        var (answer, finished) = worker.Run(() => Guarded(adapter, call), deadline);
+        return finished && answer is not null ? (answer, true) : (DeadlineAnswer(adapter, deadline), false);
+    }
+
+    /// <summary>The call's answer, or a stop that names the error it threw.</summary>
+    internal static HookAnswer Guarded(IHookAdapter adapter, Func<HookAnswer> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception e)
+        {
+            return StopAnswer(adapter, HookMessages.InternalError(e, "the hook"), $"interlock: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>The stop answered when a call is still undecided at its deadline.</summary>
@@ -208,12 +229,12 @@ internal static class HookCommand
         var decision = new Decision(Verdict.Deny, "hook.deadline", reason,
             "Retry; if it keeps happening, split the action into smaller steps or raise INTERLOCK_HOOK_TIMEOUT_MS (keep it below the agent's hook timeout).",
             [], [], null);
-        var hookEvent = new HookEvent(adapter.Harness);
-        return adapter.Render(hookEvent, new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with
-        {
-            Stderr = $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped",
-        };
+        return StopAnswer(adapter, decision, $"interlock: the hook call exceeded its {deadline.TotalMilliseconds:0} ms deadline; the action was stopped");
     }
+
+    /// <summary>A stop rendered in the harness's protocol for a call that never reached a decision of its own.</summary>
+    private static HookAnswer StopAnswer(IHookAdapter adapter, Decision decision, string stderr) =>
+        adapter.Render(new HookEvent(adapter.Harness), new HookOutcome(Verdict.Deny, HookMessages.Describe(decision), true, decision)) with { Stderr = stderr };
 }
 
 /// <summary>The server connection is configured but unusable (a bad URL): every analysed action is stopped.</summary>

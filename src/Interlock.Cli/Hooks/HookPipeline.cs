@@ -148,21 +148,28 @@ internal sealed class HookPipeline(IReadOnlyList<IHookStage> stages, Func<IState
     public HookAnswer Run(IHookAdapter adapter, ReadOnlySpan<byte> input)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        HookEvent hookEvent;
-        if (input.Length > adapter.MaxInputBytes)
-            hookEvent = new HookEvent(adapter.Harness) { Invalid = $"Interlock: the hook event is {input.Length} bytes, over the {adapter.MaxInputBytes}-byte limit; it was not analysed, so the action is stopped. Split the command into smaller steps." };
-        else
-        {
-            try
-            {
-                hookEvent = adapter.Parse(input);
-            }
-            catch (Exception e)
-            {
-                hookEvent = new HookEvent(adapter.Harness) { Invalid = $"Interlock could not read the {adapter.Harness} event ({e.GetType().Name}: {e.Message}), so the action is stopped." };
-            }
-        }
+        return Run(adapter, Read(adapter, input), started);
+    }
 
+    /// <summary>The harness's event as the adapter reads it; oversized or unreadable input becomes an invalid event,
+    /// which the first stage stops.</summary>
+    public static HookEvent Read(IHookAdapter adapter, ReadOnlySpan<byte> input)
+    {
+        if (input.Length > adapter.MaxInputBytes)
+            return new HookEvent(adapter.Harness) { Invalid = $"Interlock: the hook event is {input.Length} bytes, over the {adapter.MaxInputBytes}-byte limit; it was not analysed, so the action is stopped. Split the command into smaller steps." };
+        try
+        {
+            return adapter.Parse(input);
+        }
+        catch (Exception e)
+        {
+            return new HookEvent(adapter.Harness) { Invalid = $"Interlock could not read the {adapter.Harness} event ({e.GetType().Name}: {e.Message}), so the action is stopped." };
+        }
+    }
+
+    /// <summary>Runs the stages over an event already read (<see cref="Read"/>) at Stopwatch timestamp <paramref name="started"/>.</summary>
+    public HookAnswer Run(IHookAdapter adapter, HookEvent hookEvent, long started)
+    {
         using var context = new HookContext(adapter, hookEvent, openStore) { Started = started };
         foreach (var stage in stages)
         {

@@ -32,6 +32,7 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
 
     private readonly Lock _clientLock = new();
     private readonly Lock _upstreamLock = new();
+    private readonly Hooks.DeadlineWorker _worker = new();
     private readonly Dictionary<string, string> _pendingApprovals = new(StringComparer.Ordinal); // elicitation id -> original tools/call line
     private int _nextElicitation;
 
@@ -106,7 +107,7 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
     private void Check(string line, string idJson)
     {
         var adapter = new McpCallAdapter(serverName, cwd, ClientElicits);
-        var (answer, _) = HookCommand.RunWithDeadline(pipeline(), adapter, Encoding.UTF8.GetBytes(line), HookCommand.Deadline());
+        var (answer, _) = HookCommand.RunWithDeadline(_worker, () => pipeline().Run(adapter, Encoding.UTF8.GetBytes(line)), adapter, HookCommand.Deadline());
         var verdict = (Verdict)answer.ExitCode;
         switch (verdict)
         {

@@ -12,6 +12,7 @@ public sealed class HookDaemonTests : IDisposable
 {
     private readonly string _root = Path.Combine("/tmp", "il-daemon-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<Process> _daemons = [];
+    private readonly List<int> _startedPids = [];
 
     public HookDaemonTests()
     {
@@ -35,9 +36,11 @@ public sealed class HookDaemonTests : IDisposable
     }
 
     /// <summary>Starts a daemon and waits for it to listen; returns its socket path and its stderr lines so far.</summary>
-    private (Process Daemon, string Socket, List<string> Log) StartDaemon()
+    private (Process Daemon, string Socket, List<string> Log) StartDaemon(params (string Name, string Value)[] env)
     {
-        var p = Process.Start(Start("daemon", "--verbose", "--idle-minutes", "2"))!;
+        var psi = Start("daemon", "--verbose", "--idle-minutes", "2");
+        foreach (var (n, v) in env) psi.Environment[n] = v;
+        var p = Process.Start(psi)!;
         _daemons.Add(p);
         var log = new List<string>();
         var listening = new TaskCompletionSource<string>();
@@ -63,6 +66,8 @@ public sealed class HookDaemonTests : IDisposable
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(60_000));
+        // The pipes close with the hook: nothing it started (a background daemon) holds them open.
+        Assert.True(stdout.Wait(10_000) && stderr.Wait(10_000), "the hook's output pipes stayed open after it exited");
         return (p.ExitCode, stdout.Result);
     }
 
@@ -142,6 +147,60 @@ public sealed class HookDaemonTests : IDisposable
     }
 
     [Fact]
+    public void A_call_that_never_finishes_is_stopped_at_its_deadline_and_the_daemon_leaves()
+    {
+        // A policy file that is a FIFO nobody writes to: opening it blocks for ever, like a hung network mount.
+        var policy = Path.Combine(Repo, ".interlock", "policy.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(policy)!);
+        using (var mkfifo = Process.Start("mkfifo", [policy])) mkfifo.WaitForExit();
+        var timeout = ("INTERLOCK_HOOK_TIMEOUT_MS", "1500");
+        var (daemon, socket, log) = StartDaemon(timeout);
+
+        var clock = Stopwatch.StartNew();
+        var (exit, stdout) = Hook("git status", timeout);
+        Assert.Equal(0, exit); // Claude Code reads the JSON answer
+        Assert.Contains("\"deny\"", stdout);
+        Assert.Contains("[hook.deadline]", stdout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        Assert.True(daemon.WaitForExit(30_000), "the daemon kept running with a call stuck in it");
+        Assert.Equal(1, daemon.ExitCode);
+        lock (log) Assert.Contains(log, l => l.Contains("a call missed its deadline"));
+        Assert.False(File.Exists(socket));
+
+        File.Delete(policy);
+        Assert.Equal((0, ""), Hook("git status", timeout)); // decided in-process
+    }
+
+    [Fact]
+    public void A_hook_that_decided_by_itself_starts_a_daemon_in_the_background_which_serves_the_next_calls()
+    {
+        var auto = ("INTERLOCK_DAEMON", "auto");
+        Assert.Equal((0, ""), Hook("git status", auto)); // no daemon yet: decided in-process, then one is started
+        WaitFor(() => Directory.GetFiles(State, "hookd-*.log").Any(f => File.ReadAllText(f).Contains("serving hook calls")));
+        var log = File.ReadAllText(Directory.GetFiles(State, "hookd-*.log").Single());
+        var pid = int.Parse(log[(log.IndexOf("(pid ", StringComparison.Ordinal) + 5)..].Split(')')[0]);
+        _startedPids.Add(pid);
+        // A session of its own, so it outlives the agent's hook process group and never reads its terminal.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        Assert.Equal(pid.ToString(), stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3]);
+
+        // Served by the daemon: it writes the answer and the audit record (an idle daemon writes nothing).
+        var written = BytesWritten(pid);
+        Assert.Contains("\"deny\"", Hook("rm -rf ~", auto).Stdout);
+        Assert.True(BytesWritten(pid) > written);
+        Assert.Single(Directory.GetFiles(State, "hookd-*.sock"));
+
+        // With INTERLOCK_DAEMON=off (another environment) a hook neither uses nor starts one.
+        Assert.Contains("\"deny\"", Hook("rm -rf ~", ("INTERLOCK_DAEMON", "off")).Stdout);
+        Thread.Sleep(1000);
+        Assert.Single(Directory.GetFiles(State, "hookd-*.sock"));
+    }
+
+    private static long BytesWritten(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal))[6..].Trim());
+
+    [Fact]
     public void Only_one_daemon_serves_an_environment()
     {
         StartDaemon();
@@ -206,6 +265,10 @@ public sealed class HookDaemonTests : IDisposable
 
     public void Dispose()
     {
+        foreach (var pid in _startedPids)
+        {
+            try { using var p = Process.GetProcessById(pid); p.Kill(); p.WaitForExit(10_000); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+        }
         foreach (var d in _daemons)
         {
             try { if (!d.HasExited) { d.Kill(); d.WaitForExit(10_000); } } catch (InvalidOperationException) { }

@@ -46,7 +46,7 @@ public sealed class HookPipelineTests
     {
         using var release = new ManualResetEventSlim();
         var watch = Stopwatch.StartNew();
-        var (answer, finished) = HookCommand.RunWithDeadline(Pipeline(new Blocking(release)), new ClaudeCodeAdapter(), SafeEvent, TimeSpan.FromMilliseconds(200));
+        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => Pipeline(new Blocking(release)).Run(new ClaudeCodeAdapter(), SafeEvent), new ClaudeCodeAdapter(), TimeSpan.FromMilliseconds(200));
         Assert.False(finished);
         release.Set();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
@@ -57,9 +57,19 @@ public sealed class HookPipelineTests
     }
 
     [Fact]
+    public void An_error_outside_the_stages_stops_the_action_and_names_it()
+    {
+        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => throw new IOException("policy.yaml: input/output error"), new ClaudeCodeAdapter(), TimeSpan.FromSeconds(30));
+        Assert.True(finished);
+        Assert.Contains("\"permissionDecision\":\"deny\"", answer.Stdout);
+        Assert.Contains("[internal-error]", answer.Stdout);
+        Assert.Contains("policy.yaml: input/output error", answer.Stdout);
+    }
+
+    [Fact]
     public void Within_its_deadline_the_call_answers_normally()
     {
-        var (answer, finished) = HookCommand.RunWithDeadline(Pipeline(), new ClaudeCodeAdapter(), SafeEvent, TimeSpan.FromSeconds(30));
+        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => Pipeline().Run(new ClaudeCodeAdapter(), SafeEvent), new ClaudeCodeAdapter(), TimeSpan.FromSeconds(30));
         Assert.True(finished);
         Assert.Equal("", answer.Stdout);
     }
