@@ -6,15 +6,16 @@ using Interlock.State;
 
 namespace Interlock.Cli;
 
-/// <summary>`interlock audit tail|show|export|verify`: reading and checking the hash-chained audit trail.</summary>
+/// <summary>`interlock audit tail|show|export|verify|prune`: reading, checking and pruning the hash-chained audit trail.</summary>
 internal static class AuditCommands
 {
-    // Exit codes: 0 ok; 1 verify found the chain broken (or show found no such record); 64 usage error;
-    // 66 no state yet (EX_NOINPUT); 74 the state could not be read (EX_IOERR).
-    private const int ExitProblem = 1, ExitUsage = 64;
+    // Exit codes: 0 ok; 1 verify found the chain broken (or show found no such record, or prune refused); 64 usage
+    // error; 66 no state yet or no such archive (EX_NOINPUT); 74 the state could not be read (EX_IOERR); 75 another
+    // prune got in between (EX_TEMPFAIL: run it again).
+    private const int ExitProblem = 1, ExitUsage = 64, ExitTryAgain = 75;
 
     public const string Help = """
-        interlock audit <tail|show|export|verify> [options]
+        interlock audit <tail|show|export|verify|prune> [options]
 
         Every decision the hook makes is appended to a hash-chained audit trail in the state directory: each
         record carries the SHA-256 of the previous record, so editing, deleting or reordering any record breaks
@@ -24,14 +25,19 @@ internal static class AuditCommands
           interlock audit show <seq> [--json]      One record in full, with its hashes
           interlock audit export --jsonl [--output FILE]
                                                    Every record as JSON Lines (stdout, or FILE)
-          interlock audit verify                   Walk the chain; exit 0 if intact, 1 if tampered
+          interlock audit verify [--archive FILE]...
+                                                   Walk the chain (and prove archives); exit 0 if intact, 1 if not
+          interlock audit prune --before <age|date> [--keep N] --archive-dir DIR [--dry-run]
+                                                   Archive the oldest records as JSONL, then remove them,
+                                                   leaving a checkpoint that verify starts from
 
         Options:
           --state-dir <dir>   The state directory (default: $INTERLOCK_STATE_DIR, else $XDG_STATE_HOME/interlock,
                               else ~/.local/state/interlock)
 
-        Exit status: 0 ok, 1 chain broken (verify) or no such record (show), 64 usage error,
-        66 no audit trail yet, 74 the state could not be read.
+        Exit status: 0 ok, 1 chain broken (verify), no such record (show) or prune refused, 64 usage error,
+        66 no audit trail yet, 74 the state could not be read, 75 another prune got in between (run it again).
+        With an approval server, `verify`, `export` and `prune` take --server (see `interlock approve --help`).
         """;
 
     private const string TailHelp = """
@@ -57,32 +63,64 @@ internal static class AuditCommands
         """;
 
     private const string VerifyHelp = """
-        interlock audit verify [--state-dir <dir>]
+        interlock audit verify [--archive FILE]... [--state-dir <dir>]
 
         Walks the whole chain and checks that every record matches its hash, follows the record before it, and
         that no record is missing (including at the end). Reports each problem with its sequence number.
-        Exit status: 0 intact, 1 tampered, 66 no audit trail yet, 74 the state could not be read.
+        After a prune, the walk starts at the latest checkpoint: the checkpoints must match their hashes and
+        chain, and the first remaining record must follow the last pruned one.
+
+          --archive FILE   Also prove an archive a prune wrote (repeatable): its records must chain, start
+                           right after the previous checkpoint, end exactly at their checkpoint's hash, and
+                           the file must have the SHA-256 the checkpoint recorded.
+
+        Exit status: 0 intact, 1 tampered, 66 no audit trail yet or no such archive, 74 the state could not
+        be read.
         """;
 
-    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private const string PruneHelp = """
+        interlock audit prune --before <age|date> [--keep N] (--archive-dir DIR | --no-archive) [--dry-run]
+                              [--state-dir <dir>]
+
+        Removes the oldest records of the audit trail, keeping it verifiable: the records are first checked
+        (they must form an intact chain), written to DIR as JSON Lines (as `audit export --jsonl` writes them)
+        and flushed to disk; then, in one transaction, they are deleted and a checkpoint is recorded (the last
+        removed record's number and hash, how many, when, the archive's name and SHA-256). `audit verify` starts
+        from the checkpoint; `audit verify --archive FILE` proves the archive against it. The hook may keep
+        appending meanwhile.
+
+          --before <age|date>  Remove records written before this: an age (90d, 12h, 2w, 30m) or a date
+                               (2026-01-31, or 2026-01-31T12:00:00Z). Only a prefix is removed: the first
+                               record written at or after it, and everything after, stays.
+          --keep N             Never remove the newest N records (alone, or with --before).
+          --archive-dir DIR    Where the archive file goes (created if missing, owner-only).
+          --no-archive         Delete without a copy (the records can no longer be checked). Never implied.
+          --dry-run            Say what would be removed, change nothing.
+
+        Exit status: 0 pruned (or nothing to prune), 1 refused (the records do not verify, or the archive could
+        not be written; nothing was removed), 64 usage error, 66 no audit trail yet, 74 the state could not be
+        read, 75 another prune got in between (nothing was removed by this one; run it again).
+        """;
 
     public static int Run(string[] args)
     {
-        if (args.Length == 0) return Usage("`audit` needs a subcommand: tail, show, export or verify (see `interlock audit --help`).");
+        if (args.Length == 0) return Usage("`audit` needs a subcommand: tail, show, export, verify or prune (see `interlock audit --help`).");
         if (args[0] is "-h" or "--help" or "help") { Console.Out.WriteLine(Help); return 0; }
         var sub = args[0];
         var rest = args[1..];
         if (rest.Any(a => a is "-h" or "--help"))
         {
-            var help = sub switch { "tail" => TailHelp, "show" => ShowHelp, "export" => ExportHelp, "verify" => VerifyHelp, _ => null };
-            if (help is null) return Usage($"unknown audit subcommand `{sub}`. Subcommands: tail, show, export, verify.");
+            var help = sub switch { "tail" => TailHelp, "show" => ShowHelp, "export" => ExportHelp, "verify" => VerifyHelp, "prune" => PruneHelp, _ => null };
+            if (help is null) return Usage($"unknown audit subcommand `{sub}`. Subcommands: tail, show, export, verify, prune.");
             Console.Out.WriteLine(help);
             return 0;
         }
 
-        string? stateDir = null, output = null, positional = null;
+        string? stateDir = null, output = null, positional = null, before = null, archiveDir = null;
         int? count = null;
-        bool json = false, jsonl = false;
+        long? keep = null;
+        bool json = false, jsonl = false, dryRun = false, noArchive = false;
+        var archives = new List<string>();
         for (var i = 0; i < rest.Length; i++)
         {
             var a = rest[i];
@@ -108,6 +146,30 @@ internal static class AuditCommands
                     if (i + 1 >= rest.Length) return Usage("`--output` needs a file name.");
                     output = rest[++i];
                     break;
+                case "--archive" when sub == "verify":
+                    if (i + 1 >= rest.Length) return Usage("`--archive` needs the archive file a prune wrote, e.g. --archive ~/audit-archive/interlock-audit-0000000001-0000004200-20261127T101500Z.jsonl.");
+                    archives.Add(rest[++i]);
+                    break;
+                case "--before" when sub == "prune":
+                    if (i + 1 >= rest.Length) return Usage("`--before` needs an age (90d, 12h, 2w, 30m) or a date (2026-01-31).");
+                    before = rest[++i];
+                    break;
+                case "--keep" when sub == "prune":
+                    if (i + 1 >= rest.Length || !long.TryParse(rest[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var k))
+                        return Usage("`--keep` needs a number of newest records to keep, e.g. --keep 10000.");
+                    keep = k;
+                    i++;
+                    break;
+                case "--archive-dir" when sub == "prune":
+                    if (i + 1 >= rest.Length) return Usage("`--archive-dir` needs a directory for the archive files.");
+                    archiveDir = rest[++i];
+                    break;
+                case "--no-archive" when sub == "prune":
+                    noArchive = true;
+                    break;
+                case "--dry-run" when sub == "prune":
+                    dryRun = true;
+                    break;
                 default:
                     if (a.StartsWith('-') || positional is not null || sub != "show")
                         return Usage($"unexpected argument `{a}` for `audit {sub}` (see `interlock audit {sub} --help`).");
@@ -128,8 +190,30 @@ internal static class AuditCommands
             case "export":
                 if (!jsonl) return Usage("`audit export` needs a format: --jsonl (one JSON object per line).");
                 break;
+            case "prune":
+                if (before is null && keep is null)
+                    return Usage("`audit prune` needs a cut-off: --before <age|date> (e.g. --before 90d) and/or --keep N (see `interlock audit prune --help`).");
+                if (archiveDir is not null && noArchive)
+                    return Usage("`--archive-dir` and `--no-archive` contradict each other: give one.");
+                if (archiveDir is null && !noArchive && !dryRun)
+                    return Usage("refusing to prune without an archive: the removed records would be gone for good and could never be checked again. " +
+                        "Give --archive-dir DIR (they are written there as JSON Lines first, and `interlock audit verify --archive FILE` proves them later), " +
+                        "or --no-archive to delete them without a copy. Try --dry-run to see what would be removed.");
+                break;
             default:
-                return Usage($"unknown audit subcommand `{sub}`. Subcommands: tail, show, export, verify.");
+                return Usage($"unknown audit subcommand `{sub}`. Subcommands: tail, show, export, verify, prune.");
+        }
+        var now = DateTimeOffset.UtcNow;
+        AuditCutoff? cutoff = null;
+        if (sub == "prune")
+        {
+            DateTimeOffset? beforeTime = null;
+            if (before is not null)
+            {
+                beforeTime = AuditCutoff.ParseBefore(before, now, out var error);
+                if (beforeTime is null) return Usage($"`--before`: {error}.");
+            }
+            cutoff = new AuditCutoff(beforeTime, keep ?? 0);
         }
 
         return CliStore.With(stateDir is null ? null : Path.GetFullPath(stateDir), store =>
@@ -141,8 +225,14 @@ internal static class AuditCommands
                     "tail" => Tail(store, count ?? 10),
                     "show" => Show(store, seq, json),
                     "export" => Export(store, output),
-                    _ => Verify(store),
+                    "prune" => Prune(store, cutoff!, before, archiveDir is null ? null : Path.GetFullPath(archiveDir), dryRun, now),
+                    _ => Verify(store, archives),
                 }).GetAwaiter().GetResult();
+            }
+            catch (AuditPruneException e)
+            {
+                Console.Error.WriteLine($"interlock: {e.Message}");
+                return e.Conflict ? ExitTryAgain : ExitProblem;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -196,7 +286,7 @@ internal static class AuditCommands
         }
         if (json)
         {
-            Console.Out.WriteLine(ToJsonLine(record));
+            Console.Out.WriteLine(AuditJsonl.ToLine(record));
             return 0;
         }
         var e = record.Entry;
@@ -239,7 +329,7 @@ internal static class AuditCommands
             await foreach (var record in store.Audit.ReadAsync())
             {
                 buffer.SetLength(0);
-                WriteJson(buffer, record);
+                AuditJsonl.Write(buffer, record);
                 buffer.Write(newline);
                 await target.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
             }
@@ -248,66 +338,62 @@ internal static class AuditCommands
         return 0;
     }
 
-    private static async Task<int> Verify(IStateStore store)
+    private static async Task<int> Verify(IStateStore store, IReadOnlyList<string> archives)
     {
-        var result = await AuditVerifier.VerifyAsync(store.Audit);
-        if (result.Intact)
+        var sb = new StringBuilder();
+        var archivesIntact = true;
+        if (archives.Count > 0)
         {
-            Console.Out.WriteLine(result.RecordCount == 0
-                ? $"audit trail intact: no records yet ({store.Location})"
-                : $"audit trail intact: {result.RecordCount} record{(result.RecordCount == 1 ? "" : "s")} (1 to {result.LastSequence}), every hash and link checks out ({store.Location})");
+            var checkpoints = await store.Audit.GetCheckpointsAsync();
+            foreach (var path in archives)
+            {
+                AuditArchiveVerification a;
+                try
+                {
+                    await using var file = File.OpenRead(path);
+                    a = await AuditArchiveVerifier.VerifyAsync(file, Path.GetFileName(path), checkpoints);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Out.Write(sb.ToString());
+                    Console.Error.WriteLine($"interlock: cannot read the archive {path}: {e.Message}. Give the file a prune wrote (`interlock audit verify` names each checkpoint's archive).");
+                    return CliStore.ExitNoState;
+                }
+                archivesIntact &= a.Intact;
+                AuditReport.AppendArchive(sb, path, a);
+            }
+        }
+        var result = await AuditVerifier.VerifyAsync(store.Audit);
+        AuditReport.AppendChain(sb, result, store.Location);
+        Console.Out.Write(sb.ToString());
+        return result.Intact && archivesIntact ? 0 : ExitProblem;
+    }
+
+    private static async Task<int> Prune(IStateStore store, AuditCutoff cutoff, string? beforeText, string? archiveDir, bool dryRun, DateTimeOffset now)
+    {
+        var why = AuditReport.DescribeCutoff(cutoff, beforeText);
+        var plan = await store.Audit.PlanPruneAsync(cutoff);
+        if (plan is null)
+        {
+            var head = await store.Audit.GetHeadAsync();
+            Console.Out.WriteLine($"nothing to prune: no record qualifies ({why}; {(head is { Sequence: > 0 } h ? $"the trail ends at record {h.Sequence}" : "the trail has no records yet")}; {store.Location})");
             return 0;
         }
-        var sb = new StringBuilder();
-        sb.AppendLine($"audit trail TAMPERED: {result.Problems.Count}{(result.ProblemsTruncated ? "+" : "")} problem(s) in {result.RecordCount} records ({store.Location}); first bad record: {result.Problems[0].Sequence}");
-        foreach (var p in result.Problems) sb.AppendLine($"  record {p.Sequence}: {p.Kind}: {p.Message}");
-        if (result.ProblemsTruncated) sb.AppendLine($"  ... (only the first {AuditVerifier.MaxProblems} problems are listed)");
-        Console.Out.Write(sb.ToString());
-        return ExitProblem;
-    }
-
-    internal static string ToJsonLine(AuditRecord record)
-    {
-        var buffer = new MemoryStream();
-        WriteJson(buffer, record);
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void WriteJson(Stream stream, AuditRecord r)
-    {
-        using var w = new Utf8JsonWriter(stream, JsonOptions);
-        var e = r.Entry;
-        w.WriteStartObject();
-        w.WriteNumber("seq", r.Sequence);
-        w.WriteString("ts", AuditChain.FormatTimestamp(e.Timestamp));
-        w.WriteString("harness", e.Harness);
-        if (e.SessionId is null) w.WriteNull("session_id"); else w.WriteString("session_id", e.SessionId);
-        w.WriteString("cwd", e.Cwd);
-        w.WriteString("tool", e.Tool);
-        if (e.Request is null) w.WriteNull("request"); else w.WriteString("request", e.Request);
-        w.WriteString("verdict", e.Verdict);
-        w.WriteString("rule_id", e.RuleId);
-        w.WriteString("reason", e.Reason);
-        w.WritePropertyName("effects");
-        if (IsJson(e.EffectsJson)) w.WriteRawValue(e.EffectsJson);
-        else w.WriteStringValue(e.EffectsJson); // not JSON (tampered): keep the text
-        w.WriteNumber("decision_us", e.DecisionMicros);
-        w.WriteString("prev_hash", r.PreviousHash);
-        w.WriteString("hash", r.Hash);
-        w.WriteEndObject();
-    }
-
-    private static bool IsJson(string text)
-    {
-        try
+        if (dryRun)
         {
-            using var _ = JsonDocument.Parse(text);
-            return true;
+            Console.Out.WriteLine($"dry run: would archive and remove {AuditReport.DescribePlan(plan)}, as {why}; {AuditReport.Kept(plan)} ({store.Location}). Nothing was changed; run it without --dry-run to prune.");
+            return 0;
         }
-        catch (JsonException)
+        string? archivePath = null;
+        if (archiveDir is not null)
         {
-            return false;
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(archiveDir);
+            else Directory.CreateDirectory(archiveDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            archivePath = Path.Combine(archiveDir, plan.ArchiveFileName(now));
         }
+        var checkpoint = await store.Audit.PruneAsync(plan, archivePath, now);
+        Console.Out.WriteLine(AuditReport.Pruned(plan, checkpoint, archivePath, why));
+        return 0;
     }
 
     private static string OneLine(string s) => s.Replace("\r", "\\r").Replace("\n", "\\n");

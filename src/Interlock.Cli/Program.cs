@@ -29,8 +29,9 @@ internal static class Program
           interlock explain <command> [options]
                                               Show the parse, the commands that would run, their effects,
                                               and the rule that decided
-          interlock audit <tail|show|export|verify>
-                                              Read and verify the hash-chained audit trail of decisions
+          interlock audit <tail|show|export|verify|prune>
+                                              Read, verify and prune (archiving first) the hash-chained
+                                              audit trail of decisions
           interlock history [-n N] [--session S] | prune [--older-than 7d]
                                               List (or prune) the files captured before destructive actions
           interlock undo <event> | --session <id> [--dry-run] [--force]

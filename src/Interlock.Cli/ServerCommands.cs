@@ -61,8 +61,13 @@ internal static class ServerCommands
           interlock requests [--status pending|approved|denied|expired|consumed]   List requests
           interlock approve <id> [--comment TEXT]    Approve (the agent's operator never counts; one vote each)
           interlock deny <id> [--comment TEXT]       Deny (one deny ends the request)
-          interlock audit verify --server            Verify the server's hash-chained audit trail
+          interlock audit verify --server [--archive FILE]...
+                                                     Verify the server's hash-chained audit trail (from its latest
+                                                     checkpoint), and prove archive files against its checkpoints
           interlock audit export --server            Print it as JSON lines
+          interlock audit prune --server --before <age|date> [--keep N] [--dry-run]
+                                                     Archive the oldest records to the server's --audit-archive-dir
+                                                     and prune them (members of its --audit-admin-group only)
         """;
 
     /// <summary>Whether a human's server connection is configured (then approvals go to the server).</summary>
@@ -120,18 +125,87 @@ internal static class ServerCommands
                 }
                 case "audit-verify":
                 {
+                    var archives = new List<string>();
+                    for (var i = 0; i < args.Length; i++)
+                    {
+                        if (args[i] == "--archive" && i + 1 < args.Length) archives.Add(args[++i]);
+                        else return Fail($"unexpected argument `{args[i]}` for `audit verify --server` (it takes --archive FILE)", 64);
+                    }
+                    var archivesIntact = true;
+                    if (archives.Count > 0)
+                    {
+                        var listed = Get(client, "v1/audit/checkpoints");
+                        if (listed is null) return 1;
+                        using var list = JsonDocument.Parse(listed);
+                        var checkpoints = list.RootElement.GetProperty("checkpoints").EnumerateArray().Select(ReadCheckpoint).ToList();
+                        var report = new StringBuilder();
+                        foreach (var path in archives)
+                        {
+                            Interlock.State.AuditArchiveVerification a;
+                            try
+                            {
+                                using var file = File.OpenRead(path);
+                                a = Interlock.State.AuditArchiveVerifier.VerifyAsync(file, Path.GetFileName(path), checkpoints).AsTask().GetAwaiter().GetResult();
+                            }
+                            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                            {
+                                return Fail($"cannot read the archive {path}: {e.Message}. Give a copy of the file the server's prune wrote to its --audit-archive-dir.", 66);
+                            }
+                            archivesIntact &= a.Intact;
+                            Interlock.State.AuditReport.AppendArchive(report, path, a);
+                        }
+                        Console.Out.Write(report.ToString());
+                    }
                     var text = Get(client, "v1/audit/verify");
                     if (text is null) return 1;
                     using var doc = JsonDocument.Parse(text);
                     var r = doc.RootElement;
+                    var from = r.TryGetProperty("checkpoint", out var cp) ? $" after checkpoint {ReadCheckpoint(cp).Id} ({ReadCheckpoint(cp).Describe()})" : "";
                     if (r.GetProperty("intact").GetBoolean())
                     {
-                        Console.Out.WriteLine($"intact: {r.GetProperty("records").GetInt64()} records on {server.Url}");
-                        return 0;
+                        Console.Out.WriteLine($"intact: {r.GetProperty("records").GetInt64()} records{from} on {server.Url}");
+                        return archivesIntact ? 0 : 1;
                     }
                     Console.Out.WriteLine($"BROKEN: the audit trail on {server.Url} was tampered with:");
                     foreach (var p in r.GetProperty("problems").EnumerateArray()) Console.Out.WriteLine($"  #{p.GetProperty("sequence").GetInt64()} {p.GetProperty("kind").GetString()}: {p.GetProperty("message").GetString()}");
                     return 1;
+                }
+                case "audit-prune":
+                {
+                    string? before = null;
+                    long? keep = null;
+                    var dryRun = false;
+                    for (var i = 0; i < args.Length; i++)
+                    {
+                        switch (args[i])
+                        {
+                            case "--before" when i + 1 < args.Length: before = args[++i]; break;
+                            case "--keep" when i + 1 < args.Length && long.TryParse(args[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k): keep = k; i++; break;
+                            case "--dry-run": dryRun = true; break;
+                            case "--archive-dir" or "--no-archive":
+                                return Fail($"`{args[i]}` does not apply with --server: the server archives to its own --audit-archive-dir (set when it was started) and never prunes without one unless started with --audit-no-archive", 64);
+                            default: return Fail($"unexpected argument `{args[i]}` for `audit prune --server` (it takes --before <age|date>, --keep N, --dry-run)", 64);
+                        }
+                    }
+                    if (before is null && keep is null) return Fail("`audit prune --server` needs a cut-off: --before <age|date> (e.g. --before 90d) and/or --keep N", 64);
+                    using var body = new MemoryStream();
+                    using (var w = new Utf8JsonWriter(body))
+                    {
+                        w.WriteStartObject();
+                        if (before is not null) w.WriteString("before", before);
+                        if (keep is not null) w.WriteNumber("keep", keep.Value);
+                        w.WriteBoolean("dryRun", dryRun);
+                        w.WriteEndObject();
+                    }
+                    using var content = new ByteArrayContent(body.ToArray());
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    using var response = client.PostAsync("v1/audit/prune", content).GetAwaiter().GetResult();
+                    var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                    if (!response.IsSuccessStatusCode)
+                        return Fail($"{ServerDecideStage.Detail(text)} (HTTP {(int)response.StatusCode})", (int)response.StatusCode == 409 && text.Contains("\"conflict\"", StringComparison.Ordinal) ? 75 : 1);
+                    using var doc = JsonDocument.Parse(text);
+                    Console.Out.WriteLine(doc.RootElement.GetProperty("message").GetString());
+                    return 0;
                 }
                 case "audit-export":
                 {
@@ -147,12 +221,18 @@ internal static class ServerCommands
         {
             return Fail($"could not reach the approval server at {server.Url}: {e.Message}", 69);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return Fail($"the server's answer could not be read: {e.Message}", 70);
         }
         return Fail($"unknown command `{verb}`", 64);
     }
+
+    /// <summary>A checkpoint as GET /v1/audit/checkpoints and /v1/audit/verify give it.</summary>
+    private static Interlock.State.AuditCheckpoint ReadCheckpoint(JsonElement e) => new(
+        e.GetProperty("id").GetInt64(), e.GetProperty("firstSequence").GetInt64(), e.GetProperty("lastSequence").GetInt64(), e.GetProperty("lastHash").GetString()!,
+        e.GetProperty("count").GetInt64(), Interlock.State.AuditChain.ParseTimestamp(e.GetProperty("prunedAt").GetString()!), e.GetProperty("archive").GetString(),
+        e.GetProperty("archiveSha256").GetString(), e.GetProperty("previousHash").GetString()!, e.GetProperty("hash").GetString()!);
 
     private static string? Get(HttpClient client, string path)
     {

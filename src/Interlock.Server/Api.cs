@@ -124,6 +124,7 @@ public static class Api
                 w.WriteBoolean("intact", v.Intact);
                 w.WriteNumber("records", v.RecordCount);
                 w.WriteNumber("lastSequence", v.LastSequence);
+                if (v.Checkpoint is { } c) { w.WriteStartObject("checkpoint"); WriteCheckpoint(w, c); w.WriteEndObject(); }
                 w.WriteStartArray("problems");
                 foreach (var pr in v.Problems) { w.WriteStartObject(); w.WriteNumber("sequence", pr.Sequence); w.WriteString("kind", pr.Kind); w.WriteString("message", pr.Message); w.WriteEndObject(); }
                 w.WriteEndArray();
@@ -147,6 +148,84 @@ public static class Api
                 w.WriteEndArray();
             });
         }));
+    }
+
+    /// <summary>Retention: the checkpoints (humans), and pruning on demand (audit administrators only).</summary>
+    public static void MapRetention(WebApplication app, ApprovalService service, AuditRetentionService retention)
+    {
+        app.MapGet("/v1/audit/checkpoints", (HttpContext ctx) => Authed(ctx, service, TokenKind.Human, async _ =>
+        {
+            var list = await service.Store.RunAsync((log, _, _) => log.GetCheckpointsAsync(ctx.RequestAborted).AsTask());
+            await Json(ctx, 200, w =>
+            {
+                w.WriteStartArray("checkpoints");
+                foreach (var c in list) { w.WriteStartObject(); WriteCheckpoint(w, c); w.WriteEndObject(); }
+                w.WriteEndArray();
+            });
+        }));
+        app.MapPost("/v1/audit/prune", (HttpContext ctx) => Authed(ctx, service, TokenKind.Human, async p =>
+        {
+            var group = service.Options.AuditAdminGroup;
+            if (!p.Groups.Contains(group, StringComparer.Ordinal))
+            {
+                await Problem(ctx, 403, "not an audit administrator", $"pruning the audit trail is for members of the group `{group}` (the server's --audit-admin-group), and {p.Name} is not one; an administrator adds you with `interlock admin user add {p.Name} --group {group}`", "Authorization");
+                return;
+            }
+            using var body = await ReadJsonAsync(ctx, 16 * 1024);
+            if (body is null) return;
+            string? beforeText;
+            long keep;
+            bool dryRun;
+            try
+            {
+                if (body.RootElement.ValueKind != JsonValueKind.Object) throw new WireFormatException("$", "the body must be a JSON object like {\"before\":\"90d\",\"keep\":1000,\"dryRun\":true}");
+                beforeText = DecisionWire.OptionalString(body.RootElement, "before", 64);
+                keep = body.RootElement.TryGetProperty("keep", out var k) && k.ValueKind != JsonValueKind.Null
+                    ? k.ValueKind == JsonValueKind.Number && k.TryGetInt64(out var n) && n >= 0 ? n : throw new WireFormatException("keep", "`keep` must be a whole number of records, 0 or more")
+                    : 0;
+                dryRun = body.RootElement.TryGetProperty("dryRun", out var d) && d.ValueKind != JsonValueKind.Null
+                    && (d.ValueKind is JsonValueKind.True or JsonValueKind.False ? d.GetBoolean() : throw new WireFormatException("dryRun", "`dryRun` must be true or false"));
+            }
+            catch (WireFormatException e) { await Problem(ctx, 400, "invalid prune request", e.Message, e.Field); return; }
+            DateTimeOffset? before = null;
+            if (beforeText is not null)
+            {
+                before = AuditCutoff.ParseBefore(beforeText, service.Time.GetUtcNow(), out var error);
+                if (before is null) { await Problem(ctx, 400, "invalid prune request", $"`before`: {error}", "before"); return; }
+            }
+            if (before is null && keep == 0) { await Problem(ctx, 400, "invalid prune request", "a prune needs a cut-off: `before` (an age such as 90d, or a date) and/or `keep` (the newest records to keep)", "before"); return; }
+            AuditPruneOutcome outcome;
+            try { outcome = await retention.PruneAsync(new AuditCutoff(before, keep), beforeText, dryRun, $"{p.Name} (POST /v1/audit/prune)", ctx.RequestAborted); }
+            catch (AuditPruneException e) { await Problem(ctx, 409, e.Conflict ? "prune lost a race" : "prune refused", e.Message, null, e.Conflict ? "conflict" : "refused"); return; }
+            await Json(ctx, 200, w =>
+            {
+                w.WriteBoolean("pruned", outcome.Checkpoint is not null);
+                w.WriteBoolean("dryRun", outcome.DryRun);
+                w.WriteString("message", outcome.Message);
+                if (outcome.Plan is { } plan)
+                {
+                    w.WriteNumber("firstSequence", plan.FirstSequence);
+                    w.WriteNumber("lastSequence", plan.LastSequence);
+                    w.WriteNumber("count", plan.Count);
+                }
+                if (outcome.ArchivePath is not null) w.WriteString("archive", outcome.ArchivePath);
+                if (outcome.Checkpoint is { } c) { w.WriteStartObject("checkpoint"); WriteCheckpoint(w, c); w.WriteEndObject(); }
+            });
+        }));
+    }
+
+    public static void WriteCheckpoint(Utf8JsonWriter w, AuditCheckpoint c)
+    {
+        w.WriteNumber("id", c.Id);
+        w.WriteNumber("firstSequence", c.FirstSequence);
+        w.WriteNumber("lastSequence", c.LastSequence);
+        w.WriteString("lastHash", c.LastHash);
+        w.WriteNumber("count", c.Count);
+        w.WriteString("prunedAt", AuditChain.FormatTimestamp(c.PrunedAt));
+        w.WriteString("archive", c.ArchiveName);
+        w.WriteString("archiveSha256", c.ArchiveSha256);
+        w.WriteString("previousHash", c.PreviousHash);
+        w.WriteString("hash", c.Hash);
     }
 
     internal static async Task VoteAndAnswer(HttpContext ctx, ApprovalService service, Principal p, string id, bool approve, string? comment)

@@ -12,12 +12,13 @@ public sealed class InterlockServer : IAsyncDisposable
     private readonly ServerStore _store;
     private readonly Webhooks _webhooks;
 
-    private InterlockServer(WebApplication app, ServerStore store, Webhooks webhooks, ApprovalService service)
+    private InterlockServer(WebApplication app, ServerStore store, Webhooks webhooks, ApprovalService service, AuditRetentionService retention)
     {
         _app = app;
         _store = store;
         _webhooks = webhooks;
         Service = service;
+        Retention = retention;
         BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
     }
 
@@ -26,11 +27,14 @@ public sealed class InterlockServer : IAsyncDisposable
 
     public ApprovalService Service { get; }
 
+    public AuditRetentionService Retention { get; }
+
     public Task Stopped => _app.WaitForShutdownAsync();
 
     public static async Task<InterlockServer> StartAsync(ServerOptions options, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
+        AuditRetentionService.Validate(options); // before anything is opened or listens
         var store = await ServerStore.OpenAsync(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -46,6 +50,7 @@ public sealed class InterlockServer : IAsyncDisposable
         store.ListenForChanges(changes.Wake);
         var webhooks = new Webhooks(options.Webhooks, () => store, time);
         var service = new ApprovalService(store, options, changes, webhooks, time);
+        var retention = new AuditRetentionService(store, options, time);
         app.UseExceptionHandler(errors => errors.Run(async ctx =>
         {
             // Never a stack trace: the database being down is a 503 that says so; anything else a 500 that says what.
@@ -63,6 +68,7 @@ public sealed class InterlockServer : IAsyncDisposable
             await next(ctx);
         });
         Api.Map(app, service);
+        Api.MapRetention(app, service, retention);
         Dashboard.Map(app, service);
         app.MapFallback((HttpContext ctx) => Api.Problem(ctx, 404, "not found", $"no endpoint {ctx.Request.Method} {ctx.Request.Path}; see GET /openapi.json", "path"));
         try
@@ -75,13 +81,15 @@ public sealed class InterlockServer : IAsyncDisposable
             await store.DisposeAsync();
             throw;
         }
-        return new InterlockServer(app, store, webhooks, service);
+        retention.Start();
+        return new InterlockServer(app, store, webhooks, service, retention);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await Retention.DisposeAsync();
         await _webhooks.DisposeAsync();
         await _store.DisposeAsync();
     }

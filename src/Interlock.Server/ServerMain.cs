@@ -29,6 +29,19 @@ public static class ServerMain
                                    --grant-minutes. An invalid file stops the server from starting.
           --webhook <url>          Notify on new requests and outcomes (repeatable). Add ",secret=S" to sign
                                    (HMAC-SHA256) or ",format=slack" for a Slack incoming webhook.
+
+        Audit retention (off by default: the central trail grows):
+          --audit-retention <age>  Prune records older than this (90d, 12h, 2w), periodically. Pruned records are
+                                   archived first; the chain stays verifiable from a checkpoint.
+          --audit-archive-dir <dir>
+                                   Where pruned records are written (JSONL, one file per prune, owner-only) before
+                                   they are deleted. Required with --audit-retention, unless --audit-no-archive.
+                                   Also enables `interlock audit prune --server` for the --audit-admin-group.
+          --audit-no-archive       Prune without a copy (the pruned records can no longer be checked).
+          --audit-keep <n>         Never prune the newest n records (default 0).
+          --audit-prune-every <age> How often retention runs (default 1d; it also runs at start).
+          --audit-admin-group <g>  Who may prune over the API (default audit-admins).
+        Invalid combinations, or an archive directory the server cannot write, stop it from starting.
         Environment: INTERLOCK_SERVER_DATABASE is read when --database is not given.
 
         First steps: create accounts and tokens with `interlock admin` (same --database / --data-dir).
@@ -64,6 +77,7 @@ public static class ServerMain
             };
         }
         catch (UsageException e) { return Usage(e.Message); }
+        catch (ServerConfigurationException e) { Console.Error.WriteLine($"interlock: the server does not start: {e.Message}"); return 78; }
         catch (StateStoreException e) { Console.Error.WriteLine($"interlock: {e.Message}"); return 69; }
         catch (ArgumentException e) { Console.Error.WriteLine($"interlock: {e.Message}"); return 65; }
         catch (IOException e) { Console.Error.WriteLine($"interlock: {e.Message}"); return 74; }
@@ -105,6 +119,17 @@ public static class ServerMain
                 case "--pending-hours": o = o with { PendingFor = TimeSpan.FromHours(Number("--pending-hours")) }; break;
                 case "--webhook": hooks.Add(ParseWebhook(Value())); break;
                 case "--policy": o = o with { Policy = LoadPolicy(Value()) }; break;
+                case "--audit-retention": o = o with { AuditRetention = Age("--audit-retention", Value()) }; break;
+                case "--audit-prune-every": o = o with { AuditPruneEvery = Age("--audit-prune-every", Value()) }; break;
+                case "--audit-archive-dir": o = o with { AuditArchiveDirectory = Path.GetFullPath(Value()) }; break;
+                case "--audit-no-archive": o = o with { AuditNoArchive = true }; break;
+                case "--audit-admin-group": o = o with { AuditAdminGroup = Group(Value()) }; break;
+                case "--audit-keep":
+                {
+                    var v = Value();
+                    o = o with { AuditKeep = long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var keep) ? keep : throw new UsageException($"`--audit-keep` needs a number of records (0 or more), not `{v}`") };
+                    break;
+                }
                 default: rest.Add(args[i]); break;
             }
         }
@@ -112,6 +137,10 @@ public static class ServerMain
             throw new UsageException($"`--url {o.Url}` is not an http(s) URL such as http://127.0.0.1:8787");
         return (o with { Webhooks = hooks }, rest);
     }
+
+    private static TimeSpan Age(string option, string value) =>
+        AuditCutoff.ParseAge(value) is { } age && age > TimeSpan.Zero
+            ? age : throw new UsageException($"`{option}` needs a positive age such as 90d, 12h, 2w or 30m, not `{value}`");
 
     /// <summary>A policy file read as the system layer (the server's operator wrote it); any error refuses to start.</summary>
     private static Interlock.Core.Policy.CompiledPolicy LoadPolicy(string path)
@@ -152,6 +181,7 @@ public static class ServerMain
         await using var server = await InterlockServer.StartAsync(options);
         var users = await server.Service.Store.RunAsync((_, _, ids) => ids.ListUsersAsync().AsTask());
         Console.Out.WriteLine($"interlock: approval server on {server.BaseUrl} (dashboard: {server.BaseUrl}/), database {server.Service.Store.Location}");
+        Console.Out.WriteLine($"interlock: {server.Retention.Describe()}");
         if (users.Count == 0)
             Console.Out.WriteLine("interlock: no accounts yet. Create them with `interlock admin user add <name> --group prod-approvers` and `interlock admin token ...`.");
         Console.Out.WriteLine("Press Ctrl+C to stop.");

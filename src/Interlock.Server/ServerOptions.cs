@@ -61,6 +61,25 @@ public sealed record ServerOptions
 
     public EngineOptions? Engine { get; init; }
 
+    /// <summary>Audit retention: records older than this are archived and pruned every <see cref="AuditPruneEvery"/>
+    /// (null: never; the trail grows). Needs <see cref="AuditArchiveDirectory"/> or, explicitly, <see cref="AuditNoArchive"/>.</summary>
+    public TimeSpan? AuditRetention { get; init; }
+
+    /// <summary>Retention never prunes the newest this many records, however old.</summary>
+    public long AuditKeep { get; init; }
+
+    /// <summary>Where pruned records are written (JSONL, one file per prune) before they are deleted. Also what
+    /// `interlock audit prune --server` uses; without it (and without <see cref="AuditNoArchive"/>) the server never prunes.</summary>
+    public string? AuditArchiveDirectory { get; init; }
+
+    /// <summary>Prune without keeping a copy: only when the operator says so (--audit-no-archive).</summary>
+    public bool AuditNoArchive { get; init; }
+
+    public TimeSpan AuditPruneEvery { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The group whose members may prune the audit trail over the API (`interlock audit prune --server`).</summary>
+    public string AuditAdminGroup { get; init; } = "audit-admins";
+
     /// <summary>The compiled policy the server decides with (its rules name approver groups and approval expiries per
     /// rule); null for the built-in policy with <see cref="Engine"/>'s options.</summary>
     public Interlock.Core.Policy.CompiledPolicy? Policy { get; init; }

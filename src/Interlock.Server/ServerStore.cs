@@ -26,6 +26,10 @@ public abstract class ServerStore : IAsyncDisposable
 
     protected abstract Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries);
 
+    /// <summary>Runs a prune (planning, archiving, committing) on its own connection, so reading and archiving the
+    /// records never holds up decisions; only the prune's final transaction takes the write lock.</summary>
+    public abstract Task<T> RunRetentionAsync<T>(Func<IAuditLog, Task<T>> work);
+
     /// <summary>Tells the other replicas on this database that something changed (PostgreSQL NOTIFY). The embedded
     /// store has no other replicas: nothing to do.</summary>
     public virtual Task BroadcastChangeAsync() => Task.CompletedTask;
@@ -83,8 +87,16 @@ internal sealed class SqliteServerStore(SqliteStateStore store) : ServerStore
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public static SqliteServerStore Open(string directory) =>
-        new(SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = directory, FileName = "interlock-server.db", DurableCommits = true, BusyTimeoutMilliseconds = 10_000 }));
+    private static SqliteStateStoreOptions Options(string directory) =>
+        new() { Directory = directory, FileName = "interlock-server.db", DurableCommits = true, BusyTimeoutMilliseconds = 10_000 };
+
+    public static SqliteServerStore Open(string directory) => new(SqliteStateStore.Open(Options(directory)));
+
+    public override async Task<T> RunRetentionAsync<T>(Func<IAuditLog, Task<T>> work)
+    {
+        using var own = SqliteStateStore.Open(Options(Path.GetDirectoryName(store.Location)!) with { CreateIfMissing = false });
+        return await work(own.Audit);
+    }
 
     public override string Location => store.Location;
 
@@ -145,6 +157,8 @@ internal sealed class PostgresServerStore(NpgsqlDataSource source) : ServerStore
     public override Task<T> RunAsync<T>(Func<IAuditLog, IApprovalStore, IIdentityStore, Task<T>> work) => work(_store.Audit, _store.Approvals, _store.Identities);
 
     protected override Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries) => _store.AppendManyAsync(entries);
+
+    public override Task<T> RunRetentionAsync<T>(Func<IAuditLog, Task<T>> work) => work(_store.Audit);
 
     public override bool ListeningForReplicas => _listening;
 

@@ -15,10 +15,10 @@ namespace Interlock.State.Postgres;
 /// </summary>
 public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprovalStore, IIdentityStore
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
-    // Migrations[i] brings the schema from version i to i + 1. Append only.
-    private static readonly string[] Migrations =
+    // Migrations[i] brings the schema from version i to i + 1. Append only. Internal for the migration tests.
+    internal static readonly string[] Migrations =
     [
         """
         CREATE TABLE audit (
@@ -104,6 +104,21 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
             error       text,
             at          timestamptz NOT NULL
         );
+        """,
+        """
+        CREATE TABLE audit_checkpoint (
+            id             bigint PRIMARY KEY,
+            first_seq      bigint NOT NULL,
+            last_seq       bigint NOT NULL,
+            last_hash      text   NOT NULL,
+            count          bigint NOT NULL,
+            pruned_at      text   NOT NULL,
+            archive        text,
+            archive_sha256 text,
+            prev_hash      text   NOT NULL,
+            hash           text   NOT NULL
+        );
+        ALTER TABLE audit_head ADD COLUMN checkpoint_hash text;
         """,
     ];
 
@@ -262,9 +277,9 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
 
     public ValueTask<AuditHead?> GetHeadAsync(CancellationToken cancellationToken = default) => new(RunAsync(async () =>
     {
-        await using var cmd = _source.CreateCommand("SELECT seq, hash FROM audit_head WHERE id = 1;");
+        await using var cmd = _source.CreateCommand("SELECT seq, hash, checkpoint_hash FROM audit_head WHERE id = 1;");
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new AuditHead(r.GetInt64(0), r.GetString(1)) : null;
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new AuditHead(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)) : null;
     }));
 
     public ValueTask<AuditRecord?> GetAsync(long sequence, CancellationToken cancellationToken = default) => new(RunAsync(async () =>

@@ -36,16 +36,22 @@ public sealed record AuditEntry(
 public sealed record AuditRecord(long Sequence, AuditEntry Entry, string PreviousHash, string Hash);
 
 /// <summary>The end of the chain as recorded at the last append: lets verification notice records cut off the end.</summary>
-public sealed record AuditHead(long Sequence, string Hash);
+/// <param name="CheckpointHash">The hash of the latest checkpoint, set by each prune (null before the first): lets
+/// verification notice a checkpoint that was removed or replaced.</param>
+public sealed record AuditHead(long Sequence, string Hash, string? CheckpointHash = null);
 
 /// <summary>What verification found wrong, at which record.</summary>
 /// <param name="Sequence">The first sequence number the problem concerns.</param>
-/// <param name="Kind">edited, missing, reordered, broken-link, head-mismatch.</param>
+/// <param name="Kind">edited, missing, reordered, broken-link, head-mismatch, checkpoint (a checkpoint edited,
+/// missing or not followed by the first remaining record).</param>
 /// <param name="Message">Plain words: what is wrong.</param>
 public sealed record AuditProblem(long Sequence, string Kind, string Message);
 
 /// <summary>The outcome of walking the chain.</summary>
-public sealed record AuditVerification(long RecordCount, long LastSequence, IReadOnlyList<AuditProblem> Problems, bool ProblemsTruncated)
+/// <param name="RecordCount">Records walked (those still stored).</param>
+/// <param name="LastSequence">The last record's sequence number (the checkpoint's when every record was pruned).</param>
+/// <param name="Checkpoint">The latest checkpoint the walk started from (null when nothing was ever pruned).</param>
+public sealed record AuditVerification(long RecordCount, long LastSequence, IReadOnlyList<AuditProblem> Problems, bool ProblemsTruncated, AuditCheckpoint? Checkpoint = null)
 {
     public bool Intact => Problems.Count == 0;
 }

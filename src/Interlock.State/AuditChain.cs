@@ -74,6 +74,33 @@ public static class AuditChain
         return buffer.ToArray();
     }
 
+    private static ReadOnlySpan<byte> CheckpointMagic => "interlock-audit-checkpoint-v1"u8;
+
+    /// <summary>
+    /// A checkpoint's hash: SHA-256 (lower-case hex) of "interlock-audit-checkpoint-v1" (29 ASCII bytes), then, encoded as
+    /// for records: id, first sequence, last sequence (int64), last hash (string), count (int64), time (string),
+    /// archive file name, archive SHA-256 (strings, null when pruned without an archive), previous checkpoint's hash
+    /// (string; <see cref="GenesisHash"/> for the first). Checkpoints chain like records, so removing, editing or
+    /// reordering one is seen.
+    /// </summary>
+    public static string ComputeCheckpointHash(AuditCheckpoint c)
+    {
+        var buffer = new MemoryStream(256);
+        buffer.Write(CheckpointMagic);
+        WriteInt64(buffer, c.Id);
+        WriteInt64(buffer, c.FirstSequence);
+        WriteInt64(buffer, c.LastSequence);
+        WriteString(buffer, c.LastHash);
+        WriteInt64(buffer, c.Count);
+        WriteString(buffer, FormatTimestamp(c.PrunedAt));
+        WriteString(buffer, c.ArchiveName);
+        WriteString(buffer, c.ArchiveSha256);
+        WriteString(buffer, c.PreviousHash);
+        Span<byte> hash = stackalloc byte[Sha256.HashSizeInBytes];
+        Sha256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
     private static void WriteInt64(Stream s, long value)
     {
         Span<byte> b = stackalloc byte[8];

@@ -48,4 +48,23 @@ public interface IAuditLog
     /// <summary>Every stored record with a sequence number of at least <paramref name="fromSequence"/>, in sequence order.
     /// Returns what is stored, as stored (verification needs to see tampered rows as they are).</summary>
     IAsyncEnumerable<AuditRecord> ReadAsync(long fromSequence = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>Every checkpoint left by a prune, oldest first, as stored (empty when nothing was ever pruned).</summary>
+    ValueTask<IReadOnlyList<AuditCheckpoint>> GetCheckpointsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Which records a prune with <paramref name="cutoff"/> would remove: the oldest remaining ones, a prefix of
+    /// the chain; null when none qualify. Changes nothing (a dry run).</summary>
+    /// <exception cref="AuditPruneException">The chain head or a record the plan needs is missing.</exception>
+    ValueTask<AuditPrunePlan?> PlanPruneAsync(AuditCutoff cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Carries out <paramref name="plan"/>: checks that its records form an intact chain from the previous checkpoint,
+    /// writes them to <paramref name="archivePath"/> (JSONL, as `interlock audit export --jsonl`; never overwriting a
+    /// file) and flushes it to disk, then in one transaction deletes them and records the checkpoint (its hash also goes
+    /// into the chain head). Appends may run meanwhile: they are neither lost nor unchained. With a null
+    /// <paramref name="archivePath"/> the records are deleted without a copy (the caller asked for that explicitly).
+    /// </summary>
+    /// <exception cref="AuditPruneException">Nothing was pruned (and no archive is left): the records do not verify, the
+    /// archive could not be written, or another prune committed first (<see cref="AuditPruneException.Conflict"/>).</exception>
+    ValueTask<AuditCheckpoint> PruneAsync(AuditPrunePlan plan, string? archivePath, DateTimeOffset now, CancellationToken cancellationToken = default);
 }

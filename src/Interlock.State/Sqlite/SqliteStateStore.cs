@@ -48,10 +48,11 @@ public sealed class StateNotFoundException(string path)
 public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.IIdentityStore
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 5;
+    public const int SchemaVersion = 6;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
-    private static readonly string[] Migrations =
+    // Internal for the migration tests, which build a database of an earlier version.
+    internal static readonly string[] Migrations =
     [
         """
         CREATE TABLE audit (
@@ -181,6 +182,21 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
             error       TEXT,
             at          TEXT    NOT NULL
         ) STRICT;
+        """,
+        """
+        CREATE TABLE audit_checkpoint (
+            id             INTEGER PRIMARY KEY,
+            first_seq      INTEGER NOT NULL,
+            last_seq       INTEGER NOT NULL,
+            last_hash      TEXT    NOT NULL,
+            count          INTEGER NOT NULL,
+            pruned_at      TEXT    NOT NULL,
+            archive        TEXT,
+            archive_sha256 TEXT,
+            prev_hash      TEXT    NOT NULL,
+            hash           TEXT    NOT NULL
+        ) STRICT;
+        ALTER TABLE audit_head ADD COLUMN checkpoint_hash TEXT;
         """,
     ];
 
@@ -478,9 +494,9 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
         return ValueTask.FromResult(Run(() =>
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT seq, hash FROM audit_head WHERE id = 1;";
+            command.CommandText = "SELECT seq, hash, checkpoint_hash FROM audit_head WHERE id = 1;";
             using var reader = command.ExecuteReader();
-            return reader.Read() ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : null;
+            return reader.Read() ? new AuditHead(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)) : null;
         }));
     }
 

@@ -178,13 +178,95 @@ public sealed class AuditProcessTests : IDisposable
         Assert.Contains("intact: 1 record (1 to 1)", viaOption.Stdout);
     }
 
+    [Fact]
+    public async Task Prune_archives_removes_and_verify_proves_the_archive_and_names_tampering()
+    {
+        for (var i = 0; i < 5; i++) await Hook($"echo {i}");
+        var archiveDir = Path.Combine(_dir.Path, "archive");
+
+        var refused = await Run(["audit", "prune", "--keep", "2"]);
+        Assert.Equal(64, refused.Exit);
+        Assert.Contains("refusing to prune without an archive", refused.Stderr);
+        Assert.Contains("--archive-dir DIR", refused.Stderr);
+        Assert.Contains("--no-archive", refused.Stderr);
+
+        var dry = await Run(["audit", "prune", "--keep", "2", "--dry-run"]);
+        Assert.Equal(0, dry.Exit);
+        Assert.Contains("dry run: would archive and remove records 1 to 3 (3 records, written ", dry.Stdout);
+        Assert.Contains("2 records would stay (4 to 5)", dry.Stdout);
+        Assert.Contains("intact: 5 records (1 to 5)", (await Run(["audit", "verify"])).Stdout);
+
+        var nothing = await Run(["audit", "prune", "--before", "2000-01-01", "--archive-dir", archiveDir]);
+        Assert.Equal(0, nothing.Exit);
+        Assert.Contains("nothing to prune", nothing.Stdout);
+
+        var pruned = await Run(["audit", "prune", "--before", "0d", "--keep", "2", "--archive-dir", archiveDir]);
+        Assert.True(pruned.Exit == 0, pruned.Stderr);
+        var archive = Assert.Single(Directory.GetFiles(archiveDir));
+        Assert.Matches(@"interlock-audit-0000000001-0000000003-\d{8}T\d{6}Z\.jsonl$", archive);
+        Assert.Contains("archived records 1 to 3 (3 records, written ", pruned.Stdout);
+        Assert.Contains($"to {archive} (SHA-256 ", pruned.Stdout);
+        Assert.Contains($"interlock audit verify --archive {archive}", pruned.Stdout);
+        Assert.Contains("\"request\":\"echo 0\"", File.ReadAllLines(archive)[0]);
+
+        var verify = await Run(["audit", "verify", "--archive", archive]);
+        Assert.True(verify.Exit == 0, verify.Stdout + verify.Stderr);
+        Assert.Contains($"archive {archive} intact: records 1 to 3, chained, ending exactly at checkpoint 1's hash, SHA-256 as the checkpoint recorded", verify.Stdout);
+        Assert.Contains("audit trail intact: 2 records (4 to 5) after checkpoint 1 (records 1 to 3 (pruned ", verify.Stdout);
+        await Hook("echo after");
+        Assert.Contains("intact: 3 records (4 to 6)", (await Run(["audit", "verify"])).Stdout);
+
+        var lines = File.ReadAllLines(archive);
+        File.WriteAllLines(archive, lines.Select(l => l.Replace("echo 1", "echo one")));
+        var changed = await Run(["audit", "verify", "--archive", archive]);
+        Assert.Equal(1, changed.Exit);
+        Assert.Contains("NOT PROVEN", changed.Stdout);
+        Assert.Contains("record 2: edited", changed.Stdout);
+        File.WriteAllLines(archive, lines);
+
+        var missing = await Run(["audit", "verify", "--archive", archive + ".nope"]);
+        Assert.Equal(66, missing.Exit);
+        Assert.Contains("cannot read the archive", missing.Stderr);
+
+        _dir.Sql("DELETE FROM audit WHERE seq = 4;");
+        var tampered = await Run(["audit", "verify"]);
+        Assert.Equal(1, tampered.Exit);
+        Assert.Contains("record 4: missing: record 4 is missing: checkpoint 1 accounts for records up to 3", tampered.Stdout);
+
+        // A tampered trail is not pruned: nothing is removed and no archive is left.
+        var refusedTampered = await Run(["audit", "prune", "--keep", "1", "--archive-dir", archiveDir]);
+        Assert.Equal(1, refusedTampered.Exit);
+        Assert.Contains("nothing was pruned", refusedTampered.Stderr);
+        Assert.Single(Directory.GetFiles(archiveDir));
+    }
+
+    [Fact]
+    public async Task Prune_without_an_archive_only_when_asked_and_the_agent_may_not_prune()
+    {
+        for (var i = 0; i < 3; i++) await Hook($"echo {i}");
+        var pruned = await Run(["audit", "prune", "--keep", "1", "--no-archive"]);
+        Assert.True(pruned.Exit == 0, pruned.Stderr);
+        Assert.Contains("WITHOUT an archive (--no-archive): they can no longer be checked", pruned.Stdout);
+        var verify = await Run(["audit", "verify"]);
+        Assert.Equal(0, verify.Exit);
+        Assert.Contains("after checkpoint 1 (records 1 to 2 (pruned ", verify.Stdout);
+        Assert.Contains("without an archive)", verify.Stdout);
+
+        // Pruning changes the guard's own record: an agent is denied; reading and proving are allowed.
+        Assert.Equal(2, (await Run(["check", "interlock audit prune --before 1d --archive-dir /tmp/a"])).Exit);
+        Assert.Equal(0, (await Run(["check", "interlock audit verify --archive /tmp/a/x.jsonl"])).Exit);
+    }
+
     [Theory]
-    [InlineData("audit --help", "interlock audit <tail|show|export|verify>")]
+    [InlineData("audit prune --help", "interlock audit prune --before <age|date>")]
+    [InlineData("audit verify --help", "--archive FILE")]
+    [InlineData("audit --help", "interlock audit prune --before")]
+    [InlineData("audit --help", "interlock audit <tail|show|export|verify|prune>")]
     [InlineData("audit tail --help", "interlock audit tail [-n N]")]
     [InlineData("audit show --help", "interlock audit show <seq>")]
     [InlineData("audit export --help", "interlock audit export --jsonl")]
     [InlineData("audit verify --help", "Exit status: 0 intact, 1 tampered")]
-    [InlineData("--help", "interlock audit <tail|show|export|verify>")]
+    [InlineData("--help", "interlock audit <tail|show|export|verify|prune>")]
     [InlineData("hook --help", "audit trail")]
     public async Task Help_is_printed(string args, string expected)
     {
@@ -201,6 +283,12 @@ public sealed class AuditProcessTests : IDisposable
     [InlineData("audit export", "needs a format: --jsonl")]
     [InlineData("audit tail -n 0", "positive number")]
     [InlineData("audit verify --bogus", "unexpected argument `--bogus`")]
+    [InlineData("audit prune --archive-dir /tmp/a", "needs a cut-off: --before <age|date>")]
+    [InlineData("audit prune --before 90x --archive-dir /tmp/a", "`--before`: `90x` is neither an age")]
+    [InlineData("audit prune --before 2999-01-01 --archive-dir /tmp/a", "is in the future")]
+    [InlineData("audit prune --keep 1 --archive-dir /tmp/a --no-archive", "contradict each other")]
+    [InlineData("audit prune --keep x --archive-dir /tmp/a", "`--keep` needs a number")]
+    [InlineData("audit verify --archive", "`--archive` needs the archive file")]
     public async Task Usage_errors_exit_64_with_a_message(string args, string expected)
     {
         var r = await Run(args.Split(' '));
