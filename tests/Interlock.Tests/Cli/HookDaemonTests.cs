@@ -37,6 +37,9 @@ public sealed class HookDaemonTests : IDisposable
         psi.Environment["INTERLOCK_STATE_DIR"] = State;
         psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
         psi.Environment["HOME"] = Path.Combine(_root, "home");
+        // Test builds run JIT-compiled: a daemon's first call compiles the whole pipeline, which on a loaded 2-core
+        // machine can take longer than the 10 s default deadline. Tests about deadlines set their own.
+        psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "60000";
         return psi;
     }
 
