@@ -41,6 +41,15 @@ public sealed class InstallTests : IDisposable
 
     private int Uninstall(string harness, InstallScope? scope = null, string? agent = null) => InstallCommands.Uninstall(harness, scope, agent, Env());
 
+    /// <summary>The doctor process reads the policy layers and state the hook would: all inside this test's directories.</summary>
+    private Dictionary<string, string> DoctorEnvironment => new()
+    {
+        ["HOME"] = Home,
+        ["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state"),
+        ["INTERLOCK_CONFIG_DIR"] = Path.Combine(_root, "user-config"),
+        ["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_root, "system-config"),
+    };
+
     private static string Hook(string harness) => HookProcessTests.Exe + " hook " + harness;
 
     private string Write(string relative, string text)
@@ -248,13 +257,7 @@ public sealed class InstallTests : IDisposable
         var hooks = JsonNode.Parse(File.ReadAllText(path))!["hooks"]!["PreToolUse"]!.AsArray();
         Assert.Single(hooks);
         Assert.Equal(real + " hook claude-code", (string?)hooks[0]!["hooks"]![0]!["command"]);
-        var env = new Dictionary<string, string>
-        {
-            ["HOME"] = Home,
-            ["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state"),
-            ["INTERLOCK_CONFIG_DIR"] = Path.Combine(_root, "user-config"),
-            ["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_root, "system-config"),
-        };
+        var env = DoctorEnvironment;
         var (stdout, _, _) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
         Assert.Contains(real + " runs and lets a harmless `git status` through in", stdout);
     }
@@ -264,14 +267,7 @@ public sealed class InstallTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(Home, ".gemini"));
         Assert.Equal(0, Install("claude-code"));
-        // The doctor process reads the policy layers the hook would: keep them inside this test's directories.
-        var env = new Dictionary<string, string>
-        {
-            ["HOME"] = Home,
-            ["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state"),
-            ["INTERLOCK_CONFIG_DIR"] = Path.Combine(_root, "user-config"),
-            ["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_root, "system-config"),
-        };
+        var env = DoctorEnvironment;
         var (stdout, _, exit) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
         Assert.Equal(1, exit); // gemini is present but not registered
         Assert.Contains("claude-code (Claude Code)\n  hook:    registered in " + Path.Combine(Home, ".claude", "settings.json"), stdout);
