@@ -96,12 +96,14 @@ public static class Api
             await Json(ctx, 200, w =>
             {
                 w.WriteStartArray("records");
-                foreach (var r in records) { w.WriteStartObject(); WriteAuditRecord(w, r); w.WriteEndObject(); }
+                foreach (var r in records) AuditJsonl.Write(w, r);
                 w.WriteEndArray();
             });
         }));
         app.MapGet("/v1/audit/export", (HttpContext ctx) => Authed(ctx, service, TokenKind.Human, async _ =>
         {
+            // The lines of `interlock audit export --jsonl` and of a prune's archive (one writer, AuditJsonl), so a
+            // server export is read, and its archived part proven (`interlock audit verify --archive`), like a local one.
             ctx.Response.ContentType = "application/x-ndjson";
             await service.Store.RunAsync(async (log, _, _) =>
             {
@@ -109,7 +111,7 @@ public static class Api
                 await foreach (var r in log.ReadAsync(1, ctx.RequestAborted))
                 {
                     buffer.SetLength(0);
-                    using (var w = new Utf8JsonWriter(buffer, WriterOptions)) { w.WriteStartObject(); WriteAuditRecord(w, r); w.WriteEndObject(); }
+                    AuditJsonl.Write(buffer, r);
                     buffer.WriteByte((byte)'\n');
                     await ctx.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ctx.RequestAborted);
                 }
@@ -394,25 +396,6 @@ public static class Api
             w.WriteEndObject();
         }
         w.WriteEndArray();
-    }
-
-    public static void WriteAuditRecord(Utf8JsonWriter w, AuditRecord r)
-    {
-        var e = r.Entry;
-        w.WriteNumber("seq", r.Sequence);
-        w.WriteString("ts", AuditChain.FormatTimestamp(e.Timestamp));
-        w.WriteString("harness", e.Harness);
-        w.WriteString("session", e.SessionId);
-        w.WriteString("cwd", e.Cwd);
-        w.WriteString("tool", e.Tool);
-        w.WriteString("request", e.Request);
-        w.WriteString("verdict", e.Verdict);
-        w.WriteString("rule", e.RuleId);
-        w.WriteString("reason", e.Reason);
-        w.WriteString("effects", e.EffectsJson);
-        w.WriteNumber("decisionMicros", e.DecisionMicros);
-        w.WriteString("prevHash", r.PreviousHash);
-        w.WriteString("hash", r.Hash);
     }
 
     public static void WritePolicy(Utf8JsonWriter w, ServerOptions o)
