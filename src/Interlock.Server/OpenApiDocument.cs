@@ -6,7 +6,7 @@ public static class OpenApiDocument
     public const string Json = """
     {
       "openapi": "3.1.0",
-      "info": { "title": "Interlock approval server", "version": "1", "description": "Agents submit actions; risky ones wait for humans. Every endpoint but /health needs `Authorization: Bearer <token>`. Errors are application/problem+json with `field` naming what was wrong." },
+      "info": { "title": "Interlock approval server", "version": "1", "description": "Agents submit actions; risky ones wait for humans. Every endpoint but /health needs `Authorization: Bearer <token>`: 401 without a valid one; after too many invalid tokens from one client address (30 in 5 minutes by default), 429 with Retry-After for every request with a token from that address until the window ends (problem code `rate-limited`). Errors are application/problem+json with `field` naming what was wrong." },
       "components": {
         "securitySchemes": { "token": { "type": "http", "scheme": "bearer" } },
         "schemas": {
