@@ -11,7 +11,13 @@ namespace Interlock.Cli.Daemon;
 /// </summary>
 internal static unsafe class Libc
 {
-    private const string Library = "libc"; // the runtime maps this name to the C library itself (libc.so.6)
+    /// <summary>The calls a hook makes on every run, linked directly in the native build (DirectPInvoke in the
+    /// project files; the JIT maps the name to the C library).</summary>
+    private const string Library = "libc";
+
+    /// <summary>The rest, bound on first use by the library's real name: probing for "libc" at run time would try
+    /// dozens of paths, and a C library without one of these (an old glibc) fails only that use.</summary>
+    private const string LazyLibrary = "libc.so.6";
 
     private const int AfUnix = 1, SockStream = 1, SockCloexec = 0x80000;
     private const int SolSocket = 1, SoPeerCred = 17, SoRcvTimeo = 20, SoSndTimeo = 21;
@@ -24,7 +30,7 @@ internal static unsafe class Libc
     [DllImport(Library, EntryPoint = "geteuid")]
     public static extern uint GetEffectiveUid();
 
-    [DllImport(Library, EntryPoint = "stat")]
+    [DllImport(LazyLibrary, EntryPoint = "stat")]
     private static extern int Stat(byte* path, byte* buffer);
 
     [DllImport(Library, EntryPoint = "socket", SetLastError = true)]
@@ -48,31 +54,31 @@ internal static unsafe class Libc
     [DllImport(Library, EntryPoint = "close")]
     private static extern int Close(int fd);
 
-    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_init")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawn_file_actions_init")]
     private static extern int FileActionsInit(byte* actions);
 
-    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_addopen")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawn_file_actions_addopen")]
     private static extern int FileActionsAddOpen(byte* actions, int fd, byte* path, int flags, uint mode);
 
-    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
     private static extern int FileActionsAddCloseFrom(byte* actions, int from);
 
-    [DllImport(Library, EntryPoint = "posix_spawn_file_actions_destroy")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawn_file_actions_destroy")]
     private static extern int FileActionsDestroy(byte* actions);
 
-    [DllImport(Library, EntryPoint = "posix_spawnattr_init")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawnattr_init")]
     private static extern int SpawnAttrInit(byte* attributes);
 
-    [DllImport(Library, EntryPoint = "posix_spawnattr_setflags")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawnattr_setflags")]
     private static extern int SpawnAttrSetFlags(byte* attributes, short flags);
 
-    [DllImport(Library, EntryPoint = "posix_spawnattr_setsigmask")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawnattr_setsigmask")]
     private static extern int SpawnAttrSetSignalMask(byte* attributes, byte* mask);
 
-    [DllImport(Library, EntryPoint = "posix_spawnattr_destroy")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawnattr_destroy")]
     private static extern int SpawnAttrDestroy(byte* attributes);
 
-    [DllImport(Library, EntryPoint = "posix_spawn")]
+    [DllImport(LazyLibrary, EntryPoint = "posix_spawn")]
     private static extern int PosixSpawn(int* pid, byte* path, byte* actions, byte* attributes, byte** argv, byte** envp);
 
     /// <summary>
@@ -139,6 +145,76 @@ internal static unsafe class Libc
         }
 
         static byte[] Z(string s) => Encoding.UTF8.GetBytes(s + "\0");
+    }
+
+    [DllImport(LazyLibrary, EntryPoint = "memfd_create", SetLastError = true)]
+    private static extern int MemoryFileCreate(byte* name, uint flags);
+
+    [DllImport(LazyLibrary, EntryPoint = "write", SetLastError = true)]
+    private static extern nint WriteFile(int fd, byte* buffer, nuint length);
+
+    [DllImport(LazyLibrary, EntryPoint = "lseek", SetLastError = true)]
+    private static extern long Seek(int fd, long offset, int whence);
+
+    [DllImport(LazyLibrary, EntryPoint = "dup2", SetLastError = true)]
+    private static extern int Duplicate(int fd, int newFd);
+
+    [DllImport(LazyLibrary, EntryPoint = "execv", SetLastError = true)]
+    private static extern int Execute(byte* path, byte** argv);
+
+    /// <summary>Makes standard input a fresh in-memory file holding <paramref name="contents"/>, read from its start
+    /// (what a program executed next reads as its input). Returns 0, or the errno.</summary>
+    public static int ReplaceStandardInput(ReadOnlySpan<byte> contents)
+    {
+        var name = "interlock-event\0"u8;
+        int fd;
+        fixed (byte* n = name)
+            fd = MemoryFileCreate(n, 0); // not close-on-exec: it becomes the next program's input
+        if (fd < 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            fixed (byte* p = contents)
+            {
+                var done = 0;
+                while (done < contents.Length)
+                {
+                    var w = WriteFile(fd, p + done, (nuint)(contents.Length - done));
+                    if (w < 0)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno != EIntr) return errno;
+                    }
+                    else done += (int)w;
+                }
+            }
+            if (Seek(fd, 0, 0) < 0 || Duplicate(fd, 0) < 0) return Marshal.GetLastPInvokeError();
+            return 0;
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    /// <summary>Replaces this process with <paramref name="path"/> run with <paramref name="args"/> (argv[0] is the
+    /// path) and this environment. Returns only when that failed, with the errno.</summary>
+    public static int ReplaceProcess(string path, IReadOnlyList<string> args)
+    {
+        var strings = new List<byte[]> { Encoding.UTF8.GetBytes(path + "\0") };
+        strings.AddRange(args.Select(a => Encoding.UTF8.GetBytes(a + "\0")));
+        var handles = strings.Select(b => GCHandle.Alloc(b, GCHandleType.Pinned)).ToList();
+        try
+        {
+            var argv = new nint[strings.Count + 1];
+            for (var i = 0; i < strings.Count; i++) argv[i] = handles[i].AddrOfPinnedObject();
+            fixed (nint* a = argv)
+                Execute((byte*)argv[0], (byte**)a);
+            return Marshal.GetLastPInvokeError();
+        }
+        finally
+        {
+            foreach (var h in handles) h.Free();
+        }
     }
 
     /// <summary>(device, inode) of a path, or null when it does not exist.</summary>

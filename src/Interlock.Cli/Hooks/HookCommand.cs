@@ -21,16 +21,12 @@ internal static class HookCommand
         ["opencode"] = () => new OpenCodeAdapter(),
     };
 
-    /// <summary>Default bound on one hook call, below every supported harness's own hook timeout (the shortest
-    /// default among them is 30 s); override with INTERLOCK_HOOK_TIMEOUT_MS.</summary>
-    public const int DefaultDeadlineMs = 10_000;
-
     /// <summary>Exit code that blocks the action in harnesses that read exit codes (Claude Code, Gemini CLI,
     /// Amazon Q, Kiro, Cursor): used when the hook cannot even tell which protocol to answer in.</summary>
     private const int ExitBlock = 2;
 
     public const string Help = """
-        interlock hook <harness>
+        interlock hook <harness> [--deadline-ms N]
 
         Reads one hook event (JSON) from standard input and answers in the harness's own protocol.
         Harnesses: claude-code, codex, gemini, cursor, copilot, kiro, amazon-q, opencode.
@@ -62,8 +58,9 @@ internal static class HookCommand
         If the server cannot be reached, INTERLOCK_SERVER_POSTURE=closed (default) stops anything that would ask or
         be denied and lets the rest through on local policy; =local uses the local decision.
 
-        Each call is bounded by a deadline (INTERLOCK_HOOK_TIMEOUT_MS, default 10000): past it the action is stopped
-        with a message saying so, before the harness's own timeout could let it through.
+        Each call is bounded by a deadline (INTERLOCK_HOOK_TIMEOUT_MS, default 10000; --deadline-ms N lowers it for
+        this call): past it the action is stopped with a message saying so, before the harness's own timeout could
+        let it through.
 
         Speed: a call that finds no `interlock daemon` for its environment decides by itself, then starts one in the
         background; later calls hand their event to it and take about a process start (see `interlock daemon
@@ -85,7 +82,11 @@ internal static class HookCommand
             Console.Error.WriteLine($"Interlock: unknown harness `{args[0]}` in the hook command, so the action is stopped. Supported: {names}. Fix the hook command in the agent's settings (see `interlock hook --help`).");
             return ExitBlock;
         }
-        if (args.Length > 1)
+        // `--deadline-ms N`: what is left of the deadline of a call interlock-hook could not hand to a daemon.
+        TimeSpan? bound = null;
+        if (args.Length == 3 && args[1] == "--deadline-ms" && int.TryParse(args[2], out var boundMs) && boundMs > 0)
+            bound = TimeSpan.FromMilliseconds(boundMs);
+        else if (args.Length > 1)
         {
             // Stop rather than guess what the extra words were meant to change.
             Console.Error.WriteLine($"Interlock: unexpected argument `{args[1]}` after `hook {args[0]}`, so the action is stopped. The hook takes only the harness name and reads the event from standard input; fix the hook command in the agent's settings (`interlock install {args[0]}` writes it).");
@@ -94,7 +95,7 @@ internal static class HookCommand
         var adapter = create();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
-        var deadline = Deadline();
+        var deadline = bound is { } b && b < Deadline() ? b : Deadline();
         // A daemon started in this same environment answers in a fraction of the time; without one (or if it fails),
         // the same decision is made here with what is left of the deadline.
         var fromDaemon = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock);
@@ -194,10 +195,7 @@ internal static class HookCommand
                 new AuditStage(time),
             ], open);
 
-    internal static TimeSpan Deadline() =>
-        int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_HOOK_TIMEOUT_MS"), out var ms) && ms > 0
-            ? TimeSpan.FromMilliseconds(ms)
-            : TimeSpan.FromMilliseconds(DefaultDeadlineMs);
+    internal static TimeSpan Deadline() => HookDeadline.FromEnvironment();
 
     /// <summary>Runs one hook call on <paramref name="worker"/>'s thread; past the deadline, answers with a stop. The
     /// worker is a background thread, so the process exits with the answer even while it is still stuck (a locked

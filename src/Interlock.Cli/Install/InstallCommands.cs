@@ -15,8 +15,16 @@ internal sealed record InstallEnvironment(string Home, string Project, string Bi
         var start = Path.GetFullPath(dir ?? Environment.CurrentDirectory);
         var project = ProjectRoot(start);
         var server = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL");
-        return new(home, project, Environment.ProcessPath ?? "interlock", Console.Out, Console.Error,
+        return new(home, project, HookBinary(Environment.ProcessPath ?? "interlock"), Console.Out, Console.Error,
             PolicyLoader.Locate(project), string.IsNullOrWhiteSpace(server) ? null : server);
+    }
+
+    /// <summary>What the hook command runs: interlock-hook when it was published beside this interlock (it starts in a
+    /// fraction of the time and passes anything it cannot answer to interlock), else this interlock itself.</summary>
+    public static string HookBinary(string interlock)
+    {
+        var fast = Path.Combine(Path.GetDirectoryName(interlock) ?? ".", "interlock-hook");
+        return File.Exists(fast) ? fast : interlock;
     }
 
     /// <summary>The git working tree containing <paramref name="dir"/>, else the directory itself.</summary>

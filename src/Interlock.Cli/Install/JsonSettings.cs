@@ -56,7 +56,7 @@ internal static class JsonSettings
         }
     }
 
-    /// <summary>A command that runs an `interlock` binary's `hook &lt;harness&gt;` (any path, optionally quoted).</summary>
+    /// <summary>A command that runs an `interlock` (or `interlock-hook`) binary's `hook &lt;harness&gt;` (any path, optionally quoted).</summary>
     public static bool IsOurCommand(string command, string harness)
     {
         var c = command.Trim();
@@ -64,7 +64,7 @@ internal static class JsonSettings
         if (!c.EndsWith(suffix, StringComparison.Ordinal)) return false;
         var program = c[..^suffix.Length].Trim().Trim('"', '\'');
         var name = program[(program.LastIndexOf('/') + 1)..];
-        return name is "interlock" or "interlock.exe";
+        return name is "interlock" or "interlock.exe" or "interlock-hook";
     }
 
     /// <summary>

@@ -25,9 +25,14 @@ public sealed class HookDaemonTests : IDisposable
 
     private static string Exe => Path.Combine(AppContext.BaseDirectory, "interlock");
 
-    private ProcessStartInfo Start(params string[] args)
+    /// <summary>interlock-hook, beside interlock as a publish places it.</summary>
+    private static string Front => Path.Combine(AppContext.BaseDirectory, "interlock-hook");
+
+    private ProcessStartInfo Start(params string[] args) => StartProgram(Exe, args);
+
+    private ProcessStartInfo StartProgram(string exe, params string[] args)
     {
-        var psi = new ProcessStartInfo(Exe) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = Repo };
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = Repo };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["INTERLOCK_STATE_DIR"] = State;
         psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = "/nonexistent/interlock-tests-no-policy";
@@ -55,12 +60,21 @@ public sealed class HookDaemonTests : IDisposable
         return (p, listening.Task.Result, log);
     }
 
-    private (int Exit, string Stdout) Hook(string command, params (string Name, string Value)[] env)
+    private (int Exit, string Stdout) Hook(string command, params (string Name, string Value)[] env) => Run(Exe, command, env).Result;
+
+    private (int Exit, string Stdout) FrontHook(string command, params (string Name, string Value)[] env) => Run(Front, command, env).Result;
+
+    private static string Event(string command, string cwd) =>
+        $$"""{"session_id":"s1","cwd":"{{cwd}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":{{System.Text.Json.JsonSerializer.Serialize(command, JsonStrings.Default.String)}} } }""";
+
+    private ((int Exit, string Stdout) Result, string Stderr) Run(string exe, string command, params (string Name, string Value)[] env) =>
+        RunEvent(exe, ["hook", "claude-code"], Event(command, Repo), env);
+
+    private ((int Exit, string Stdout) Result, string Stderr) RunEvent(string exe, string[] args, string ev, params (string Name, string Value)[] env)
     {
-        var psi = Start("hook", "claude-code");
+        var psi = StartProgram(exe, args);
         foreach (var (n, v) in env) psi.Environment[n] = v;
         using var p = Process.Start(psi)!;
-        var ev = $$"""{"session_id":"s1","cwd":"{{Repo}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":{{System.Text.Json.JsonSerializer.Serialize(command, JsonStrings.Default.String)}} } }""";
         p.StandardInput.Write(ev);
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -68,7 +82,7 @@ public sealed class HookDaemonTests : IDisposable
         Assert.True(p.WaitForExit(60_000));
         // The pipes close with the hook: nothing it started (a background daemon) holds them open.
         Assert.True(stdout.Wait(10_000) && stderr.Wait(10_000), "the hook's output pipes stayed open after it exited");
-        return (p.ExitCode, stdout.Result);
+        return ((p.ExitCode, stdout.Result), stderr.Result);
     }
 
     private static int Served(List<string> log)
@@ -195,6 +209,77 @@ public sealed class HookDaemonTests : IDisposable
         Assert.Contains("\"deny\"", Hook("rm -rf ~", ("INTERLOCK_DAEMON", "off")).Stdout);
         Thread.Sleep(1000);
         Assert.Single(Directory.GetFiles(State, "hookd-*.sock"));
+    }
+
+    [Fact]
+    public void Interlock_hook_is_served_by_the_daemon_and_answers_exactly_as_interlock_does()
+    {
+        var alone = Commands.Select(c => Hook(c)).ToArray();
+        var (_, _, log) = StartDaemon();
+        var served = Commands.Select(c => FrontHook(c)).ToArray();
+        Assert.Equal(alone, served);
+        WaitFor(() => Served(log) == Commands.Length);
+    }
+
+    [Fact]
+    public void Without_a_daemon_interlock_hook_hands_the_call_to_interlock_which_decides_and_starts_one()
+    {
+        var auto = ("INTERLOCK_DAEMON", "auto");
+        var alone = Commands.Select(c => Hook(c)).ToArray();
+        Assert.Equal(alone[0], FrontHook(Commands[0], auto)); // executed interlock, which decided in-process
+        WaitFor(() => Directory.GetFiles(State, "hookd-*.log").Any(f => File.ReadAllText(f).Contains("serving hook calls")));
+        var log = File.ReadAllText(Directory.GetFiles(State, "hookd-*.log").Single());
+        var pid = int.Parse(log[(log.IndexOf("(pid ", StringComparison.Ordinal) + 5)..].Split(')')[0]);
+        _startedPids.Add(pid);
+        var written = BytesWritten(pid);
+        Assert.Equal(alone[1..], Commands[1..].Select(c => FrontHook(c, auto)).ToArray());
+        Assert.True(BytesWritten(pid) > written); // the daemon interlock started served the rest
+    }
+
+    [Fact]
+    public void Interlock_hook_passes_every_other_command_line_to_interlock()
+    {
+        var (version, _) = RunEvent(Front, ["--version"], "");
+        Assert.Equal((0, $"interlock {Interlock.Cli.Program.Version}\n"), version);
+        var (check, _) = RunEvent(Front, ["check", "rm -rf ~"], "");
+        Assert.Equal(2, check.Exit);
+        var (unknown, stderr) = RunEvent(Front, ["hook", "no-such-agent"], "{}");
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("unknown harness `no-such-agent`", stderr);
+        // An event over every harness's limit is not sent anywhere; interlock stops it as oversized.
+        var (oversized, _) = RunEvent(Front, ["hook", "claude-code"], Event(new string('a', 2 * 1024 * 1024), Repo));
+        Assert.Contains("\"deny\"", oversized.Stdout);
+        Assert.Contains("byte limit", oversized.Stdout);
+    }
+
+    [Fact]
+    public void Interlock_hook_without_interlock_beside_it_stops_the_action_and_says_why()
+    {
+        var alone = Path.Combine(_root, "alone");
+        Directory.CreateDirectory(alone);
+        foreach (var f in Directory.GetFiles(AppContext.BaseDirectory, "interlock-hook*"))
+            File.Copy(f, Path.Combine(alone, Path.GetFileName(f)));
+        var ((exit, stdout), stderr) = RunEvent(Path.Combine(alone, "interlock-hook"), ["hook", "claude-code"], Event("git status", Repo));
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("could not start", stderr);
+        Assert.Contains("the action is stopped", stderr);
+    }
+
+    [Fact]
+    public void A_stuck_daemon_leaves_interlock_hook_time_to_decide_in_process_within_the_deadline()
+    {
+        var policy = Path.Combine(Repo, ".interlock", "policy.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(policy)!);
+        var timeout = ("INTERLOCK_HOOK_TIMEOUT_MS", "3000");
+        var (daemon, _, _) = StartDaemon(timeout);
+        using (var mkfifo = Process.Start("mkfifo", [policy])) mkfifo.WaitForExit(); // every call now hangs reading it
+        var clock = Stopwatch.StartNew();
+        var (exit, stdout) = FrontHook("git status", timeout);
+        Assert.Equal(0, exit);
+        Assert.Contains("[hook.deadline]", stdout); // interlock, executed with what was left, stopped it in time
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
+        Assert.True(daemon.WaitForExit(30_000));
     }
 
     private static long BytesWritten(int pid) =>

@@ -229,6 +229,37 @@ public sealed class InstallTests : IDisposable
     }
 
     [Fact]
+    public void Interlock_hook_published_beside_interlock_is_what_install_registers_and_doctor_probes()
+    {
+        var bin = Path.Combine(_root, "bin");
+        var interlock = Write("bin/interlock", "#!/bin/sh\n");
+        Assert.Equal(interlock, InstallEnvironment.HookBinary(interlock)); // no interlock-hook: interlock itself
+        var front = Write("bin/interlock-hook", "#!/bin/sh\n");
+        Assert.Equal(front, InstallEnvironment.HookBinary(interlock));
+        Assert.True(JsonSettings.IsOurCommand(front + " hook claude-code", "claude-code"));
+        Assert.False(JsonSettings.IsOurCommand(Path.Combine(bin, "interlock-hooks") + " hook claude-code", "claude-code"));
+
+        // The real pair, as the test build places it: registered, replaced by a reinstall, probed by the doctor.
+        var real = InstallEnvironment.HookBinary(HookProcessTests.Exe);
+        Assert.EndsWith("/interlock-hook", real);
+        Assert.Equal(0, Install("claude-code"));
+        Assert.Equal(0, Install("claude-code", binary: real));
+        var path = Path.Combine(Home, ".claude", "settings.json");
+        var hooks = JsonNode.Parse(File.ReadAllText(path))!["hooks"]!["PreToolUse"]!.AsArray();
+        Assert.Single(hooks);
+        Assert.Equal(real + " hook claude-code", (string?)hooks[0]!["hooks"]![0]!["command"]);
+        var env = new Dictionary<string, string>
+        {
+            ["HOME"] = Home,
+            ["INTERLOCK_STATE_DIR"] = Path.Combine(_root, "state"),
+            ["INTERLOCK_CONFIG_DIR"] = Path.Combine(_root, "user-config"),
+            ["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_root, "system-config"),
+        };
+        var (stdout, _, _) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
+        Assert.Contains(real + " runs and lets a harmless `git status` through in", stdout);
+    }
+
+    [Fact]
     public void Doctor_reports_registration_and_a_working_binary_and_says_how_to_fix_problems()
     {
         Directory.CreateDirectory(Path.Combine(Home, ".gemini"));

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Interlock.Cli.Daemon;
+using Interlock.Cli.Hooks;
+
+namespace Interlock.Hook;
+
+/// <summary>
+/// interlock-hook: what `interlock install` registers as the agents' hook command (`interlock-hook hook &lt;harness&gt;`).
+/// It hands the event to the daemon of its environment and prints the answer; that is all it can do, so it starts
+/// in a fraction of interlock's time (start-up is nearly all of a hook call). Everything else is interlock's: any
+/// other command line, and any event no daemon answered, is passed to the interlock beside it by executing it in
+/// this process (with the event as its standard input and what is left of the deadline), which decides exactly as
+/// `interlock hook` always does and then starts a daemon for the next call.
+/// </summary>
+internal static class Program
+{
+    /// <summary>Read in full up to here even though no harness accepts more than 1 MiB: interlock then sees an
+    /// oversized event as such and stops it.</summary>
+    private const int MaxEventBytes = 4 * 1024 * 1024;
+
+    /// <summary>Exit code that blocks the action in the harnesses that read exit codes, for the one case where no
+    /// harness protocol can be spoken: interlock itself cannot be started.</summary>
+    private const int ExitBlock = 2;
+
+    public static int Main(string[] args)
+    {
+        var interlock = Interlock();
+        if (args is not ["hook", var harness]) return Execute(interlock, args, input: null);
+        var clock = Stopwatch.StartNew();
+        var deadline = HookDeadline.FromEnvironment();
+        var input = ReadStandardInput();
+        if (AskDaemon(interlock, harness, input, deadline, clock) is { } answer)
+        {
+            if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
+            if (answer.Stdout.Length > 0)
+            {
+                using var stdout = Console.OpenStandardOutput();
+                stdout.Write(System.Text.Encoding.UTF8.GetBytes(answer.Stdout));
+            }
+            return answer.ExitCode;
+        }
+        var left = (int)Math.Max(1, (deadline - clock.Elapsed).TotalMilliseconds);
+        return Execute(interlock, ["hook", harness, "--deadline-ms", left.ToString(System.Globalization.CultureInfo.InvariantCulture)], input);
+    }
+
+    /// <summary>The interlock executable beside this one, as its own process will see its path (links resolved),
+    /// which is what the daemon's environment key and its /proc/&lt;pid&gt;/exe are made of.</summary>
+    private static string Interlock()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "interlock");
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
+    /// <summary>The whole event (bounded); what was read before a read error, which interlock then judges.</summary>
+    private static byte[] ReadStandardInput()
+    {
+        using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[16 * 1024];
+        var total = 0;
+        try
+        {
+            while (total <= MaxEventBytes)
+            {
+                if (total == buffer.Length) Array.Resize(ref buffer, Math.Min(MaxEventBytes + 1, buffer.Length * 2));
+                var n = stdin.Read(buffer, total, buffer.Length - total);
+                if (n <= 0) break;
+                total += n;
+            }
+        }
+        catch (IOException)
+        {
+            // Decided on what arrived.
+        }
+        return buffer[..total];
+    }
+
+    /// <summary>The daemon's answer, or null when interlock must decide: no daemon for this environment, one that is
+    /// not interlock, declined, failed, or did not answer within its share of the deadline (the rest is kept for
+    /// interlock to decide in-process).</summary>
+    private static HookAnswer? AskDaemon(string interlock, string harness, byte[] input, TimeSpan deadline, Stopwatch clock)
+    {
+        if (input.Length > MaxEventBytes) return null;
+        var key = DaemonEndpoint.EnvironmentKey(interlock);
+        if (DaemonEndpoint.SocketPath(key) is not { } path) return null;
+        var reserve = TimeSpan.FromMilliseconds(Math.Min(1500, deadline.TotalMilliseconds / 3));
+        var share = deadline - clock.Elapsed - reserve;
+        if (share <= TimeSpan.FromMilliseconds(50)) return null;
+        try
+        {
+            using var socket = Libc.UnixStream.Connect(path);
+            if (socket is null || !DaemonEndpoint.PeerRuns(socket.Peer(), interlock)) return null;
+            // The daemon leaves when a call overruns its share; the grace covers its watchdog's period.
+            socket.SetTimeout(share + reserve / 3);
+            socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, harness, Environment.CurrentDirectory, (int)share.TotalMilliseconds, input).Encode()));
+            return DaemonEndpoint.ReadFrame(socket.ReadFully) is { } frame ? DaemonEndpoint.DecodeAnswer(frame) : null;
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Becomes interlock: runs it in this process with <paramref name="args"/> and, when given, the event as
+    /// its standard input. Returns only when that failed, with a stop.</summary>
+    private static int Execute(string interlock, string[] args, byte[]? input)
+    {
+        var errno = input is null ? 0 : Libc.ReplaceStandardInput(input);
+        if (errno == 0) errno = Libc.ReplaceProcess(interlock, args);
+        var hook = args is ["hook", ..];
+        Console.Error.WriteLine(hook
+            ? $"Interlock: interlock-hook could not start {interlock} (errno {errno}), so the action is stopped. Keep interlock and interlock-hook side by side as published, or register `interlock hook <harness>` instead (`interlock install` does)."
+            : $"interlock-hook: could not start {interlock} (errno {errno}); interlock-hook only runs hook calls itself, everything else is interlock's. Keep both side by side as published.");
+        return hook ? ExitBlock : 70;
+    }
+}
