@@ -60,6 +60,7 @@ internal static class AuditCommands
         Writes every record as one JSON object per line (seq, ts, harness, session_id, cwd, tool, request,
         verdict, rule_id, reason, effects, decision_us, prev_hash, hash), oldest first, to standard output or FILE.
         The hashes cover the stored text; docs/architecture.md describes the canonical bytes.
+        `interlock audit export --server` writes the approval server's trail in exactly this format.
         """;
 
     private const string VerifyHelp = """

@@ -96,12 +96,14 @@ public static class Api
             await Json(ctx, 200, w =>
             {
                 w.WriteStartArray("records");
-                foreach (var r in records) { w.WriteStartObject(); WriteAuditRecord(w, r); w.WriteEndObject(); }
+                foreach (var r in records) AuditJsonl.Write(w, r);
                 w.WriteEndArray();
             });
         }));
         app.MapGet("/v1/audit/export", (HttpContext ctx) => Authed(ctx, service, TokenKind.Human, async _ =>
         {
+            // The lines of `interlock audit export --jsonl` and of a prune's archive (one writer, AuditJsonl), so a
+            // server export is read, and its archived part proven (`interlock audit verify --archive`), like a local one.
             ctx.Response.ContentType = "application/x-ndjson";
             await service.Store.RunAsync(async (log, _, _) =>
             {
@@ -109,7 +111,7 @@ public static class Api
                 await foreach (var r in log.ReadAsync(1, ctx.RequestAborted))
                 {
                     buffer.SetLength(0);
-                    using (var w = new Utf8JsonWriter(buffer, WriterOptions)) { w.WriteStartObject(); WriteAuditRecord(w, r); w.WriteEndObject(); }
+                    AuditJsonl.Write(buffer, r);
                     buffer.WriteByte((byte)'\n');
                     await ctx.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ctx.RequestAborted);
                 }
@@ -248,10 +250,25 @@ public static class Api
         });
     }
 
-    /// <summary>Runs <paramref name="handler"/> for a valid token of the right kind; 401 / 403 otherwise.</summary>
+    /// <summary>Runs <paramref name="handler"/> for a valid token of the right kind; 401 / 403 otherwise, and 429
+    /// while the client's address is paused for presenting invalid tokens (<see cref="CallerOf"/>).</summary>
     internal static async Task Authed(HttpContext ctx, ApprovalService service, TokenKind? need, Func<Principal, Task> handler)
     {
-        var p = await PrincipalOf(ctx, service);
+        var caller = await CallerOf(ctx, service);
+        if (caller.PausedFor is { } wait)
+        {
+            var limiter = service.TokenFailures;
+            var seconds = RetryAfterSeconds(wait);
+            ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problem(ctx, 429, "too many invalid tokens",
+                $"{limiter.Limit} requests from your address ({AttemptLimiter.AddressKey(ctx.Connection.RemoteIpAddress)}) carried a token that is not valid (unknown, revoked or expired) " +
+                $"within {Minutes(limiter.Window)}, so requests with a token from this address are refused for {seconds} more seconds (see Retry-After), valid token or not. " +
+                "Find the client sending a wrong token (INTERLOCK_TOKEN, INTERLOCK_AGENT_TOKEN or the dashboard cookie), give it a valid one " +
+                "(`interlock admin tokens` lists them; `interlock admin token agent|human ...` issues one), then retry after that time.",
+                "Authorization", "rate-limited");
+            return;
+        }
+        var p = caller.Principal;
         if (p is null)
         {
             ctx.Response.Headers.WWWAuthenticate = "Bearer";
@@ -271,17 +288,39 @@ public static class Api
         await handler(p);
     }
 
-    internal static async Task<Principal?> PrincipalOf(HttpContext ctx, ApprovalService service)
+    /// <summary>Who sent a request: <see cref="Principal"/> for a valid token, null for none or an invalid one; or,
+    /// with <see cref="PausedFor"/>, nobody was asked because the client's address is paused.</summary>
+    internal readonly record struct Caller(Principal? Principal, TimeSpan? PausedFor);
+
+    /// <summary>
+    /// Authenticates the request's bearer token (or dashboard session cookie). A token that does not authenticate
+    /// counts against the client's address (<see cref="ApprovalService.TokenFailures"/>); once the address reaches
+    /// the limit, its requests with a token are refused before the token is looked up, until the window ends, so
+    /// guessing learns nothing there, right guess or not. A request without a token is not counted (nothing was
+    /// guessed). The cost on the valid path is one lock-free dictionary lookup.
+    /// </summary>
+    internal static async Task<Caller> CallerOf(HttpContext ctx, ApprovalService service)
     {
+        string? secret;
+        var session = false;
         var header = ctx.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return await service.AuthenticateAsync(header[7..].Trim());
-        if (ctx.Request.Cookies.TryGetValue(SessionCookie, out var session) && session is not null)
-        {
-            var p = await service.AuthenticateAsync(session);
-            return p is { Token.Kind: TokenKind.Session } ? p : null;
-        }
-        return null;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) secret = header[7..].Trim();
+        else if (ctx.Request.Cookies.TryGetValue(SessionCookie, out var cookie) && cookie is not null) (secret, session) = (cookie, true);
+        else return default;
+        var failures = service.TokenFailures;
+        var address = AttemptLimiter.AddressKey(ctx.Connection.RemoteIpAddress);
+        if (failures.RetryAfter(address, service.Time.GetUtcNow()) is { } wait) return new Caller(null, wait);
+        var p = await service.AuthenticateAsync(secret);
+        if (session && p is not { Token.Kind: TokenKind.Session }) p = null;
+        if (p is null) failures.Record(address, service.Time.GetUtcNow());
+        return new Caller(p, null);
     }
+
+    internal static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    private static string Minutes(TimeSpan t) => t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes)
+        ? (t.TotalMinutes == 1 ? "1 minute" : $"{t.TotalMinutes:0} minutes")
+        : $"{Math.Ceiling(t.TotalSeconds):0} seconds";
 
     /// <summary>The request body as JSON, bounded; answers 413 / 400 itself and returns null when it is not.</summary>
     internal static async Task<JsonDocument?> ReadJsonAsync(HttpContext ctx, long maxBytes)
@@ -394,25 +433,6 @@ public static class Api
             w.WriteEndObject();
         }
         w.WriteEndArray();
-    }
-
-    public static void WriteAuditRecord(Utf8JsonWriter w, AuditRecord r)
-    {
-        var e = r.Entry;
-        w.WriteNumber("seq", r.Sequence);
-        w.WriteString("ts", AuditChain.FormatTimestamp(e.Timestamp));
-        w.WriteString("harness", e.Harness);
-        w.WriteString("session", e.SessionId);
-        w.WriteString("cwd", e.Cwd);
-        w.WriteString("tool", e.Tool);
-        w.WriteString("request", e.Request);
-        w.WriteString("verdict", e.Verdict);
-        w.WriteString("rule", e.RuleId);
-        w.WriteString("reason", e.Reason);
-        w.WriteString("effects", e.EffectsJson);
-        w.WriteNumber("decisionMicros", e.DecisionMicros);
-        w.WriteString("prevHash", r.PreviousHash);
-        w.WriteString("hash", r.Hash);
     }
 
     public static void WritePolicy(Utf8JsonWriter w, ServerOptions o)

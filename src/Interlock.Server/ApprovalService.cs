@@ -32,6 +32,10 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
     public ChangeFeed Changes => changes;
     public TimeProvider Time => time;
 
+    /// <summary>Failed token authentications per client address (<see cref="Api.CallerOf"/> counts them and pauses
+    /// an address over <see cref="ServerOptions.TokenFailuresPerAddress"/>).</summary>
+    public AttemptLimiter TokenFailures { get; } = new(options.TokenFailuresPerAddress, options.TokenFailureWindow);
+
     /// <summary>The principal for a bearer secret, or null. Answers are remembered for
     /// <see cref="ServerOptions.AuthCacheFor"/> (keyed by the secret's hash, at most 10,000 entries), so a decision
     /// call does not wait behind the audit commit for a token lookup. The price, by design and tested: a token revoked

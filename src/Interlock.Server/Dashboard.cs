@@ -20,12 +20,12 @@ public static class Dashboard
         // Sign-in limits (see ServerOptions.SignInFailuresPerAddress): guessing tokens from one address, and
         // minting sessions for one account, are both bounded; the address is the TCP peer (a reverse proxy in front
         // would make every client one address: run the server on loopback behind it with its own limits).
-        var failuresByAddress = new SignInLimiter(service.Options.SignInFailuresPerAddress, service.Options.SignInWindow);
-        var sessionsByAccount = new SignInLimiter(service.Options.SignInsPerAccount, service.Options.SignInWindow);
+        var failuresByAddress = new AttemptLimiter(service.Options.SignInFailuresPerAddress, service.Options.SignInWindow);
+        var sessionsByAccount = new AttemptLimiter(service.Options.SignInsPerAccount, service.Options.SignInWindow);
         app.MapPost("/login", async (HttpContext ctx) =>
         {
             if (!SameOrigin(ctx)) { await Html(ctx, 403, "Refused", "<p>Cross-site form posts are refused.</p>"); return; }
-            var address = SignInLimiter.AddressKey(ctx.Connection.RemoteIpAddress);
+            var address = AttemptLimiter.AddressKey(ctx.Connection.RemoteIpAddress);
             if (failuresByAddress.RetryAfter(address, service.Time.GetUtcNow()) is { } wait)
             {
                 await TooMany(ctx, wait, $"Too many failed sign-ins from your address ({failuresByAddress.Limit} in {failuresByAddress.Window.TotalMinutes:0} minutes), so sign-in is paused for it. Try again in {Math.Ceiling(wait.TotalSeconds):0} seconds with a valid human token (an administrator creates one with <code>interlock admin token human &lt;name&gt;</code>).");
@@ -54,7 +54,7 @@ public static class Dashboard
         app.MapPost("/logout", async (HttpContext ctx) =>
         {
             if (!SameOrigin(ctx)) { await Html(ctx, 403, "Refused", "<p>Cross-site form posts are refused.</p>"); return; }
-            if (await Api.PrincipalOf(ctx, service) is { } p)
+            if ((await Api.CallerOf(ctx, service)).Principal is { } p)
             {
                 await service.Store.RunAsync((_, _, ids) => ids.RevokeTokenAsync(p.Token.Id, service.Time.GetUtcNow()).AsTask());
                 if (ctx.Request.Cookies.TryGetValue(Api.SessionCookie, out var s) && s is not null) service.ForgetAuthentication(s);
@@ -226,16 +226,22 @@ public static class Dashboard
 
     private static async Task Page(HttpContext ctx, ApprovalService service, Func<Principal, Task<string>> body, string title)
     {
-        var p = await Api.PrincipalOf(ctx, service);
+        var caller = await Api.CallerOf(ctx, service);
+        if (caller.PausedFor is { } wait)
+        {
+            await TooMany(ctx, wait, $"Too many requests from your address carried a session or token that is not valid ({service.TokenFailures.Limit} in {service.TokenFailures.Window.TotalMinutes:0} minutes), so they are paused for it. Try again in {Api.RetryAfterSeconds(wait)} seconds; if a script or agent on your machine uses an old token, give it a valid one first.", "Requests paused");
+            return;
+        }
+        var p = caller.Principal;
         if (p is null || !p.IsHuman) { ctx.Response.Redirect("/login"); return; }
         var nav = $"<nav><b>Interlock</b> <a href='/'>Approvals</a> <a href='/audit'>Audit</a> <a href='/policy'>Policy</a> <span class=who>{E(p.Name)} ({E(string.Join(", ", p.Groups))})</span> <form method=post action=/logout style=display:inline><button>Sign out</button></form></nav>";
         await Html(ctx, 200, title, nav + $"<h1>{E(title)}</h1>" + await body(p));
     }
 
-    private static Task TooMany(HttpContext ctx, TimeSpan wait, string message)
+    private static Task TooMany(HttpContext ctx, TimeSpan wait, string message, string heading = "Sign-in paused")
     {
-        ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Html(ctx, 429, "Too many sign-ins", $"<h1>Sign-in paused</h1><p class=error id=limited>{message}</p>");
+        ctx.Response.Headers.RetryAfter = Api.RetryAfterSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Html(ctx, 429, "Too many attempts", $"<h1>{heading}</h1><p class=error id=limited>{message}</p>");
     }
 
     private static string LoginForm(string error) => $"""

@@ -59,6 +59,13 @@ public sealed record ServerOptions
 
     public TimeSpan SignInWindow { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Requests whose token does not authenticate (a bearer token or a session cookie that is unknown,
+    /// revoked or expired), per client address (IPv6: one /64) and <see cref="TokenFailureWindow"/>: at this many,
+    /// every request from that address that carries a token gets 429 until the window ends.</summary>
+    public int TokenFailuresPerAddress { get; init; } = 30;
+
+    public TimeSpan TokenFailureWindow { get; init; } = TimeSpan.FromMinutes(5);
+
     public EngineOptions? Engine { get; init; }
 
     /// <summary>Audit retention: records older than this are archived and pruned every <see cref="AuditPruneEvery"/>

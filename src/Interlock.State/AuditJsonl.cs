@@ -8,16 +8,26 @@ namespace Interlock.State;
 /// seq, ts, harness, session_id, cwd, tool, request, verdict, rule_id, reason, effects, decision_us, prev_hash, hash.
 /// Reading a line back gives the record exactly as stored, so its hash can be checked: <c>effects</c> is written as
 /// JSON when the stored text is a JSON array or object written compactly as it would be re-read, and as a JSON string
-/// (the stored text) otherwise.
+/// (the stored text) otherwise. The approval server's GET /v1/audit/export writes the same lines, and GET /v1/audit
+/// the same objects.
 /// </summary>
 public static class AuditJsonl
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    /// <summary>Writes the record as one compact JSON object (no newline) to <paramref name="stream"/>.</summary>
     public static void Write(Stream stream, AuditRecord r)
     {
         using var w = new Utf8JsonWriter(stream, WriterOptions);
+        Write(w, r);
+    }
+
+    /// <summary>Writes the record as a JSON object into <paramref name="w"/> (an element of a larger document, as
+    /// GET /v1/audit lists records). Written by a writer with <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>
+    /// and no indentation, the bytes are those of an export line.</summary>
+    public static void Write(Utf8JsonWriter w, AuditRecord r)
+    {
         var e = r.Entry;
         w.WriteStartObject();
         w.WriteNumber("seq", r.Sequence);

@@ -181,6 +181,76 @@ public sealed class AuditRetentionServerTests
     }
 
     [Fact]
+    public async Task A_server_export_is_a_local_export_and_its_archived_part_verifies_on_sqlite() => await ServerExportIsALocalExport(postgres: false);
+
+    [PostgresFact]
+    public async Task A_server_export_is_a_local_export_and_its_archived_part_verifies_on_postgres() => await ServerExportIsALocalExport(postgres: true);
+
+    /// <summary>GET /v1/audit/export writes the records as `interlock audit export --jsonl` does, byte for byte: the
+    /// same records in a local store export to the same bytes, and the part of a server export that a prune later
+    /// archives is the archive, so `interlock audit verify --archive` proves it.</summary>
+    private static async Task ServerExportIsALocalExport(bool postgres)
+    {
+        await using var t = await TestServer.StartAsync(postgres, o => o with { AuditArchiveDirectory = ArchiveDir(o) });
+        await t.DecideAsync("ls", ProdA);
+        await t.DecideAsync("rm -rf ~", ProdA);
+        var id = (await t.DecideAsync("terraform destroy", ProdA)).GetProperty("requestId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await t.VoteAsync(t.Ana, id, true, "plan reviewed: \"ünïcode\" <b>&</b> \\ é")).Status);
+        await t.DecideAsync("echo \"quoted\" 'single' \\backslash \t tab", ProdA);
+
+        using var ana = t.Client(t.Ana);
+        var exported = await ana.GetByteArrayAsync("v1/audit/export");
+        var text = System.Text.Encoding.UTF8.GetString(exported);
+        Assert.EndsWith("\n", text);
+        var lines = text[..^1].Split('\n');
+        Assert.Equal(5, lines.Length);
+
+        // Every line reads back as the record it was, in the local export's field names, and they form the chain.
+        var records = lines.Select(l => AuditJsonl.Parse(System.Text.Encoding.UTF8.GetBytes(l), out var error) ?? throw new Xunit.Sdk.XunitException($"{error}: {l}")).ToList();
+        Assert.All(records, r => Assert.Equal(AuditChain.ComputeHash(r), r.Hash));
+        for (var i = 1; i < records.Count; i++) Assert.Equal(records[i - 1].Hash, records[i].PreviousHash);
+        Assert.Contains("\"rule_id\":", lines[0]);
+        Assert.Contains("\"prev_hash\":\"", lines[0]);
+        Assert.DoesNotContain("prevHash", text);
+
+        // The same records in a local state store: `interlock audit export --jsonl` writes the same bytes.
+        var localDir = Path.Combine(t.Options.DataDirectory, "local-state");
+        await using (var local = Interlock.State.Sqlite.SqliteStateStore.Open(new Interlock.State.Sqlite.SqliteStateStoreOptions { Directory = localDir }))
+            foreach (var r in records)
+                Assert.Equal(r.Hash, (await local.Audit.AppendAsync(r.Entry)).Hash); // the chain does not depend on the store
+        var localExport = await Cli(t, t.Ana, "audit", "export", "--jsonl", "--state-dir", localDir);
+        Assert.True(localExport.Exit == 0, localExport.Stderr);
+        Assert.Equal(text, localExport.Stdout);
+        // `interlock audit export --server` hands the server's lines through unchanged.
+        var viaCli = await Cli(t, t.Ana, "audit", "export", "--server");
+        Assert.True(viaCli.Exit == 0, viaCli.Stderr);
+        Assert.Equal(text, viaCli.Stdout);
+        // GET /v1/audit lists the same objects.
+        var tail = (await ana.GetFromJsonElement("v1/audit")).GetProperty("records");
+        Assert.Equal(lines, tail.EnumerateArray().Select(r => r.GetRawText()));
+
+        // A prune archives the oldest three: the archive is the first three lines of the export, byte for byte...
+        using var admin = t.Client(await AuditAdminToken(t));
+        var (status, done) = await TestServer.PostAsync(admin, "v1/audit/prune", """{"keep":2}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var prefix = System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Take(3).Select(l => l + "\n")));
+        Assert.Equal(prefix, await File.ReadAllBytesAsync(done.GetProperty("archive").GetString()!));
+        // ...so the export's part proves itself against the server's checkpoint, with the archive verifier.
+        var checkpoints = await t.Server.Service.Store.RunAsync((log, _, _) => log.GetCheckpointsAsync().AsTask());
+        var fromExport = Path.Combine(t.Options.DataDirectory, "from-export.jsonl");
+        await File.WriteAllBytesAsync(fromExport, prefix);
+        await using (var file = File.OpenRead(fromExport))
+        {
+            var a = await AuditArchiveVerifier.VerifyAsync(file, "from-export.jsonl", checkpoints);
+            Assert.True(a.Intact, string.Join("; ", a.Problems));
+            Assert.Equal(checkpoints[0], a.Checkpoint);
+        }
+        var verified = await Cli(t, t.Ana, "audit", "verify", "--server", "--archive", fromExport);
+        Assert.True(verified.Exit == 0, verified.Stdout + verified.Stderr);
+        Assert.Contains("intact: records 1 to 3, chained, ending exactly at checkpoint 1's hash", verified.Stdout);
+    }
+
+    [Fact]
     public async Task The_cli_prunes_and_proves_archives_on_the_server()
     {
         await using var t = await TestServer.StartAsync(configure: o => o with { AuditArchiveDirectory = ArchiveDir(o) });

@@ -21,7 +21,7 @@ public sealed class SignInLimitTests
     [Fact]
     public void The_limiter_blocks_at_the_limit_until_the_window_ends_and_keys_are_independent()
     {
-        var limiter = new SignInLimiter(3, TimeSpan.FromMinutes(15));
+        var limiter = new AttemptLimiter(3, TimeSpan.FromMinutes(15));
         for (var i = 0; i < 3; i++)
         {
             Assert.Null(limiter.RetryAfter("10.0.0.1", T0));
@@ -38,7 +38,7 @@ public sealed class SignInLimitTests
     [Fact]
     public void Memory_is_bounded_a_flood_of_new_keys_evicts_the_oldest_not_the_limit()
     {
-        var limiter = new SignInLimiter(2, TimeSpan.FromMinutes(15), maxKeys: 100);
+        var limiter = new AttemptLimiter(2, TimeSpan.FromMinutes(15), maxKeys: 100);
         limiter.Record("victim-of-guessing", T0.AddSeconds(50));
         limiter.Record("victim-of-guessing", T0.AddSeconds(50));
         for (var i = 0; i < 10_000; i++) limiter.Record($"spray-{i}", T0.AddSeconds(60 + i % 30));
@@ -58,9 +58,9 @@ public sealed class SignInLimitTests
     [Fact]
     public void Ipv6_clients_are_counted_per_slash_64_and_ipv4_mapped_addresses_as_ipv4()
     {
-        Assert.Equal(SignInLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2::1")), SignInLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2:ffff::9")));
-        Assert.NotEqual(SignInLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2::1")), SignInLimiter.AddressKey(IPAddress.Parse("2001:db8:1:3::1")));
-        Assert.Equal("127.0.0.1", SignInLimiter.AddressKey(IPAddress.Parse("::ffff:127.0.0.1")));
+        Assert.Equal(AttemptLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2::1")), AttemptLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2:ffff::9")));
+        Assert.NotEqual(AttemptLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2::1")), AttemptLimiter.AddressKey(IPAddress.Parse("2001:db8:1:3::1")));
+        Assert.Equal("127.0.0.1", AttemptLimiter.AddressKey(IPAddress.Parse("::ffff:127.0.0.1")));
     }
 
     private static async Task<HttpResponseMessage> SignIn(HttpClient c, string url, string token) =>

@@ -77,12 +77,12 @@ public sealed class TestServer : IAsyncDisposable
         if (configure is not null) Options = configure(Options);
     }
 
-    public static async Task<TestServer> StartAsync(bool postgres = false, Func<ServerOptions, ServerOptions>? configure = null)
+    public static async Task<TestServer> StartAsync(bool postgres = false, Func<ServerOptions, ServerOptions>? configure = null, TimeProvider? time = null)
     {
         var t = new TestServer(postgres, configure);
         try
         {
-            t._servers.Add(await InterlockServer.StartAsync(t.Options));
+            t._servers.Add(await InterlockServer.StartAsync(t.Options, time));
             await t.SeedAsync();
             return t;
         }
