@@ -82,6 +82,20 @@ public sealed class HookServerTests
         Assert.Contains("\"permissionDecision\":\"deny\"", RunHook(t.Url, t.Ana, "terraform destroy", Workspace("prod-eu")).Stdout);
     }
 
+    [Fact]
+    public async Task A_machine_paused_for_token_guessing_gets_a_stop_that_says_why_and_when_to_retry()
+    {
+        await using var t = await TestServer.StartAsync(configure: o => o with { TokenFailuresPerAddress = 2, TokenFailureWindow = TimeSpan.FromMinutes(5) });
+        var wrong = "ilk_" + new string('2', 64);
+        for (var i = 0; i < 2; i++) Assert.Contains("refused this agent", RunHook(t.Url, wrong, "terraform destroy", Workspace("prod-eu")).Stdout);
+        // Paused: even this agent's valid token is refused from here for now, and the hook says so.
+        var answer = RunHook(t.Url, t.AgentToken, "terraform destroy", Workspace("prod-eu"));
+        Assert.Contains("\"permissionDecision\":\"deny\"", answer.Stdout);
+        Assert.Contains("[server.paused]", answer.Stdout);
+        Assert.Contains("refusing requests from this machine for 300 s", answer.Stdout);
+        Assert.Contains("INTERLOCK_AGENT_TOKEN", answer.Stdout);
+    }
+
     internal static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);

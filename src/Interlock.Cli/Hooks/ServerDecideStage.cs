@@ -115,6 +115,13 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
             var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 throw new ServerUnreachableException($"it refused this agent's token (HTTP {(int)response.StatusCode}: {Detail(text)}); check INTERLOCK_AGENT_TOKEN");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                // The server pauses an address that sent too many invalid tokens; this agent's own may be fine.
+                var wait = response.Headers.RetryAfter?.Delta is { } d ? $" for {d.TotalSeconds:0} s" : "";
+                return new Decision(Verdict.Deny, "server.paused", $"the approval server is refusing requests from this machine{wait} (HTTP 429: {Detail(text)}), so the action is stopped.",
+                    $"Retry the action{(wait.Length > 0 ? " after that" : " later")}; if it keeps happening, a process here is using a wrong or revoked token: fix its INTERLOCK_AGENT_TOKEN.", [], [], null);
+            }
             if (!response.IsSuccessStatusCode)
             {
                 if ((int)response.StatusCode is >= 400 and < 500)
