@@ -54,10 +54,17 @@ public static class Dashboard
         app.MapPost("/logout", async (HttpContext ctx) =>
         {
             if (!SameOrigin(ctx)) { await Html(ctx, 403, "Refused", "<p>Cross-site form posts are refused.</p>"); return; }
-            if ((await Api.CallerOf(ctx, service)).Principal is { } p)
+            var caller = await Api.CallerOf(ctx, service);
+            var p = caller.Principal;
+            ctx.Request.Cookies.TryGetValue(Api.SessionCookie, out var s);
+            // Signing out still revokes the session while the address is paused for token guessing: the answer is
+            // the same either way (a redirect), so it tells a guesser nothing, and only a session is ever revoked.
+            if (p is null && caller.PausedFor is not null && s is not null && await service.AuthenticateAsync(s) is { Token.Kind: TokenKind.Session } session)
+                p = session;
+            if (p is not null)
             {
                 await service.Store.RunAsync((_, _, ids) => ids.RevokeTokenAsync(p.Token.Id, service.Time.GetUtcNow()).AsTask());
-                if (ctx.Request.Cookies.TryGetValue(Api.SessionCookie, out var s) && s is not null) service.ForgetAuthentication(s);
+                if (s is not null) service.ForgetAuthentication(s);
             }
             ctx.Response.Cookies.Delete(Api.SessionCookie);
             ctx.Response.Redirect("/login");

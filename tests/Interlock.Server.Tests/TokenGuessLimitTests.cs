@@ -128,6 +128,37 @@ public sealed class TokenGuessLimitTests
     }
 
     [Fact]
+    public async Task Signing_out_from_a_paused_address_still_ends_the_session()
+    {
+        await using var t = await TestServer.StartAsync(configure: o => o with { TokenFailuresPerAddress = 2, TokenFailureWindow = TimeSpan.FromMinutes(5) });
+        string session;
+        using (var browser = ClientFrom(t, "127.0.0.4"))
+        {
+            using var form = new HttpRequestMessage(HttpMethod.Post, "login") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = t.Ana }) };
+            form.Headers.Add("Origin", t.Url);
+            using var login = await browser.SendAsync(form);
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            var setCookie = Assert.Single(login.Headers.GetValues("Set-Cookie"));
+            session = setCookie[(setCookie.IndexOf('=') + 1)..setCookie.IndexOf(';')];
+        }
+        for (var i = 0; i < 2; i++) (await Get(t, "127.0.0.4", "ilk_" + new string('7', 64))).Dispose();
+        using (var paused = ClientFrom(t, "127.0.0.4", cookie: session))
+        {
+            using var page = await paused.GetAsync("");
+            Assert.Equal((HttpStatusCode)429, page.StatusCode);
+            using var logout = new HttpRequestMessage(HttpMethod.Post, "logout");
+            logout.Headers.Add("Origin", t.Url);
+            using var answer = await paused.SendAsync(logout);
+            Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        }
+        // The session no longer opens the dashboard from anywhere.
+        using var elsewhere = ClientFrom(t, "127.0.0.5", cookie: session);
+        using var after = await elsewhere.GetAsync("");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.EndsWith("/login", after.Headers.Location?.ToString());
+    }
+
+    [Fact]
     public async Task The_servers_limiter_stays_bounded_under_a_flood_of_addresses()
     {
         await using var t = await TestServer.StartAsync(configure: o => o with { TokenFailuresPerAddress = 2 });
