@@ -251,15 +251,18 @@ public sealed class InstallTests : IDisposable
         // The real pair, as the test build places it: registered, replaced by a reinstall, probed by the doctor.
         var real = InstallEnvironment.HookBinary(HookProcessTests.Exe);
         Assert.EndsWith("/interlock-hook", real);
-        Assert.Equal(0, Install("claude-code"));
+        Assert.Equal(0, Install("claude-code")); // names interlock itself, as an install from before interlock-hook did
+        var env = DoctorEnvironment;
+        var before = HookProcessTests.Interlock("", env, "doctor", "--dir", Project).Stdout;
+        Assert.Contains($"note: {real} is the faster hook command (about 1 ms less per call; docs/performance.md); `interlock install claude-code --user` registers it", before);
         Assert.Equal(0, Install("claude-code", binary: real));
         var path = Path.Combine(Home, ".claude", "settings.json");
         var hooks = JsonNode.Parse(File.ReadAllText(path))!["hooks"]!["PreToolUse"]!.AsArray();
         Assert.Single(hooks);
         Assert.Equal(real + " hook claude-code", (string?)hooks[0]!["hooks"]![0]!["command"]);
-        var env = DoctorEnvironment;
         var (stdout, _, _) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
         Assert.Contains(real + " runs and lets a harmless `git status` through in", stdout);
+        Assert.DoesNotContain("note:", stdout);
     }
 
     [Fact]
