@@ -89,7 +89,7 @@ internal static class Program
         if (input.Length > MaxEventBytes) return null;
         var key = DaemonEndpoint.EnvironmentKey(interlock);
         if (DaemonEndpoint.SocketPath(key) is not { } path) return null;
-        var reserve = TimeSpan.FromMilliseconds(Math.Min(1500, deadline.TotalMilliseconds / 3));
+        var reserve = HookDeadline.Reserve(deadline);
         var share = deadline - clock.Elapsed - reserve;
         if (share <= TimeSpan.FromMilliseconds(50)) return null;
         try

@@ -4,32 +4,32 @@ using Interlock.Cli.Hooks;
 namespace Interlock.Cli.Daemon;
 
 /// <summary>The hook's side of the daemon: hand the event to a daemon started in the same environment and relay its
-/// answer. Anything short of a complete answer (no daemon, a stale socket, a daemon that crashed or declined) leaves
-/// the decision to the hook process itself; only a daemon still silent at the deadline produces a stop here.</summary>
+/// answer. Anything short of a complete answer in time leaves the decision to the hook process itself.</summary>
 internal static class DaemonClient
 {
-    /// <summary>The daemon's answer, or null when the hook must decide in-process (with what is left of the deadline).</summary>
+    /// <summary>The daemon's answer, or null when the hook must decide in-process with the time left: no daemon, a
+    /// stale socket, a daemon that crashed, declined, or did not answer within its share of the deadline (the rest,
+    /// <see cref="HookDeadline.Reserve"/>, is kept for deciding here; a daemon that overruns its share leaves).</summary>
     public static HookAnswer? TryAnswer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Stopwatch clock)
     {
         var exe = Environment.ProcessPath ?? "";
         var key = DaemonEndpoint.EnvironmentKey(exe);
         var path = DaemonEndpoint.SocketPath(key);
         if (path is null) return null;
+        var reserve = HookDeadline.Reserve(deadline);
+        var share = deadline - clock.Elapsed - reserve;
+        if (share <= TimeSpan.FromMilliseconds(50)) return null;
         try
         {
             using var socket = Libc.UnixStream.Connect(path);
             if (socket is null || !DaemonEndpoint.PeerRuns(socket.Peer(), exe)) return null;
-            var remaining = Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1));
-            socket.SetTimeout(remaining);
-            socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, (int)Math.Ceiling(remaining.TotalMilliseconds), input).Encode()));
+            // The grace covers the daemon's watchdog period.
+            socket.SetTimeout(share + reserve / 3);
+            socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, (int)share.TotalMilliseconds, input).Encode()));
             var frame = DaemonEndpoint.ReadFrame(socket.ReadFully);
             return frame is null ? null : DaemonEndpoint.DecodeAnswer(frame);
         }
-        catch (TimeoutException)
-        {
-            return HookCommand.DeadlineAnswer(adapter, deadline);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
             return null;
         }
@@ -66,6 +66,4 @@ internal static class DaemonClient
             // Held (a daemon is starting), or not startable here: this call was answered all the same.
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -7,6 +7,10 @@ internal static class HookDeadline
     /// 30 s); override with INTERLOCK_HOOK_TIMEOUT_MS.</summary>
     public const int DefaultMs = 10_000;
 
+    /// <summary>What a hook keeps back from a call it hands to the daemon, to decide in-process if the daemon does
+    /// not answer: a third of the deadline, at most 1.5 s.</summary>
+    public static TimeSpan Reserve(TimeSpan deadline) => TimeSpan.FromMilliseconds(Math.Min(1500, deadline.TotalMilliseconds / 3));
+
     public static TimeSpan FromEnvironment() =>
         int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_HOOK_TIMEOUT_MS"), out var ms) && ms > 0
             ? TimeSpan.FromMilliseconds(ms)
