@@ -29,18 +29,27 @@ internal static class Program
         var clock = Stopwatch.StartNew();
         var deadline = HookDeadline.FromEnvironment();
         var input = ReadStandardInput();
-        if (AskDaemon(interlock, harness, input, deadline, clock) is { } answer)
+        HookAnswer? answer;
+        try
         {
-            if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
-            if (answer.Stdout.Length > 0)
-            {
-                using var stdout = Console.OpenStandardOutput();
-                stdout.Write(System.Text.Encoding.UTF8.GetBytes(answer.Stdout));
-            }
-            return answer.ExitCode;
+            answer = AskDaemon(interlock, harness, input, deadline, clock);
         }
-        var left = (int)Math.Max(1, (deadline - clock.Elapsed).TotalMilliseconds);
-        return Execute(interlock, ["hook", harness, "--deadline-ms", left.ToString(System.Globalization.CultureInfo.InvariantCulture)], input);
+        catch (Exception)
+        {
+            answer = null; // whatever went wrong here, interlock decides (a crashed hook lets most harnesses proceed)
+        }
+        if (answer is null)
+        {
+            var left = (int)Math.Max(1, (deadline - clock.Elapsed).TotalMilliseconds);
+            return Execute(interlock, ["hook", harness, "--deadline-ms", left.ToString(System.Globalization.CultureInfo.InvariantCulture)], input);
+        }
+        if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
+        if (answer.Stdout.Length > 0)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(answer.Stdout));
+        }
+        return answer.ExitCode;
     }
 
     /// <summary>The interlock executable beside this one, as its own process will see its path (links resolved),
