@@ -90,31 +90,9 @@ internal static class Program
         return buffer[..total];
     }
 
-    /// <summary>The daemon's answer, or null when interlock must decide: no daemon for this environment, one that is
-    /// not interlock, declined, failed, or did not answer within its share of the deadline (the rest is kept for
-    /// interlock to decide in-process).</summary>
-    private static HookAnswer? AskDaemon(string interlock, string harness, byte[] input, TimeSpan deadline, Stopwatch clock)
-    {
-        if (input.Length > MaxEventBytes) return null;
-        var key = DaemonEndpoint.EnvironmentKey(interlock);
-        if (DaemonEndpoint.SocketPath(key) is not { } path) return null;
-        var reserve = HookDeadline.Reserve(deadline);
-        var share = deadline - clock.Elapsed - reserve;
-        if (share <= TimeSpan.FromMilliseconds(50)) return null;
-        try
-        {
-            using var socket = Libc.UnixStream.Connect(path);
-            if (socket is null || !DaemonEndpoint.PeerRuns(socket.Peer(), interlock)) return null;
-            // The daemon leaves when a call overruns its share; the grace covers its watchdog's period.
-            socket.SetTimeout(share + reserve / 3);
-            socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, harness, Environment.CurrentDirectory, (int)share.TotalMilliseconds, input).Encode()));
-            return DaemonEndpoint.ReadFrame(socket.ReadFully) is { } frame ? DaemonEndpoint.DecodeAnswer(frame) : null;
-        }
-        catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The daemon's answer, or null when interlock must decide (see <see cref="DaemonEndpoint.Ask"/>).</summary>
+    private static HookAnswer? AskDaemon(string interlock, string harness, byte[] input, TimeSpan deadline, Stopwatch clock) =>
+        input.Length > MaxEventBytes ? null : DaemonEndpoint.Ask(interlock, harness, input, deadline, clock);
 
     /// <summary>Becomes interlock: runs it in this process with <paramref name="args"/> and, when given, the event as
     /// its standard input. Returns only when that failed, with a stop.</summary>

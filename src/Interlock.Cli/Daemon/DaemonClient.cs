@@ -10,30 +10,8 @@ internal static class DaemonClient
     /// <summary>The daemon's answer, or null when the hook must decide in-process with the time left: no daemon, a
     /// stale socket, a daemon that crashed, declined, or did not answer within its share of the deadline (the rest,
     /// <see cref="HookDeadline.Reserve"/>, is kept for deciding here; a daemon that overruns its share leaves).</summary>
-    public static HookAnswer? TryAnswer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Stopwatch clock)
-    {
-        var exe = Environment.ProcessPath ?? "";
-        var key = DaemonEndpoint.EnvironmentKey(exe);
-        var path = DaemonEndpoint.SocketPath(key);
-        if (path is null) return null;
-        var reserve = HookDeadline.Reserve(deadline);
-        var share = deadline - clock.Elapsed - reserve;
-        if (share <= TimeSpan.FromMilliseconds(50)) return null;
-        try
-        {
-            using var socket = Libc.UnixStream.Connect(path);
-            if (socket is null || !DaemonEndpoint.PeerRuns(socket.Peer(), exe)) return null;
-            // The grace covers the daemon's watchdog period.
-            socket.SetTimeout(share + reserve / 3);
-            socket.Write(DaemonEndpoint.Frame(new DaemonRequest(key, adapter.Harness, Environment.CurrentDirectory, (int)share.TotalMilliseconds, input).Encode()));
-            var frame = DaemonEndpoint.ReadFrame(socket.ReadFully);
-            return frame is null ? null : DaemonEndpoint.DecodeAnswer(frame);
-        }
-        catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
+    public static HookAnswer? TryAnswer(IHookAdapter adapter, byte[] input, TimeSpan deadline, Stopwatch clock) =>
+        DaemonEndpoint.Ask(Environment.ProcessPath ?? "", adapter.Harness, input, deadline, clock);
 
     /// <summary>
     /// Starts a daemon for this environment in the background, so the next hook call is served by it; called after a

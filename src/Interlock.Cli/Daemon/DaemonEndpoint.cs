@@ -70,6 +70,34 @@ internal static class DaemonEndpoint
         return exe is not null && exe == executable;
     }
 
+    /// <summary>
+    /// One hook call handed to the daemon of <paramref name="executable"/>'s environment (the client side, shared by
+    /// `interlock hook` and interlock-hook). The daemon gets the deadline minus <see cref="HookDeadline.Reserve"/>,
+    /// which is kept for deciding in-process. Null, for the caller to decide, when there is no daemon, the listener is
+    /// not this user's <paramref name="executable"/>, or the daemon declined, failed or did not answer in its share.
+    /// </summary>
+    public static Hooks.HookAnswer? Ask(string executable, string harness, byte[] input, TimeSpan deadline, System.Diagnostics.Stopwatch clock)
+    {
+        var key = EnvironmentKey(executable);
+        if (SocketPath(key) is not { } path) return null;
+        var reserve = Hooks.HookDeadline.Reserve(deadline);
+        var share = deadline - clock.Elapsed - reserve;
+        if (share <= TimeSpan.FromMilliseconds(50)) return null;
+        try
+        {
+            using var socket = Libc.UnixStream.Connect(path);
+            if (socket is null || !PeerRuns(socket.Peer(), executable)) return null;
+            // A daemon leaves when a call overruns its share; the grace covers its watchdog's period.
+            socket.SetTimeout(share + reserve / 3);
+            socket.Write(Frame(new DaemonRequest(key, harness, Environment.CurrentDirectory, (int)share.TotalMilliseconds, input).Encode()));
+            return ReadFrame(socket.ReadFully) is { } frame ? DecodeAnswer(frame) : null;
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>An answer frame: 0 and the hook's answer, or 1 when the daemon declines the call (the client then
     /// decides in-process).</summary>
     public static byte[] EncodeAnswer(Hooks.HookAnswer? answer)
