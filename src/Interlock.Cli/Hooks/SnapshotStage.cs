@@ -182,18 +182,8 @@ internal sealed class SnapshotStage(SnapshotLimits? limits = null, TimeProvider?
                 case FileToolKind.Edit or FileToolKind.MultiEdit:
                 {
                     if (!File.Exists(path)) return null;
-                    var text = File.ReadAllText(path);
-                    foreach (var edit in file.Edits)
-                    {
-                        if (edit.OldString.Length == 0) return null;
-                        if (edit.ReplaceAll) text = text.Replace(edit.OldString, edit.NewString, StringComparison.Ordinal);
-                        else
-                        {
-                            var at = text.IndexOf(edit.OldString, StringComparison.Ordinal);
-                            if (at < 0) return null;
-                            text = string.Concat(text.AsSpan(0, at), edit.NewString, text.AsSpan(at + edit.OldString.Length));
-                        }
-                    }
+                    // The engine's rule for how the harness applies edits; an edit it would refuse changes nothing.
+                    if (FileEditAnalyzer.ApplyEdits(File.ReadAllText(path), file.Edits) is not { } text) return null;
                     var hasBom = File.ReadAllBytes(path) is [0xEF, 0xBB, 0xBF, ..];
                     var bytes = Encoding.UTF8.GetBytes(text);
                     return ObjectStore.Hash(hasBom ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes);
