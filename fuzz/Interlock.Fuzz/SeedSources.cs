@@ -25,16 +25,5 @@ public sealed class SeedSources(string repositoryRoot)
     public IEnumerable<string> SampledCorpusCommands(int step) => CorpusCommands().Where((_, i) => i % step == 0);
 
     /// <summary>The YAML examples of docs/policy.md (each ```yaml block).</summary>
-    public IEnumerable<string> PolicyExamples()
-    {
-        var doc = Path.Combine(repositoryRoot, "docs", "policy.md");
-        if (!File.Exists(doc)) yield break;
-        System.Text.StringBuilder? block = null;
-        foreach (var line in File.ReadLines(doc))
-        {
-            if (block is null) { if (line.Trim() == "```yaml") block = new(); continue; }
-            if (line.Trim() == "```") { yield return block.ToString(); block = null; continue; }
-            block.Append(line).Append('\n');
-        }
-    }
+    public IEnumerable<string> PolicyExamples() => Interlock.Testing.MarkdownYamlBlocks.Read(Path.Combine(repositoryRoot, "docs", "policy.md"));
 }

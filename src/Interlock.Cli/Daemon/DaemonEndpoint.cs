@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 using Interlock.State;
 
@@ -16,9 +15,6 @@ internal static class DaemonEndpoint
     /// <summary>Variables the hook's decision can depend on, besides every INTERLOCK_* variable.</summary>
     private static readonly string[] HookVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"];
 
-    /// <summary>Longest Unix socket path (sun_path is 108 bytes with its terminator).</summary>
-    private const int MaxSocketPath = 107;
-
     public const uint RequestMagic = 0x494C4431; // "ILD1"
     public const int MaxFrameBytes = 16 * 1024 * 1024;
 
@@ -28,7 +24,7 @@ internal static class DaemonEndpoint
     {
         var directory = StateDirectory.Resolve();
         var path = Path.Combine(directory, $"hookd-{key}.sock");
-        return Encoding.UTF8.GetByteCount(path) <= MaxSocketPath ? path : null;
+        return Encoding.UTF8.GetByteCount(path) < Libc.MaxSocketPathBytes ? path : null; // sun_path holds the terminator too
     }
 
     /// <summary>A hash of what makes two hook processes decide alike: the interlock executable that decides (a rebuilt
@@ -37,11 +33,10 @@ internal static class DaemonEndpoint
     public static string EnvironmentKey(string executable)
     {
         var text = new StringBuilder();
-        var exe = executable;
-        text.Append(exe).Append('\0').Append(BuildInfo.Version).Append('\0');
+        text.Append(executable).Append('\0').Append(BuildInfo.Version).Append('\0');
         try
         {
-            var info = new FileInfo(exe);
+            var info = new FileInfo(executable);
             if (info.Exists) text.Append(info.Length).Append('\0').Append(info.LastWriteTimeUtc.Ticks).Append('\0');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

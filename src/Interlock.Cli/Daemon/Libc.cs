@@ -91,60 +91,42 @@ internal static unsafe class Libc
     {
         const int ORdOnly = 0, OWrOnly = 1, OCreat = 0x40, OTrunc = 0x200;
         const short SetSignalMask = 0x08, SetSid = 0x80; // glibc's POSIX_SPAWN_SETSIGMASK, POSIX_SPAWN_SETSID
-        var strings = new List<byte[]> { Z(path), Z("/dev/null"), Z(log) };
-        strings.AddRange(args.Select(Z));
-        var environmentStrings = environment.Select(Z).ToList();
-        var handles = strings.Concat(environmentStrings).Select(b => GCHandle.Alloc(b, GCHandleType.Pinned)).ToList();
+        using var files = new CStrings(["/dev/null", log]);
+        using var argv = new CStrings([path, .. args]);
+        using var envp = new CStrings([.. environment]);
+        // posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 in glibc; sigset_t is 128.
+        var actions = stackalloc byte[256];
+        var attributes = stackalloc byte[512];
+        var emptyMask = stackalloc byte[128];
+        new Span<byte>(emptyMask, 128).Clear();
+        if (FileActionsInit(actions) != 0) return null;
+        if (SpawnAttrInit(attributes) != 0) { FileActionsDestroy(actions); return null; }
         try
         {
-            byte* P(byte[] b) => (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(b, 0);
-            var argv = stackalloc byte*[args.Count + 2];
-            argv[0] = P(strings[0]);
-            for (var i = 0; i < args.Count; i++) argv[i + 1] = P(strings[3 + i]);
-            argv[args.Count + 1] = null;
-            var envp = new nint[environmentStrings.Count + 1];
-            for (var i = 0; i < environmentStrings.Count; i++) envp[i] = (nint)P(environmentStrings[i]);
-            // posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 in glibc; sigset_t is 128.
-            var actions = stackalloc byte[256];
-            var attributes = stackalloc byte[512];
-            var emptyMask = stackalloc byte[128];
-            new Span<byte>(emptyMask, 128).Clear();
-            if (FileActionsInit(actions) != 0) return null;
-            if (SpawnAttrInit(attributes) != 0) { FileActionsDestroy(actions); return null; }
+            if (FileActionsAddOpen(actions, 0, files[0], ORdOnly, 0) != 0
+                || FileActionsAddOpen(actions, 1, files[1], OWrOnly | OCreat | OTrunc, 0x180) != 0 // 0600
+                || FileActionsAddOpen(actions, 2, files[1], OWrOnly | OCreat, 0x180) != 0
+                || SpawnAttrSetFlags(attributes, SetSid | SetSignalMask) != 0
+                || SpawnAttrSetSignalMask(attributes, emptyMask) != 0)
+                return null;
             try
             {
-                if (FileActionsAddOpen(actions, 0, P(strings[1]), ORdOnly, 0) != 0
-                    || FileActionsAddOpen(actions, 1, P(strings[2]), OWrOnly | OCreat | OTrunc, 0x180) != 0 // 0600
-                    || FileActionsAddOpen(actions, 2, P(strings[2]), OWrOnly | OCreat, 0x180) != 0
-                    || SpawnAttrSetFlags(attributes, SetSid | SetSignalMask) != 0
-                    || SpawnAttrSetSignalMask(attributes, emptyMask) != 0)
-                    return null;
-                try
-                {
-                    // Descriptors the agent's harness left open to its hook (pipes it waits on) must not live on
-                    // in the daemon; .NET's own are close-on-exec.
-                    if (FileActionsAddCloseFrom(actions, 3) != 0) return null;
-                }
-                catch (EntryPointNotFoundException)
-                {
-                    return null; // glibc before 2.34: no daemon rather than one that may hold the harness's pipes
-                }
-                int pid;
-                fixed (nint* e = envp)
-                    return PosixSpawn(&pid, argv[0], actions, attributes, argv, (byte**)e) == 0 ? pid : null;
+                // Descriptors the agent's harness left open to its hook (pipes it waits on) must not live on
+                // in the daemon; .NET's own are close-on-exec.
+                if (FileActionsAddCloseFrom(actions, 3) != 0) return null;
             }
-            finally
+            catch (EntryPointNotFoundException)
             {
-                FileActionsDestroy(actions);
-                SpawnAttrDestroy(attributes);
+                return null; // glibc before 2.34: no daemon rather than one that may hold the harness's pipes
             }
+            int pid;
+            return PosixSpawn(&pid, argv[0], actions, attributes, argv.Array, envp.Array) == 0 ? pid : null;
         }
         finally
         {
-            foreach (var h in handles) h.Free();
+            FileActionsDestroy(actions);
+            SpawnAttrDestroy(attributes);
         }
-
-        static byte[] Z(string s) => Encoding.UTF8.GetBytes(s + "\0");
     }
 
     [DllImport(LazyLibrary, EntryPoint = "memfd_create", SetLastError = true)]
@@ -192,7 +174,7 @@ internal static unsafe class Libc
         }
         finally
         {
-            Close(fd);
+            if (fd != 0) Close(fd); // 0 when standard input was closed: the file itself became it
         }
     }
 
@@ -200,20 +182,38 @@ internal static unsafe class Libc
     /// path) and this environment. Returns only when that failed, with the errno.</summary>
     public static int ReplaceProcess(string path, IReadOnlyList<string> args)
     {
-        var strings = new List<byte[]> { Encoding.UTF8.GetBytes(path + "\0") };
-        strings.AddRange(args.Select(a => Encoding.UTF8.GetBytes(a + "\0")));
-        var handles = strings.Select(b => GCHandle.Alloc(b, GCHandleType.Pinned)).ToList();
-        try
+        using var argv = new CStrings([path, .. args]);
+        Execute(argv[0], argv.Array);
+        return Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>Strings as the C library takes them: NUL-terminated UTF-8, pinned, and a NULL-terminated array of
+    /// pointers to them (argv, envp), valid until disposed.</summary>
+    private sealed class CStrings : IDisposable
+    {
+        private readonly GCHandle[] _handles;
+        private readonly GCHandle _array;
+
+        public CStrings(IReadOnlyList<string> strings)
         {
-            var argv = new nint[strings.Count + 1];
-            for (var i = 0; i < strings.Count; i++) argv[i] = handles[i].AddrOfPinnedObject();
-            fixed (nint* a = argv)
-                Execute((byte*)argv[0], (byte**)a);
-            return Marshal.GetLastPInvokeError();
+            _handles = new GCHandle[strings.Count];
+            var pointers = new nint[strings.Count + 1];
+            for (var i = 0; i < strings.Count; i++)
+            {
+                _handles[i] = GCHandle.Alloc(Encoding.UTF8.GetBytes(strings[i] + "\0"), GCHandleType.Pinned);
+                pointers[i] = _handles[i].AddrOfPinnedObject();
+            }
+            _array = GCHandle.Alloc(pointers, GCHandleType.Pinned);
         }
-        finally
+
+        public byte* this[int index] => (byte*)_handles[index].AddrOfPinnedObject();
+
+        public byte** Array => (byte**)_array.AddrOfPinnedObject();
+
+        public void Dispose()
         {
-            foreach (var h in handles) h.Free();
+            foreach (var h in _handles) h.Free();
+            _array.Free();
         }
     }
 

@@ -95,7 +95,8 @@ internal static class HookCommand
         var adapter = create();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
-        var deadline = bound is { } b && b < Deadline() ? b : Deadline();
+        var deadline = Deadline();
+        if (bound < deadline) deadline = bound.Value;
         // A daemon started in this same environment answers in a fraction of the time; without one (or if it fails),
         // the same decision is made here with what is left of the deadline.
         var fromDaemon = Daemon.DaemonClient.TryAnswer(adapter, input, deadline, clock);

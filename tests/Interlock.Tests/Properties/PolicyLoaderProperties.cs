@@ -30,18 +30,7 @@ public sealed class PolicyLoaderProperties
     private static readonly Gen<string> MutatedExample =
         Gen.Select(Example, Example, Gen.Int[0, int.MaxValue].Array[3, 12], Gen.Char["abc :-[]{}'\"#\n\t&*!|>?%é"], Inputs.Mutate);
 
-    private static IEnumerable<string> PolicyExamples()
-    {
-        var doc = System.IO.Path.Combine(AppContext.BaseDirectory, "policy.md");
-        if (!File.Exists(doc)) yield break;
-        System.Text.StringBuilder? block = null;
-        foreach (var line in File.ReadLines(doc))
-        {
-            if (block is null) { if (line.Trim() == "```yaml") block = new(); continue; }
-            if (line.Trim() == "```") { yield return block.ToString(); block = null; continue; }
-            block.Append(line).Append('\n');
-        }
-    }
+    private static IEnumerable<string> PolicyExamples() => Interlock.Testing.MarkdownYamlBlocks.Read(System.IO.Path.Combine(AppContext.BaseDirectory, "policy.md"));
 
     [Fact]
     public void The_documentation_examples_are_among_the_inputs() => Assert.True(Examples.Length >= 4, $"found {Examples.Length - 1} examples in docs/policy.md");
