@@ -1,4 +1,3 @@
-using Interlock.Cli.Hooks;
 using Interlock.Fuzz.Targets;
 
 namespace Interlock.Fuzz;
@@ -21,8 +20,8 @@ public static class FuzzTargets
         new HookAdapterTarget("gemini", () => new GeminiAdapter(), AdapterSeeds.Gemini),
         new HookAdapterTarget("cursor", () => new CursorAdapter(), AdapterSeeds.Cursor),
         new HookAdapterTarget("copilot", () => new CopilotAdapter(), AdapterSeeds.Copilot),
-        new HookAdapterTarget("kiro", () => HookCommand.Adapters["kiro"](), AdapterSeeds.Kiro),
-        new HookAdapterTarget("amazon-q", () => HookCommand.Adapters["amazon-q"](), AdapterSeeds.Kiro),
+        new HookAdapterTarget("kiro", () => HookAdapters.All["kiro"](), AdapterSeeds.Kiro),
+        new HookAdapterTarget("amazon-q", () => HookAdapters.All["amazon-q"](), AdapterSeeds.Kiro),
         new HookAdapterTarget("opencode", () => new OpenCodeAdapter(), AdapterSeeds.OpenCode),
         new PolicyLoaderTarget(),
         new ApplyPatchTarget(),

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Interlock.Core;
 using Interlock.Core.Policy;
 using Interlock.Core.Shell;
-using Interlock.Cli.Hooks;
 
 namespace Interlock.Cli;
 
@@ -128,7 +127,7 @@ internal static class Program
             "install" or "uninstall" => Install.InstallCommands.Run(args[0], args[1..], Install.InstallEnvironment.FromProcess),
             "doctor" => Install.DoctorCommand.Run(args[1..], Install.InstallEnvironment.FromProcess),
             "mcp" => Mcp.McpProxyCommand.Run(args[1..]),
-            "daemon" => Daemon.HookDaemon.Run(args[1..]),
+            "daemon" => DaemonCommand.Run(args[1..]),
             _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init, install, uninstall, doctor, mcp, daemon (see `interlock --help`)."),
         };
     }

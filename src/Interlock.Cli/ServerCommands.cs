@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Interlock.Cli.Hooks;
 
 namespace Interlock.Cli;
 

@@ -79,7 +79,7 @@ public static class GuardedFunctions
             GuardDecision decision;
             try
             {
-                decision = await guard.DecideAsync(request, cancellationToken).ConfigureAwait(false);
+                decision = await guard.DecideAsync(request, canAskHuman: options.Approve is not null, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -89,7 +89,14 @@ public static class GuardedFunctions
             {
                 case Verdict.Allow:
                     break;
-                case Verdict.Ask when options.Approve is { } approve && await approve(new GuardApproval(name, request, decision), cancellationToken).ConfigureAwait(false):
+                case Verdict.Ask when options.Approve is { } approve:
+                    var approval = new GuardApproval(name, request, decision);
+                    var approved = await approve(approval, cancellationToken).ConfigureAwait(false);
+                    // The human's answer is part of the audit trail; an approval that cannot be recorded is not acted on.
+                    var failure = await guard.RecordHumanAnswerAsync(approval, approved, cancellationToken).ConfigureAwait(false);
+                    if (!approved) return decision.Message + " The human did not approve it, so it was not run. Do something else, or ask the user.";
+                    if (failure is not null)
+                        return $"{decision.Message} A human approved it, but Interlock could not record the approval in its audit trail ({failure}), so it was not run. Ask the user to fix the state directory, then retry.";
                     break;
                 case Verdict.Ask:
                     return decision.Message + " No human approved it, so it was not run.";

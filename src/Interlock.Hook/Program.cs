@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Interlock.Cli.Daemon;
-using Interlock.Cli.Hooks;
 
 namespace Interlock.Hook;
 

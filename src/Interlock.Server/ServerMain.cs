@@ -142,17 +142,17 @@ public static class ServerMain
         AuditCutoff.ParseAge(value) is { } age && age > TimeSpan.Zero
             ? age : throw new UsageException($"`{option}` needs a positive age such as 90d, 12h, 2w or 30m, not `{value}`");
 
-    /// <summary>A policy file read as the system layer (the server's operator wrote it); any error refuses to start.</summary>
+    /// <summary>A policy file read as the system layer (the server's operator wrote it), by the same loader the hook
+    /// uses for its layers; any error refuses to start.</summary>
     private static Interlock.Core.Policy.CompiledPolicy LoadPolicy(string path)
     {
         path = Path.GetFullPath(path);
-        var text = File.Exists(path) ? File.ReadAllText(path) : throw new UsageException($"`--policy {path}`: no such file");
-        var file = Interlock.Policy.PolicyParser.Parse(text, path, Interlock.Core.Policy.PolicyLayer.System);
-        var (set, diagnostics) = Interlock.Policy.PolicyMerger.Merge([file]);
-        var errors = diagnostics.Where(d => d.Severity == Interlock.Policy.DiagnosticSeverity.Error).ToList();
+        if (!File.Exists(path)) throw new UsageException($"`--policy {path}`: no such file");
+        var loaded = Interlock.Runtime.Configuration.PolicyLoader.Load([(Interlock.Core.Policy.PolicyLayer.System, path)]);
+        var errors = loaded.Diagnostics.Where(d => d.Severity == Interlock.Policy.DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
             throw new UsageException($"the policy file is invalid, so the server does not start: {string.Join("; ", errors.Take(5))} (check it with `interlock policy validate {path}`)");
-        return Interlock.Core.Policy.CompiledPolicy.Compile(set);
+        return loaded.Compiled;
     }
 
     private static string Group(string g) => TokenSecrets.IsValidName(g) ? g : throw new UsageException($"`{g}` is not a valid group name");

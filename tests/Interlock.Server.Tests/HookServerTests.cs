@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Interlock.Cli;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Xunit;
 
@@ -17,7 +16,7 @@ public sealed class HookServerTests
     internal static HookAnswer RunHook(string url, string token, string command, string cwd, bool failClosed = true, int waitMs = 0)
     {
         var stage = new ServerDecideStage(new Engine(), () => new FileSystemWorld(), new ServerConnection(new Uri(url.TrimEnd('/') + "/"), token, failClosed, waitMs) { TimeoutMs = 30_000 });
-        var pipeline = new HookPipeline([stage]);
+        var pipeline = new DecisionPipeline([stage]);
         return pipeline.Run(new ClaudeCodeAdapter(), Encoding.UTF8.GetBytes(Event(command, cwd)));
     }
 

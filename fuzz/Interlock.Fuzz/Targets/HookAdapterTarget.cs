@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 
 namespace Interlock.Fuzz.Targets;
@@ -14,13 +13,13 @@ public sealed class HookAdapterTarget : IFuzzTarget
     private readonly string[] _seeds;
     // Built on the first input: instrumented code must not run before SharpFuzz has set up the coverage map (the
     // target list is built first), or it writes through a null map and the process dies.
-    private readonly Lazy<(IHookAdapter Adapter, HookPipeline Pipeline)> _hook;
+    private readonly Lazy<(IHookAdapter Adapter, DecisionPipeline Pipeline)> _hook;
 
     internal HookAdapterTarget(string harness, Func<IHookAdapter> adapter, params string[] seeds)
     {
         _harness = harness;
         _seeds = seeds;
-        _hook = new(() => (adapter(), new HookPipeline([new DecideStage(new Engine(), () => new FuzzWorld())])));
+        _hook = new(() => (adapter(), new DecisionPipeline([new DecideStage(new Engine(), () => new FuzzWorld())])));
     }
 
     public string Name => "hook-" + _harness;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Interlock.Cli.Hooks;
 using Interlock.Cli.Mcp;
 using Interlock.Core;
 
@@ -13,7 +12,7 @@ namespace Interlock.Fuzz.Targets;
 /// The audit and approval stages are left out (I/O); the decide stage is the real engine in the fuzz world.</summary>
 public sealed class McpProxyTarget : IFuzzTarget
 {
-    private readonly Lazy<HookPipeline> _pipeline = new(() => new HookPipeline([new DecideStage(new Engine(), () => new FuzzWorld())]));
+    private readonly Lazy<DecisionPipeline> _pipeline = new(() => new DecisionPipeline([new DecideStage(new Engine(), () => new FuzzWorld())]));
 
     public string Name => "mcp-proxy";
     public string Description => "McpProxy.FromClient on each line of the input (client -> server JSON-RPC traffic of one session)";

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 
 namespace Interlock.Cli.Mcp;
@@ -25,14 +24,14 @@ namespace Interlock.Cli.Mcp;
 /// </summary>
 /// <param name="localApprovals">No approval server is configured: a human at the client may approve by elicitation.
 /// With a server, approvals are the server's (its approver groups and two-person rule), never the client's.</param>
-internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, TextWriter client, TextWriter upstream, string cwd, bool localApprovals = true)
+internal sealed class McpProxy(string serverName, Func<DecisionPipeline> pipeline, TextWriter client, TextWriter upstream, string cwd, bool localApprovals = true)
 {
     /// <summary>Largest message accepted from the client; bigger ones are refused (never forwarded unchecked).</summary>
     public const int MaxClientMessageChars = 4 * 1024 * 1024;
 
     private readonly Lock _clientLock = new();
     private readonly Lock _upstreamLock = new();
-    private readonly Hooks.DeadlineWorker _worker = new();
+    private readonly DeadlineWorker _worker = new();
     private readonly Dictionary<string, string> _pendingApprovals = new(StringComparer.Ordinal); // elicitation id -> original tools/call line
     private int _nextElicitation;
 
@@ -107,7 +106,7 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
     private void Check(string line, string idJson)
     {
         var adapter = new McpCallAdapter(serverName, cwd, ClientElicits);
-        var (answer, _) = HookCommand.RunWithDeadline(_worker, () => pipeline().Run(adapter, Encoding.UTF8.GetBytes(line)), adapter, HookCommand.Deadline());
+        var (answer, _) = DecisionPipelines.RunWithDeadline(_worker, () => pipeline().Run(adapter, Encoding.UTF8.GetBytes(line)), adapter, DecisionPipelines.Deadline());
         var verdict = (Verdict)answer.ExitCode;
         switch (verdict)
         {
@@ -190,24 +189,23 @@ internal sealed class McpProxy(string serverName, Func<HookPipeline> pipeline, T
     /// <summary>Appends the human's elicitation answer to the audit trail; why it could not be, or null.</summary>
     private string? RecordHumanAnswer(JsonElement call, bool accepted, string action)
     {
+        var p = call.TryGetProperty("params", out var ps) && ps.ValueKind == JsonValueKind.Object ? ps : default;
+        string tool;
+        string? arguments;
         try
         {
-            var p = call.TryGetProperty("params", out var ps) && ps.ValueKind == JsonValueKind.Object ? ps : default;
-            var tool = p.ValueKind == JsonValueKind.Object ? HookJson.GetString(p, "name") ?? "" : "";
-            var entry = new State.AuditEntry(DateTimeOffset.UtcNow, "mcp", serverName, cwd, tool,
-                p.ValueKind == JsonValueKind.Object ? HookJson.Recorded(p, "arguments") : null,
-                accepted ? "allow" : "deny", "mcp.elicitation",
-                accepted ? $"A human approved this {serverName} tool call through the MCP client's elicitation prompt."
-                         : $"The human did not approve this {serverName} tool call (the elicitation got {action}).",
-                "[]", 0);
-            using var store = (pipeline().OpenStore ?? throw new State.StateStoreException("no state store is configured"))();
-            store.Audit.AppendAsync(entry).AsTask().GetAwaiter().GetResult();
-            return null;
+            tool = p.ValueKind == JsonValueKind.Object ? HookJson.GetString(p, "name") ?? "" : "";
+            arguments = p.ValueKind == JsonValueKind.Object ? HookJson.Recorded(p, "arguments") : null;
         }
-        catch (Exception e) when (e is State.StateStoreException or IOException or InvalidOperationException)
+        catch (InvalidOperationException e)
         {
             return e.Message;
         }
+        return HumanAnswers.Record(pipeline().OpenStore, new State.AuditEntry(DateTimeOffset.UtcNow, "mcp", serverName, cwd, tool, arguments,
+            accepted ? "allow" : "deny", "mcp.elicitation",
+            accepted ? $"A human approved this {serverName} tool call through the MCP client's elicitation prompt."
+                     : $"The human did not approve this {serverName} tool call (the elicitation got {action}).",
+            "[]", 0));
     }
 
     /// <summary>A tools/call result that reports a tool error the model can read (not a protocol error).</summary>
@@ -289,7 +287,7 @@ internal sealed class McpCallAdapter(string server, string cwd, bool supportsAsk
         }
     }
 
-    public HookAnswer Render(HookEvent hookEvent, HookOutcome outcome) =>
+    public HookAnswer Render(HookEvent hookEvent, DecisionOutcome outcome) =>
         new(outcome.Message, "", (int)outcome.Verdict);
 }
 
@@ -366,7 +364,7 @@ internal static class McpProxyCommand
         // Each call is decided as the hook decides it for this directory: the policy files are read per call, so
         // an edited policy applies without restarting the client.
         var cwd = Environment.CurrentDirectory;
-        var proxy = new McpProxy(name, () => { var deadline = HookCommand.Deadline(); return HookCommand.ConfiguredPipeline(cwd, deadline, () => HookCommand.OpenStore(deadline)); },
+        var proxy = new McpProxy(name, () => { var deadline = DecisionPipelines.Deadline(); return DecisionPipelines.Configured(cwd, deadline, () => DecisionPipelines.OpenStore(deadline)); },
             stdout, server.StandardInput, cwd, localApprovals: string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL")));
 
         // Server -> client: unchanged, line by line.

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 using Interlock.State.Approvals;
@@ -26,7 +25,7 @@ public sealed class ApprovalStageTests : IDisposable
         public bool SupportsAsk => false;
         public int MaxInputBytes => _inner.MaxInputBytes;
         public HookEvent Parse(ReadOnlySpan<byte> input) => _inner.Parse(input) with { Harness = Harness };
-        public HookAnswer Render(HookEvent hookEvent, HookOutcome outcome) => _inner.Render(hookEvent, outcome);
+        public HookAnswer Render(HookEvent hookEvent, DecisionOutcome outcome) => _inner.Render(hookEvent, outcome);
     }
 
     private static byte[] Event(string command, string session = "s1") => Encoding.UTF8.GetBytes(
@@ -36,7 +35,7 @@ public sealed class ApprovalStageTests : IDisposable
     {
         IStateStore Open() => _dir.Open();
         var world = () => (IWorldView)new TestWorld();
-        return new HookPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world), new AuditStage()], Open).Run(adapter, input);
+        return new DecisionPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world), new AuditStage()], Open).Run(adapter, input);
     }
 
     private static (string Decision, string Reason) Parse(string output)
@@ -109,7 +108,7 @@ public sealed class ApprovalStageTests : IDisposable
     {
         var world = () => (IWorldView)new TestWorld();
         IStateStore Broken() => throw new StateStoreException("the disk holding the state database is full");
-        var answer = new HookPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world)], Broken).Run(new NoAskAdapter(), Event("git reset --hard"));
+        var answer = new DecisionPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world)], Broken).Run(new NoAskAdapter(), Event("git reset --hard"));
         var (decision, reason) = Parse(answer.Stdout);
         Assert.Equal("deny", decision);
         Assert.Contains("could not record a request", reason);

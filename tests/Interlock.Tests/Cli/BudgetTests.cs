@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Interlock.Cli;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 using Interlock.State.Budgets;
@@ -52,7 +51,7 @@ public sealed class BudgetTests : IDisposable
         IStateStore Open() => _state.Open();
         var world = () => (IWorldView)new FileSystemWorld();
         var engine = new Engine();
-        var pipeline = new HookPipeline([new DecideStage(engine, world), new BudgetStage(world, engine.Options, new BudgetLimits(), clock), new AuditStage(clock)], Open);
+        var pipeline = new DecisionPipeline([new DecideStage(engine, world), new BudgetStage(world, engine.Options, new BudgetLimits(), clock), new AuditStage(clock)], Open);
         return pipeline.Run(new ClaudeCodeAdapter(), Encoding.UTF8.GetBytes(json)).Stdout;
     }
 

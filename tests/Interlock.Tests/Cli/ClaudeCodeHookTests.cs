@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Interlock.Cli;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Xunit;
 

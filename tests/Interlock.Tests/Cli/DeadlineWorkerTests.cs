@@ -1,4 +1,3 @@
-using Interlock.Cli.Hooks;
 using Xunit;
 
 namespace Interlock.Tests.Cli;

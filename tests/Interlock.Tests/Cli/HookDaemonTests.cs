@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Interlock.Cli.Daemon;
-using Interlock.Cli.Hooks;
 using Xunit;
 
 namespace Interlock.Tests.Cli;

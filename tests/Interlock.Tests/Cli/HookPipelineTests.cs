@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Xunit;
 
@@ -12,17 +11,17 @@ public sealed class HookPipelineTests
     private static readonly byte[] SafeEvent = Encoding.UTF8.GetBytes(
         $$"""{"session_id":"s1","cwd":"{{TestWorld.Project}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"} }""");
 
-    private sealed class Throwing : IHookStage
+    private sealed class Throwing : IDecisionStage
     {
-        public void Run(HookContext context) => throw new InvalidOperationException("the disk vanished");
+        public void Run(DecisionContext context) => throw new InvalidOperationException("the disk vanished");
     }
 
-    private sealed class Blocking(ManualResetEventSlim release) : IHookStage
+    private sealed class Blocking(ManualResetEventSlim release) : IDecisionStage
     {
-        public void Run(HookContext context) => release.Wait();
+        public void Run(DecisionContext context) => release.Wait();
     }
 
-    private static HookPipeline Pipeline(params IHookStage[] extra) =>
+    private static DecisionPipeline Pipeline(params IDecisionStage[] extra) =>
         new([new DecideStage(new Engine(), () => new TestWorld()), .. extra]);
 
     [Fact]
@@ -46,7 +45,7 @@ public sealed class HookPipelineTests
     {
         using var release = new ManualResetEventSlim();
         var watch = Stopwatch.StartNew();
-        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => Pipeline(new Blocking(release)).Run(new ClaudeCodeAdapter(), SafeEvent), new ClaudeCodeAdapter(), TimeSpan.FromMilliseconds(200));
+        var (answer, finished) = DecisionPipelines.RunWithDeadline(new DeadlineWorker(), () => Pipeline(new Blocking(release)).Run(new ClaudeCodeAdapter(), SafeEvent), new ClaudeCodeAdapter(), TimeSpan.FromMilliseconds(200));
         Assert.False(finished);
         release.Set();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
@@ -59,7 +58,7 @@ public sealed class HookPipelineTests
     [Fact]
     public void An_error_outside_the_stages_stops_the_action_and_names_it()
     {
-        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => throw new IOException("policy.yaml: input/output error"), new ClaudeCodeAdapter(), TimeSpan.FromSeconds(30));
+        var (answer, finished) = DecisionPipelines.RunWithDeadline(new DeadlineWorker(), () => throw new IOException("policy.yaml: input/output error"), new ClaudeCodeAdapter(), TimeSpan.FromSeconds(30));
         Assert.True(finished);
         Assert.Contains("\"permissionDecision\":\"deny\"", answer.Stdout);
         Assert.Contains("[internal-error]", answer.Stdout);
@@ -69,7 +68,7 @@ public sealed class HookPipelineTests
     [Fact]
     public void Within_its_deadline_the_call_answers_normally()
     {
-        var (answer, finished) = HookCommand.RunWithDeadline(new DeadlineWorker(), () => Pipeline().Run(new ClaudeCodeAdapter(), SafeEvent), new ClaudeCodeAdapter(), TimeSpan.FromSeconds(30));
+        var (answer, finished) = DecisionPipelines.RunWithDeadline(new DeadlineWorker(), () => Pipeline().Run(new ClaudeCodeAdapter(), SafeEvent), new ClaudeCodeAdapter(), TimeSpan.FromSeconds(30));
         Assert.True(finished);
         Assert.Equal("", answer.Stdout);
     }

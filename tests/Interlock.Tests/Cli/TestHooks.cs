@@ -1,5 +1,4 @@
 using Interlock.Cli;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 
@@ -14,10 +13,10 @@ internal static class TestHooks
 
     public static HookAnswer Run(IHookAdapter adapter, byte[] input, Engine engine, Func<IWorldView> world, AuditStage? audit = null, SnapshotStage? snapshots = null, Func<IStateStore>? open = null)
     {
-        var stages = new List<IHookStage> { new DecideStage(engine, world) };
+        var stages = new List<IDecisionStage> { new DecideStage(engine, world) };
         if (snapshots is not null) stages.Add(snapshots);
         if (audit is not null) stages.Add(audit);
-        return new HookPipeline(stages, open).Run(adapter, input);
+        return new DecisionPipeline(stages, open).Run(adapter, input);
     }
 }
 

@@ -1,6 +1,8 @@
 using Interlock.Core;
 using Interlock.Guard;
 using Interlock.Guard.Sample;
+using Interlock.State;
+using Interlock.State.Sqlite;
 using Xunit;
 
 namespace Interlock.Tests.Guard;
@@ -9,7 +11,17 @@ namespace Interlock.Tests.Guard;
 /// sample agent's scripted model (no network).</summary>
 public sealed class GuardTests
 {
-    private static IGuard TestGuard() => new Interlock.Guard.Guard(new Engine(), () => new TestWorld());
+    /// <summary>The guard over the engine stage alone and a fixed world (the whole configured pipeline behind it is
+    /// tested against the other entry points in EntryPointParityTests).</summary>
+    private static IGuard TestGuard(Func<IStateStore>? open = null) =>
+        new Interlock.Guard.Guard(new GuardSettings(), _ => new DecisionPipeline([new DecideStage(new Engine(), () => new TestWorld())], open ?? ScratchStore()));
+
+    /// <summary>A state store of its own (human answers are recorded there), outside /tmp.</summary>
+    private static Func<IStateStore> ScratchStore()
+    {
+        var dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "il-tests", "guard-" + Guid.NewGuid().ToString("N")[..8]);
+        return () => SqliteStateStore.Open(new SqliteStateStoreOptions { Directory = dir });
+    }
 
     [Fact]
     public async Task DecideAsync_gives_the_decision_and_the_agent_facing_message()
@@ -45,6 +57,39 @@ public sealed class GuardTests
         });
         Assert.Equal(["git reset --hard"], asked); // the deny is never offered for approval
         Assert.Equal(["git status", "git reset --hard"], ran);
+    }
+
+    [Fact]
+    public async Task An_approval_that_cannot_be_recorded_is_not_acted_on()
+    {
+        var (ran, results, _) = await SampleAgent.RunAsync(TestGuard(() => throw new StateStoreException("disk full")), TestWorld.Project, (_, _) => ValueTask.FromResult(true));
+        Assert.Equal(["git status"], ran);
+        Assert.Contains("could not record the approval in its audit trail (disk full), so it was not run", results[2]);
+    }
+
+    [Fact]
+    public void Settings_are_checked_when_the_guard_is_made()
+    {
+        Assert.Contains("Agent", Assert.Throws<ArgumentException>(() => new Interlock.Guard.Guard(new GuardSettings { Agent = "my agent" })).Message);
+        Assert.Contains("Deadline", Assert.Throws<ArgumentException>(() => new Interlock.Guard.Guard(new GuardSettings { Deadline = TimeSpan.Zero })).Message);
+        Assert.Contains("absolute", Assert.Throws<ArgumentException>(() => new Interlock.Guard.Guard(new GuardSettings { StateDirectory = "state" })).Message);
+    }
+
+    [Fact]
+    public async Task A_pipeline_that_cannot_be_built_stops_the_action_and_says_why()
+    {
+        var guard = new Interlock.Guard.Guard(new GuardSettings(), _ => throw new IOException("policy unreadable"));
+        var d = await guard.DecideAsync(new ActionRequest("Bash", "git status", TestWorld.Project));
+        Assert.Equal((Verdict.Deny, "internal-error"), (d.Verdict, d.Decision.RuleId));
+        Assert.Contains("policy unreadable", d.Message);
+    }
+
+    [Fact]
+    public async Task A_decision_past_the_deadline_is_a_stop()
+    {
+        var guard = new Interlock.Guard.Guard(new GuardSettings { Deadline = TimeSpan.FromMilliseconds(200) }, _ => { Thread.Sleep(5000); throw new InvalidOperationException("unreachable"); });
+        var d = await guard.DecideAsync(new ActionRequest("Bash", "git status", TestWorld.Project));
+        Assert.Equal((Verdict.Deny, "hook.deadline"), (d.Verdict, d.Decision.RuleId));
     }
 
     [Fact]

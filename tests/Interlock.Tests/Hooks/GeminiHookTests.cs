@@ -1,4 +1,3 @@
-using Interlock.Cli.Hooks;
 using Xunit;
 using static Interlock.Tests.Hooks.Golden;
 

@@ -1,4 +1,3 @@
-using Interlock.Cli.Hooks;
 using Xunit;
 using static Interlock.Tests.Hooks.Golden;
 
@@ -7,7 +6,7 @@ namespace Interlock.Tests.Hooks;
 /// <summary>Golden answers for Kiro CLI and Amazon Q Developer CLI: exit 0 to allow, exit 2 with stderr to block.</summary>
 public sealed class KiroHookTests
 {
-    private static readonly IHookAdapter[] Adapters = [(IHookAdapter)HookCommand.Adapters["kiro"](), HookCommand.Adapters["amazon-q"]()];
+    private static readonly IHookAdapter[] Adapters = [(IHookAdapter)HookAdapters.All["kiro"](), HookAdapters.All["amazon-q"]()];
 
     private static IEnumerable<HookAnswer> Hook(string tool, string input) =>
         Adapters.Select(a => Run(a, $$$"""{"hook_event_name":"preToolUse","cwd":"{{{P}}}","tool_name":"{{{tool}}}","tool_input":{{{input}}}}"""));

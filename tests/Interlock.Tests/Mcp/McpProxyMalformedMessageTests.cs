@@ -1,4 +1,3 @@
-using Interlock.Cli.Hooks;
 using Interlock.Cli.Mcp;
 using Interlock.Core;
 using Xunit;
@@ -15,7 +14,7 @@ public sealed class McpProxyMalformedMessageTests
     {
         var client = new StringWriter();
         var upstream = new StringWriter();
-        var proxy = new McpProxy("db", () => new HookPipeline([new DecideStage(new Engine(), () => new TestWorld())]), client, upstream, TestWorld.Project);
+        var proxy = new McpProxy("db", () => new DecisionPipeline([new DecideStage(new Engine(), () => new TestWorld())]), client, upstream, TestWorld.Project);
         return (proxy, client, upstream);
     }
 

@@ -105,16 +105,16 @@ public class PolicyValidationTests
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "policy.yaml");
         File.WriteAllText(path, "rules:\n  - id: a\n    match: { effect: delete-path }\n    verdict: alow\n");
-        var loaded = Interlock.Cli.PolicyLoader.Load([(PolicyLayer.User, path)]);
+        var loaded = PolicyLoader.Load([(PolicyLayer.User, path)]);
         var d = loaded.InvalidPolicyDecision();
         Assert.Equal(Verdict.Deny, d.Verdict);
         Assert.Equal("policy.invalid", d.RuleId);
         Assert.Contains(path + ":4:14", d.Reason);
         Assert.Contains("interlock policy validate", d.Alternative);
         // A missing file is no policy; an unreadable path (a directory) is an error, never "allow everything".
-        Assert.Null(Interlock.Cli.PolicyLoader.Load([(PolicyLayer.User, Path.Combine(dir.Path, "missing.yaml"))]).FirstError);
+        Assert.Null(PolicyLoader.Load([(PolicyLayer.User, Path.Combine(dir.Path, "missing.yaml"))]).FirstError);
         Directory.CreateDirectory(Path.Combine(dir.Path, "dir.yaml"));
-        Assert.NotNull(Interlock.Cli.PolicyLoader.Load([(PolicyLayer.User, Path.Combine(dir.Path, "dir.yaml"))]).FirstError);
+        Assert.NotNull(PolicyLoader.Load([(PolicyLayer.User, Path.Combine(dir.Path, "dir.yaml"))]).FirstError);
     }
 
     [Fact]

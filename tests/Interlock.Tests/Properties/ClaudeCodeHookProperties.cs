@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Xunit;
 

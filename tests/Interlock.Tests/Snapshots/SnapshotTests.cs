@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Interlock.Cli;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 using Interlock.Tests.State;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Interlock.Cli;
-using Interlock.Cli.Hooks;
 using Interlock.Core;
 using Interlock.State;
 using Xunit;

@@ -1,4 +1,0 @@
-namespace Interlock.Cli.Hooks;
-
-/// <summary>What the harness gets back: the exact bytes for stdout and stderr, and the exit code.</summary>
-internal sealed record HookAnswer(string Stdout, string Stderr, int ExitCode);

@@ -1,0 +1,214 @@
+using System.Buffers.Binary;
+using System.Text;
+using Interlock.State;
+
+namespace Interlock.Runtime.Daemon;
+
+/// <summary>
+/// Where a hook daemon listens, and the framing both sides speak. A daemon only ever answers for the environment it
+/// was started in: the socket's name is a hash of the executable and of every variable the hook reads, so a hook
+/// process with a different environment (another state directory, policy directory, timeout, server...) finds no
+/// daemon and decides in-process, exactly as it would without one.
+/// </summary>
+internal static class DaemonEndpoint
+{
+    /// <summary>Variables the hook's decision can depend on, besides every INTERLOCK_* variable.</summary>
+    private static readonly string[] HookVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"];
+
+    public const uint RequestMagic = 0x494C4431; // "ILD1"
+    public const int MaxFrameBytes = 16 * 1024 * 1024;
+
+    /// <summary>The socket a daemon started in this process's environment listens on; null when it cannot have one
+    /// (the path would be too long for a Unix socket).</summary>
+    public static string? SocketPath(string key)
+    {
+        var directory = StateDirectory.Resolve();
+        var path = Path.Combine(directory, $"hookd-{key}.sock");
+        return Encoding.UTF8.GetByteCount(path) < Libc.MaxSocketPathBytes ? path : null; // sun_path holds the terminator too
+    }
+
+    /// <summary>A hash of what makes two hook processes decide alike: the interlock executable that decides (a rebuilt
+    /// or upgraded binary gets a new daemon) and the hook's environment variables. interlock-hook computes it for the
+    /// interlock beside it.</summary>
+    public static string EnvironmentKey(string executable)
+    {
+        var text = new StringBuilder();
+        text.Append(executable).Append('\0').Append(BuildInfo.Version).Append('\0');
+        try
+        {
+            var info = new FileInfo(executable);
+            if (info.Exists) text.Append(info.Length).Append('\0').Append(info.LastWriteTimeUtc.Ticks).Append('\0');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The path alone still separates binaries.
+        }
+        var names = new List<string>(HookVariables);
+        foreach (System.Collections.DictionaryEntry v in Environment.GetEnvironmentVariables())
+            if (v.Key is string name && name.StartsWith("INTERLOCK_", StringComparison.Ordinal)) names.Add(name);
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+            text.Append(name).Append('=').Append(Environment.GetEnvironmentVariable(name) ?? "\u0001unset").Append('\0');
+        // FNV-1a: the name only has to differ between environments (the directory is the user's own and the peer's
+        // uid is checked); a cryptographic hash would load OpenSSL, milliseconds of start-up in every hook process.
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(text.ToString())) hash = (hash ^ b) * 1099511628211UL;
+        return hash.ToString("x16");
+    }
+
+    /// <summary>Whether the peer is this user running <paramref name="executable"/>: a daemon answer is trusted only
+    /// from the real interlock, never from some other program listening on the socket's name.</summary>
+    public static bool PeerRuns((int Pid, uint Uid)? peer, string executable)
+    {
+        if (peer is not var (pid, uid) || uid != Libc.GetEffectiveUid()) return false;
+        var exe = File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName;
+        return exe is not null && exe == executable;
+    }
+
+    /// <summary>
+    /// One hook call handed to the daemon of <paramref name="executable"/>'s environment (the client side, shared by
+    /// `interlock hook` and interlock-hook). The daemon gets the deadline minus <see cref="HookDeadline.Reserve"/>,
+    /// which is kept for deciding in-process. Null, for the caller to decide, when there is no daemon, the listener is
+    /// not this user's <paramref name="executable"/>, or the daemon declined, failed or did not answer in its share.
+    /// </summary>
+    public static HookAnswer? Ask(string executable, string harness, byte[] input, TimeSpan deadline, System.Diagnostics.Stopwatch clock)
+    {
+        var key = EnvironmentKey(executable);
+        if (SocketPath(key) is not { } path) return null;
+        var reserve = HookDeadline.Reserve(deadline);
+        var share = deadline - clock.Elapsed - reserve;
+        if (share <= TimeSpan.FromMilliseconds(50)) return null;
+        try
+        {
+            using var socket = Libc.UnixStream.Connect(path);
+            if (socket is null || !PeerRuns(socket.Peer(), executable)) return null;
+            // A daemon leaves when a call overruns its share; the grace covers its watchdog's period.
+            socket.SetTimeout(share + reserve / 3);
+            socket.Write(Frame(new DaemonRequest(key, harness, Environment.CurrentDirectory, (int)share.TotalMilliseconds, input).Encode()));
+            return ReadFrame(socket.ReadFully) is { } frame ? DecodeAnswer(frame) : null;
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An answer frame: 0 and the hook's answer, or 1 when the daemon declines the call (the client then
+    /// decides in-process).</summary>
+    public static byte[] EncodeAnswer(HookAnswer? answer)
+    {
+        if (answer is null) return [1];
+        var stdout = Encoding.UTF8.GetBytes(answer.Stdout);
+        var stderr = Encoding.UTF8.GetBytes(answer.Stderr);
+        var buffer = new byte[1 + 4 + 4 + stdout.Length + 4 + stderr.Length];
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span[1..], answer.ExitCode);
+        BinaryPrimitives.WriteInt32LittleEndian(span[5..], stdout.Length);
+        stdout.CopyTo(span[9..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(9 + stdout.Length)..], stderr.Length);
+        stderr.CopyTo(span[(13 + stdout.Length)..]);
+        return buffer;
+    }
+
+    /// <summary>The answer in a frame, or null when the daemon declined.</summary>
+    /// <exception cref="InvalidDataException">Not an answer frame.</exception>
+    public static HookAnswer? DecodeAnswer(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length == 1 && frame[0] == 1) return null;
+        if (frame.Length < 13 || frame[0] != 0) throw new InvalidDataException("not an interlock hook answer");
+        var exit = BinaryPrimitives.ReadInt32LittleEndian(frame[1..]);
+        var n = BinaryPrimitives.ReadInt32LittleEndian(frame[5..]);
+        if (n < 0 || n > frame.Length - 13) throw new InvalidDataException("answer field out of bounds");
+        var stdout = Encoding.UTF8.GetString(frame.Slice(9, n));
+        var m = BinaryPrimitives.ReadInt32LittleEndian(frame[(9 + n)..]);
+        if (m < 0 || m != frame.Length - 13 - n) throw new InvalidDataException("answer field out of bounds");
+        return new HookAnswer(stdout, Encoding.UTF8.GetString(frame.Slice(13 + n, m)), exit);
+    }
+
+    /// <summary>The payload with its length in front, to be written in one call.</summary>
+    public static byte[] Frame(ReadOnlySpan<byte> payload)
+    {
+        var frame = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
+        payload.CopyTo(frame.AsSpan(4));
+        return frame;
+    }
+
+    public static void WriteFrame(Stream stream, ReadOnlySpan<byte> payload) => stream.Write(Frame(payload));
+
+    /// <summary>Reads one length-prefixed frame; null at a clean end of stream before the frame.</summary>
+    /// <exception cref="InvalidDataException">The frame is truncated or over <see cref="MaxFrameBytes"/>.</exception>
+    public static byte[]? ReadFrame(Stream stream) => ReadFrame(buffer => ReadFully(stream, buffer));
+
+    /// <summary><see cref="ReadFrame(Stream)"/> over any reader that fills a buffer unless the stream ends.</summary>
+    public static byte[]? ReadFrame(SpanReader readFully)
+    {
+        Span<byte> length = stackalloc byte[4];
+        var got = readFully(length);
+        if (got == 0) return null;
+        if (got < 4) throw new InvalidDataException("truncated frame header");
+        var n = BinaryPrimitives.ReadInt32LittleEndian(length);
+        if (n < 0 || n > MaxFrameBytes) throw new InvalidDataException($"frame of {n} bytes is out of bounds");
+        var payload = new byte[n];
+        if (readFully(payload) < n) throw new InvalidDataException("truncated frame");
+        return payload;
+    }
+
+    public delegate int SpanReader(Span<byte> buffer);
+
+    private static int ReadFully(Stream stream, Span<byte> buffer)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = stream.Read(buffer[total..]);
+            if (n <= 0) break;
+            total += n;
+        }
+        return total;
+    }
+}
+
+/// <summary>One hook call sent to the daemon: the client's environment key (a daemon whose socket was moved to
+/// another environment's name declines), the harness, the client's cwd and deadline, and the raw event.</summary>
+internal sealed record DaemonRequest(string Key, string Harness, string Cwd, int DeadlineMs, byte[] Input)
+{
+    public byte[] Encode()
+    {
+        var key = Encoding.UTF8.GetBytes(Key);
+        var harness = Encoding.UTF8.GetBytes(Harness);
+        var cwd = Encoding.UTF8.GetBytes(Cwd);
+        var buffer = new byte[4 + 4 + 4 + key.Length + 4 + harness.Length + 4 + cwd.Length + 4 + Input.Length];
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, DaemonEndpoint.RequestMagic);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], DeadlineMs);
+        var at = 8;
+        foreach (var part in new[] { key, harness, cwd, Input })
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], part.Length);
+            part.CopyTo(span[(at + 4)..]);
+            at += 4 + part.Length;
+        }
+        return buffer;
+    }
+
+    /// <exception cref="InvalidDataException">Not a request this build understands.</exception>
+    public static DaemonRequest Decode(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != DaemonEndpoint.RequestMagic)
+            throw new InvalidDataException("not an interlock hook request");
+        var deadline = BinaryPrimitives.ReadInt32LittleEndian(frame[4..]);
+        var at = 8;
+        var parts = new byte[4][];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (frame.Length - at < 4) throw new InvalidDataException("truncated request");
+            var n = BinaryPrimitives.ReadInt32LittleEndian(frame[at..]);
+            if (n < 0 || n > frame.Length - at - 4) throw new InvalidDataException("request field out of bounds");
+            parts[i] = frame.Slice(at + 4, n).ToArray();
+            at += 4 + n;
+        }
+        if (deadline <= 0) throw new InvalidDataException("request without a deadline");
+        return new DaemonRequest(Encoding.UTF8.GetString(parts[0]), Encoding.UTF8.GetString(parts[1]), Encoding.UTF8.GetString(parts[2]), deadline, parts[3]);
+    }
+}

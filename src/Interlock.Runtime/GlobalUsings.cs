@@ -1,0 +1,8 @@
+// The runtime's own namespaces, one per folder, visible everywhere in it.
+global using Interlock.Runtime;
+global using Interlock.Runtime.Adapters;
+global using Interlock.Runtime.Configuration;
+global using Interlock.Runtime.Daemon;
+global using Interlock.Runtime.Pipeline;
+global using Interlock.Runtime.Stages;
+global using Interlock.Runtime.World;

@@ -1,0 +1,108 @@
+using Interlock.Core;
+
+namespace Interlock.Runtime.World;
+
+/// <summary>The real machine, as the engine's read-only world view. Answers are cached for one process.</summary>
+internal sealed class FileSystemWorld : IWorldView
+{
+    private static readonly string[] ExposedVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR"];
+    private readonly Dictionary<string, string?> _repoRoots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PathKind> _kinds = new(StringComparer.Ordinal);
+
+    public FileSystemWorld()
+    {
+        var home = Environment.GetEnvironmentVariable("HOME");
+        HomeDirectory = string.IsNullOrEmpty(home) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : home;
+        if (string.IsNullOrEmpty(HomeDirectory)) HomeDirectory = "/";
+        HomeDirectory = HomeDirectory.Length > 1 ? HomeDirectory.TrimEnd('/') : HomeDirectory;
+    }
+
+    public string HomeDirectory { get; }
+
+    public string? GetEnvironmentVariable(string name) =>
+        Array.IndexOf(ExposedVariables, name) >= 0 ? Environment.GetEnvironmentVariable(name) : null;
+
+    public PathKind GetPathKind(string absolutePath)
+    {
+        if (_kinds.TryGetValue(absolutePath, out var cached)) return cached;
+        PathKind kind;
+        try
+        {
+            // Do not follow a symlink at the end: deleting a link does not delete its target.
+            var info = new FileInfo(absolutePath);
+            if (info.LinkTarget is not null) kind = PathKind.File;
+            else if (info.Exists) kind = PathKind.File;
+            else if (Directory.Exists(absolutePath)) kind = PathKind.Directory;
+            else kind = PathKind.Missing;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            kind = PathKind.Unknown;
+        }
+        _kinds[absolutePath] = kind;
+        return kind;
+    }
+
+    public string? FindRepositoryRoot(string absoluteDirectory)
+    {
+        if (_repoRoots.TryGetValue(absoluteDirectory, out var cached)) return cached;
+        string? result = null;
+        var dir = absoluteDirectory;
+        for (var depth = 0; depth < 64 && !string.IsNullOrEmpty(dir); depth++)
+        {
+            var git = Path.Combine(dir, ".git");
+            if (Directory.Exists(git) || File.Exists(git)) { result = dir; break; }
+            var parent = Path.GetDirectoryName(dir);
+            if (parent is null || parent == dir) break;
+            dir = parent;
+        }
+        _repoRoots[absoluteDirectory] = result;
+        return result;
+    }
+
+    public string? ReadTextFile(string absolutePath, int maxBytes)
+    {
+        try
+        {
+            // Devices, FIFOs and /proc files report a length of 0 and reading them may never end (/dev/zero) or block
+            // (a FIFO the agent made): a length of 0 reads as empty without opening the file, and at most maxBytes
+            // are read from anything else (it may grow while it is read).
+            if (absolutePath.StartsWith("/dev/", StringComparison.Ordinal) || absolutePath.StartsWith("/proc/", StringComparison.Ordinal)) return null;
+            var info = new FileInfo(absolutePath);
+            if (!info.Exists || info.Length > maxBytes) return null;
+            if (info.Length == 0) return "";
+            using var stream = new FileStream(absolutePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var buffer = new byte[info.Length + 1];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (read == buffer.Length) return null; // it grew while being read
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+            return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public string? CurrentBranch(string repositoryRoot)
+    {
+        try
+        {
+            var git = Path.Combine(repositoryRoot, ".git");
+            if (File.Exists(git))
+            {
+                // A worktree or submodule: ".git" is a file saying "gitdir: <path>".
+                var line = File.ReadAllText(git).Trim();
+                if (!line.StartsWith("gitdir:", StringComparison.Ordinal)) return null;
+                git = Path.GetFullPath(Path.Combine(repositoryRoot, line["gitdir:".Length..].Trim()));
+            }
+            var head = File.ReadAllText(Path.Combine(git, "HEAD")).Trim();
+            const string prefix = "ref: refs/heads/";
+            return head.StartsWith(prefix, StringComparison.Ordinal) ? head[prefix.Length..] : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}
