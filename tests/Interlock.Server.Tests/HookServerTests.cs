@@ -84,7 +84,8 @@ public sealed class HookServerTests
     [Fact]
     public async Task A_machine_paused_for_token_guessing_gets_a_stop_that_says_why_and_when_to_retry()
     {
-        await using var t = await TestServer.StartAsync(configure: o => o with { TokenFailuresPerAddress = 2, TokenFailureWindow = TimeSpan.FromMinutes(5) });
+        // A clock that stands still: the test's own duration (process spawns under load) must not shorten the wait it checks.
+        await using var t = await TestServer.StartAsync(configure: o => o with { TokenFailuresPerAddress = 2, TokenFailureWindow = TimeSpan.FromMinutes(5) }, time: new ManualTime(DateTimeOffset.UtcNow));
         var wrong = "ilk_" + new string('2', 64);
         for (var i = 0; i < 2; i++) Assert.Contains("refused this agent", RunHook(t.Url, wrong, "terraform destroy", Workspace("prod-eu")).Stdout);
         // Paused: even this agent's valid token is refused from here for now, and the hook says so.
