@@ -43,19 +43,32 @@ internal static class DoctorCommand
         foreach (var harness in Harness.All)
         {
             var paths = new List<(InstallScope Scope, string Path)>();
+            var located = new List<string>(); // settings that cannot even be located (a CODEX_HOME that is not there)
             foreach (var scope in new[] { InstallScope.User, InstallScope.Project })
-                if (harness.ScopeProblem(scope) is null && harness.SettingsPath(scope, env, KiroHarness.DefaultAgent) is { } p)
-                    paths.Add((scope, p));
+            {
+                try
+                {
+                    paths.Add((scope, harness.SettingsPath(scope, env, KiroHarness.DefaultAgent)));
+                }
+                catch (InstallException e)
+                {
+                    located.Add(e.Message);
+                }
+            }
             var registered = paths.Select(p => (p.Scope, p.Path, Command: harness.RegisteredCommand(p.Path))).Where(r => r.Command is not null).ToList();
             var present = harness.Markers.Any(m => Directory.Exists(Path.Combine(env.Home, m)));
             if (!present && registered.Count == 0) continue;
             found++;
             env.Out.WriteLine($"{harness.Name} ({harness.Product})");
+            foreach (var why in located)
+            {
+                env.Out.WriteLine($"  hook:    PROBLEM {why}");
+                problems++;
+            }
             if (registered.Count == 0)
             {
-                var scope = harness.ScopeProblem(InstallScope.User) is null ? "--user" : "--project";
                 env.Out.WriteLine($"  hook:    PROBLEM not registered ({string.Join(", ", paths.Select(p => p.Path))})");
-                env.Out.WriteLine($"           fix: interlock install {harness.Name} {scope}");
+                env.Out.WriteLine($"           fix: interlock install {harness.Name} --user");
                 problems++;
                 continue;
             }

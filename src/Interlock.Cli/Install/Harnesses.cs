@@ -12,11 +12,9 @@ internal abstract class Harness
 
     public abstract string Product { get; }
 
-    /// <summary>The settings file for a scope, or null with <see cref="ScopeProblem"/> when the harness has none.</summary>
+    /// <summary>The settings file for a scope.</summary>
     /// <exception cref="InstallException">The harness's own variable points at a directory that does not exist.</exception>
-    public abstract string? SettingsPath(InstallScope scope, InstallEnvironment env, string agent);
-
-    public virtual string? ScopeProblem(InstallScope scope) => null;
+    public abstract string SettingsPath(InstallScope scope, InstallEnvironment env, string agent);
 
     /// <summary>Directories (under the home directory) whose presence says the harness is used on this machine.</summary>
     public abstract string[] Markers { get; }
@@ -67,11 +65,14 @@ internal abstract class Harness
             cwd => ($$"""{"hook_event_name":"beforeShellExecution","conversation_id":"interlock-doctor","workspace_roots":["{{cwd}}"],"command":"git status","cwd":"{{cwd}}"}""", 0, """{"permission":"allow"}"""),
             scaffold: () => new JsonObject { ["version"] = 1 }),
         new JsonHarness("copilot", "GitHub Copilot CLI", [".copilot"],
-            (s, env, _) => s == InstallScope.User ? null : Path.Combine(env.Project, ".github", "hooks", "interlock.json"),
+            // Per user: *.json in $COPILOT_HOME/hooks (default ~/.copilot/hooks), loaded whether or not the folder is
+            // trusted (Copilot CLI 1.0.102); per project: .github/hooks/*.json, loaded only in trusted folders.
+            (s, env, _) => s == InstallScope.User
+                ? Path.Combine(env.Variable("COPILOT_HOME") ?? Path.Combine(env.Home, ".copilot"), "hooks", "interlock.json")
+                : Path.Combine(env.Project, ".github", "hooks", "interlock.json"),
             cmd => [("preToolUse", [new JsonObject { ["type"] = "command", ["bash"] = cmd, ["timeoutSec"] = 30 }])],
             cwd => ($$"""{"sessionId":"interlock-doctor","timestamp":0,"cwd":"{{cwd}}","toolName":"bash","toolArgs":"{\"command\":\"git status\"}"}""", 0, ""),
-            scaffold: () => new JsonObject { ["version"] = 1 },
-            scopeProblem: s => s == InstallScope.User ? "GitHub Copilot CLI reads hooks from the repository (.github/hooks/*.json), not from a per-user file; use `interlock install copilot --project` in each repository." : null),
+            scaffold: () => new JsonObject { ["version"] = 1 }),
         new KiroHarness("kiro", "Kiro CLI", [".kiro"], Path.Combine(".kiro", "agents")),
         new KiroHarness("amazon-q", "Amazon Q Developer CLI", [Path.Combine(".aws", "amazonq")], Path.Combine(".aws", "amazonq", "cli-agents"), Path.Combine(".amazonq", "cli-agents")),
         new OpenCodeHarness(),
@@ -86,11 +87,10 @@ internal sealed record HookProblem(string Summary, string Fix);
 /// <summary>A harness whose hooks live in a JSON file: entries merged under "hooks".</summary>
 internal class JsonHarness(
     string name, string product, string[] markers,
-    Func<InstallScope, InstallEnvironment, string, string?> path,
+    Func<InstallScope, InstallEnvironment, string, string> path,
     Func<string, IReadOnlyList<(string Event, JsonObject[] Entries)>> entries,
     Func<string, (string, int, string)> probe,
-    Func<JsonObject>? scaffold = null,
-    Func<InstallScope, string?>? scopeProblem = null) : Harness
+    Func<JsonObject>? scaffold = null) : Harness
 {
     public override string Name => name;
 
@@ -98,9 +98,7 @@ internal class JsonHarness(
 
     public override string[] Markers => markers;
 
-    public override string? SettingsPath(InstallScope scope, InstallEnvironment env, string agent) => path(scope, env, agent);
-
-    public override string? ScopeProblem(InstallScope scope) => scopeProblem?.Invoke(scope);
+    public override string SettingsPath(InstallScope scope, InstallEnvironment env, string agent) => path(scope, env, agent);
 
     /// <summary>Keys a new file needs besides the hooks (Cursor and Copilot want "version": 1).</summary>
     protected virtual JsonObject NewFile(string path) => scaffold?.Invoke() ?? [];

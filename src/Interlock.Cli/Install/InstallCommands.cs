@@ -59,7 +59,7 @@ internal static class InstallCommands
         nothing. The file as it was before the first install is kept beside it (<file>.interlock-backup), and
         uninstall removes only Interlock's entries, restoring that backup byte for byte when nothing else changed.
 
-        --user      for every project (the default; Copilot has no per-user hooks)
+        --user      for every project (the default)
         --project   for the repository containing the current directory (or --dir D)
         --agent     Kiro / Amazon Q: the agent configuration to guard (default: interlock, created with all tools)
         --binary    the interlock binary the hook runs (default: this one)
@@ -69,7 +69,7 @@ internal static class InstallCommands
         codex        ~/.codex/config.toml | .codex/config.toml                   [[hooks.PreToolUse]] and its [hooks.state] trust entry
         gemini       ~/.gemini/settings.json | .gemini/settings.json             BeforeTool
         cursor       ~/.cursor/hooks.json | .cursor/hooks.json                   beforeShellExecution, beforeMCPExecution, beforeReadFile, preToolUse
-        copilot      - | .github/hooks/interlock.json                            preToolUse
+        copilot      ~/.copilot/hooks/interlock.json | .github/hooks/interlock.json   preToolUse ($COPILOT_HOME/hooks when set)
         kiro         ~/.kiro/agents/NAME.json | .kiro/agents/NAME.json           preToolUse
         amazon-q     ~/.aws/amazonq/cli-agents/NAME.json | .amazonq/cli-agents/NAME.json
         opencode     ~/.config/opencode/plugin/interlock.js | .opencode/plugin/interlock.js   (a generated plugin)
@@ -123,16 +123,11 @@ internal static class InstallCommands
             env.Error.WriteLine($"interlock {verb}: --agent must be a plain agent name (letters, digits, - and _), not `{agent}`.");
             return (null, null, ExitUsage);
         }
-        var scope = requested ?? (harness.ScopeProblem(InstallScope.User) is null ? InstallScope.User : InstallScope.Project);
-        if (harness.ScopeProblem(scope) is { } problem)
-        {
-            env.Error.WriteLine($"interlock {verb}: {problem}");
-            return (null, null, ExitUsage);
-        }
+        var scope = requested ?? InstallScope.User;
         string path;
         try
         {
-            path = harness.SettingsPath(scope, env, agent ?? KiroHarness.DefaultAgent)!;
+            path = harness.SettingsPath(scope, env, agent ?? KiroHarness.DefaultAgent);
         }
         catch (InstallException e)
         {

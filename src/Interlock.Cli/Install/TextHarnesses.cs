@@ -37,7 +37,7 @@ internal sealed class CodexHarness : Harness
 
     /// <summary>$CODEX_HOME/config.toml (links resolved, as Codex resolves it) when CODEX_HOME is set, else
     /// ~/.codex/config.toml; .codex/config.toml in the project.</summary>
-    public override string? SettingsPath(InstallScope scope, InstallEnvironment env, string agent)
+    public override string SettingsPath(InstallScope scope, InstallEnvironment env, string agent)
     {
         if (scope == InstallScope.Project) return Path.Combine(env.Project, ".codex", "config.toml");
         if (env.Variable("CODEX_HOME") is not { } codexHome) return Path.Combine(env.Home, ".codex", "config.toml");
@@ -224,7 +224,7 @@ internal sealed class OpenCodeHarness : Harness
 
     public override string[] Markers => [Path.Combine(".config", "opencode")];
 
-    public override string? SettingsPath(InstallScope scope, InstallEnvironment env, string agent) =>
+    public override string SettingsPath(InstallScope scope, InstallEnvironment env, string agent) =>
         scope == InstallScope.User ? Path.Combine(env.Home, ".config", "opencode", "plugin", "interlock.js") : Path.Combine(env.Project, ".opencode", "plugin", "interlock.js");
 
     public static string Plugin(string binary) => $$"""
