@@ -38,6 +38,8 @@ internal static class AdapterSeeds
         """{"toolName":"edit","toolArgs":"{\"path\":\"src/app.py\",\"old_str\":\"def f1\",\"new_str\":\"\"}"}""",
         """{"toolName":"view","toolArgs":"{\"path\":\"~/.ssh/id_rsa\"}"}""", """{"toolName":"db-query","toolArgs":"{\"sql\":\"DROP TABLE x\"}"}""",
         """{"toolName":"bash","toolArgs":"not json"}""",
+        """{"cwd":"/home/dev/project","toolName":"apply_patch","toolArgs":"*** Begin Patch\n*** Update File: src/app.py\n@@\n-def f1\n+def f2\n*** End Patch"}""",
+        """{"toolName":"apply_patch","toolArgs":"{\"input\":\"*** Begin Patch\\n*** Delete File: a\\n*** End Patch\"}"}""",
     ];
 
     public static readonly string[] Kiro =

@@ -43,25 +43,44 @@ internal static class DoctorCommand
         foreach (var harness in Harness.All)
         {
             var paths = new List<(InstallScope Scope, string Path)>();
+            var located = new List<string>(); // settings that cannot even be located (a CODEX_HOME that is not there)
             foreach (var scope in new[] { InstallScope.User, InstallScope.Project })
-                if (harness.ScopeProblem(scope) is null && harness.SettingsPath(scope, env.Home, env.Project, KiroHarness.DefaultAgent) is { } p)
-                    paths.Add((scope, p));
+            {
+                try
+                {
+                    paths.Add((scope, harness.SettingsPath(scope, env, KiroHarness.DefaultAgent)));
+                }
+                catch (InstallException e)
+                {
+                    located.Add(e.Message);
+                }
+            }
             var registered = paths.Select(p => (p.Scope, p.Path, Command: harness.RegisteredCommand(p.Path))).Where(r => r.Command is not null).ToList();
             var present = harness.Markers.Any(m => Directory.Exists(Path.Combine(env.Home, m)));
             if (!present && registered.Count == 0) continue;
             found++;
             env.Out.WriteLine($"{harness.Name} ({harness.Product})");
+            foreach (var why in located)
+            {
+                env.Out.WriteLine($"  hook:    PROBLEM {why}");
+                problems++;
+            }
             if (registered.Count == 0)
             {
-                var scope = harness.ScopeProblem(InstallScope.User) is null ? "--user" : "--project";
                 env.Out.WriteLine($"  hook:    PROBLEM not registered ({string.Join(", ", paths.Select(p => p.Path))})");
-                env.Out.WriteLine($"           fix: interlock install {harness.Name} {scope}");
+                env.Out.WriteLine($"           fix: interlock install {harness.Name} --user");
                 problems++;
                 continue;
             }
             foreach (var (scope, path, command) in registered)
             {
                 env.Out.WriteLine($"  hook:    registered in {path}");
+                foreach (var problem in SafeProblems(harness, scope, path, env))
+                {
+                    env.Out.WriteLine($"  hook:    PROBLEM {problem.Summary}");
+                    env.Out.WriteLine($"           fix: {problem.Fix}");
+                    problems++;
+                }
                 var binary = command![..^(" hook " + harness.Name).Length].Trim().Trim('"');
                 var (ok, detail) = Probe(binary, harness, env.Project);
                 env.Out.WriteLine($"  binary:  {(ok ? "" : "PROBLEM ")}{detail}");
@@ -84,6 +103,19 @@ internal static class DoctorCommand
         if (!serverOk) problems++;
         env.Out.WriteLine(problems == 0 ? "No problems found." : $"{problems} problem(s) found.");
         return problems == 0 ? 0 : 1;
+    }
+
+    /// <summary>The harness's reasons the hook would not run; a settings file that cannot be read is one too.</summary>
+    private static IReadOnlyList<HookProblem> SafeProblems(Harness harness, InstallScope scope, string path, InstallEnvironment env)
+    {
+        try
+        {
+            return harness.Problems(scope, path, env).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InstallException)
+        {
+            return [new HookProblem($"{path} could not be read to check that {harness.Product} runs the hook ({e.Message})", $"fix the file, then run `interlock install {harness.Name} --{scope.ToString().ToLowerInvariant()}`")];
+        }
     }
 
     /// <summary>Runs the registered binary on the harness's harmless event; whether the answer is the expected one.</summary>

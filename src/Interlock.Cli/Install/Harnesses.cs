@@ -12,10 +12,9 @@ internal abstract class Harness
 
     public abstract string Product { get; }
 
-    /// <summary>The settings file for a scope, or null with <see cref="ScopeProblem"/> when the harness has none.</summary>
-    public abstract string? SettingsPath(InstallScope scope, string home, string project, string agent);
-
-    public virtual string? ScopeProblem(InstallScope scope) => null;
+    /// <summary>The settings file for a scope.</summary>
+    /// <exception cref="InstallException">The harness's own variable points at a directory that does not exist.</exception>
+    public abstract string SettingsPath(InstallScope scope, InstallEnvironment env, string agent);
 
     /// <summary>Directories (under the home directory) whose presence says the harness is used on this machine.</summary>
     public abstract string[] Markers { get; }
@@ -29,6 +28,10 @@ internal abstract class Harness
     /// <summary>Whether the file registers Interlock's hook for this harness; the registered command when it does.</summary>
     public abstract string? RegisteredCommand(string path);
 
+    /// <summary>Why the hook registered in <paramref name="path"/> would still not run: the harness does not trust
+    /// it, or a setting switches it off. Each with what fixes it. Empty when nothing stops it (for `interlock doctor`).</summary>
+    public virtual IEnumerable<HookProblem> Problems(InstallScope scope, string path, InstallEnvironment env) => [];
+
     /// <summary>A harmless event and the answer a working hook gives it (for `interlock doctor`).</summary>
     public abstract (string Event, int ExitCode, string Stdout) Probe(string cwd);
 
@@ -41,16 +44,16 @@ internal abstract class Harness
     public static readonly IReadOnlyList<Harness> All =
     [
         new JsonHarness("claude-code", "Claude Code", [".claude"],
-            (s, h, p, _) => s == InstallScope.User ? Path.Combine(h, ".claude", "settings.json") : Path.Combine(p, ".claude", "settings.json"),
+            (s, env, _) => s == InstallScope.User ? Path.Combine(env.Home, ".claude", "settings.json") : Path.Combine(env.Project, ".claude", "settings.json"),
             cmd => [("PreToolUse", [new JsonObject { ["matcher"] = "*", ["hooks"] = new JsonArray(new JsonObject { ["type"] = "command", ["command"] = cmd, ["timeout"] = 30 }) }])],
             cwd => ($$$"""{"session_id":"interlock-doctor","cwd":"{{{cwd}}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}""", 0, "")),
         new CodexHarness(),
         new JsonHarness("gemini", "Gemini CLI", [".gemini"],
-            (s, h, p, _) => s == InstallScope.User ? Path.Combine(h, ".gemini", "settings.json") : Path.Combine(p, ".gemini", "settings.json"),
+            (s, env, _) => s == InstallScope.User ? Path.Combine(env.Home, ".gemini", "settings.json") : Path.Combine(env.Project, ".gemini", "settings.json"),
             cmd => [("BeforeTool", [new JsonObject { ["matcher"] = ".*", ["hooks"] = new JsonArray(new JsonObject { ["name"] = "interlock", ["type"] = "command", ["command"] = cmd, ["timeout"] = 30000 }) }])],
             cwd => ($$$"""{"session_id":"interlock-doctor","cwd":"{{{cwd}}}","hook_event_name":"BeforeTool","tool_name":"run_shell_command","tool_input":{"command":"git status"}}""", 0, "{}")),
         new JsonHarness("cursor", "Cursor", [".cursor"],
-            (s, h, p, _) => s == InstallScope.User ? Path.Combine(h, ".cursor", "hooks.json") : Path.Combine(p, ".cursor", "hooks.json"),
+            (s, env, _) => s == InstallScope.User ? Path.Combine(env.Home, ".cursor", "hooks.json") : Path.Combine(env.Project, ".cursor", "hooks.json"),
             cmd =>
             [
                 ("beforeShellExecution", [new JsonObject { ["command"] = cmd }]),
@@ -62,11 +65,14 @@ internal abstract class Harness
             cwd => ($$"""{"hook_event_name":"beforeShellExecution","conversation_id":"interlock-doctor","workspace_roots":["{{cwd}}"],"command":"git status","cwd":"{{cwd}}"}""", 0, """{"permission":"allow"}"""),
             scaffold: () => new JsonObject { ["version"] = 1 }),
         new JsonHarness("copilot", "GitHub Copilot CLI", [".copilot"],
-            (s, h, p, _) => s == InstallScope.User ? null : Path.Combine(p, ".github", "hooks", "interlock.json"),
+            // Per user: *.json in $COPILOT_HOME/hooks (default ~/.copilot/hooks), loaded whether or not the folder is
+            // trusted (Copilot CLI 1.0.102); per project: .github/hooks/*.json, loaded only in trusted folders.
+            (s, env, _) => s == InstallScope.User
+                ? Path.Combine(env.Variable("COPILOT_HOME") ?? Path.Combine(env.Home, ".copilot"), "hooks", "interlock.json")
+                : Path.Combine(env.Project, ".github", "hooks", "interlock.json"),
             cmd => [("preToolUse", [new JsonObject { ["type"] = "command", ["bash"] = cmd, ["timeoutSec"] = 30 }])],
             cwd => ($$"""{"sessionId":"interlock-doctor","timestamp":0,"cwd":"{{cwd}}","toolName":"bash","toolArgs":"{\"command\":\"git status\"}"}""", 0, ""),
-            scaffold: () => new JsonObject { ["version"] = 1 },
-            scopeProblem: s => s == InstallScope.User ? "GitHub Copilot CLI reads hooks from the repository (.github/hooks/*.json), not from a per-user file; use `interlock install copilot --project` in each repository." : null),
+            scaffold: () => new JsonObject { ["version"] = 1 }),
         new KiroHarness("kiro", "Kiro CLI", [".kiro"], Path.Combine(".kiro", "agents")),
         new KiroHarness("amazon-q", "Amazon Q Developer CLI", [Path.Combine(".aws", "amazonq")], Path.Combine(".aws", "amazonq", "cli-agents"), Path.Combine(".amazonq", "cli-agents")),
         new OpenCodeHarness(),
@@ -75,14 +81,16 @@ internal abstract class Harness
     public static Harness? Find(string name) => All.FirstOrDefault(h => h.Name == name);
 }
 
+/// <summary>Why a registered hook does not run ("hook not trusted: ...", "hook disabled: ..."), and the fix.</summary>
+internal sealed record HookProblem(string Summary, string Fix);
+
 /// <summary>A harness whose hooks live in a JSON file: entries merged under "hooks".</summary>
 internal class JsonHarness(
     string name, string product, string[] markers,
-    Func<InstallScope, string, string, string, string?> path,
+    Func<InstallScope, InstallEnvironment, string, string> path,
     Func<string, IReadOnlyList<(string Event, JsonObject[] Entries)>> entries,
     Func<string, (string, int, string)> probe,
-    Func<JsonObject>? scaffold = null,
-    Func<InstallScope, string?>? scopeProblem = null) : Harness
+    Func<JsonObject>? scaffold = null) : Harness
 {
     public override string Name => name;
 
@@ -90,9 +98,7 @@ internal class JsonHarness(
 
     public override string[] Markers => markers;
 
-    public override string? SettingsPath(InstallScope scope, string home, string project, string agent) => path(scope, home, project, agent);
-
-    public override string? ScopeProblem(InstallScope scope) => scopeProblem?.Invoke(scope);
+    public override string SettingsPath(InstallScope scope, InstallEnvironment env, string agent) => path(scope, env, agent);
 
     /// <summary>Keys a new file needs besides the hooks (Cursor and Copilot want "version": 1).</summary>
     protected virtual JsonObject NewFile(string path) => scaffold?.Invoke() ?? [];
@@ -166,7 +172,7 @@ internal class JsonHarness(
 /// </summary>
 internal sealed class KiroHarness(string name, string product, string[] markers, string userDir, string? projectDir = null) : JsonHarness(
     name, product, markers,
-    (s, h, p, agent) => s == InstallScope.User ? Path.Combine(h, userDir, agent + ".json") : Path.Combine(p, projectDir ?? userDir, agent + ".json"),
+    (s, env, agent) => s == InstallScope.User ? Path.Combine(env.Home, userDir, agent + ".json") : Path.Combine(env.Project, projectDir ?? userDir, agent + ".json"),
     cmd => [("preToolUse", [new JsonObject { ["matcher"] = "*", ["command"] = cmd, ["timeout_ms"] = 30000 }])],
     cwd => ($$$"""{"hook_event_name":"preToolUse","cwd":"{{{cwd}}}","tool_name":"execute_bash","tool_input":{"command":"git status"}}""", 0, ""))
 {

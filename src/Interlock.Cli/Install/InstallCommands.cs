@@ -5,8 +5,13 @@ namespace Interlock.Cli.Install;
 /// approval server's URL (null: none configured). Commands read the machine only through this record, so tests
 /// run them on temporary directories without touching the real configuration.</summary>
 internal sealed record InstallEnvironment(string Home, string Project, string Binary, TextWriter Out, TextWriter Error,
-    IReadOnlyList<(Interlock.Core.Policy.PolicyLayer Layer, string Path)> PolicyLayers, string? ServerUrl)
+    IReadOnlyList<(Interlock.Core.Policy.PolicyLayer Layer, string Path)> PolicyLayers, string? ServerUrl,
+    Func<string, string?>? Variables = null)
 {
+    /// <summary>An environment variable the harnesses read to find their settings (CODEX_HOME, COPILOT_HOME); null
+    /// when unset or empty. Tests give none, so the machine's own never leak in.</summary>
+    public string? Variable(string name) => Variables?.Invoke(name) is { Length: > 0 } v ? v : null;
+
     /// <summary>The real machine: $HOME, the repository (or directory) the command runs in, this executable, the
     /// policy layers the hook would load there, $INTERLOCK_SERVER_URL.</summary>
     public static InstallEnvironment FromProcess(string? dir)
@@ -16,7 +21,7 @@ internal sealed record InstallEnvironment(string Home, string Project, string Bi
         var project = ProjectRoot(start);
         var server = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL");
         return new(home, project, HookBinary(Environment.ProcessPath ?? "interlock"), Console.Out, Console.Error,
-            PolicyLoader.Locate(project), string.IsNullOrWhiteSpace(server) ? null : server);
+            PolicyLoader.Locate(project), string.IsNullOrWhiteSpace(server) ? null : server, Environment.GetEnvironmentVariable);
     }
 
     /// <summary>What the hook command runs: interlock-hook when it was published beside this interlock (it starts in a
@@ -54,17 +59,17 @@ internal static class InstallCommands
         nothing. The file as it was before the first install is kept beside it (<file>.interlock-backup), and
         uninstall removes only Interlock's entries, restoring that backup byte for byte when nothing else changed.
 
-        --user      for every project (the default; Copilot has no per-user hooks)
+        --user      for every project (the default)
         --project   for the repository containing the current directory (or --dir D)
         --agent     Kiro / Amazon Q: the agent configuration to guard (default: interlock, created with all tools)
         --binary    the interlock binary the hook runs (default: this one)
 
         Harness      settings (user | project)
         claude-code  ~/.claude/settings.json | .claude/settings.json            PreToolUse
-        codex        ~/.codex/config.toml | .codex/config.toml                   [[hooks.PreToolUse]]
+        codex        ~/.codex/config.toml | .codex/config.toml                   [[hooks.PreToolUse]] and its [hooks.state] trust entry
         gemini       ~/.gemini/settings.json | .gemini/settings.json             BeforeTool
         cursor       ~/.cursor/hooks.json | .cursor/hooks.json                   beforeShellExecution, beforeMCPExecution, beforeReadFile, preToolUse
-        copilot      - | .github/hooks/interlock.json                            preToolUse
+        copilot      ~/.copilot/hooks/interlock.json | .github/hooks/interlock.json   preToolUse ($COPILOT_HOME/hooks when set)
         kiro         ~/.kiro/agents/NAME.json | .kiro/agents/NAME.json           preToolUse
         amazon-q     ~/.aws/amazonq/cli-agents/NAME.json | .amazonq/cli-agents/NAME.json
         opencode     ~/.config/opencode/plugin/interlock.js | .opencode/plugin/interlock.js   (a generated plugin)
@@ -118,13 +123,17 @@ internal static class InstallCommands
             env.Error.WriteLine($"interlock {verb}: --agent must be a plain agent name (letters, digits, - and _), not `{agent}`.");
             return (null, null, ExitUsage);
         }
-        var scope = requested ?? (harness.ScopeProblem(InstallScope.User) is null ? InstallScope.User : InstallScope.Project);
-        if (harness.ScopeProblem(scope) is { } problem)
+        var scope = requested ?? InstallScope.User;
+        string path;
+        try
         {
-            env.Error.WriteLine($"interlock {verb}: {problem}");
-            return (null, null, ExitUsage);
+            path = harness.SettingsPath(scope, env, agent ?? KiroHarness.DefaultAgent);
         }
-        var path = harness.SettingsPath(scope, env.Home, env.Project, agent ?? KiroHarness.DefaultAgent)!;
+        catch (InstallException e)
+        {
+            env.Error.WriteLine($"interlock {verb} {harness.Name}: {e.Message}");
+            return (null, null, 1);
+        }
         return (harness, path, 0);
     }
 

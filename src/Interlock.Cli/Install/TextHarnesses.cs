@@ -3,23 +3,31 @@ using System.Text;
 namespace Interlock.Cli.Install;
 
 /// <summary>
-/// Codex CLI keeps hooks in config.toml (~/.codex/config.toml, or .codex/config.toml in a trusted project;
-/// developers.openai.com/codex/hooks, assumed Codex 0.124 or later where hooks are on by default):
+/// Codex CLI keeps hooks in config.toml (~/.codex/config.toml, or $CODEX_HOME/config.toml, or .codex/config.toml
+/// in a trusted project; developers.openai.com/codex/hooks, Codex 0.124 or later where hooks are on by default):
 /// <code>
 /// [[hooks.PreToolUse]]
 /// [[hooks.PreToolUse.hooks]]
 /// type = "command"
 /// command = "..."
 /// </code>
-/// Interlock appends these array-of-tables as one block between marker comments, and edits only that block: a
-/// careful text merge keeps every other byte of the file (comments, order, formatting), which a TOML round trip
-/// would not. A file that already defines PreToolUse hooks inline (PreToolUse = [...]) cannot take an appended
-/// table; the installer then says what to add by hand.
+/// Codex 0.171 runs such a hook only once its trust is recorded (<see cref="CodexTrust"/>), so the block also holds
+/// the [hooks.state."&lt;file&gt;:pre_tool_use:&lt;group&gt;:0"] entry with the hash Codex computes for it, recomputed at
+/// every install (a moved binary, or groups added before ours, change it).
+/// Interlock appends these tables as one block between marker comments, and edits only that block: a careful text
+/// merge keeps every other byte of the file (comments, order, formatting), which a TOML round trip would not. The
+/// one exception is a [hooks.state] table for our own entry's key outside the block (Codex's /hooks writes one when
+/// a user trusts or disables the hook there): it would define the key twice, so it is removed. A file that already
+/// defines PreToolUse hooks inline (PreToolUse = [...]) cannot take an appended table; the installer then says what
+/// to add by hand.
 /// </summary>
 internal sealed class CodexHarness : Harness
 {
     private const string BeginMarker = "# >>> interlock hook (managed by `interlock install codex`; remove with `interlock uninstall codex`)";
     private const string EndMarker = "# <<< interlock hook";
+
+    /// <summary>Seconds Codex gives the hook before it gives up on it.</summary>
+    public const int TimeoutSeconds = 30;
 
     public override string Name => "codex";
 
@@ -27,17 +35,41 @@ internal sealed class CodexHarness : Harness
 
     public override string[] Markers => [".codex"];
 
-    public override string? SettingsPath(InstallScope scope, string home, string project, string agent) =>
-        scope == InstallScope.User ? Path.Combine(home, ".codex", "config.toml") : Path.Combine(project, ".codex", "config.toml");
+    /// <summary>$CODEX_HOME/config.toml (links resolved, as Codex resolves it) when CODEX_HOME is set, else
+    /// ~/.codex/config.toml; .codex/config.toml in the project.</summary>
+    public override string SettingsPath(InstallScope scope, InstallEnvironment env, string agent)
+    {
+        if (scope == InstallScope.Project) return Path.Combine(env.Project, ".codex", "config.toml");
+        if (env.Variable("CODEX_HOME") is not { } codexHome) return Path.Combine(env.Home, ".codex", "config.toml");
+        try
+        {
+            return Path.Combine(CodexTrust.RealPath(codexHome), "config.toml");
+        }
+        catch (IOException e)
+        {
+            throw new InstallException($"CODEX_HOME is {codexHome}, which Codex needs to exist ({e.Message}); create it or unset CODEX_HOME, then run the command again.");
+        }
+    }
 
-    public static string Block(string hookCommand) => $"""
-        {BeginMarker}
+    /// <summary>The hook's tables, as they go in the file.</summary>
+    private static string HookTables(string hookCommand) => $"""
         [[hooks.PreToolUse]]
 
         [[hooks.PreToolUse.hooks]]
         type = "command"
         command = {TomlString(hookCommand)}
-        timeout = 30
+        timeout = {TimeoutSeconds}
+
+        """;
+
+    /// <summary>Interlock's block: the hook and the trust entry Codex needs to run it, for a hook that is group
+    /// <paramref name="group"/> of <paramref name="configPath"/>'s PreToolUse groups.</summary>
+    public static string Block(string hookCommand, string configPath, int group) => $"""
+        {BeginMarker}
+        {HookTables(hookCommand)}
+        # Codex runs the hook above only while this hash of it is recorded; `interlock install codex` keeps it current.
+        [hooks.state.{TomlString(CodexTrust.Key(configPath, group))}]
+        trusted_hash = {TomlString(CodexTrust.Hash(hookCommand, TimeoutSeconds))}
         {EndMarker}
 
         """;
@@ -60,18 +92,45 @@ internal sealed class CodexHarness : Harness
     {
         var text = File.Exists(path) ? File.ReadAllText(path) : "";
         var (before, block, after) = Split(text);
-        var wanted = Block(hookCommand);
-        if (block == wanted) return null;
         var rest = before + after;
         foreach (var line in rest.Split('\n'))
         {
             var t = line.Trim();
             if (t.StartsWith("PreToolUse", StringComparison.Ordinal) && t.Contains('=') || t.StartsWith("hooks.PreToolUse", StringComparison.Ordinal) && t.Contains('=') || t.StartsWith("hooks", StringComparison.Ordinal) && t.Replace(" ", "").StartsWith("hooks=", StringComparison.Ordinal))
-                throw new InstallException($"{path} defines its hooks inline (`{t}`), so an appended [[hooks.PreToolUse]] table would make it invalid. Add this to its PreToolUse hooks by hand instead:\n{wanted}");
+                throw new InstallException($"{path} defines its hooks inline (`{t}`), so an appended [[hooks.PreToolUse]] table would make it invalid. Add this to its PreToolUse hooks by hand instead:\n{HookTables(hookCommand)}Then trust it in Codex (`/hooks` in the Codex TUI), or Codex skips it.");
         }
+        var configPath = Path.GetFullPath(path);
+        var group = Groups(before);
+        var key = CodexTrust.Key(configPath, group);
+        // A state table for our key elsewhere (written by Codex's /hooks) would be a second definition of the key.
+        before = WithoutState(before, key, path);
+        after = WithoutState(after, key, path);
+        var wanted = Block(hookCommand, configPath, group);
+        if (block == wanted && before + after == rest) return null;
         if (block.Length > 0) return before + wanted + after;
+        text = before + after;
         var separator = text.Length == 0 || text.EndsWith("\n\n", StringComparison.Ordinal) ? "" : text.EndsWith('\n') ? "\n" : "\n\n";
         return text + separator + wanted;
+    }
+
+    /// <summary>How many [[hooks.PreToolUse]] groups <paramref name="text"/> defines: the index the next one gets.</summary>
+    private static int Groups(string text) => TomlLines.Headers(text).Count(h => h.IsArray && h.Is("hooks", "PreToolUse"));
+
+    /// <summary><paramref name="text"/> without a [hooks.state."<paramref name="key"/>"] table.</summary>
+    /// <exception cref="InstallException">The key is defined in another form (inline, dotted) that a line edit cannot remove.</exception>
+    private static string WithoutState(string text, string key, string path)
+    {
+        var headers = TomlLines.Headers(text);
+        foreach (var h in headers)
+            if (!h.IsArray && h.Is("hooks", "state", key))
+            {
+                var body = TomlLines.Body(text, headers, h);
+                text = text[..h.Start] + text[(h.End + body.Length)..];
+                return WithoutState(text, key, path);
+            }
+        if (text.Contains(TomlString(key), StringComparison.Ordinal) || text.Contains($"'{key}'", StringComparison.Ordinal))
+            throw new InstallException($"{path} already sets Codex's state for Interlock's hook (`{key}`) in a form Interlock cannot edit safely; remove that entry by hand, then run the command again.");
+        return text;
     }
 
     public override string? Uninstall(string path)
@@ -89,6 +148,12 @@ internal sealed class CodexHarness : Harness
     {
         if (!File.Exists(path)) return null;
         var (_, block, _) = Split(File.ReadAllText(path));
+        return Command(block);
+    }
+
+    /// <summary>The command of Interlock's hook in a block, or null.</summary>
+    private string? Command(string block)
+    {
         foreach (var line in block.Split('\n'))
         {
             var t = line.Trim();
@@ -97,6 +162,33 @@ internal sealed class CodexHarness : Harness
             if (JsonSettings.IsOurCommand(command, Name)) return command;
         }
         return null;
+    }
+
+    /// <summary>Whether Codex will run the hook the file registers: its trust entry must hold the hash Codex computes
+    /// for the entry as it now stands (command, timeout, position), and the entry must not be disabled.</summary>
+    public override IEnumerable<HookProblem> Problems(InstallScope scope, string path, InstallEnvironment env)
+    {
+        var text = File.ReadAllText(path);
+        var (before, block, _) = Split(text);
+        if (Command(block) is not { } command) yield break;
+        var timeout = TomlLines.Headers(block).FirstOrDefault(h => h.IsArray && h.Is("hooks", "PreToolUse", "hooks")) is { } handler
+            && int.TryParse(TomlLines.Value(TomlLines.Body(block, TomlLines.Headers(block), handler), "timeout"), out var t) ? t : (int?)null;
+        var key = CodexTrust.Key(Path.GetFullPath(path), Groups(before));
+        var fix = $"interlock install codex --{scope.ToString().ToLowerInvariant()}   (records the trust entry Codex needs)";
+        var headers = TomlLines.Headers(text);
+        var state = headers.FirstOrDefault(h => !h.IsArray && h.Is("hooks", "state", key));
+        if (state is null)
+        {
+            yield return new HookProblem($"hook not trusted: Codex skips it (no [hooks.state.{TomlString(key)}] trust entry in {path})", fix);
+            yield break;
+        }
+        var body = TomlLines.Body(text, headers, state);
+        if (TomlLines.Value(body, "enabled") == "false")
+            yield return new HookProblem($"hook disabled: `enabled = false` under [hooks.state.{TomlString(key)}] in {path}, so Codex skips it", fix);
+        var recorded = TomlLines.Value(body, "trusted_hash");
+        var expected = CodexTrust.Hash(command, timeout);
+        if (recorded != expected)
+            yield return new HookProblem($"hook not trusted: Codex skips it (the trusted_hash recorded in {path} is {(recorded is null ? "missing" : recorded)}, but Codex computes {expected} for the entry as it stands: it was edited or moved)", fix);
     }
 
     /// <summary>The text before Interlock's block, the block (with its trailing newline), and the text after.</summary>
@@ -132,8 +224,8 @@ internal sealed class OpenCodeHarness : Harness
 
     public override string[] Markers => [Path.Combine(".config", "opencode")];
 
-    public override string? SettingsPath(InstallScope scope, string home, string project, string agent) =>
-        scope == InstallScope.User ? Path.Combine(home, ".config", "opencode", "plugin", "interlock.js") : Path.Combine(project, ".opencode", "plugin", "interlock.js");
+    public override string SettingsPath(InstallScope scope, InstallEnvironment env, string agent) =>
+        scope == InstallScope.User ? Path.Combine(env.Home, ".config", "opencode", "plugin", "interlock.js") : Path.Combine(env.Project, ".opencode", "plugin", "interlock.js");
 
     public static string Plugin(string binary) => $$"""
         {{MarkerLine}}

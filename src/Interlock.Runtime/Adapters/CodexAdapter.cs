@@ -41,5 +41,14 @@ internal sealed class CodexAdapter : JsonHookAdapter
 
     /// <summary>Nothing for allow; deny (also for ask, which Codex does not support) with the reason.</summary>
     public override HookAnswer Render(HookEvent hookEvent, DecisionOutcome outcome) =>
-        new(outcome.Verdict == Verdict.Allow ? "" : ClaudeCodeAdapter.Answer(Verdict.Deny, outcome.Message), "", 0);
+        new(outcome.Verdict == Verdict.Allow ? "" : ClaudeCodeAdapter.Answer(Verdict.Deny, Reason(outcome.Message)), "", 0);
+
+    /// <summary>The reason without its closing full stop: Codex shows the model "Command blocked by PreToolUse hook:
+    /// {reason}. Command: {command}" (codex-rs, 0.171), adding the stop itself, so a reason ending in one would read
+    /// "...retried once.. Command: ...". A trailing ellipsis is left as it is.</summary>
+    internal static string Reason(string message)
+    {
+        var m = message.TrimEnd();
+        return m.EndsWith('.') && !m.EndsWith("..", StringComparison.Ordinal) ? m[..^1] : m;
+    }
 }

@@ -48,7 +48,8 @@ public sealed class HookProcessTests : IDisposable
         return new()
         {
             { "claude-code", """{"hook_event_name":"PreToolUse","cwd":"/tmp","tool_name":"Bash","tool_input":{"command":"CMD"}}""", "", 0, $$$"""{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"{{{denyReason}}}"}}""" },
-            { "codex", """{"hook_event_name":"PreToolUse","cwd":"/tmp","tool_name":"Bash","tool_input":{"command":"CMD"}}""", "", 0, $$$"""{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"{{{denyReason}}}"}}""" },
+            // Codex adds ". Command: ..." after the reason itself, so its reason has no closing full stop.
+            { "codex", """{"hook_event_name":"PreToolUse","cwd":"/tmp","tool_name":"Bash","tool_input":{"command":"CMD"}}""", "", 0, $$$"""{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"{{{denyReason[..^1]}}}"}}""" },
             { "gemini", """{"hook_event_name":"BeforeTool","cwd":"/tmp","tool_name":"run_shell_command","tool_input":{"command":"CMD"}}""", "{}", 0, $$$"""{"decision":"deny","reason":"{{{denyReason}}}"}""" },
             { "cursor", """{"hook_event_name":"beforeShellExecution","conversation_id":"c","generation_id":"g","workspace_roots":["/tmp"],"command":"CMD","cwd":"/tmp"}""", """{"permission":"allow"}""", 0, $$$"""{"permission":"deny","user_message":"{{{denyReason}}}","agent_message":"{{{denyReason}}}"}""" },
             { "copilot", """{"sessionId":"s","timestamp":1,"cwd":"/tmp","toolName":"bash","toolArgs":"{\"command\":\"CMD\"}"}""", "", 0, $$$"""{"permissionDecision":"deny","permissionDecisionReason":"{{{denyReason}}}"}""" },

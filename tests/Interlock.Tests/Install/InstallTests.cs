@@ -150,13 +150,16 @@ public sealed class InstallTests : IDisposable
         Assert.False(File.Exists(path));
     }
 
+    /// <summary>Copilot CLI 1.0.102 loads ~/.copilot/hooks/*.json in every folder, but .github/hooks/*.json only in
+    /// folders the user trusted: per user is the default, per repository an option. Both files have one format.</summary>
     [Fact]
-    public void Copilot_is_per_repository_only()
+    public void Copilot_installs_per_user_by_default_and_per_repository_on_request()
     {
-        Assert.Equal(64, Install("copilot", InstallScope.User));
-        Assert.Contains("--project", _err.ToString());
-        Assert.Equal(0, Install("copilot")); // the default for Copilot is the project
+        Assert.Equal(0, Install("copilot"));
+        var user = Path.Combine(Home, ".copilot", "hooks", "interlock.json");
+        Assert.Equal(0, Install("copilot", InstallScope.Project));
         var path = Path.Combine(Project, ".github", "hooks", "interlock.json");
+        Assert.Equal(File.ReadAllText(user), File.ReadAllText(path));
         Assert.Equal($$"""
             {
               "version": 1,
@@ -172,6 +175,14 @@ public sealed class InstallTests : IDisposable
             }
 
             """, File.ReadAllText(path));
+        Assert.Equal(0, Uninstall("copilot"));
+        Assert.False(File.Exists(user));
+        Assert.True(File.Exists(path));
+
+        // $COPILOT_HOME moves the per-user directory.
+        var copilotHome = Path.Combine(_root, "copilot-home");
+        Assert.Equal(0, InstallCommands.Install("copilot", null, null, Env() with { Variables = n => n == "COPILOT_HOME" ? copilotHome : null }));
+        Assert.True(File.Exists(Path.Combine(copilotHome, "hooks", "interlock.json")));
     }
 
     [Fact]
