@@ -93,6 +93,13 @@ internal static class DoctorCommand
                     // Works, but each call starts all of interlock: an install from before interlock-hook existed.
                     env.Out.WriteLine($"           note: {fast} is the faster hook command (about 1 ms less per call; docs/performance.md); `interlock install {harness.Name} --{scope.ToString().ToLowerInvariant()}` registers it");
             }
+            // Registered is not running: a setting elsewhere can switch every hook (or Interlock's) off.
+            foreach (var problem in HookSwitchCheck.Problems(harness, env))
+            {
+                env.Out.WriteLine($"  hook:    PROBLEM {problem.Summary}");
+                env.Out.WriteLine($"           fix: {problem.Fix}");
+                problems++;
+            }
         }
         if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).");
         var (policyOk, policyLines) = Policy(env);

@@ -34,10 +34,12 @@ public static class BuiltInPolicy
     /// </summary>
     public static readonly IReadOnlySet<string> TightenOnlyRuleIds = new HashSet<string>(StringComparer.Ordinal) { ParseLimitRuleId, ParseErrorRuleId };
 
-    public static Ruling Evaluate(Effect e)
+    /// <param name="world">The world the effect was classified in: why a path is protected can depend on it (a
+    /// harness's variable such as CODEX_HOME, a location that exists); null to decide from the path alone.</param>
+    public static Ruling Evaluate(Effect e, IWorldView? world = null)
     {
         var c = e.Class;
-        if (c == PathClass.Protected && ProtectedRuling(e) is { } protectedRuling)
+        if (c == PathClass.Protected && ProtectedRuling(e, world) is { } protectedRuling)
             return protectedRuling;
         switch (e.Kind)
         {
@@ -185,12 +187,14 @@ public static class BuiltInPolicy
     /// <summary>Writes, deletes, moves and permission changes of protected paths are denied. Appending to a shell
     /// start-up file or into .git is allowed; a directory that only contains a protected location is protected
     /// against deletion and moving, not against chmod.</summary>
-    private static Ruling? ProtectedRuling(Effect e)
+    private static Ruling? ProtectedRuling(Effect e, IWorldView? world)
     {
         if (e.Kind is not (EffectKind.DeletePath or EffectKind.MovePath or EffectKind.OverwriteFile or EffectKind.EmptyFile or EffectKind.DestroyContents
             or EffectKind.ChangePermissions or EffectKind.AppendFile or EffectKind.RewriteFile))
             return null;
-        var (kind, ancestor) = ProtectedPaths.Match(e.Target, e.Source.Context.Home, null, remote: false, inTemp: false) ?? (ProtectedKind.GuardState, false);
+        var remote = e.Source.Context.RemoteHost is not null;
+        var (kind, ancestor) = ProtectedPaths.Match(e.Target, e.Source.Context.Home, world, remote, inTemp: false)
+            ?? ProtectedPaths.Match(e.Target, e.Source.Context.Home, null, remote, inTemp: false) ?? (ProtectedKind.GuardState, false);
         if (e.Kind == EffectKind.AppendFile && kind is ProtectedKind.ShellStartup or ProtectedKind.GitInternals)
             return Allowed;
         if (ancestor && e.Kind == EffectKind.ChangePermissions)

@@ -127,7 +127,7 @@ public sealed class CompiledPolicy
     /// specificity, then the more trusted layer, then the later rule.</summary>
     public EffectRuling Evaluate(Effect e, int effectIndex, PolicyContext context)
     {
-        var builtIn = BuiltInPolicy.Evaluate(e);
+        var builtIn = BuiltInPolicy.Evaluate(e, context.World);
         var enforced = new List<Candidate>(2) { new(builtIn, RuleMode.Enforce, 0, PolicyLayer.BuiltIn, -1, "built-in") };
         List<Candidate>? shadows = null;
 

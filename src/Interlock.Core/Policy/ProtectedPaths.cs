@@ -8,8 +8,9 @@ public enum ProtectedKind
     /// <summary>Interlock's own configuration, policy and state (~/.config/interlock, ~/.local/state/interlock,
     /// ~/.local/share/interlock, $XDG_*_HOME/interlock, /etc/interlock, a project's .interlock/).</summary>
     GuardState,
-    /// <summary>Settings that register the guard as a hook in an agent harness (.claude/settings*.json, .codex/,
-    /// .gemini/settings.json, .cursor/hooks.json, .github/hooks/, .amazonq/, .kiro/), in a project or in home.</summary>
+    /// <summary>A file that registers or switches off an agent harness's hooks (<see cref="HookConfigPaths"/>: Claude
+    /// Code, Codex, Gemini, Cursor, Copilot, Kiro, Amazon Q and OpenCode settings, in a project, in home, where the
+    /// harness's variable points, or machine-wide).</summary>
     HookRegistration,
     /// <summary>A file named <c>interlock</c>: the guard's program.</summary>
     GuardBinary,
@@ -46,12 +47,13 @@ public static class ProtectedPaths
     private static readonly string[] HomeGuardDirs = [".config/interlock", ".local/state/interlock", ".local/share/interlock"];
     private static readonly string[] XdgVariables = ["XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"];
 
-    /// <summary>Fixed locations in home that make their ancestors protected against deletion when they exist.</summary>
+    /// <summary>Fixed locations in home that make their ancestors protected against deletion when they exist: the
+    /// guard's own, authorized_keys, and every hook configuration location of home (<see cref="HookConfigPaths"/>).</summary>
     private static readonly (string Rel, ProtectedKind Kind)[] HomeAnchors =
     [
         (".config/interlock", ProtectedKind.GuardState), (".local/state/interlock", ProtectedKind.GuardState), (".local/share/interlock", ProtectedKind.GuardState),
-        (".claude/settings.json", ProtectedKind.HookRegistration), (".codex", ProtectedKind.HookRegistration), (".gemini/settings.json", ProtectedKind.HookRegistration),
-        (".cursor/hooks.json", ProtectedKind.HookRegistration), (".ssh/authorized_keys", ProtectedKind.SshAuthorizedKeys),
+        (".ssh/authorized_keys", ProtectedKind.SshAuthorizedKeys),
+        .. HookConfigPaths.All.Where(l => l.Anchor is HookConfigAnchor.Home or HookConfigAnchor.Anywhere).Select(l => (string.Join('/', l.Fixed), ProtectedKind.HookRegistration)).Distinct(),
     ];
 
     /// <summary>Whether <paramref name="absolute"/> is protected, and why; null when it is not.</summary>
@@ -79,15 +81,18 @@ public static class ProtectedPaths
             foreach (var v in GuardDirectoryVariables)
                 if (world.GetEnvironmentVariable(v) is { Length: > 1 } dir && dir.StartsWith('/') && PathResolver.IsUnder(absolute, PathResolver.Normalize(dir)))
                     return (ProtectedKind.GuardState, false);
+        // Hook configuration where a harness's variable (CODEX_HOME, COPILOT_HOME...) puts it, and machine-wide; also
+        // in temp directories, since they are configured there.
+        if (HookConfigOutsideProjects(absolute, world, remote) is { } configured) return configured;
         if (inTemp) return null;
 
-        // 2. Project-relative (and home) patterns, by path components.
+        // 2. Project-relative (and home) patterns, by path components: the guard's project directory, git's
+        // internals, and hook configuration found in any directory (a location, what is in it, or a directory that
+        // holds it: `.claude`, `.github/copilot`).
         var c = absolute.Split('/', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < c.Length; i++)
         {
             var last = i == c.Length - 1;
-            var next = last ? null : c[i + 1];
-            var nextIsLast = i == c.Length - 2;
             switch (c[i])
             {
                 case ".interlock":
@@ -95,14 +100,20 @@ public static class ProtectedPaths
                 case ".git":
                     if (c[^1].EndsWith(".lock", StringComparison.Ordinal) && !last) return null;
                     return (ProtectedKind.GitInternals, false);
-                case ".codex" or ".amazonq" or ".kiro":
-                    return (ProtectedKind.HookRegistration, false);
-                case ".claude" when last || nextIsLast && next is "settings.json" or "settings.local.json":
-                case ".gemini" when last || nextIsLast && next is "settings.json":
-                case ".cursor" when last || nextIsLast && next is "hooks.json":
-                case ".github" when last || next is "hooks":
-                    return (ProtectedKind.HookRegistration, false);
             }
+            foreach (var location in HookConfigPaths.All)
+                if (location.Anchor == HookConfigAnchor.Anywhere && location.Covers(c.AsSpan(i)).Match)
+                    return (ProtectedKind.HookRegistration, false);
+        }
+
+        // Hook configuration relative to home only (~/.copilot/hooks, ~/.aws/amazonq); the directories on the way are
+        // protected by the anchors below when it exists.
+        if (rel is not null)
+        {
+            var r = rel.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var location in HookConfigPaths.All)
+                if (location.Anchor == HookConfigAnchor.Home && location.Covers(r) is { Match: true, OnTheWay: false })
+                    return (ProtectedKind.HookRegistration, false);
         }
 
         // 3. Home: who may log in, and what every shell runs.
@@ -130,6 +141,30 @@ public static class ProtectedPaths
                     ? (ProtectedKind.GuardState, false) : (ProtectedKind.GuardBinary, false);
             if (!remote && world.GetPathKind(absolute) == PathKind.Directory && world.FindRepositoryRoot(absolute) is not null) return null;
             return (ProtectedKind.GuardBinary, false);
+        }
+        return null;
+    }
+
+    /// <summary>Hook configuration at a machine-wide path, or below the directory a harness's variable names (a
+    /// directory on the way to it counts when the location exists, as for home's anchors).</summary>
+    private static (ProtectedKind Kind, bool Ancestor)? HookConfigOutsideProjects(string absolute, IWorldView? world, bool remote)
+    {
+        foreach (var location in HookConfigPaths.All)
+        {
+            string? root = location.Anchor switch
+            {
+                HookConfigAnchor.System => "/",
+                HookConfigAnchor.Variable when world is not null && !remote && world.GetEnvironmentVariable(location.Variable!) is { Length: > 1 } v && v.StartsWith('/') => PathResolver.Normalize(v),
+                _ => null,
+            };
+            if (root is null || !(absolute == root || PathResolver.IsUnder(absolute, root))) continue;
+            var below = absolute == root ? [] : absolute[(root.TrimEnd('/').Length + 1)..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var (match, onTheWay) = location.Covers(below);
+            if (!match) continue;
+            if (!onTheWay) return (ProtectedKind.HookRegistration, false);
+            var anchor = root.TrimEnd('/') + "/" + string.Join('/', location.Fixed);
+            if (location.Anchor == HookConfigAnchor.Variable && (world is null || world.GetPathKind(anchor) is PathKind.File or PathKind.Directory))
+                return (ProtectedKind.HookRegistration, true);
         }
         return null;
     }

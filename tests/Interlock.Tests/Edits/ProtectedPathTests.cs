@@ -27,6 +27,17 @@ public sealed class ProtectedPathTests
         { P + "/.github/hooks/guard.json", "protected.hook-settings" },
         { P + "/.amazonq/hooks.json", "protected.hook-settings" },
         { P + "/.kiro/hooks/guard.kiro.hook", "protected.hook-settings" },
+        // Files that switch hooks off or register them, whatever their size (issue 16: each was changed unguarded).
+        { P + "/.github/copilot/settings.json", "protected.hook-settings" },
+        { P + "/.github/copilot/settings.local.json", "protected.hook-settings" },
+        { H + "/.copilot/hooks/interlock.json", "protected.hook-settings" },
+        { H + "/.copilot/config.json", "protected.hook-settings" },
+        { H + "/.config/opencode/plugin/interlock.js", "protected.hook-settings" },
+        { P + "/.opencode/plugin/interlock.js", "protected.hook-settings" },
+        { H + "/.gemini/settings.json", "protected.hook-settings" },
+        { "/etc/gemini-cli/settings.json", "protected.hook-settings" },
+        { "/etc/claude-code/managed-settings.json", "protected.hook-settings" },
+        { "/etc/codex/requirements.toml", "protected.hook-settings" },
         { H + "/.local/bin/interlock", "protected.guard-binary" },
         { P + "/tools/interlock", "protected.guard-binary" },
         { P + "/.git/config", "protected.git-internals" },
@@ -81,6 +92,37 @@ public sealed class ProtectedPathTests
         Assert.Equal(Verdict.Deny, d.Verdict);
         Assert.Equal("protected.hook-settings", d.RuleId);
         Assert.Contains(".claude/settings.json", d.Reason);
+    }
+
+    [Theory]
+    [InlineData("CODEX_HOME", "/srv/codex-home", "/srv/codex-home/config.toml")]
+    [InlineData("COPILOT_HOME", "/srv/copilot", "/srv/copilot/hooks/interlock.json")]
+    [InlineData("COPILOT_HOME", "/srv/copilot", "/srv/copilot/settings.json")]
+    [InlineData("CLAUDE_CONFIG_DIR", "/srv/claude", "/srv/claude/settings.json")]
+    [InlineData("XDG_CONFIG_HOME", "/srv/xdg", "/srv/xdg/opencode/plugin/interlock.js")]
+    [InlineData("GEMINI_CLI_SYSTEM_SETTINGS_PATH", "/srv/gemini-system.json", "/srv/gemini-system.json")]
+    [InlineData("CODEX_HOME", "/tmp/codex", "/tmp/codex/config.toml")] // configured in temp: still the live one
+    public void Hook_settings_where_a_harness_variable_points_are_protected(string variable, string value, string path)
+    {
+        var world = new TestWorld();
+        world.Variables[variable] = value;
+        foreach (var command in new[] { $"rm -f {path}", $"echo '{{}}' > {path}", $"sed -i 's/a/b/' {path}" })
+        {
+            var d = new Engine().Evaluate(new ActionRequest("Bash", command, P), world);
+            Denied(d, "protected.hook-settings", command);
+        }
+        // Without the variable the same path is an ordinary file.
+        Assert.NotEqual("protected.hook-settings", TestWorld.Check($"echo '{{}}' > {path}").RuleId);
+    }
+
+    [Fact]
+    public void A_short_hook_plugin_is_protected_against_overwriting_whatever_its_size()
+    {
+        var path = P + "/.opencode/plugin/interlock.js";
+        var world = Edit.World((path, string.Join("\n", Enumerable.Range(1, 32).Select(i => $"// line {i}")) + "\n"));
+        Denied(Edit.Write(path, "// nothing\n", world), "protected.hook-settings", "Write over a 32-line plugin");
+        // Other files of the project's OpenCode folder are the project's own.
+        Assert.Equal(Verdict.Allow, Edit.Write(P + "/.opencode/agent/review.md", "be brief\n", new TestWorld()).Verdict);
     }
 
     [Fact]

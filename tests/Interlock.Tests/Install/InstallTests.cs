@@ -303,6 +303,38 @@ public sealed class InstallTests : IDisposable
     }
 
     [Fact]
+    public void Doctor_reports_a_registered_hook_that_a_setting_switches_off_with_the_file_and_the_fix()
+    {
+        Assert.Equal(0, Install("claude-code"));
+        Assert.Equal(0, Install("gemini"));
+        Assert.Equal(0, Install("copilot"));
+        Assert.Equal(0, DoctorCommand.Check(Env()));
+
+        var claude = Write("project/.claude/settings.local.json", """{ "disableAllHooks": true }""");
+        var gemini = Write("project/.gemini/settings.json", """{ "hooksConfig": { "enabled": false } }""");
+        var copilot = Write("project/.github/copilot/settings.json", """{ "disableAllHooks": true }""");
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(1, DoctorCommand.Check(Env()));
+        var text = _out.ToString();
+        Assert.Contains($"PROBLEM hook disabled: `disableAllHooks: true` in {claude}, so Claude Code skips every hook (Interlock's included)", text);
+        Assert.Contains($"fix: remove `disableAllHooks` from {claude} (or set it to false)", text);
+        Assert.Contains($"PROBLEM hook disabled: `hooksConfig.enabled: false` in {gemini}, so Gemini CLI skips", text);
+        Assert.Contains($"PROBLEM hook disabled: `disableAllHooks: true` in {copilot}, so GitHub Copilot CLI skips", text);
+        Assert.Contains("3 problem(s) found.", text);
+
+        // Gemini's list of disabled hooks naming Interlock's; a setting that leaves hooks on is no problem.
+        File.WriteAllText(gemini, """{ "hooksConfig": { "enabled": true, "disabled": ["interlock"] } }""");
+        File.WriteAllText(claude, """{ "disableAllHooks": false }""");
+        File.Delete(copilot);
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(1, DoctorCommand.Check(Env()));
+        text = _out.ToString();
+        Assert.Contains($"PROBLEM hook disabled: `hooksConfig.disabled` lists interlock in {gemini}, so Gemini CLI skips Interlock's hook", text);
+        Assert.Contains($"fix: remove interlock from `hooksConfig.disabled` in {gemini}", text);
+        Assert.Contains("1 problem(s) found.", text);
+    }
+
+    [Fact]
     public void Doctor_checks_the_policy_layers_it_is_given_valid_or_with_the_place_and_the_fix()
     {
         // No policy files: valid, the built-in policy applies.
