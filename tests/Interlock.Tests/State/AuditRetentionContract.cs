@@ -351,9 +351,17 @@ public sealed class AuditRetentionContract : IDisposable
         var pruner = Open(backend);
         var logs = Enumerable.Range(0, writers).Select(_ => Open(backend)).ToArray();
         var appended = new System.Collections.Concurrent.ConcurrentBag<AuditRecord>();
+        // Writers hold their second half until a prune has committed, so at least one prune always lands while
+        // they are still appending, however the machine schedules the threads (a loaded CI box once let the
+        // writers finish before the first prune).
+        var firstPrune = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var appending = Task.WhenAll(logs.Select((l, w) => Task.Run(async () =>
         {
-            for (var i = 0; i < each; i++) appended.Add(await l.AppendAsync(Entries.Make(w * 1000 + i, session: $"w{w}")));
+            for (var i = 0; i < each; i++)
+            {
+                if (i == each / 2) await firstPrune.Task;
+                appended.Add(await l.AppendAsync(Entries.Make(w * 1000 + i, session: $"w{w}")));
+            }
         })));
         var archives = new List<string>();
         int prunes = 0, prunesWhileAppending = 0;
@@ -368,6 +376,7 @@ public sealed class AuditRetentionContract : IDisposable
                 archives.Add(path);
                 prunes++;
                 if (!appending.IsCompleted) prunesWhileAppending++;
+                firstPrune.TrySetResult();
             }
             await Task.Delay(2);
         }
