@@ -75,14 +75,20 @@ internal static class DoctorCommand
             foreach (var (scope, path, command) in registered)
             {
                 env.Out.WriteLine($"  hook:    registered in {path}");
+                if (harness.Name != "opencode" && !HookCommandLine.IsWrapped(command!))
+                {
+                    env.Out.WriteLine($"  hook:    PROBLEM registered without the fail-closed wrapper: if the hook cannot start, crashes or hangs, {harness.Product} lets the action through");
+                    env.Out.WriteLine($"           fix: interlock install {harness.Name} --{scope.ToString().ToLowerInvariant()}");
+                    problems++;
+                }
                 foreach (var problem in SafeProblems(harness, scope, path, env))
                 {
                     env.Out.WriteLine($"  hook:    PROBLEM {problem.Summary}");
                     env.Out.WriteLine($"           fix: {problem.Fix}");
                     problems++;
                 }
-                var binary = command![..^(" hook " + harness.Name).Length].Trim().Trim('"');
-                var (ok, detail) = Probe(binary, harness, env.Project);
+                var binary = HookCommandLine.Binary(command!, harness.Name)!;
+                var (ok, detail) = Probe(binary, harness.Name == "opencode" ? null : command, harness, env.Project);
                 env.Out.WriteLine($"  binary:  {(ok ? "" : "PROBLEM ")}{detail}");
                 if (!ok)
                 {
@@ -125,14 +131,18 @@ internal static class DoctorCommand
         }
     }
 
-    /// <summary>Runs the registered binary on the harness's harmless event; whether the answer is the expected one.</summary>
-    private static (bool Ok, string Detail) Probe(string binary, Harness harness, string cwd)
+    /// <summary>Runs the registered command (through sh, as the harness does; the binary itself when the harness runs
+    /// it directly, <paramref name="command"/> null) on the harness's harmless event; whether the answer is the
+    /// expected one.</summary>
+    private static (bool Ok, string Detail) Probe(string binary, string? command, Harness harness, string cwd)
     {
         if (!File.Exists(binary)) return (false, $"{binary} does not exist");
         var (input, exitCode, stdout) = harness.Probe(cwd);
         try
         {
-            var psi = new ProcessStartInfo(binary, ["hook", harness.Name]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd };
+            var psi = command is null ? new ProcessStartInfo(binary, ["hook", harness.Name]) : new ProcessStartInfo("/bin/sh", ["-c", command]);
+            psi.RedirectStandardInput = psi.RedirectStandardOutput = psi.RedirectStandardError = true;
+            psi.WorkingDirectory = cwd;
             var watch = Stopwatch.StartNew();
             using var p = Process.Start(psi)!;
             p.StandardInput.Write(input);

@@ -20,7 +20,7 @@ internal abstract class Harness
     public abstract string[] Markers { get; }
 
     /// <summary>The settings file's new text with Interlock registered, or null when it already is.</summary>
-    public abstract string? Install(string path, string hookCommand, InstallScope scope);
+    public abstract string? Install(string path, string hookCommand, InstallScope scope, InstallEnvironment env);
 
     /// <summary>The settings file's text without Interlock (null: the file should go), or <see cref="Unchanged"/>.</summary>
     public abstract string? Uninstall(string path);
@@ -45,16 +45,16 @@ internal abstract class Harness
     [
         new JsonHarness("claude-code", "Claude Code", [".claude"],
             (s, env, _) => s == InstallScope.User ? Path.Combine(env.Home, ".claude", "settings.json") : Path.Combine(env.Project, ".claude", "settings.json"),
-            cmd => [("PreToolUse", [new JsonObject { ["matcher"] = "*", ["hooks"] = new JsonArray(new JsonObject { ["type"] = "command", ["command"] = cmd, ["timeout"] = 30 }) }])],
+            (cmd, env) => [("PreToolUse", [new JsonObject { ["matcher"] = "*", ["hooks"] = new JsonArray(ClaudeCodeEntry(cmd, env)) }])],
             cwd => ($$$"""{"session_id":"interlock-doctor","cwd":"{{{cwd}}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}""", 0, "")),
         new CodexHarness(),
         new JsonHarness("gemini", "Gemini CLI", [".gemini"],
             (s, env, _) => s == InstallScope.User ? Path.Combine(env.Home, ".gemini", "settings.json") : Path.Combine(env.Project, ".gemini", "settings.json"),
-            cmd => [("BeforeTool", [new JsonObject { ["matcher"] = ".*", ["hooks"] = new JsonArray(new JsonObject { ["name"] = "interlock", ["type"] = "command", ["command"] = cmd, ["timeout"] = 30000 }) }])],
+            (cmd, _) => [("BeforeTool", [new JsonObject { ["matcher"] = ".*", ["hooks"] = new JsonArray(new JsonObject { ["name"] = "interlock", ["type"] = "command", ["command"] = cmd, ["timeout"] = 30000 }) }])],
             cwd => ($$$"""{"session_id":"interlock-doctor","cwd":"{{{cwd}}}","hook_event_name":"BeforeTool","tool_name":"run_shell_command","tool_input":{"command":"git status"}}""", 0, "{}")),
         new JsonHarness("cursor", "Cursor", [".cursor"],
             (s, env, _) => s == InstallScope.User ? Path.Combine(env.Home, ".cursor", "hooks.json") : Path.Combine(env.Project, ".cursor", "hooks.json"),
-            cmd =>
+            (cmd, _) =>
             [
                 ("beforeShellExecution", [new JsonObject { ["command"] = cmd }]),
                 ("beforeMCPExecution", [new JsonObject { ["command"] = cmd }]),
@@ -70,7 +70,7 @@ internal abstract class Harness
             (s, env, _) => s == InstallScope.User
                 ? Path.Combine(env.Variable("COPILOT_HOME") ?? Path.Combine(env.Home, ".copilot"), "hooks", "interlock.json")
                 : Path.Combine(env.Project, ".github", "hooks", "interlock.json"),
-            cmd => [("preToolUse", [new JsonObject { ["type"] = "command", ["bash"] = cmd, ["timeoutSec"] = 30 }])],
+            (cmd, _) => [("preToolUse", [new JsonObject { ["type"] = "command", ["bash"] = cmd, ["timeoutSec"] = 30 }])],
             cwd => ($$"""{"sessionId":"interlock-doctor","timestamp":0,"cwd":"{{cwd}}","toolName":"bash","toolArgs":"{\"command\":\"git status\"}"}""", 0, ""),
             scaffold: () => new JsonObject { ["version"] = 1 }),
         new KiroHarness("kiro", "Kiro CLI", [".kiro"], Path.Combine(".kiro", "agents")),
@@ -79,6 +79,26 @@ internal abstract class Harness
     ];
 
     public static Harness? Find(string name) => All.FirstOrDefault(h => h.Name == name);
+
+    /// <summary>The first Claude Code release that reads "onFailure": "block" on a hook entry (a hook that cannot
+    /// start, times out or exits unexpectedly then stops the action instead of letting it through).</summary>
+    public static readonly Version ClaudeCodeOnFailure = new(2, 1, 295);
+
+    /// <summary>Claude Code's hook entry; "onFailure": "block" when the installed Claude Code reads it (older releases
+    /// may reject an unknown key, so it is written only when `claude --version` says it is understood).</summary>
+    private static JsonObject ClaudeCodeEntry(string cmd, InstallEnvironment env)
+    {
+        var entry = new JsonObject { ["type"] = "command", ["command"] = cmd, ["timeout"] = 30 };
+        if (ParseVersion(env.ProgramVersion("claude")) is { } v && v >= ClaudeCodeOnFailure) entry["onFailure"] = "block";
+        return entry;
+    }
+
+    /// <summary>The leading x.y.z of a `--version` line ("2.1.332 (Claude Code)"), or null.</summary>
+    public static Version? ParseVersion(string? line)
+    {
+        var word = line?.Trim().Split(' ', 2)[0].TrimStart('v');
+        return Version.TryParse(word, out var v) ? v : null;
+    }
 }
 
 /// <summary>Why a registered hook does not run ("hook not trusted: ...", "hook disabled: ..."), and the fix.</summary>
@@ -88,7 +108,7 @@ internal sealed record HookProblem(string Summary, string Fix);
 internal class JsonHarness(
     string name, string product, string[] markers,
     Func<InstallScope, InstallEnvironment, string, string> path,
-    Func<string, IReadOnlyList<(string Event, JsonObject[] Entries)>> entries,
+    Func<string, InstallEnvironment, IReadOnlyList<(string Event, JsonObject[] Entries)>> entries,
     Func<string, (string, int, string)> probe,
     Func<JsonObject>? scaffold = null) : Harness
 {
@@ -103,11 +123,11 @@ internal class JsonHarness(
     /// <summary>Keys a new file needs besides the hooks (Cursor and Copilot want "version": 1).</summary>
     protected virtual JsonObject NewFile(string path) => scaffold?.Invoke() ?? [];
 
-    public override string? Install(string file, string hookCommand, InstallScope scope)
+    public override string? Install(string file, string hookCommand, InstallScope scope, InstallEnvironment env)
     {
         var exists = File.Exists(file);
         var root = exists ? JsonSettings.Load(file) : NewFile(file);
-        if (!JsonSettings.Merge(root, name, entries(hookCommand))) return null;
+        if (!JsonSettings.Merge(root, name, entries(hookCommand, env))) return null;
         return JsonSettings.Serialize(root);
     }
 
@@ -173,7 +193,7 @@ internal class JsonHarness(
 internal sealed class KiroHarness(string name, string product, string[] markers, string userDir, string? projectDir = null) : JsonHarness(
     name, product, markers,
     (s, env, agent) => s == InstallScope.User ? Path.Combine(env.Home, userDir, agent + ".json") : Path.Combine(env.Project, projectDir ?? userDir, agent + ".json"),
-    cmd => [("preToolUse", [new JsonObject { ["matcher"] = "*", ["command"] = cmd, ["timeout_ms"] = 30000 }])],
+    (cmd, _) => [("preToolUse", [new JsonObject { ["matcher"] = "*", ["command"] = cmd, ["timeout_ms"] = 30000 }])],
     cwd => ($$$"""{"hook_event_name":"preToolUse","cwd":"{{{cwd}}}","tool_name":"execute_bash","tool_input":{"command":"git status"}}""", 0, ""))
 {
     public const string DefaultAgent = "interlock";

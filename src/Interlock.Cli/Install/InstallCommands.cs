@@ -6,8 +6,12 @@ namespace Interlock.Cli.Install;
 /// run them on temporary directories without touching the real configuration.</summary>
 internal sealed record InstallEnvironment(string Home, string Project, string Binary, TextWriter Out, TextWriter Error,
     IReadOnlyList<(Interlock.Core.Policy.PolicyLayer Layer, string Path)> PolicyLayers, string? ServerUrl,
-    Func<string, string?>? Variables = null)
+    Func<string, string?>? Variables = null, Func<string, string?>? Versions = null)
 {
+    /// <summary>The first line `&lt;program&gt; --version` prints (found on PATH), or null when it is not installed or
+    /// does not answer. Tests give none.</summary>
+    public string? ProgramVersion(string program) => Versions?.Invoke(program);
+
     /// <summary>An environment variable the harnesses read to find their settings (CODEX_HOME, COPILOT_HOME); null
     /// when unset or empty. Tests give none, so the machine's own never leak in.</summary>
     public string? Variable(string name) => Variables?.Invoke(name) is { Length: > 0 } v ? v : null;
@@ -21,7 +25,26 @@ internal sealed record InstallEnvironment(string Home, string Project, string Bi
         var project = ProjectRoot(start);
         var server = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL");
         return new(home, project, HookBinary(Environment.ProcessPath ?? "interlock"), Console.Out, Console.Error,
-            PolicyLoader.Locate(project), string.IsNullOrWhiteSpace(server) ? null : server, Environment.GetEnvironmentVariable);
+            PolicyLoader.Locate(project), string.IsNullOrWhiteSpace(server) ? null : server, Environment.GetEnvironmentVariable, InstalledVersion);
+    }
+
+    /// <summary>`program --version`'s first line, bounded to 5 s; null when it is not on PATH or fails.</summary>
+    private static string? InstalledVersion(string program)
+    {
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(program, ["--version"]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            using var p = System.Diagnostics.Process.Start(psi);
+            if (p is null) return null;
+            p.StandardInput.Close();
+            var output = p.StandardOutput.ReadLineAsync();
+            if (!p.WaitForExit(5000)) { p.Kill(entireProcessTree: true); return null; }
+            return p.ExitCode == 0 ? output.Result : null;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>What the hook command runs: interlock-hook when it was published beside this interlock (it starts in a
@@ -40,7 +63,13 @@ internal sealed record InstallEnvironment(string Home, string Project, string Bi
         return dir;
     }
 
+    /// <summary>The command registered for <paramref name="harness"/>: the fail-closed wrapper (<see cref="HookCommandLine"/>),
+    /// except for OpenCode, whose plugin runs the binary itself and stops the call when it fails.</summary>
     public string HookCommand(string harness) =>
+        harness == "opencode" ? PlainHookCommand(harness) : HookCommandLine.Build(Binary, harness, HookCommandLine.FindTimeout());
+
+    /// <summary>`&lt;binary&gt; hook &lt;harness&gt;`, as messages show it.</summary>
+    public string PlainHookCommand(string harness) =>
         (Binary.Contains(' ') ? $"\"{Binary}\"" : Binary) + " hook " + harness;
 }
 
@@ -148,7 +177,7 @@ internal static class InstallCommands
         }
         try
         {
-            var text = harness.Install(path, env.HookCommand(harness.Name), requested ?? InstallScope.User);
+            var text = harness.Install(path, env.HookCommand(harness.Name), requested ?? InstallScope.User, env);
             if (text is null)
             {
                 env.Out.WriteLine($"{harness.Product}: Interlock is already registered in {path}; nothing changed.");
@@ -157,7 +186,9 @@ internal static class InstallCommands
             // The backup is the file as it was before Interlock: taken once, and never of a file already holding it.
             if (File.Exists(path) && !File.Exists(path + BackupSuffix) && harness.RegisteredCommand(path) is null) File.Copy(path, path + BackupSuffix);
             WriteAtomically(path, text);
-            env.Out.WriteLine($"{harness.Product}: registered `{env.HookCommand(harness.Name)}` in {path}.");
+            env.Out.WriteLine(harness.Name == "opencode"
+                ? $"{harness.Product}: registered `{env.PlainHookCommand(harness.Name)}` in {path}."
+                : $"{harness.Product}: registered `{env.PlainHookCommand(harness.Name)}` in {path}, wrapped so that a hook that gives no answer (missing, crashed, hung) stops the action instead of letting it through.");
             if (File.Exists(path + BackupSuffix)) env.Out.WriteLine($"  The file as it was before is kept in {path + BackupSuffix}.");
             if (harness is KiroHarness)
                 env.Out.WriteLine($"  Hooks run for the agent `{Path.GetFileNameWithoutExtension(path)}`: start it with `--agent {Path.GetFileNameWithoutExtension(path)}`, or make it the default agent.");

@@ -57,15 +57,7 @@ internal static class JsonSettings
     }
 
     /// <summary>A command that runs an `interlock` (or `interlock-hook`) binary's `hook &lt;harness&gt;` (any path, optionally quoted).</summary>
-    public static bool IsOurCommand(string command, string harness)
-    {
-        var c = command.Trim();
-        var suffix = " hook " + harness;
-        if (!c.EndsWith(suffix, StringComparison.Ordinal)) return false;
-        var program = c[..^suffix.Length].Trim().Trim('"', '\'');
-        var name = program[(program.LastIndexOf('/') + 1)..];
-        return name is "interlock" or "interlock.exe" or "interlock-hook";
-    }
+    public static bool IsOurCommand(string command, string harness) => HookCommandLine.Binary(command, harness) is not null;
 
     /// <summary>
     /// Makes hooks.&lt;event&gt; hold exactly <paramref name="desired"/> as Interlock's entries (after the user's own),

@@ -88,7 +88,7 @@ internal sealed class CodexHarness : Harness
         return sb.Append('"').ToString();
     }
 
-    public override string? Install(string path, string hookCommand, InstallScope scope)
+    public override string? Install(string path, string hookCommand, InstallScope scope, InstallEnvironment env)
     {
         var text = File.Exists(path) ? File.ReadAllText(path) : "";
         var (before, block, after) = Split(text);
@@ -263,7 +263,7 @@ internal sealed class OpenCodeHarness : Harness
 
         """;
 
-    public override string? Install(string path, string hookCommand, InstallScope scope)
+    public override string? Install(string path, string hookCommand, InstallScope scope, InstallEnvironment env)
     {
         var binary = hookCommand[..^" hook opencode".Length].Trim().Trim('"');
         var wanted = Plugin(binary);

@@ -49,6 +49,9 @@ internal sealed class GeminiAdapter : JsonHookAdapter
         }
     }
 
+    /// <summary>Exit code 2 with the reason on stderr: a documented stop whatever stdout holds.</summary>
+    public override HookAnswer Unanswered(string reason) => new("", reason, 2);
+
     public override HookAnswer Render(HookEvent hookEvent, DecisionOutcome outcome) =>
         new(outcome.Verdict == Verdict.Allow ? "{}" : Object(w =>
         {

@@ -51,6 +51,16 @@ internal abstract class JsonHookAdapter : IHookAdapter
 
     public abstract HookAnswer Render(HookEvent hookEvent, DecisionOutcome outcome);
 
+    /// <summary>The stop the harness gets when the hook gave no answer of its own (it could not be started, crashed,
+    /// hung, or printed something that is not an answer): written into the registered command's wrapper at install
+    /// time, since the binary cannot say it then. By default the protocol's own deny, the reason on stderr too;
+    /// harnesses for which exit code 2 is a documented stop use that instead (it needs no parsing).</summary>
+    public virtual HookAnswer Unanswered(string reason)
+    {
+        var decision = new Decision(Verdict.Deny, "hook.no-answer", reason, null, [], [], null);
+        return Render(new HookEvent(Harness), new DecisionOutcome(Verdict.Deny, reason, true, decision)) with { Stderr = reason };
+    }
+
     /// <summary>The event's name must be the one this command is registered for; another event is a wiring mistake.</summary>
     protected HookEvent? WrongEvent(HookEvent ev, params string[] expected) =>
         ev.EventName is { } name && Array.IndexOf(expected, name) < 0

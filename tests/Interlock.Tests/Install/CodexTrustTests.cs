@@ -29,7 +29,7 @@ public sealed class CodexTrustTests : IDisposable
 
     private string Config => Path.Combine(Home, ".codex", "config.toml");
 
-    private static string Hook => HookProcessTests.Exe + " hook codex";
+    private static string Hook => HookCommandLine.Build(HookProcessTests.Exe, "codex", HookCommandLine.FindTimeout());
 
     private InstallEnvironment Env(Dictionary<string, string>? variables = null) =>
         new(Home, Project, HookProcessTests.Exe, _out, _err,
@@ -58,7 +58,7 @@ public sealed class CodexTrustTests : IDisposable
 
             [[hooks.PreToolUse.hooks]]
             type = "command"
-            command = "{Hook}"
+            command = {CodexHarness.TomlString(Hook)}
             timeout = 30
 
             # Codex runs the hook above only while this hash of it is recorded; `interlock install codex` keeps it current.

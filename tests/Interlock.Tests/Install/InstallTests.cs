@@ -11,7 +11,7 @@ namespace Interlock.Tests.Install;
 /// install changes nothing, uninstall restores the file byte for byte.</summary>
 public sealed class InstallTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "interlock-install-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(AppContext.BaseDirectory, "scratch", "interlock-install-" + Guid.NewGuid().ToString("N"));
     private readonly StringWriter _out = new();
     private readonly StringWriter _err = new();
 
@@ -50,7 +50,9 @@ public sealed class InstallTests : IDisposable
         ["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_root, "system-config"),
     };
 
-    private static string Hook(string harness) => HookProcessTests.Exe + " hook " + harness;
+    private static string Hook(string harness) => Wrapped(HookProcessTests.Exe, harness);
+
+    private static string Wrapped(string binary, string harness) => HookCommandLine.Build(binary, harness, HookCommandLine.FindTimeout());
 
     private string Write(string relative, string text)
     {
@@ -107,7 +109,7 @@ public sealed class InstallTests : IDisposable
         var path = Path.Combine(Home, ".gemini", "settings.json");
         var hooks = JsonNode.Parse(File.ReadAllText(path))!["hooks"]!["BeforeTool"]!.AsArray();
         Assert.Single(hooks);
-        Assert.Equal(other + " hook gemini", (string?)hooks[0]!["hooks"]![0]!["command"]);
+        Assert.Equal(Wrapped(other, "gemini"), (string?)hooks[0]!["hooks"]![0]!["command"]);
         Assert.Equal(0, Uninstall("gemini"));
         Assert.False(File.Exists(path)); // it held nothing else
     }
@@ -120,7 +122,7 @@ public sealed class InstallTests : IDisposable
         Assert.Equal(0, Install("codex"));
         var text = File.ReadAllText(path);
         Assert.StartsWith(original, text);
-        Assert.Contains("[[hooks.PreToolUse]]\n\n[[hooks.PreToolUse.hooks]]\ntype = \"command\"\ncommand = \"" + Hook("codex") + "\"\ntimeout = 30\n", text);
+        Assert.Contains("[[hooks.PreToolUse]]\n\n[[hooks.PreToolUse.hooks]]\ntype = \"command\"\ncommand = " + CodexHarness.TomlString(Hook("codex")) + "\ntimeout = 30\n", text);
         Assert.Equal(0, Install("codex"));
         Assert.Equal(text, File.ReadAllText(path));
         Assert.Equal(0, Uninstall("codex"));
@@ -167,7 +169,7 @@ public sealed class InstallTests : IDisposable
                 "preToolUse": [
                   {
                     "type": "command",
-                    "bash": "{{Hook("copilot")}}",
+                    "bash": {{System.Text.Json.JsonSerializer.Serialize(Hook("copilot"), new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })}},
                     "timeoutSec": 30
                   }
                 ]
@@ -270,10 +272,23 @@ public sealed class InstallTests : IDisposable
         var path = Path.Combine(Home, ".claude", "settings.json");
         var hooks = JsonNode.Parse(File.ReadAllText(path))!["hooks"]!["PreToolUse"]!.AsArray();
         Assert.Single(hooks);
-        Assert.Equal(real + " hook claude-code", (string?)hooks[0]!["hooks"]![0]!["command"]);
+        Assert.Equal(Wrapped(real, "claude-code"), (string?)hooks[0]!["hooks"]![0]!["command"]);
         var (stdout, _, _) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
         Assert.Contains(real + " runs and lets a harmless `git status` through in", stdout);
         Assert.DoesNotContain("note:", stdout);
+    }
+
+    [Fact]
+    public void Doctor_reports_a_hook_registered_without_the_fail_closed_wrapper()
+    {
+        // What installs before the wrapper wrote: a crash of this command lets Claude Code run the action.
+        Write("home/.claude/settings.json", $$$"""{"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command","command":"{{{HookProcessTests.Exe}}} hook claude-code"}]}]}}""");
+        var (stdout, _, exit) = HookProcessTests.Interlock("", DoctorEnvironment, "doctor", "--dir", Project);
+        Assert.Equal(1, exit);
+        Assert.Contains("PROBLEM registered without the fail-closed wrapper: if the hook cannot start, crashes or hangs, Claude Code lets the action through", stdout);
+        Assert.Contains("fix: interlock install claude-code --user", stdout);
+        Assert.Equal(0, Install("claude-code"));
+        Assert.DoesNotContain("fail-closed wrapper", HookProcessTests.Interlock("", DoctorEnvironment, "doctor", "--dir", Project).Stdout);
     }
 
     [Fact]
