@@ -108,6 +108,10 @@ internal static class DoctorCommand
             }
         }
         if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).");
+        // Not a safety problem (every call is still decided), but each one then costs a process start of all of interlock.
+        env.Out.WriteLine(Interlock.Runtime.Daemon.DaemonEndpoint.Unavailable(env.Binary) is { } noDaemon
+            ? $"daemon:  cannot run: {noDaemon}"
+            : "daemon:  available (the first hook call starts it; later calls are answered by it)");
         var (policyOk, policyLines) = Policy(env);
         env.Out.WriteLine(policyLines);
         if (!policyOk) problems++;

@@ -22,8 +22,10 @@ internal static class DaemonClient
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("INTERLOCK_DAEMON") is { } mode && mode != "auto") return;
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_URL"))) return; // it would refuse to start
-        if (Environment.ProcessPath is not { } exe || DaemonEndpoint.SocketPath(DaemonEndpoint.EnvironmentKey(exe)) is not { } socket) return;
-        var log = Path.ChangeExtension(socket, ".log");
+        if (Environment.ProcessPath is not { } exe) return;
+        var key = DaemonEndpoint.EnvironmentKey(exe);
+        if (DaemonEndpoint.SocketPath(key) is not { } socket) return;
+        var log = DaemonEndpoint.LogPath(key);
         try
         {
             // At most one start a minute per environment: where a daemon cannot run (a file system without Unix

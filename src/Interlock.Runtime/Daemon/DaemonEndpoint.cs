@@ -18,13 +18,58 @@ internal static class DaemonEndpoint
     public const uint RequestMagic = 0x494C4431; // "ILD1"
     public const int MaxFrameBytes = 16 * 1024 * 1024;
 
-    /// <summary>The socket a daemon started in this process's environment listens on; null when it cannot have one
-    /// (the path would be too long for a Unix socket).</summary>
+    /// <summary>The socket a daemon started in this process's environment listens on: in the state directory, or,
+    /// when that path would be too long for a Unix socket (sun_path holds 107 bytes and the terminator; a deep home
+    /// or a test's output directory is easily longer), in a short directory of this user's own
+    /// (<see cref="ShortDirectory"/>). Null when neither can hold it (<see cref="Unavailable"/> says why).</summary>
     public static string? SocketPath(string key)
     {
-        var directory = StateDirectory.Resolve();
-        var path = Path.Combine(directory, $"hookd-{key}.sock");
-        return Encoding.UTF8.GetByteCount(path) < Libc.MaxSocketPathBytes ? path : null; // sun_path holds the terminator too
+        var name = $"hookd-{key}.sock";
+        var path = Path.Combine(StateDirectory.Resolve(), name);
+        if (Fits(path)) return path;
+        return ShortDirectory() is { } dir && Path.Combine(dir, name) is var shortPath && Fits(shortPath) ? shortPath : null;
+    }
+
+    /// <summary>Where a daemon of this environment writes its log: always the state directory, beside the audit
+    /// trail, wherever its socket is.</summary>
+    public static string LogPath(string key) => Path.Combine(StateDirectory.Resolve(), $"hookd-{key}.log");
+
+    /// <summary>Why no daemon can serve this environment, or null when one can (for `interlock doctor`).</summary>
+    public static string? Unavailable(string executable)
+    {
+        if (!OperatingSystem.IsLinux()) return "the hook daemon runs on Linux only; every call is decided in-process (about 10 ms instead of 3)";
+        if (Environment.GetEnvironmentVariable("INTERLOCK_DAEMON") is { } mode && mode != "auto") return $"INTERLOCK_DAEMON={mode} turns it off; every call is decided in-process";
+        return SocketPath(EnvironmentKey(executable)) is null ? NoSocketPath : null;
+    }
+
+    /// <summary>Why <see cref="SocketPath"/> is null.</summary>
+    public static string NoSocketPath =>
+        $"no Unix socket path fits: the state directory {StateDirectory.Resolve()} is too long, and {(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } r ? r + "/interlock" : "/tmp/interlock-" + Environment.UserName)} is not usable (it must be a directory of yours with mode 0700); set INTERLOCK_STATE_DIR to a shorter path";
+
+    private static bool Fits(string path) => Encoding.UTF8.GetByteCount(path) < Libc.MaxSocketPathBytes;
+
+    /// <summary>$XDG_RUNTIME_DIR/interlock (systemd's per-user runtime directory), else /tmp/interlock-&lt;user&gt;,
+    /// created with mode 0700; null when the one found is not a real directory with exactly that mode (another user
+    /// may have made it first: a shared /tmp). Callers are checked by uid and executable either way (SO_PEERCRED), so
+    /// the directory only keeps the socket's name to this user.</summary>
+    private static string? ShortDirectory()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        var dir = runtime is { Length: > 0 } && Path.IsPathFullyQualified(runtime) && Directory.Exists(runtime)
+            ? Path.Combine(runtime, "interlock")
+            : Path.Combine("/tmp", "interlock-" + Environment.UserName);
+        try
+        {
+            const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            var info = Directory.CreateDirectory(dir, owner);
+            if (info.LinkTarget is not null) return null;
+            return File.GetUnixFileMode(dir) == owner ? dir : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A hash of what makes two hook processes decide alike: the interlock executable that decides (a rebuilt

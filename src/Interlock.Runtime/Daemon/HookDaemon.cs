@@ -36,7 +36,7 @@ internal static class HookDaemon
         var path = DaemonEndpoint.SocketPath(key);
         if (path is null)
         {
-            Console.Error.WriteLine($"interlock: daemon: the state directory {StateDirectory.Resolve()} is too long a path for a Unix socket; set INTERLOCK_STATE_DIR to a shorter one.");
+            Console.Error.WriteLine($"interlock: daemon: {DaemonEndpoint.NoSocketPath}.");
             return 1;
         }
         uint uid;

@@ -6,6 +6,7 @@ using Xunit;
 namespace Interlock.Tests.Cli;
 
 /// <summary>`interlock daemon` with real processes: the built apphost as daemon and as hook, in scratch directories.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HookDaemonTests : IDisposable
 {
     private readonly string _root = Path.Combine("/tmp", "il-daemon-" + Guid.NewGuid().ToString("N")[..8]);
@@ -113,6 +114,41 @@ public sealed class HookDaemonTests : IDisposable
         var verify = TestCli.Run(State, "audit", "verify");
         Assert.Equal(0, verify.Exit);
         Assert.Contains((Commands.Length * 2).ToString(), verify.Stdout);
+    }
+
+    [Fact]
+    public void A_state_directory_too_long_for_a_unix_socket_puts_the_socket_in_the_users_runtime_directory()
+    {
+        var deep = Path.Combine(State, new string('d', 60), new string('e', 60));
+        Directory.CreateDirectory(deep);
+        var runtime = Directory.CreateDirectory(Path.Combine(_root, "run")).FullName;
+        var env = new[] { ("INTERLOCK_STATE_DIR", deep), ("XDG_RUNTIME_DIR", runtime) };
+        var (_, socket, log) = StartDaemon(env);
+        Assert.StartsWith(Path.Combine(runtime, "interlock") + "/hookd-", socket);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(runtime, "interlock")));
+        Assert.Contains("\"deny\"", Hook("rm -rf ~", env).Stdout);
+        WaitFor(() => Served(log) == 1); // answered by the daemon, not decided in-process
+        var doctor = StartProgram(Exe, "doctor", "--dir", Repo);
+        foreach (var (n, v) in env) doctor.Environment[n] = v;
+        doctor.Environment["INTERLOCK_DAEMON"] = "auto";
+        using var p = Process.Start(doctor)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Contains("daemon:  available", stdout);
+
+        // A runtime directory another user could read (not 0700) is not used: no daemon, every call decided in-process.
+        var open = Directory.CreateDirectory(Path.Combine(_root, "run2", "interlock")).FullName;
+        File.SetUnixFileMode(open, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var psi = Start("daemon");
+        psi.Environment["INTERLOCK_STATE_DIR"] = deep;
+        psi.Environment["XDG_RUNTIME_DIR"] = Path.Combine(_root, "run2");
+        using var second = Process.Start(psi)!;
+        second.StandardInput.Close();
+        var error = second.StandardError.ReadToEnd();
+        Assert.True(second.WaitForExit(30_000));
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("no Unix socket path fits", error);
     }
 
     [Fact]
