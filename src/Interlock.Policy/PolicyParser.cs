@@ -54,13 +54,14 @@ public static class PolicyParser
         }
         catch (YamlException e)
         {
-            reader.Error(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
+            if (TabIndentation(text, path) is { } tab) reader.Error(tab, TabMessage);
+            else reader.Error(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
             return file;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // YamlDotNet 18.1 throws these instead of a YamlException for some malformed input (found by fuzzing).
-            reader.Error(new SourceLocation(path, 1, 1), ReaderFailure(e));
+            reader.Error(TabIndentation(text, path) ?? new SourceLocation(path, 1, 1), TabIndentation(text, path) is null ? ReaderFailure : TabMessage);
             return file;
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
@@ -73,8 +74,28 @@ public static class PolicyParser
 
     /// <summary>The message for malformed YAML that made the YAML library fail with something other than its own
     /// YamlException.</summary>
-    internal static string ReaderFailure(Exception e) =>
-        $"this is not valid YAML (the YAML reader gave up here or after: {e.Message}); check the quoting, brackets, indentation and keys from this point on";
+    private const string TabMessage = "this is not valid YAML: YAML indents with spaces, and this line's indentation has a tab; replace the tab with spaces";
+
+    /// <summary>Where the first line whose indentation holds a tab has it, when the reader failed: the reader's own
+    /// position for a tab is often the file's start, or far from the tab.</summary>
+    private static SourceLocation? TabIndentation(string text, string path)
+    {
+        var line = 1;
+        for (var start = 0; start <= text.Length; line++)
+        {
+            var end = text.IndexOf('\n', start);
+            if (end < 0) end = text.Length;
+            for (var i = start; i < end && text[i] is ' ' or '\t'; i++)
+                if (text[i] == '\t') return new SourceLocation(path, line, i - start + 1);
+            start = end + 1;
+        }
+        return null;
+    }
+
+    internal const string ReaderFailure =
+        // The exception's message is the runtime's, sometimes only a resource key (`Arg_InvalidOperationException`
+        // under AOT): it says nothing to a policy author, so only where the reader stopped is given.
+        "this is not valid YAML (the YAML reader gave up here or after); check the quoting, brackets, indentation and keys from this point on";
 
     private static string Plain(YamlException e)
     {
@@ -141,13 +162,15 @@ public static class PolicyParser
             }
             catch (YamlException e)
             {
-                Error(new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
+                if (TabIndentation(text, file.Path) is { } tab) Error(tab, TabMessage);
+                else Error(new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
                 return false;
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
                 // YamlDotNet 18.1's scanner throws InvalidOperationException for some malformed plain scalars (found by fuzzing).
-                Error(at, ReaderFailure(e));
+                if (TabIndentation(text, file.Path) is { } tab) Error(tab, TabMessage);
+                else Error(at, ReaderFailure);
                 return false;
             }
         }

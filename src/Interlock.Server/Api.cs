@@ -320,7 +320,7 @@ public static class Api
 
     private static string Minutes(TimeSpan t) => t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes)
         ? (t.TotalMinutes == 1 ? "1 minute" : $"{t.TotalMinutes:0} minutes")
-        : $"{Math.Ceiling(t.TotalSeconds):0} seconds";
+        : Math.Ceiling(t.TotalSeconds) == 1 ? "1 second" : $"{Math.Ceiling(t.TotalSeconds):0} seconds";
 
     /// <summary>The request body as JSON, bounded; answers 413 / 400 itself and returns null when it is not.</summary>
     internal static async Task<JsonDocument?> ReadJsonAsync(HttpContext ctx, long maxBytes)

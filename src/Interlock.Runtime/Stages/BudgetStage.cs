@@ -87,5 +87,5 @@ internal sealed class BudgetStage(Func<IWorldView> world, EngineOptions options,
     }
 
     private static string Duration(TimeSpan t) =>
-        t.TotalMinutes >= 1 ? $"{(int)Math.Ceiling(t.TotalMinutes)} minute{((int)Math.Ceiling(t.TotalMinutes) == 1 ? "" : "s")}" : $"{Math.Max(1, (int)t.TotalSeconds)} seconds";
+        t.TotalMinutes >= 1 ? $"{(int)Math.Ceiling(t.TotalMinutes)} minute{((int)Math.Ceiling(t.TotalMinutes) == 1 ? "" : "s")}" : Math.Max(1, (int)t.TotalSeconds) is var s && s == 1 ? "1 second" : $"{s} seconds";
 }

@@ -31,6 +31,20 @@ public class PolicyValidationTests
         Assert.Contains("expected one of: id, description, match, verdict", e.Message);
     }
 
+    [Theory]
+    [InlineData("rules:\n\t- id: a\n", 2, 1)]
+    [InlineData("rules:\n  - id: a\n    match: { effect: delete-path }\n  \tverdict: deny\n", 4, 3)]
+    public void A_tab_in_the_indentation_is_reported_where_it_is(string text, int line, int column)
+    {
+        var e = Single(text);
+        Assert.Equal((line, column), (e.Location.Line, e.Location.Column));
+        Assert.Contains("YAML indents with spaces, and this line's indentation has a tab; replace the tab with spaces", e.Message);
+    }
+
+    [Fact]
+    public void A_reader_failure_never_shows_the_runtimes_message() =>
+        Assert.DoesNotContain("Exception", PolicyParser.ReaderFailure);
+
     [Fact]
     public void Yaml_syntax_errors_have_positions()
     {
