@@ -62,8 +62,9 @@ internal static class SnapshotCommands
             {
                 var text = olderThan ?? Environment.GetEnvironmentVariable("INTERLOCK_SNAPSHOT_RETENTION") ?? "7d";
                 if (ParseAge(text) is not { } age) return Usage($"`--older-than` takes an age such as 7d, 12h, 2w or 30m, not `{text}`.");
-                var (events, objects) = log.Prune(DateTimeOffset.UtcNow - age);
-                Console.Out.WriteLine($"pruned {events} event{(events == 1 ? "" : "s")} older than {text} and {objects} stored object{(objects == 1 ? "" : "s")}");
+                var (events, objects, inUse) = log.Prune(DateTimeOffset.UtcNow - age);
+                Console.Out.WriteLine($"pruned {events} captured event{(events == 1 ? "" : "s")} older than {text} (they can no longer be undone) and freed {objects} stored file cop{(objects == 1 ? "y" : "ies")}" +
+                    (inUse > 0 ? $"; {inUse} cop{(inUse == 1 ? "y" : "ies")} written in the last {(int)Interlock.State.Sqlite.SqliteStateStore.CaptureGrace.TotalMinutes} minutes {(inUse == 1 ? "is" : "are")} kept, since a hook may be recording {(inUse == 1 ? "it" : "them")} right now: run the prune again later to free {(inUse == 1 ? "it" : "them")}" : ""));
                 return 0;
             }
             var list = log.List(count, session);

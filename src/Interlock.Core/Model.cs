@@ -249,6 +249,15 @@ public sealed record Decision(
     /// <summary>Shadow mode: the shadow rule that would have decided.</summary>
     public string? ShadowRuleId { get; init; }
 
+    /// <summary>An allow says what it let through: an allowed deletion is still a deletion, and the reason must not
+    /// say "nothing destructive" beside an effect that deletes.</summary>
     public static Decision Allow(IReadOnlyList<Invocation> invocations, IReadOnlyList<Effect> effects, ParseResult? parse) =>
-        new(Verdict.Allow, "allow", "no destructive effect found", null, effects, invocations, parse);
+        new(Verdict.Allow, "allow", AllowReason(effects), null, effects, invocations, parse);
+
+    private static string AllowReason(IReadOnlyList<Effect> effects)
+    {
+        if (effects.Count == 0) return "no destructive effect found";
+        var shown = string.Join("; ", effects.Take(3).Select(e => e.Description));
+        return $"no rule asks for a human for what it does ({shown}{(effects.Count > 3 ? $"; and {effects.Count - 3} more" : "")})";
+    }
 }

@@ -21,7 +21,8 @@ internal static class DoctorCommand
         Exit status: 0 all well, 1 problems.
         """;
 
-    private const int ProbeTimeoutMs = 10_000;
+    // As long as the harness waits for the hook (30 s registered): slower is a problem only past that.
+    private const int ProbeTimeoutMs = 30_000;
 
     public static int Run(string[] args, Func<string?, InstallEnvironment> environment)
     {

@@ -63,5 +63,5 @@ public interface ISnapshotLog
 
     /// <summary>Removes events older than <paramref name="cutoff"/> and objects no event refers to any more.
     /// Returns (events removed, objects removed).</summary>
-    (int Events, int Objects) Prune(DateTimeOffset cutoff);
+    (int Events, int Objects, int ObjectsInUse) Prune(DateTimeOffset cutoff);
 }

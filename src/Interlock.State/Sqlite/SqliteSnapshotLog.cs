@@ -113,7 +113,10 @@ public sealed partial class SqliteStateStore : ISnapshotLog
         return cmd.ExecuteScalar() is string ts ? ParseTime(ts) : (DateTimeOffset?)null;
     });
 
-    public (int Events, int Objects) Prune(DateTimeOffset cutoff) => Run(() =>
+    /// <summary>Longer than any hook call may run (its deadline is 10 s by default; the harness gives it 30 s).</summary>
+    public static readonly TimeSpan CaptureGrace = TimeSpan.FromMinutes(2);
+
+    public (int Events, int Objects, int ObjectsInUse) Prune(DateTimeOffset cutoff) => Run(() =>
     {
         int events;
         HashSet<string> referenced = new(StringComparer.Ordinal);
@@ -140,21 +143,22 @@ public sealed partial class SqliteStateStore : ISnapshotLog
                 while (r.Read()) referenced.Add(r.GetString(0));
             }
             // Objects are removed while the write lock is held, so no capture can refer to one being removed.
-            var objects = 0;
+            int objects = 0, inUse = 0;
             if (Directory.Exists(ObjectsDirectory))
             {
                 foreach (var file in Directory.EnumerateFiles(ObjectsDirectory, "*", SearchOption.AllDirectories))
                 {
                     var name = Path.GetFileName(file);
                     if (referenced.Contains(name)) continue;
-                    // A capture writes (or touches) its objects before it records its event: leave recent ones.
-                    if (File.GetLastWriteTimeUtc(file) > DateTime.UtcNow.AddHours(-1)) continue;
+                    // A capture writes (or touches) its objects before it records its event, within one hook call's
+                    // deadline: an unreferenced object touched in the last CaptureGrace may be one being captured.
+                    if (File.GetLastWriteTimeUtc(file) > DateTime.UtcNow - CaptureGrace) { inUse++; continue; }
                     File.Delete(file);
                     objects++;
                 }
             }
             tx.Commit();
-            return (events, objects);
+            return (events, objects, inUse);
         }
     });
 }

@@ -269,14 +269,23 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal("", Bash("rm gone.txt"));
         var none = Cli("history", "prune", "--older-than", "1d");
         Assert.Equal(0, none.Exit);
-        Assert.Contains("pruned 0 events", none.Stdout);
+        Assert.Contains("pruned 0 captured events older than 1d", none.Stdout);
         _state.Sql("UPDATE snapshot_event SET ts = '2020-01-01T00:00:00.000000Z';");
         var pruned = Cli("history", "prune", "--older-than", "7d");
         Assert.Equal(0, pruned.Exit);
-        Assert.Contains("pruned 1 event", pruned.Stdout);
-        using var store = _state.Open();
-        Assert.Empty(store.Snapshots.List(10));
-        Assert.Equal(0, store.Snapshots.StoredBytes());
+        Assert.Contains("pruned 1 captured event older than 7d (they can no longer be undone)", pruned.Stdout);
+        // The copy was written moments ago: a capture may still be recording it, so it stays, and the user is told.
+        Assert.Contains("freed 0 stored file copies; 1 copy written in the last 2 minutes is kept", pruned.Stdout);
+        using (var store = _state.Open())
+        {
+            Assert.Empty(store.Snapshots.List(10));
+            Assert.Equal(0, store.Snapshots.StoredBytes());
+        }
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(_state.Path, "snapshots", "objects"), "*", SearchOption.AllDirectories))
+            File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddMinutes(-3));
+        var later = Cli("history", "prune", "--older-than", "0d");
+        Assert.Contains("pruned 0 captured events older than 0d (they can no longer be undone) and freed 1 stored file copy", later.Stdout);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_state.Path, "snapshots", "objects"), "*", SearchOption.AllDirectories));
     }
 
     [Fact]
