@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -29,8 +30,30 @@ internal static class ServerCommands
         // Ctrl+C reaches the server too (same process group); this process waits for it to stop cleanly.
         Console.CancelKeyPress += (_, e) => e.Cancel = true;
         using var process = Process.Start(start)!;
+        // A SIGTERM or SIGHUP sent to this process alone (systemd, `kill <pid>`, a closed terminal) is passed on, so
+        // the server stops cleanly with it instead of running on as an orphan; this process then waits for it.
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Forward(process, SigTerm); });
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Forward(process, SigTerm); });
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; Forward(process, SigTerm); });
         process.WaitForExit();
         return process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private static void Forward(Process process, int signal)
+    {
+        try
+        {
+            if (!process.HasExited && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) SendSignal(process.Id, signal);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has already gone.
+        }
     }
 
     private static string? FindServer()
