@@ -84,6 +84,13 @@ drive() { # $1 harness; runs the client once in $PROJ against the server; output
         timeout 180 claude -p "Run the steps." --allowedTools "Bash Read Write Edit" --add-dir "$HOME_" --model claude-opus-4-5) >"$W/client.log" 2>&1;;
     gemini) (cd "$PROJ" && env "${env[@]}" GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:$PORT" GEMINI_API_KEY=e2e-dummy \
         timeout 180 gemini -p "Run the steps." --yolo --skip-trust -m gemini-2.5-pro) >"$W/client.log" 2>&1;;
+    # OpenCode: an OpenAI-compatible provider at the server; its provider package (fetched by OpenCode on first
+    # use) is kept in one cache for all runs. Permissions allow everything, so only Interlock stands in the way.
+    opencode) mkdir -p "$HOME_/.config/opencode"
+      printf '{"$schema":"https://opencode.ai/config.json","model":"e2e/m","autoupdate":false,"share":"disabled",%s,%s}' \
+        '"provider":{"e2e":{"npm":"@ai-sdk/openai-compatible","name":"e2e","options":{"baseURL":"http://127.0.0.1:'"$PORT"'/v1","apiKey":"e2e-dummy"},"models":{"m":{"name":"m","tool_call":true}}}}' \
+        '"permission":{"bash":"allow","edit":"allow","external_directory":"allow"}' > "$HOME_/.config/opencode/opencode.json"
+      (cd "$PROJ" && env "${env[@]}" XDG_CACHE_HOME="$cache/opencode-cache" timeout 180 opencode run "Run the steps." --model e2e/m) >"$W/client.log" 2>&1;;
     *) echo "no driver for $h" > "$W/client.log"; return 1;;
   esac
 }
@@ -93,6 +100,7 @@ shell_call() { # $1 harness $2 command
   case "$1" in
     claude-code) echo "{\"name\":\"Bash\",\"input\":{\"command\":$c,\"description\":\"step\"}}";;
     gemini) echo "{\"name\":\"run_shell_command\",\"input\":{\"command\":$c}}";;
+    opencode) echo "{\"name\":\"bash\",\"input\":{\"command\":$c,\"description\":\"step\"}}";;
   esac
 }
 write_call() { # $1 harness $2 path $3 content
@@ -101,10 +109,12 @@ write_call() { # $1 harness $2 path $3 content
     # Claude Code's Write refuses a file not read first (its own check, before any hook): read it, then write.
     claude-code) echo "{\"name\":\"Read\",\"input\":{\"file_path\":$p}},{\"name\":\"Write\",\"input\":{\"file_path\":$p,\"content\":$c}}";;
     gemini) echo "{\"name\":\"write_file\",\"input\":{\"file_path\":$p,\"content\":$c}}";;
+    opencode) echo "{\"name\":\"read\",\"input\":{\"filePath\":$p}},{\"name\":\"write\",\"input\":{\"filePath\":$p,\"content\":$c}}";;
   esac
 }
 settings_file() { # $1 harness: the file `interlock install` registered the hook in
-  case "$1" in claude-code) echo "$HOME_/.claude/settings.json";; gemini) echo "$HOME_/.gemini/settings.json";; esac
+  case "$1" in claude-code) echo "$HOME_/.claude/settings.json";; gemini) echo "$HOME_/.gemini/settings.json";;
+  opencode) echo "$HOME_/.config/opencode/plugin/interlock.js";; esac
 }
 # did the client send the model Interlock's reason after the call? ($1: a phrase of the reason)
 reason_sent() { grep -q "Interlock" "$W/requests.jsonl" && grep -qF "$1" "$W/requests.jsonl"; }
@@ -117,7 +127,7 @@ run_case() { # $1 harness $2 name $3 script-calls (comma-separated JSON objects)
 
 for h in "${harnesses[@]}"; do
   [ -n "$h" ] || continue
-  case "$h" in claude-code|gemini) ;; *) fail "$h" driven "this suite has no driver for $h yet (model protocol and tool names not wired); it is NOT proven guarded"; continue;; esac
+  case "$h" in claude-code|gemini|opencode) ;; *) fail "$h" driven "this suite has no driver for $h yet (model protocol and tool names not wired); it is NOT proven guarded"; continue;; esac
 
   # 1. rm -rf ~/precious is stopped, and the model hears why
   if run_case "$h" precious "$(shell_call "$h" 'rm -rf ~/precious')"; then
@@ -152,7 +162,7 @@ for h in "${harnesses[@]}"; do
     if [ "$(sha256sum < "$f")" = "$before" ] && reason_sent "[protected.hook-settings]"; then pass "$1" "$2 (${f#"$HOME_/"} unchanged)"
     else fail "$1" "$2" "$(why "${f#"$HOME_/"} changed or no reason sent: $(head -c 120 "$f" | tr '\n' ' ')")"; fi
   }
-  [ "$h" = claude-code ] && unhook_check "$h" "write tool removing the hook" write
+  [ "$h" != gemini ] && unhook_check "$h" "write tool removing the hook" write
   unhook_check "$h" "shell overwrite removing the hook" shell
 
   # 5. an ordinary command runs
