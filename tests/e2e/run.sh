@@ -14,7 +14,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bindir="$(cd "${1:?usage: run.sh <bin dir> [harness...]}" && pwd)"; shift
 harnesses=("$@"); [ ${#harnesses[@]} -eq 0 ] && harnesses=(claude-code gemini codex opencode copilot)
 cache="${INTERLOCK_E2E_CACHE:-$HOME/.cache/interlock-e2e}"
-runs="$cache/runs"; rm -rf "$runs"; mkdir -p "$runs"
+runs="$cache/runs"; mkdir -p "$runs"; for h in "${harnesses[@]}"; do rm -rf "${runs:?}/$h"; done
 passed=0; failed=0
 pass() { echo "PASS $1 $2"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1 $2: $3"; failed=$((failed + 1)); }
@@ -91,6 +91,12 @@ drive() { # $1 harness; runs the client once in $PROJ against the server; output
         '"provider":{"e2e":{"npm":"@ai-sdk/openai-compatible","name":"e2e","options":{"baseURL":"http://127.0.0.1:'"$PORT"'/v1","apiKey":"e2e-dummy"},"models":{"m":{"name":"m","tool_call":true}}}}' \
         '"permission":{"bash":"allow","edit":"allow","external_directory":"allow"}' > "$HOME_/.config/opencode/opencode.json"
       (cd "$PROJ" && env "${env[@]}" XDG_CACHE_HOME="$cache/opencode-cache" timeout 180 opencode run "Run the steps." --model e2e/m) >"$W/client.log" 2>&1;;
+    # Codex: a Responses provider at the server, given on the command line so config.toml holds only what
+    # install wrote; no sandbox and no approvals, so only Interlock stands in the way.
+    codex) (cd "$PROJ" && env "${env[@]}" E2E_KEY=e2e-dummy timeout 180 codex exec --skip-git-repo-check \
+        --dangerously-bypass-approvals-and-sandbox -m gpt-5.1-codex -c model_provider=e2e \
+        -c "model_providers.e2e={name=\"e2e\",base_url=\"http://127.0.0.1:$PORT/v1\",env_key=\"E2E_KEY\",wire_api=\"responses\"}" \
+        "Run the steps.") >"$W/client.log" 2>&1;;
     *) echo "no driver for $h" > "$W/client.log"; return 1;;
   esac
 }
@@ -101,6 +107,7 @@ shell_call() { # $1 harness $2 command
     claude-code) echo "{\"name\":\"Bash\",\"input\":{\"command\":$c,\"description\":\"step\"}}";;
     gemini) echo "{\"name\":\"run_shell_command\",\"input\":{\"command\":$c}}";;
     opencode) echo "{\"name\":\"bash\",\"input\":{\"command\":$c,\"description\":\"step\"}}";;
+    codex) echo "{\"name\":\"exec_command\",\"input\":{\"cmd\":$c}}";;
   esac
 }
 write_call() { # $1 harness $2 path $3 content
@@ -109,12 +116,20 @@ write_call() { # $1 harness $2 path $3 content
     # Claude Code's Write refuses a file not read first (its own check, before any hook): read it, then write.
     claude-code) echo "{\"name\":\"Read\",\"input\":{\"file_path\":$p}},{\"name\":\"Write\",\"input\":{\"file_path\":$p,\"content\":$c}}";;
     gemini) echo "{\"name\":\"write_file\",\"input\":{\"file_path\":$p,\"content\":$c}}";;
+    # Codex 0.171 offers gpt-5.1-codex no file tool: it edits with apply_patch through exec_command, which
+    # Codex intercepts and hands the hook as apply_patch. Emptying = a patch removing every line; an empty
+    # content for any other file = a patch deleting it.
+    codex) local patch
+      if [ -z "$3" ] && [ "$(basename "$2")" = big.txt ]; then patch="*** Update File: $2"$'\n'"@@"$'\n'"$(seq 1 400 | sed 's/^/-line /')"
+      else patch="*** Delete File: $2"; fi
+      c=$(node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "apply_patch <<'PATCH'"$'\n'"*** Begin Patch"$'\n'"$patch"$'\n'"*** End Patch"$'\n'"PATCH")
+      echo "{\"name\":\"exec_command\",\"input\":{\"cmd\":$c}}";;
     opencode) echo "{\"name\":\"read\",\"input\":{\"filePath\":$p}},{\"name\":\"write\",\"input\":{\"filePath\":$p,\"content\":$c}}";;
   esac
 }
 settings_file() { # $1 harness: the file `interlock install` registered the hook in
   case "$1" in claude-code) echo "$HOME_/.claude/settings.json";; gemini) echo "$HOME_/.gemini/settings.json";;
-  opencode) echo "$HOME_/.config/opencode/plugin/interlock.js";; esac
+  opencode) echo "$HOME_/.config/opencode/plugin/interlock.js";; codex) echo "$HOME_/.codex/config.toml";; esac
 }
 # did the client send the model Interlock's reason after the call? ($1: a phrase of the reason)
 reason_sent() { grep -q "Interlock" "$W/requests.jsonl" && grep -qF "$1" "$W/requests.jsonl"; }
@@ -127,7 +142,7 @@ run_case() { # $1 harness $2 name $3 script-calls (comma-separated JSON objects)
 
 for h in "${harnesses[@]}"; do
   [ -n "$h" ] || continue
-  case "$h" in claude-code|gemini|opencode) ;; *) fail "$h" driven "this suite has no driver for $h yet (model protocol and tool names not wired); it is NOT proven guarded"; continue;; esac
+  case "$h" in claude-code|gemini|opencode|codex) ;; *) fail "$h" driven "this suite has no driver for $h yet (model protocol and tool names not wired); it is NOT proven guarded"; continue;; esac
 
   # 1. rm -rf ~/precious is stopped, and the model hears why
   if run_case "$h" precious "$(shell_call "$h" 'rm -rf ~/precious')"; then
@@ -183,5 +198,30 @@ if [[ " ${harnesses[*]} " == *" gemini "* ]]; then
       pass "$h" "denied with an approval id, interlock approve, the identical retry runs"
     else fail "$h" "approve then retry" "$(why "approve said: ${approved:-nothing}; work.txt is '$(cat "$PROJ/work.txt")'")"; fi
   else fail "$h" "approve then retry" "install failed"; fi
+fi
+# ---- overhead (INTERLOCK_E2E_PERF=1): wall time of one client run doing N `echo` tool calls, without and with
+# the hook installed; (with - without) / N is what the hook adds per tool call. Reported, not checked.
+if [ "${INTERLOCK_E2E_PERF:-0}" = 1 ]; then
+  N=${INTERLOCK_E2E_PERF_CALLS:-10}
+  for h in "${harnesses[@]}"; do
+    case "$h" in claude-code|gemini|opencode) ;; *) continue;; esac
+    calls=$(for i in $(seq "$N"); do shell_call "$h" "echo $i >> count.txt"; done | paste -sd,)
+    for mode in without with; do
+      best=""
+      for rep in 1 2 3; do
+        new_world "$h" "perf-$mode-$rep"; prepare "$h"
+        [ "$mode" = with ] && { install_hook "$h" || break; }
+        start_server "{\"calls\":[$calls]}"
+        t0=$(date +%s%N); drive "$h"; rc=$?; t1=$(date +%s%N); stop_server
+        n=$(wc -l < "$PROJ/count.txt" 2>/dev/null || echo 0)
+        [ "$n" -eq "$N" ] || { echo "perf $h $mode: only $n of $N calls ran"; continue; }
+        ms=$(( (t1 - t0) / 1000000 )); [ -z "$best" ] || [ "$ms" -lt "$best" ] && best=$ms
+      done
+      eval "perf_$mode=\${best:-NA}"
+    done
+    if [ "$perf_with" != NA ] && [ "$perf_without" != NA ]; then
+      echo "PERF $h: $N echo calls, best of 3: without hook ${perf_without} ms, with hook ${perf_with} ms, $(( (perf_with - perf_without) / N )) ms per tool call"
+    else echo "PERF $h: not measured (without ${perf_without}, with ${perf_with})"; fi
+  done
 fi
 finish
