@@ -97,6 +97,9 @@ drive() { # $1 harness; runs the client once in $PROJ against the server; output
         --dangerously-bypass-approvals-and-sandbox -m gpt-5.1-codex -c model_provider=e2e \
         -c "model_providers.e2e={name=\"e2e\",base_url=\"http://127.0.0.1:$PORT/v1\",env_key=\"E2E_KEY\",wire_api=\"responses\"}" \
         "Run the steps.") >"$W/client.log" 2>&1;;
+    # Copilot CLI: bring-your-own-model (OpenAI chat completions) at the server, offline, every permission.
+    copilot) (cd "$PROJ" && env "${env[@]}" COPILOT_PROVIDER_BASE_URL="http://127.0.0.1:$PORT/v1" COPILOT_PROVIDER_API_KEY=e2e-dummy \
+        COPILOT_MODEL=gpt-4.1 COPILOT_OFFLINE=true timeout 180 copilot -p "Run the steps." --allow-all) >"$W/client.log" 2>&1;;
     *) echo "no driver for $h" > "$W/client.log"; return 1;;
   esac
 }
@@ -108,6 +111,7 @@ shell_call() { # $1 harness $2 command
     gemini) echo "{\"name\":\"run_shell_command\",\"input\":{\"command\":$c}}";;
     opencode) echo "{\"name\":\"bash\",\"input\":{\"command\":$c,\"description\":\"step\"}}";;
     codex) echo "{\"name\":\"exec_command\",\"input\":{\"cmd\":$c}}";;
+    copilot) echo "{\"name\":\"bash\",\"input\":{\"command\":$c,\"description\":\"step\",\"mode\":\"sync\"}}";;
   esac
 }
 write_call() { # $1 harness $2 path $3 content
@@ -124,12 +128,18 @@ write_call() { # $1 harness $2 path $3 content
       else patch="*** Delete File: $2"; fi
       c=$(node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "apply_patch <<'PATCH'"$'\n'"*** Begin Patch"$'\n'"$patch"$'\n'"*** End Patch"$'\n'"PATCH")
       echo "{\"name\":\"exec_command\",\"input\":{\"cmd\":$c}}";;
+    # Copilot's create refuses an existing file: its edit replaces the whole text instead.
+    copilot) local old
+      if [ -f "$2" ]; then old=$(cat "$2"); else old=$(seq 1 400 | sed 's/^/line /'); fi
+      old=$(node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$old")
+      echo "{\"name\":\"edit\",\"input\":{\"path\":$p,\"old_str\":$old,\"new_str\":$c}}";;
     opencode) echo "{\"name\":\"read\",\"input\":{\"filePath\":$p}},{\"name\":\"write\",\"input\":{\"filePath\":$p,\"content\":$c}}";;
   esac
 }
 settings_file() { # $1 harness: the file `interlock install` registered the hook in
   case "$1" in claude-code) echo "$HOME_/.claude/settings.json";; gemini) echo "$HOME_/.gemini/settings.json";;
-  opencode) echo "$HOME_/.config/opencode/plugin/interlock.js";; codex) echo "$HOME_/.codex/config.toml";; esac
+  opencode) echo "$HOME_/.config/opencode/plugin/interlock.js";; codex) echo "$HOME_/.codex/config.toml";;
+  copilot) echo "$HOME_/.copilot/hooks/interlock.json";; esac
 }
 # did the client send the model Interlock's reason after the call? ($1: a phrase of the reason)
 reason_sent() { grep -q "Interlock" "$W/requests.jsonl" && grep -qF "$1" "$W/requests.jsonl"; }
@@ -142,7 +152,7 @@ run_case() { # $1 harness $2 name $3 script-calls (comma-separated JSON objects)
 
 for h in "${harnesses[@]}"; do
   [ -n "$h" ] || continue
-  case "$h" in claude-code|gemini|opencode|codex) ;; *) fail "$h" driven "this suite has no driver for $h yet (model protocol and tool names not wired); it is NOT proven guarded"; continue;; esac
+  case "$h" in claude-code|gemini|opencode|codex|copilot) ;; *) fail "$h" driven "this suite has no driver for $h yet (model protocol and tool names not wired); it is NOT proven guarded"; continue;; esac
 
   # 1. rm -rf ~/precious is stopped, and the model hears why
   if run_case "$h" precious "$(shell_call "$h" 'rm -rf ~/precious')"; then
