@@ -62,7 +62,7 @@ new_world() {
 start_server() { # $1 script JSON
   printf '%s' "${1//@HOME@/$HOME_}" > "$W/script.json"; : > "$W/requests.jsonl"
   HOME="$HOME_" INTERLOCK_STATE_DIR="$W/state" node "$here/model-server.mjs" "$W/script.json" "$W/requests.jsonl" > "$W/port" 2>"$W/server.err" & server_pid=$!
-  for _ in $(seq 50); do grep -q PORT "$W/port" && break; sleep 0.1; done
+  for _ in $(seq 50); do grep -qs PORT "$W/port" && break; sleep 0.1; done
   PORT=$(awk '/PORT/{print $2}' "$W/port")
 }
 install_hook() { # $1 harness
@@ -214,7 +214,7 @@ fi
 if [ "${INTERLOCK_E2E_PERF:-0}" = 1 ]; then
   N=${INTERLOCK_E2E_PERF_CALLS:-10}
   for h in "${harnesses[@]}"; do
-    case "$h" in claude-code|gemini|opencode) ;; *) continue;; esac
+    case "$h" in claude-code|gemini|opencode|codex|copilot) ;; *) continue;; esac
     calls=$(for i in $(seq "$N"); do shell_call "$h" "echo $i >> count.txt"; done | paste -sd,)
     for mode in without with; do
       best=""
