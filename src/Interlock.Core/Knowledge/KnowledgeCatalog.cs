@@ -15,6 +15,7 @@ public static class KnowledgeCatalog
         new Awk(),
         new Tar(),
         new Editors(),
+        new ApplyPatchCommand(),
         new Make(),
         new OtherInterpreters(),
         new InterlockCli(),
