@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Interlock.Tests.Cli;
+
+/// <summary>`interlock serve` runs interlock-server as a child: a SIGTERM sent to serve alone (systemd, `kill pid`)
+/// must stop the server too, not leave it running as an orphan.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class ServeSignalTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "scratch", "serve-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("HUP")]
+    public void A_signal_to_serve_reaches_the_server_and_serve_waits_for_it(string signal)
+    {
+        var server = Path.Combine(_dir, "interlock-server");
+        var got = Path.Combine(_dir, "got");
+        var started = Path.Combine(_dir, "started");
+        File.WriteAllText(server, $"#!/bin/sh\ntrap 'echo $1 > \"{got}\"; exit 0' TERM\necho up > \"{started}\"\nwhile :; do sleep 0.1; done\n");
+        File.SetUnixFileMode(server, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "interlock"), ["serve"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.Environment["INTERLOCK_SERVER_BIN"] = server;
+        using var serve = Process.Start(psi)!;
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(started) && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        Assert.True(File.Exists(started), "the fake server did not start");
+        Thread.Sleep(300); // serve registers its signal handlers right after starting the child
+        using (var kill = Process.Start("kill", ["-" + signal, serve.Id.ToString()])) kill!.WaitForExit();
+        Assert.True(serve.WaitForExit(15_000), "serve did not exit after the signal");
+        Assert.Equal("serve\n", File.ReadAllText(got)); // the server got SIGTERM and stopped cleanly
+        Assert.Equal(0, serve.ExitCode); // serve waited for it and returned its exit code
+    }
+}
