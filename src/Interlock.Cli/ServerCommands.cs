@@ -32,23 +32,24 @@ internal static class ServerCommands
         using var process = Process.Start(start)!;
         // A SIGTERM or SIGHUP sent to this process alone (systemd, `kill <pid>`, a closed terminal) is passed on, so
         // the server stops cleanly with it instead of running on as an orphan; this process then waits for it.
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Forward(process, SigTerm); });
-        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Forward(process, SigTerm); });
-        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; Forward(process, SigTerm); });
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Stop(process); });
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Stop(process); });
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; Stop(process); });
         process.WaitForExit();
         return process.ExitCode;
     }
 
     private const int SigTerm = 15;
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
-    private static void Forward(Process process, int signal)
+    /// <summary>SIGTERM to the server (Process.Kill would be SIGKILL: no clean shutdown).</summary>
+    private static void Stop(Process process)
     {
         try
         {
-            if (!process.HasExited && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) SendSignal(process.Id, signal);
+            if (!process.HasExited && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) SendSignal(process.Id, SigTerm);
         }
         catch (InvalidOperationException)
         {

@@ -54,14 +54,13 @@ public static class PolicyParser
         }
         catch (YamlException e)
         {
-            if (TabIndentation(text, path) is { } tab) reader.Error(tab, TabMessage);
-            else reader.Error(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
+            reader.YamlError(text, new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
             return file;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // YamlDotNet 18.1 throws these instead of a YamlException for some malformed input (found by fuzzing).
-            reader.Error(TabIndentation(text, path) ?? new SourceLocation(path, 1, 1), TabIndentation(text, path) is null ? ReaderFailure : TabMessage);
+            reader.YamlError(text, new SourceLocation(path, 1, 1), ReaderFailure);
             return file;
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
@@ -72,8 +71,6 @@ public static class PolicyParser
         return file;
     }
 
-    /// <summary>The message for malformed YAML that made the YAML library fail with something other than its own
-    /// YamlException.</summary>
     private const string TabMessage = "this is not valid YAML: YAML indents with spaces, and this line's indentation has a tab; replace the tab with spaces";
 
     /// <summary>Where the first line whose indentation holds a tab has it, when the reader failed: the reader's own
@@ -92,6 +89,8 @@ public static class PolicyParser
         return null;
     }
 
+    /// <summary>The message for malformed YAML that made the YAML library fail with something other than its own
+    /// YamlException.</summary>
     internal const string ReaderFailure =
         // The exception's message is the runtime's, sometimes only a resource key (`Arg_InvalidOperationException`
         // under AOT): it says nothing to a policy author, so only where the reader stopped is given.
@@ -130,6 +129,14 @@ public static class PolicyParser
         public void Warning(YamlNode n, string message) => file.Diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, At(n), message));
 
         /// <summary>Event-level checks before building the tree: no anchors or aliases, bounded depth and size.</summary>
+        /// <summary>The YAML reader failed at <paramref name="at"/>: a tab in some line's indentation is the likely
+        /// cause and is reported where it is; otherwise the reader's own position and message.</summary>
+        public void YamlError(string text, SourceLocation at, string message)
+        {
+            if (TabIndentation(text, file.Path) is { } tab) Error(tab, TabMessage);
+            else Error(at, message);
+        }
+
         public bool Prescan(string text)
         {
             var at = new SourceLocation(file.Path, 1, 1); // the last event read: where a failure of the YAML reader is reported
@@ -162,15 +169,13 @@ public static class PolicyParser
             }
             catch (YamlException e)
             {
-                if (TabIndentation(text, file.Path) is { } tab) Error(tab, TabMessage);
-                else Error(new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
+                YamlError(text, new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column), "this is not valid YAML: " + Plain(e));
                 return false;
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
                 // YamlDotNet 18.1's scanner throws InvalidOperationException for some malformed plain scalars (found by fuzzing).
-                if (TabIndentation(text, file.Path) is { } tab) Error(tab, TabMessage);
-                else Error(at, ReaderFailure);
+                YamlError(text, at, ReaderFailure);
                 return false;
             }
         }

@@ -76,7 +76,7 @@ internal static class DoctorCommand
             foreach (var (scope, path, command) in registered)
             {
                 env.Out.WriteLine($"  hook:    registered in {path}");
-                if (harness.Name != "opencode" && !HookCommandLine.IsWrapped(command!))
+                if (harness.RunsRegisteredCommand && !HookCommandLine.IsWrapped(command!))
                 {
                     env.Out.WriteLine($"  hook:    PROBLEM registered without the fail-closed wrapper: if the hook cannot start, crashes or hangs, {harness.Product} lets the action through");
                     env.Out.WriteLine($"           fix: interlock install {harness.Name} --{scope.ToString().ToLowerInvariant()}");
@@ -89,7 +89,7 @@ internal static class DoctorCommand
                     problems++;
                 }
                 var binary = HookCommandLine.Binary(command!, harness.Name)!;
-                var (ok, detail) = Probe(binary, harness.Name == "opencode" ? null : command, harness, env.Project);
+                var (ok, detail) = Probe(binary, harness.RunsRegisteredCommand ? command : null, harness, env.Project);
                 env.Out.WriteLine($"  binary:  {(ok ? "" : "PROBLEM ")}{detail}");
                 if (!ok)
                 {

@@ -19,6 +19,10 @@ internal abstract class Harness
     /// <summary>Directories (under the home directory) whose presence says the harness is used on this machine.</summary>
     public abstract string[] Markers { get; }
 
+    /// <summary>Whether the harness runs the registered command itself, so it is registered wrapped to fail closed
+    /// (<see cref="HookCommandLine"/>). OpenCode runs Interlock's plugin, which calls the binary and fails closed by itself.</summary>
+    public virtual bool RunsRegisteredCommand => true;
+
     /// <summary>The settings file's new text with Interlock registered, or null when it already is.</summary>
     public abstract string? Install(string path, string hookCommand, InstallScope scope, InstallEnvironment env);
 

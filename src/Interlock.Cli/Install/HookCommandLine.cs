@@ -72,9 +72,12 @@ internal static class HookCommandLine
 
     /// <summary>A word for sh: as it is when it needs no quoting, else single-quoted.</summary>
     public static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:=@%,".Contains(c))
+        word.Length > 0 && word.All(IsBare)
             ? word
             : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>Characters sh reads literally outside quotes.</summary>
+    private static bool IsBare(char c) => char.IsAsciiLetterOrDigit(c) || "/._-+:=@%,".Contains(c);
 
     /// <summary>The words of a line made of bare and single-quoted words (what <see cref="Quote"/> writes); null for
     /// anything else.</summary>
@@ -106,7 +109,7 @@ internal static class HookCommandLine
                 i++;
                 inWord = true;
             }
-            else if (char.IsAsciiLetterOrDigit(ch) || "/._-+:=@%,".Contains(ch))
+            else if (IsBare(ch))
             {
                 word.Append(ch);
                 inWord = true;

@@ -63,10 +63,10 @@ internal sealed record InstallEnvironment(string Home, string Project, string Bi
         return dir;
     }
 
-    /// <summary>The command registered for <paramref name="harness"/>: the fail-closed wrapper (<see cref="HookCommandLine"/>),
-    /// except for OpenCode, whose plugin runs the binary itself and stops the call when it fails.</summary>
-    public string HookCommand(string harness) =>
-        harness == "opencode" ? PlainHookCommand(harness) : HookCommandLine.Build(Binary, harness, HookCommandLine.FindTimeout());
+    /// <summary>The command registered for <paramref name="harness"/>: the fail-closed wrapper (<see cref="HookCommandLine"/>)
+    /// where the harness runs it, else the plain command its plugin calls.</summary>
+    public string HookCommand(Harness harness) =>
+        harness.RunsRegisteredCommand ? HookCommandLine.Build(Binary, harness.Name, HookCommandLine.FindTimeout()) : PlainHookCommand(harness.Name);
 
     /// <summary>`&lt;binary&gt; hook &lt;harness&gt;`, as messages show it.</summary>
     public string PlainHookCommand(string harness) =>
@@ -177,7 +177,7 @@ internal static class InstallCommands
         }
         try
         {
-            var text = harness.Install(path, env.HookCommand(harness.Name), requested ?? InstallScope.User, env);
+            var text = harness.Install(path, env.HookCommand(harness), requested ?? InstallScope.User, env);
             if (text is null)
             {
                 env.Out.WriteLine($"{harness.Product}: Interlock is already registered in {path}; nothing changed.");
@@ -186,9 +186,8 @@ internal static class InstallCommands
             // The backup is the file as it was before Interlock: taken once, and never of a file already holding it.
             if (File.Exists(path) && !File.Exists(path + BackupSuffix) && harness.RegisteredCommand(path) is null) File.Copy(path, path + BackupSuffix);
             WriteAtomically(path, text);
-            env.Out.WriteLine(harness.Name == "opencode"
-                ? $"{harness.Product}: registered `{env.PlainHookCommand(harness.Name)}` in {path}."
-                : $"{harness.Product}: registered `{env.PlainHookCommand(harness.Name)}` in {path}, wrapped so that a hook that gives no answer (missing, crashed, hung) stops the action instead of letting it through.");
+            env.Out.WriteLine($"{harness.Product}: registered `{env.PlainHookCommand(harness.Name)}` in {path}" +
+                (harness.RunsRegisteredCommand ? ", wrapped so that a hook that gives no answer (missing, crashed, hung) stops the action instead of letting it through." : "."));
             if (File.Exists(path + BackupSuffix)) env.Out.WriteLine($"  The file as it was before is kept in {path + BackupSuffix}.");
             if (harness is KiroHarness)
                 env.Out.WriteLine($"  Hooks run for the agent `{Path.GetFileNameWithoutExtension(path)}`: start it with `--agent {Path.GetFileNameWithoutExtension(path)}`, or make it the default agent.");

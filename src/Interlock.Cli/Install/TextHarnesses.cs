@@ -224,6 +224,8 @@ internal sealed class OpenCodeHarness : Harness
 
     public override string[] Markers => [Path.Combine(".config", "opencode")];
 
+    public override bool RunsRegisteredCommand => false;
+
     public override string SettingsPath(InstallScope scope, InstallEnvironment env, string agent) =>
         scope == InstallScope.User ? Path.Combine(env.Home, ".config", "opencode", "plugin", "interlock.js") : Path.Combine(env.Project, ".opencode", "plugin", "interlock.js");
 
@@ -265,8 +267,7 @@ internal sealed class OpenCodeHarness : Harness
 
     public override string? Install(string path, string hookCommand, InstallScope scope, InstallEnvironment env)
     {
-        var binary = hookCommand[..^" hook opencode".Length].Trim().Trim('"');
-        var wanted = Plugin(binary);
+        var wanted = Plugin(HookCommandLine.Binary(hookCommand, Name) ?? throw new InstallException($"`{hookCommand}` does not run an interlock binary."));
         if (!File.Exists(path)) return wanted;
         var text = File.ReadAllText(path);
         if (text == wanted) return null;

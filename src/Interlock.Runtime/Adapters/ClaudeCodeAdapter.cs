@@ -76,10 +76,10 @@ internal sealed class ClaudeCodeAdapter : JsonHookAdapter
         return ev with { Request = new ActionRequest(toolName, null, cwd) { ToolArguments = toolInput.GetRawText() } };
     }
 
-    /// <summary>Nothing for allow (Claude Code's own permission rules still apply); ask or deny with the reason.</summary>
     /// <summary>Exit code 2 with the reason on stderr: a documented stop whatever stdout holds.</summary>
     public override HookAnswer Unanswered(string reason) => new("", reason, 2);
 
+    /// <summary>Nothing for allow (Claude Code's own permission rules still apply); ask or deny with the reason.</summary>
     public override HookAnswer Render(HookEvent hookEvent, DecisionOutcome outcome) =>
         new(outcome.Verdict == Verdict.Allow ? "" : Answer(outcome.Verdict, outcome.Message), "", 0);
 

@@ -39,10 +39,10 @@ internal sealed class CodexAdapter : JsonHookAdapter
         };
     }
 
-    /// <summary>Nothing for allow; deny (also for ask, which Codex does not support) with the reason.</summary>
     /// <summary>Exit code 2 with the reason on stderr: a documented stop whatever stdout holds.</summary>
     public override HookAnswer Unanswered(string reason) => new("", reason, 2);
 
+    /// <summary>Nothing for allow; deny (also for ask, which Codex does not support) with the reason.</summary>
     public override HookAnswer Render(HookEvent hookEvent, DecisionOutcome outcome) =>
         new(outcome.Verdict == Verdict.Allow ? "" : ClaudeCodeAdapter.Answer(Verdict.Deny, Reason(outcome.Message)), "", 0);
 
