@@ -62,7 +62,10 @@ internal static class ApprovalCommands
         });
     }
 
-    public static int Vote(string[] args, bool approve)
+    /// <param name="voter">Who votes: the user running this command, or, in the system daemon, the caller's
+    /// account (by SO_PEERCRED).</param>
+    /// <param name="voterGroups">The voter's groups, for requests only a group may approve.</param>
+    public static int Vote(string[] args, bool approve, string? voter = null, IReadOnlyCollection<string>? voterGroups = null)
     {
         var verb = approve ? "approve" : "deny";
         string? id = null, comment = null, stateDir = null;
@@ -80,10 +83,10 @@ internal static class ApprovalCommands
             }
         }
         if (id is null) return Usage($"`{verb}` needs a request id, e.g. interlock {verb} r2k7q9x4mfa (see `interlock requests`).");
-        var voter = Environment.UserName;
+        voter ??= Environment.UserName;
         return CliStore.With(stateDir, store =>
         {
-            var result = store.Approvals.VoteAsync(id, voter, [], approve, comment, DateTimeOffset.UtcNow).AsTask().GetAwaiter().GetResult();
+            var result = store.Approvals.VoteAsync(id, voter, voterGroups ?? [], approve, comment, DateTimeOffset.UtcNow).AsTask().GetAwaiter().GetResult();
             var message = ApprovalRules.Explain(result.Outcome, result.Request, voter);
             if (result.Outcome is VoteOutcome.Counted or VoteOutcome.Decided)
             {

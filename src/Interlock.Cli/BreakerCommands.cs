@@ -25,7 +25,8 @@ internal static class BreakerCommands
         Exit status: 0 ok, 1 that session's breaker was not tripped, 64 usage error, 66 no state yet.
         """;
 
-    public static int Run(string[] args)
+    /// <param name="actor">Who resets: the user running this command, or the system daemon's caller.</param>
+    public static int Run(string[] args, string? actor = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -65,7 +66,7 @@ internal static class BreakerCommands
                 return CliStore.With(stateDir, store =>
                 {
                     var key = $"{harness}:{session}";
-                    if (store.Budgets.Reset(key, Environment.UserName, DateTimeOffset.UtcNow))
+                    if (store.Budgets.Reset(key, actor ?? Environment.UserName, DateTimeOffset.UtcNow))
                     {
                         Console.Out.WriteLine($"reset the breaker of {harness} session {session}; its budget window starts now");
                         return 0;

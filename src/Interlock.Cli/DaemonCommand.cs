@@ -28,12 +28,37 @@ internal static class DaemonCommand
         --verbose          Print one line per call on standard error.
 
         Not used with an approval server (INTERLOCK_SERVER_URL): those hooks wait on the network anyway.
+
+        interlock daemon --system [--verbose]
+
+        The decision daemon of enforced mode (`sudo interlock install --system`; docs/security.md): run by systemd
+        (interlock.socket / interlock.service) as the `interlock` system user, or in a container in the foreground
+        as that user with CAP_DAC_READ_SEARCH. It alone owns the state in /var/lib/interlock, decides every hook
+        call of every user on /run/interlock/decide.sock, names callers by their uid, and answers `interlock
+        requests|approve|deny|breaker` for the humans allowed to use them.
         """;
 
     public static int Run(string[] args)
     {
         var idle = TimeSpan.FromMinutes(30);
         var verbose = false;
+        if (args.Contains("--system"))
+        {
+            if (args.Any(a => a is not ("--system" or "--verbose")))
+            {
+                Console.Error.WriteLine("interlock: daemon --system takes only --verbose.");
+                return 64;
+            }
+            var mode = EnforcedMode.Load(out var problem);
+            if (mode is null)
+            {
+                Console.Error.WriteLine(problem is null
+                    ? $"interlock: daemon --system: this machine is not in enforced mode ({EnforcedMode.ConfigPath} does not exist); `sudo interlock install --system` sets it up."
+                    : $"interlock: daemon --system: {problem}.");
+                return 1;
+            }
+            return SystemDaemon.Host(mode, args.Contains("--verbose"), EnforcedCommands.Handle);
+        }
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])

@@ -83,10 +83,22 @@ internal static class HookCommand
         var input = readStdin(adapter.MaxInputBytes + 1); // one byte over: oversized input is seen as such
         var deadline = DecisionPipelines.Deadline();
         if (bound < deadline) deadline = bound.Value;
+        // Enforced mode: only the system decision daemon decides; without its answer the action is stopped.
+        var enforced = EnforcedMode.Load(out var enforcedProblem);
+        if (enforced is not null || enforcedProblem is not null)
+            return Write(EnforcedHook.Answer(enforced, enforcedProblem, adapter, input, deadline, clock));
         // A daemon started in this same environment answers in a fraction of the time; without one (or if it fails),
         // the same decision is made here with what is left of the deadline.
         var fromDaemon = DaemonClient.TryAnswer(adapter, input, deadline, clock);
         var answer = fromDaemon ?? DecisionPipelines.Answer(adapter, input, Max(deadline - clock.Elapsed, TimeSpan.FromMilliseconds(1)), () => DecisionPipelines.OpenStore(deadline), new DeadlineWorker()).Answer;
+        Write(answer);
+        // The answer is out; start a daemon so the next call does not pay for loading everything again.
+        if (fromDaemon is null) DaemonClient.StartInBackground();
+        return answer.ExitCode;
+    }
+
+    private static int Write(HookAnswer answer)
+    {
         if (answer.Stderr.Length > 0) Console.Error.WriteLine(answer.Stderr);
         if (answer.Stdout.Length > 0)
         {
@@ -94,8 +106,6 @@ internal static class HookCommand
             using var stdout = Console.OpenStandardOutput();
             stdout.Write(System.Text.Encoding.UTF8.GetBytes(answer.Stdout));
         }
-        // The answer is out; start a daemon so the next call does not pay for loading everything again.
-        if (fromDaemon is null) DaemonClient.StartInBackground();
         return answer.ExitCode;
     }
 

@@ -30,7 +30,11 @@ internal static class Program
         HookAnswer? answer;
         try
         {
-            answer = AskDaemon(interlock, harness, input, deadline, clock);
+            // Enforced mode: only the system decision daemon may answer. Without its answer, interlock renders the
+            // stop in the harness's protocol (it decides nothing itself in that mode).
+            answer = EnforcedMode.Load(out var problem) is { } enforced
+                ? AskSystemDaemon(enforced, harness, input, deadline, clock)
+                : problem is null ? AskDaemon(interlock, harness, input, deadline, clock) : null;
         }
         catch (Exception)
         {
@@ -91,6 +95,14 @@ internal static class Program
     /// <summary>The daemon's answer, or null when interlock must decide (see <see cref="DaemonEndpoint.Ask"/>).</summary>
     private static HookAnswer? AskDaemon(string interlock, string harness, byte[] input, TimeSpan deadline, Stopwatch clock) =>
         input.Length > MaxEventBytes ? null : DaemonEndpoint.Ask(interlock, harness, input, deadline, clock);
+
+    private static HookAnswer? AskSystemDaemon(EnforcedMode mode, string harness, byte[] input, TimeSpan deadline, Stopwatch clock)
+    {
+        // What is left after this share is enough for interlock to start and render the stop.
+        var share = deadline - clock.Elapsed - TimeSpan.FromMilliseconds(400);
+        if (share <= TimeSpan.FromMilliseconds(50) || input.Length > MaxEventBytes) return null;
+        return mode.Ask(new SystemRequest("hook", harness, Environment.CurrentDirectory, (int)share.TotalMilliseconds, EnforcedMode.CallerEnvironment(), [], input), share + TimeSpan.FromMilliseconds(50));
+    }
 
     /// <summary>Becomes interlock: runs it in this process with <paramref name="args"/> and, when given, the event as
     /// its standard input. Returns only when that failed, with a stop.</summary>

@@ -104,10 +104,19 @@ internal static class InstallCommands
         opencode     ~/.config/opencode/plugin/interlock.js | .opencode/plugin/interlock.js   (a generated plugin)
 
         `interlock doctor` checks every harness found on this machine.
+
+        Enforced mode, which the agent cannot switch off: `sudo interlock install --system [harness...]`
+        (see `interlock install --system --help` and docs/security.md).
         """;
 
     public static int Run(string verb, string[] args, Func<string?, InstallEnvironment> environment)
     {
+        if (args.Contains("--system"))
+        {
+            if (OperatingSystem.IsLinux()) return SystemInstall.Run(verb, args, Console.Out, Console.Error);
+            Console.Error.WriteLine("interlock: enforced mode (--system) runs on Linux only.");
+            return 1;
+        }
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Out.WriteLine(Help);

@@ -60,6 +60,14 @@ internal static class PolicyLoader
         (PolicyLayer.Project, ProjectFile(cwd)),
     ];
 
+    /// <summary>The layers in enforced mode: the root-owned system policy at its fixed place and the project's
+    /// (which can only tighten). The user layer is left out: the agent runs as that user and could write it.</summary>
+    public static IReadOnlyList<(PolicyLayer Layer, string Path)> LocateEnforced(string cwd) =>
+    [
+        (PolicyLayer.System, Path.Combine(Daemon.EnforcedMode.ConfigDirectory, FileName)),
+        (PolicyLayer.Project, ProjectFile(cwd)),
+    ];
+
     public static LoadedPolicy Load(string cwd) => Load(Locate(cwd));
 
     public static LoadedPolicy Load(IEnumerable<(PolicyLayer Layer, string Path)> layers)

@@ -226,6 +226,22 @@ internal static unsafe class Libc
             return Stat(p, buffer) == 0 ? (*(ulong*)buffer, *(ulong*)(buffer + 8)) : null;
     }
 
+    /// <summary>The owner's uid and the permission bits of <paramref name="path"/> (links followed), or null when it
+    /// cannot be stat'ed. struct stat differs by architecture: x86-64 puts st_nlink (8 bytes) before st_mode, the
+    /// generic layout (arm64) puts st_mode first and a 4-byte st_nlink after it.</summary>
+    public static (uint Uid, uint Mode)? FileOwner(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        var buffer = stackalloc byte[256];
+        fixed (byte* p = bytes)
+        {
+            if (Stat(p, buffer) != 0) return null;
+            return RuntimeInformation.ProcessArchitecture == Architecture.X64
+                ? (*(uint*)(buffer + 28), *(uint*)(buffer + 24) & 0xFFF)
+                : (*(uint*)(buffer + 24), *(uint*)(buffer + 16) & 0xFFF);
+        }
+    }
+
     /// <summary>A connected, blocking Unix stream socket, closed on Dispose.</summary>
     public sealed class UnixStream : IDisposable
     {

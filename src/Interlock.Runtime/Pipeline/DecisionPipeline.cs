@@ -26,6 +26,10 @@ internal sealed record HookEvent(string Harness)
     /// <summary>Why the event was rejected (it is then stopped): malformed, wrong harness, missing fields.</summary>
     public string? Invalid { get; init; }
 
+    /// <summary>Who sent the event, as the system decision daemon identified them (enforced mode); null when the
+    /// hook decides in its own process, as its own user.</summary>
+    public CallerIdentity? Caller { get; init; }
+
     /// <summary>A summary of what was asked, for records and messages: the command, the file a file tool
     /// touches, or a tool's arguments.</summary>
     public string? What => Request is { } r
@@ -33,6 +37,18 @@ internal sealed record HookEvent(string Harness)
             : r.Files.Count > 0 ? string.Join("; ", r.Files.Select(f => $"{f.Kind} {f.Path}"))
             : r.ToolArguments ?? RawToolInput)
         : RawToolInput;
+}
+
+/// <summary>
+/// The process that asked the system daemon for a decision: its uid and pid from the socket (SO_PEERCRED) and the
+/// account that uid is in /etc/passwd. <see cref="Ignored"/> lists the variables of the caller's environment that
+/// would have relocated or loosened the guard in user mode and were ignored; they are recorded as an attempt.
+/// </summary>
+internal sealed record CallerIdentity(uint Uid, int Pid, string User, IReadOnlyList<string> Ignored)
+{
+    /// <summary>Appended to the audit record's reason, inside the hash chain.</summary>
+    public string AuditNote =>
+        $" [caller: uid {Uid} ({User}), pid {Pid}{(Ignored.Count > 0 ? "; ignored, as enforced mode does: " + string.Join(", ", Ignored) : "")}]";
 }
 
 /// <summary>Who asks for a decision, as far as the pipeline cares: the name its records carry, and whether it can put

@@ -40,15 +40,25 @@ internal static class DecisionPipelines
         return Configured(PolicyDirectory(hookEvent), deadline, open).Run(adapter, hookEvent, started);
     }
 
+    /// <summary><see cref="Decide"/> in the system daemon (enforced mode): the event carries its caller, and the
+    /// policy is the root-owned system file plus the project's tightenings.</summary>
+    internal static HookAnswer DecideEnforced(IHookAdapter adapter, byte[] input, CallerIdentity caller, TimeSpan deadline, Func<IStateStore> open)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var hookEvent = DecisionPipeline.Read(adapter, input) with { Caller = caller };
+        var directory = PolicyDirectory(hookEvent);
+        return Configured(directory, deadline, open, layers: PolicyLoader.LocateEnforced(directory)).Run(adapter, hookEvent, started);
+    }
+
     /// <summary>The pipeline as this machine is configured for actions in <paramref name="policyDirectory"/>: the layered
     /// policy found there (its rules decide, its budgets feed the breaker; an invalid file stops every analysed action
     /// with the file, line and column), the approval server when INTERLOCK_SERVER_URL is set, else local approvals, and
     /// the state store. The hook (and its daemon) and the MCP proxy all decide through it.</summary>
-    internal static DecisionPipeline Configured(string policyDirectory, TimeSpan deadline, Func<IStateStore> open, string? stateDirectory = null)
+    internal static DecisionPipeline Configured(string policyDirectory, TimeSpan deadline, Func<IStateStore> open, string? stateDirectory = null, IReadOnlyList<(Core.Policy.PolicyLayer Layer, string Path)>? layers = null)
     {
         var world = new FileSystemWorld();
         // An unchanged policy comes from the cache in the state directory instead of being parsed again.
-        var policy = PolicyLoader.LoadCached(PolicyLoader.Locate(policyDirectory), PolicyCache.ForStateDirectory(stateDirectory ?? StateDirectory.Resolve()));
+        var policy = PolicyLoader.LoadCached(layers ?? PolicyLoader.Locate(policyDirectory), PolicyCache.ForStateDirectory(stateDirectory ?? StateDirectory.Resolve()));
         var settings = policy.Compiled.Settings;
         var budgets = new BudgetLimits
         {
@@ -137,7 +147,7 @@ internal static class DecisionPipelines
             [], [], null);
 
     /// <summary>A stop rendered in the harness's protocol for a call that never reached a decision of its own.</summary>
-    private static HookAnswer StopAnswer(IHookAdapter adapter, Decision decision, string stderr) =>
+    internal static HookAnswer StopAnswer(IHookAdapter adapter, Decision decision, string stderr) =>
         adapter.Render(new HookEvent(adapter.Harness), new DecisionOutcome(Verdict.Deny, PipelineMessages.Describe(decision), true, decision)) with { Stderr = stderr };
 }
 

@@ -52,6 +52,8 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
             {
                 Fingerprint = fingerprint,
                 AgentId = agent,
+                // In enforced mode the daemon knows whose agent asked: that user's own approval never counts.
+                Operator = context.Event.Caller?.User,
                 Harness = context.Event.Harness,
                 SessionId = context.Event.SessionId,
                 Tool = request.Tool,
@@ -64,7 +66,7 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
                 EffectsJson = AuditEffects.Json(decision.Effects, decision.Matches),
             }, now).AsTask().GetAwaiter().GetResult();
             context.Decision = decision with { Verdict = Verdict.Deny };
-            context.Message = PendingMessage(decision, context.ToolWord, pending.Id);
+            context.Message = PendingMessage(decision, context.ToolWord, pending.Id, context.Event.Caller);
         }
         catch (Exception e) when (e is StateStoreException or IOException or UnauthorizedAccessException)
         {
@@ -76,10 +78,16 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
     }
 
     /// <summary>Grants are bound to the agent session that asked: another session's retry is another request.</summary>
-    internal static string AgentId(HookEvent e) => $"{e.Harness}:{e.SessionId ?? "no-session"}";
+    internal static string AgentId(HookEvent e) =>
+        e.Caller is { } c ? $"uid {c.Uid}:{e.Harness}:{e.SessionId ?? "no-session"}" : $"{e.Harness}:{e.SessionId ?? "no-session"}";
 
-    internal static string PendingMessage(Decision d, string? tool, string id) =>
-        $"{PipelineMessages.Describe(d, tool)} This needs a human's approval, and this agent cannot ask for it itself: " +
-        $"it is waiting as request {id}. Tell the user; a human approves it by running `interlock approve {id}` " +
-        $"(or refuses with `interlock deny {id}`) in a terminal, then the identical action can be retried once.";
+    internal static string PendingMessage(Decision d, string? tool, string id, CallerIdentity? caller = null) =>
+        caller is null
+            ? $"{PipelineMessages.Describe(d, tool)} This needs a human's approval, and this agent cannot ask for it itself: " +
+              $"it is waiting as request {id}. Tell the user; a human approves it by running `interlock approve {id}` " +
+              $"(or refuses with `interlock deny {id}`) in a terminal, then the identical action can be retried once."
+            : $"{PipelineMessages.Describe(d, tool)} This needs a human's approval, and this agent cannot ask for it itself: " +
+              $"it is waiting as request {id}. Tell the user; on this machine (enforced mode) an approver other than {caller.User} " +
+              $"approves it with `sudo interlock approve {id}` (or as a member of the approvers group; `interlock deny {id}` refuses), " +
+              $"then the identical action can be retried once.";
 }

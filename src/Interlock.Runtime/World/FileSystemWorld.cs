@@ -5,7 +5,7 @@ namespace Interlock.Runtime.World;
 /// <summary>The real machine, as the engine's read-only world view. Answers are cached for one process.</summary>
 internal sealed class FileSystemWorld : IWorldView
 {
-    private static readonly string[] ExposedVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR"];
+    internal static readonly string[] ExposedVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR"];
     private readonly Dictionary<string, string?> _repoRoots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PathKind> _kinds = new(StringComparer.Ordinal);
 

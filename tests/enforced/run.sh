@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Enforced mode, end to end, as root (issue 17): real OS users, `interlock install --system`, the decision daemon
+# running as the `interlock` system user, and every attack of a same-uid agent tried as the `agent` user, both
+# through the hook and directly. Each check fails if the attack works or anything changed.
+# Usage: tests/enforced/run.sh <dir with the published interlock, interlock-hook, libe_sqlite3.so>
+# Last line: "ENFORCED: N passed, N failed". Changes this machine (users, /etc, /usr/local): run it in CI or a VM.
+set -uo pipefail
+aot="$(cd "${1:?usage: run.sh <published-dir>}" && pwd)"
+passed=0; failed=0
+ok() { passed=$((passed + 1)); echo "  ok: $1"; }
+bad() { failed=$((failed + 1)); echo "  FAILED: $1"; }
+check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "enforced: needs root (it creates users and writes /etc); not run"
+  if [ "${CI:-}" = true ]; then echo "ENFORCED: 0 passed, 1 failed"; else echo "ENFORCED: 0 passed, 0 failed"; fi
+  exit 0
+fi
+
+lib=/usr/local/lib/interlock
+daemon_log=/var/log/interlock-enforced-test.log
+cleanup() { [ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null; wait 2>/dev/null; }
+trap cleanup EXIT
+
+echo "== set-up: users agent and ana (an approver), a project each"
+for u in agent ana; do id "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u"; done
+for u in agent ana; do
+  h=$(getent passwd "$u" | cut -d: -f6)
+  runuser -u "$u" -- bash -c "rm -rf '$h/proj' && mkdir -p '$h/proj' && cd '$h/proj' && git init -q && echo hi > a.txt && git add a.txt && git -c user.email=a@b -c user.name=n commit -qm init"
+done
+agent_home=$(getent passwd agent | cut -d: -f6)
+ana_home=$(getent passwd ana | cut -d: -f6)
+
+echo "== install --system"
+pkill -f "interlock daemon --system" 2>/dev/null; sleep 0.3
+rm -rf /var/lib/interlock
+out=$("$aot/interlock" install --system claude-code --no-start 2>&1); st=$?
+echo "$out" | sed 's/^/    /'
+check "install --system exits 0" test "$st" -eq 0
+usermod -aG interlock-approvers ana
+check "binaries are root's and not writable by others" bash -c "[ \"\$(stat -c %U:%a $lib/interlock-hook)\" = root:755 ]"
+check "the state directory is the daemon user's, mode 0700" bash -c "[ \"\$(stat -c %U:%a /var/lib/interlock)\" = interlock:700 ]"
+check "managed Claude Code settings hold the hook, managed-only, fail closed" python3 - <<'EOF'
+import json; s=json.load(open('/etc/claude-code/managed-settings.json'))
+h=s['hooks']['PreToolUse'][0]['hooks'][0]
+assert '/usr/local/lib/interlock/interlock-hook' in h['command'] and h.get('onFailure')=='block', h
+assert s['allowManagedHooksOnly'] is True and s['permissions']['disableBypassPermissionsMode']=='disable'
+EOF
+hook_cmd=$(python3 -c "import json;print(json.load(open('/etc/claude-code/managed-settings.json'))['hooks']['PreToolUse'][0]['hooks'][0]['command'])")
+policy_sum=$(sha256sum /etc/interlock/policy.yaml /etc/interlock/enforced.conf /etc/claude-code/managed-settings.json $lib/interlock $lib/interlock-hook)
+
+echo "== the decision daemon, as the interlock user (foreground, as in a container)"
+setpriv --reuid=interlock --regid=interlock --init-groups --inh-caps=+dac_read_search --ambient-caps=+dac_read_search \
+  $lib/interlock daemon --system --verbose >"$daemon_log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 100); do grep -qs "serving hook calls" "$daemon_log" && break; sleep 0.1; done
+check "the daemon serves" grep -qs "serving hook calls" "$daemon_log"
+
+# As the agent: a clean environment like a harness's, in the agent's project.
+as() { local u="$1"; shift; local h; h=$(getent passwd "$u" | cut -d: -f6); runuser -u "$u" -- env -i HOME="$h" USER="$u" PATH=/usr/local/bin:/usr/bin:/bin "$@"; }
+claude_event() { printf '{"session_id":"s1","cwd":"%s","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":%s}}' "$1" "$(python3 -c 'import json,sys;print(json.dumps(sys.argv[1]))' "$2")"; }
+codex_event() { printf '{"session_id":"s2","cwd":"%s","hook_event_name":"PreToolUse","model":"m","permission_mode":"default","tool_name":"Bash","tool_input":{"command":%s}}' "$1" "$(python3 -c 'import json,sys;print(json.dumps(sys.argv[1]))' "$2")"; }
+hook_as() { local u="$1" ev="$2"; shift 2; printf '%s' "$ev" | as "$u" "$@" /bin/sh -c "cd \"\$HOME/proj\" && $hook_cmd"; }
+# Codex cannot ask its user, so an ask becomes a pending request: its events go to `interlock-hook hook codex`.
+codex_as() { printf '%s' "$(codex_event "$(getent passwd "$1" | cut -d: -f6)/proj" "$2")" | as "$1" /bin/sh -c "cd \"\$HOME/proj\" && $lib/interlock-hook hook codex"; }
+audit_last() { runuser -u interlock -- env INTERLOCK_STATE_DIR=/var/lib/interlock $lib/interlock audit export --jsonl 2>&1 | tail -n "$1"; }
+
+echo "== hook calls through the registered command"
+out=$(hook_as agent "$(claude_event "$agent_home/proj" 'rm -rf ~')")
+check "rm -rf ~ is denied" grep -q '"permissionDecision":"deny"' <<<"$out"
+out=$(hook_as agent "$(claude_event "$agent_home/proj" 'git status')"); st=$?
+check "git status passes (exit 0, no objection)" bash -c "[ $st -eq 0 ] && ! grep -q deny <<<'$out'"
+out=$(audit_last 2)
+check "the audit record names the caller by uid" grep -q "caller: uid $(id -u agent) (agent)" <<<"$out"
+
+echo "== attack: relocate or loosen the guard through the environment"
+out=$(printf '%s' "$(claude_event "$agent_home/proj" 'rm -rf ~')" | as agent INTERLOCK_STATE_DIR="$agent_home/fake-state" INTERLOCK_CONFIG_DIR="$agent_home/cfg" INTERLOCK_SYSTEM_CONFIG_DIR="$agent_home/cfg" XDG_CONFIG_HOME="$agent_home/cfg" INTERLOCK_DAEMON=off HOME="$agent_home/elsewhere" /bin/sh -c "cd $agent_home/proj && $hook_cmd")
+check "still denied with INTERLOCK_* / XDG / HOME pointing elsewhere" grep -q '"permissionDecision":"deny"' <<<"$out"
+check "no state was written where the agent pointed" test ! -e "$agent_home/fake-state"
+out=$(audit_last 1)
+check "the attempt is recorded (ignored variables named)" grep -q "ignored, as enforced mode does: .*INTERLOCK_STATE_DIR=$agent_home/fake-state" <<<"$out"
+
+echo "== attack: approve the agent's own request"
+out=$(codex_as agent 'git reset --hard' 2>&1)
+id=$(grep -oE 'interlock approve [a-z0-9]+' <<<"$out" | head -1 | awk '{print $3}')
+check "git reset --hard from Codex becomes a pending request" test -n "$id"
+out=$(as agent /bin/sh -c "cd \$HOME && cp $lib/interlock ./x && ./x approve $id" 2>&1); st=$?
+check "a copied binary cannot approve it (refused by the daemon)" bash -c "[ $st -ne 0 ] && grep -q 'refused' <<<\"\$0\"" "$out"
+out=$(as agent $lib/interlock approve "$id" 2>&1); st=$?
+check "the installed binary cannot either" bash -c "[ $st -ne 0 ]"
+out=$(as agent $lib/interlock breaker reset --session s2 --harness codex 2>&1); st=$?
+check "the agent cannot reset a breaker" bash -c "[ $st -eq 77 ]"
+out=$(as agent /bin/sh -c "python3 -c \"import sqlite3; c=sqlite3.connect('/var/lib/interlock/interlock.db'); c.execute('update approval_requests set status=1'); c.commit()\"" 2>&1); st=$?
+check "python3 sqlite3 cannot open the state database" bash -c "[ $st -ne 0 ]"
+out=$(as agent ls /var/lib/interlock 2>&1); st=$?
+check "the agent cannot even list the state directory" bash -c "[ $st -ne 0 ]"
+out=$(codex_as agent 'git reset --hard' 2>&1)
+check "the retry is still stopped (nothing was approved)" grep -q 'approve' <<<"$out"
+
+echo "== an approver's own agent: the two-person rule"
+out=$(codex_as ana 'git reset --hard' 2>&1)
+id2=$(grep -oE 'interlock approve [a-z0-9]+' <<<"$out" | head -1 | awk '{print $3}')
+out=$(as ana $lib/interlock approve "$id2" 2>&1); st=$?
+check "ana cannot approve her own agent's request" bash -c "[ $st -ne 0 ] && grep -q 'operates the agent' <<<\"\$0\"" "$out"
+out=$(as ana $lib/interlock approve "$id" 2>&1); st=$?
+check "ana (an approver) approves the agent's request" bash -c "[ $st -eq 0 ]"
+out=$(codex_as agent 'git reset --hard' 2>&1); st=$?
+check "the agent's identical retry is allowed once" bash -c "[ $st -eq 0 ] && ! grep -q deny <<<\"\$0\"" "$out"
+out=$($lib/interlock approve "$id2" 2>&1); st=$?
+check "root approves ana's request" bash -c "[ $st -eq 0 ]"
+
+echo "== attack: edit, remove or replace what the guard trusts"
+as agent /bin/sh -c "echo '{}' > /etc/claude-code/managed-settings.json" 2>/dev/null
+as agent /bin/sh -c "rm -f /etc/interlock/enforced.conf; echo 'version: 1' > /etc/interlock/policy.yaml" 2>/dev/null
+as agent /bin/sh -c "cp /bin/true $lib/interlock-hook; ln -sf /bin/true $lib/interlock" 2>/dev/null
+check "policy, mode switch, managed settings and binaries are unchanged" bash -c "[ \"\$(sha256sum /etc/interlock/policy.yaml /etc/interlock/enforced.conf /etc/claude-code/managed-settings.json $lib/interlock $lib/interlock-hook)\" = \"\$0\" ]" "$policy_sum"
+
+echo "== a caller without an account is stopped and recorded"
+out=$(printf '%s' "$(claude_event / 'ls')" | setpriv --reuid=54321 --regid=54321 --clear-groups /bin/sh -c "cd / && $hook_cmd" 2>&1); st=$?
+check "uid 54321 (no passwd entry) is stopped" bash -c "[ $st -eq 2 ] || grep -q deny <<<\"\$0\"" "$out"
+out=$(audit_last 1)
+check "...and recorded" grep -q "uid 54321" <<<"$out"
+
+echo "== the daemon is down: every action stops, nothing is decided in the agent's process"
+kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+out=$(hook_as agent "$(claude_event "$agent_home/proj" 'git status')" 2>&1)
+check "git status is stopped while the daemon is down" grep -q '"permissionDecision":"deny"' <<<"$out"
+check "...saying the decision daemon did not answer" grep -q 'decision daemon did not answer' <<<"$out"
+check "no state was written in the agent's home" test ! -e "$agent_home/.local/state/interlock"
+
+echo "ENFORCED: $passed passed, $failed failed"
