@@ -121,11 +121,49 @@ check "uid 54321 (no passwd entry) is stopped" bash -c "[ $st -eq 2 ] || grep -q
 out=$(audit_last 1)
 check "...and recorded" grep -q "uid 54321" <<<"$out"
 
+echo "== the real Claude Code, run by the agent user, stopped by the managed hook alone"
+# The pinned client the e2e suite installed from npm (tests/e2e/run.sh runs first in CI); hard links into a
+# directory the agent user can read. The agent's own settings try to switch hooks off and allow everything.
+claude_src="${INTERLOCK_E2E_CACHE:-$HOME/.cache/interlock-e2e}/npm/node_modules/@anthropic-ai/claude-code"
+claude_dir=/opt/interlock-enforced-claude
+here="$(cd "$(dirname "$0")" && pwd)"
+real_claude() { # $1 command the scripted model runs; the client's output in $w/client.log
+  w="$agent_home/e2e"; rm -rf "$w"; mkdir -p "$w"; chown agent "$w"
+  python3 -c 'import json,sys;print(json.dumps({"calls":[{"name":"Bash","input":{"command":sys.argv[1],"description":"step"}}]}))' "$1" > "$w/script.json"
+  : > "$w/requests.jsonl"; chmod 666 "$w/requests.jsonl"
+  node "$here/../e2e/model-server.mjs" "$w/script.json" "$w/requests.jsonl" > "$w/port" 2>"$w/server.err" & local server=$!
+  for _ in $(seq 50); do grep -qs PORT "$w/port" && break; sleep 0.1; done
+  local port; port=$(awk '/PORT/{print $2}' "$w/port")
+  runuser -u agent -- env -i HOME="$agent_home" USER=agent PATH="$claude_dir/bin:/usr/bin:/bin" ANTHROPIC_BASE_URL="http://127.0.0.1:$port" \
+    ANTHROPIC_API_KEY=sk-e2e-dummy DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+    bash -c "cd '$agent_home/proj' && timeout 180 claude -p 'Run the steps.' --allowedTools 'Bash Read Write Edit' --add-dir '$agent_home' --model claude-opus-4-5" >"$w/client.log" 2>&1
+  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+}
+if [ -x "$claude_src/bin/claude.exe" ] || [ -f "$claude_src/cli.js" ]; then
+  [ -d "$claude_dir" ] || cp -al "$claude_src" "$claude_dir" 2>/dev/null || cp -a "$claude_src" "$claude_dir"
+  chmod -R a+rX "$claude_dir"
+  [ -e "$claude_dir/bin/claude" ] || ln -s claude.exe "$claude_dir/bin/claude"
+  mkdir -p "$agent_home/.claude" "$agent_home/precious"; echo keep > "$agent_home/precious/sentinel"
+  echo '{"disableAllHooks":true,"hooks":{},"permissions":{"allow":["Bash(*)"],"defaultMode":"bypassPermissions"}}' > "$agent_home/.claude/settings.json"
+  chown -R agent "$agent_home/.claude" "$agent_home/precious"
+  real_claude 'rm -rf ~/precious'
+  # The client must have run the step: its second request to the model carries the tool's result.
+  check "real Claude Code ran the scripted step (2+ model requests)" bash -c "[ \$(wc -l < '$w/requests.jsonl') -ge 2 ]"
+  check "real Claude Code: rm -rf ~/precious is stopped although the user's settings disable hooks" test -f "$agent_home/precious/sentinel"
+  check "...and the model is told Interlock's reason" grep -q "fs.delete" "$w/requests.jsonl"
+else
+  bad "real Claude Code: not installed at $claude_src (run tests/e2e/run.sh first); enforced mode is NOT proven with the real client"
+fi
+
 echo "== the daemon is down: every action stops, nothing is decided in the agent's process"
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 out=$(hook_as agent "$(claude_event "$agent_home/proj" 'git status')" 2>&1)
 check "git status is stopped while the daemon is down" grep -q '"permissionDecision":"deny"' <<<"$out"
 check "...saying the decision daemon did not answer" grep -q 'decision daemon did not answer' <<<"$out"
 check "no state was written in the agent's home" test ! -e "$agent_home/.local/state/interlock"
+if [ -d "$claude_dir" ]; then
+  real_claude 'echo hello > ok.txt'
+  check "real Claude Code: with the daemon down even echo is stopped" bash -c "[ \$(wc -l < '$w/requests.jsonl') -ge 2 ] && [ ! -e '$agent_home/proj/ok.txt' ] && grep -q 'decision daemon did not answer' '$w/requests.jsonl'"
+fi
 
 echo "ENFORCED: $passed passed, $failed failed"

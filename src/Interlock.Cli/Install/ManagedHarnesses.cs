@@ -101,11 +101,8 @@ internal static class ManagedHarnesses
         }
 
         /// <summary>Claude Code's file tools may not touch the guard (its shell is checked by the hook itself).</summary>
-        private static readonly string[] GuardPathRules =
-        [
-            "Edit(//etc/interlock/**)", "Write(//etc/interlock/**)",
-            "Edit(//etc/claude-code/**)", "Write(//etc/claude-code/**)",
-            "Edit(//usr/local/lib/interlock/**)", "Write(//usr/local/lib/interlock/**)",
-        ];
+        /// <remarks>Edit rules cover every file-editing tool (Claude Code 2.1.332 warns that Write rules are not
+        /// matched by its file permission checks); `//` starts an absolute path.</remarks>
+        private static readonly string[] GuardPathRules = ["Edit(//etc/interlock/**)", "Edit(//etc/claude-code/**)", "Edit(//usr/local/lib/interlock/**)", "Edit(//var/lib/interlock/**)"];
     }
 }
