@@ -45,6 +45,8 @@ internal static class EnforcedCommands
     /// against the daemon's state with its output captured.</summary>
     public static HookAnswer Handle(SystemAccount caller, IReadOnlyList<string> groups, EnforcedMode mode, string op, string[] args)
     {
+        if (op == "status")
+            return new HookAnswer($"interlock {BuildInfo.Version} answering on {mode.Socket} as uid {Libc.GetEffectiveUid()}; state in {SystemDaemon.StateDirectoryPath}; you are {caller.Name} (uid {caller.Uid}){(caller.Uid == 0 || groups.Contains(mode.ApproversGroup) ? ", an approver" : "")}\n", "", 0);
         if (Array.IndexOf(Forwarded, op) < 0) return new HookAnswer("", $"interlock: the decision daemon does not know the request `{op}`.\n", ExitUsage);
         if (args.Contains("--state-dir")) return new HookAnswer("", "interlock: --state-dir does not apply in enforced mode.\n", ExitUsage);
         var approver = caller.Uid == 0 || groups.Contains(mode.ApproversGroup);

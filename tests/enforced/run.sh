@@ -65,6 +65,9 @@ hook_as() { local u="$1" ev="$2"; shift 2; printf '%s' "$ev" | as "$u" "$@" /bin
 codex_as() { printf '%s' "$(codex_event "$(getent passwd "$1" | cut -d: -f6)/proj" "$2")" | as "$1" /bin/sh -c "cd \"\$HOME/proj\" && $lib/interlock-hook hook codex"; }
 audit_last() { runuser -u interlock -- env INTERLOCK_STATE_DIR=/var/lib/interlock $lib/interlock audit export --jsonl 2>&1 | tail -n "$1"; }
 
+out=$(as agent $lib/interlock doctor 2>&1)
+check "doctor (as the agent) sees enforced mode and the daemon answering" grep -q "daemon:  interlock .* answering on /run/interlock/decide.sock" <<<"$out"
+
 echo "== hook calls through the registered command"
 out=$(hook_as agent "$(claude_event "$agent_home/proj" 'rm -rf ~')")
 check "rm -rf ~ is denied" grep -q '"permissionDecision":"deny"' <<<"$out"
@@ -165,5 +168,13 @@ if [ -d "$claude_dir" ]; then
   real_claude 'echo hello > ok.txt'
   check "real Claude Code: with the daemon down even echo is stopped" bash -c "[ \$(wc -l < '$w/requests.jsonl') -ge 2 ] && [ ! -e '$agent_home/proj/ok.txt' ] && grep -q 'decision daemon did not answer' '$w/requests.jsonl'"
 fi
+
+echo "== uninstall --system: back to user mode"
+out=$(as agent $lib/interlock doctor 2>&1)
+check "doctor says every call is stopped while the daemon is down" grep -q "PROBLEM no answer on /run/interlock/decide.sock" <<<"$out"
+"$aot/interlock" uninstall --system >/dev/null 2>&1
+check "the mode switch and the managed settings Interlock wrote are gone" bash -c "[ ! -e /etc/interlock/enforced.conf ] && [ ! -e /etc/claude-code/managed-settings.json ]"
+out=$(printf '%s' "$(claude_event "$agent_home/proj" 'git status')" | as agent INTERLOCK_DAEMON=off $lib/interlock hook claude-code 2>&1); st=$?
+check "the hook decides in user mode again" bash -c "[ $st -eq 0 ] && ! grep -q deny <<<\"\$0\"" "$out"
 
 echo "ENFORCED: $passed passed, $failed failed"

@@ -21,6 +21,29 @@ internal static class DoctorCommand
         Exit status: 0 all well, 1 problems.
         """;
 
+    /// <summary>Enforced mode, when this machine is in it: is the mode switch trustworthy, does the daemon answer.</summary>
+    private static int Enforced(InstallEnvironment env)
+    {
+        var mode = EnforcedMode.Load(out var problem);
+        if (mode is null && problem is null) return 0;
+        env.Out.WriteLine($"enforced mode ({EnforcedMode.ConfigPath})");
+        if (mode is null)
+        {
+            env.Out.WriteLine($"  config:  PROBLEM {problem}; every hook call is stopped until it is fixed");
+            env.Out.WriteLine("           fix: sudo interlock install --system");
+            return 1;
+        }
+        var answer = mode.Ask(new SystemRequest("status", "", "/", 5000, [], [], []), TimeSpan.FromSeconds(5));
+        if (answer is null)
+        {
+            env.Out.WriteLine($"  daemon:  PROBLEM no answer on {mode.Socket} from uid {mode.DaemonUid}; every hook call is stopped until it runs");
+            env.Out.WriteLine("           fix: sudo systemctl enable --now interlock.socket (in a container: the `setpriv ... interlock daemon --system` line `install --system` printed)");
+            return 1;
+        }
+        env.Out.WriteLine($"  daemon:  {answer.Stdout.Trim()}");
+        return 0;
+    }
+
     // As long as the harness waits for the hook (30 s registered): slower is a problem only past that.
     private const int ProbeTimeoutMs = 30_000;
 
@@ -39,7 +62,7 @@ internal static class DoctorCommand
 
     public static int Check(InstallEnvironment env)
     {
-        var problems = 0;
+        var problems = Enforced(env);
         var found = 0;
         foreach (var harness in Harness.All)
         {
