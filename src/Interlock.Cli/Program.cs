@@ -115,7 +115,7 @@ internal static class Program
             "audit" when args.Contains("--server") && args.Length > 1 => ServerCommands.Remote("audit-" + args[1], args[2..].Where(a => a != "--server").ToArray()),
             "audit" => AuditCommands.Run(args[1..]),
             "serve" or "admin" => ServerCommands.Launch(args[0], args[1..]),
-            "approve" or "deny" or "requests" or "breaker" when EnforcedMode.Load(out var problem) is { } enforced => EnforcedCommands.Forward(enforced, args[0], args[1..]),
+            "approve" or "deny" or "requests" or "breaker" or "history" or "undo" when EnforcedMode.Load(out var problem) is { } enforced => EnforcedCommands.Forward(enforced, args[0], args[1..]),
             "approve" or "deny" or "requests" when ServerCommands.RemoteConfigured => ServerCommands.Remote(args[0], args[1..]),
             "history" => SnapshotCommands.History(args[1..]),
             "undo" => SnapshotCommands.Undo(args[1..]),

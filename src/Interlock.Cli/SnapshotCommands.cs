@@ -82,7 +82,9 @@ internal static class SnapshotCommands
         });
     }
 
-    public static int Undo(string[] args)
+    /// <param name="putBack">How a file is put back: written by this process (the default), or, in the system
+    /// daemon of enforced mode, handed to the root CLI that asked (the daemon cannot write users' files).</param>
+    public static int Undo(string[] args, Action<string, SnapshotFile>? putBack = null)
     {
         long? id = null;
         string? session = null, stateDir = null;
@@ -156,7 +158,7 @@ internal static class SnapshotCommands
                 }
                 try
                 {
-                    Restore(log.ObjectsDirectory, f);
+                    (putBack ?? Restore)(log.ObjectsDirectory, f);
                     Console.Out.WriteLine(f.Hash == SnapshotHash.Absent ? $"removed {f.Path}" : $"restored {f.Path} ({f.Size} bytes){note}");
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -204,14 +206,25 @@ internal static class SnapshotCommands
         }
     }
 
-    private static void Restore(string objects, SnapshotFile f)
+    private static void Restore(string objects, SnapshotFile f) =>
+        Restore(f, f.Hash == SnapshotHash.Absent ? null : StoredCopy(objects, f));
+
+    /// <summary>The stored pre-image of <paramref name="f"/>, checked against its hash.</summary>
+    internal static byte[] StoredCopy(string objects, SnapshotFile f)
     {
-        if (f.Hash == SnapshotHash.Absent)
+        var content = ObjectStore.Read(objects, f.Hash);
+        if (ObjectStore.Hash(content) != f.Hash) throw new InvalidDataException($"the stored copy {f.Hash} is damaged");
+        return content;
+    }
+
+    /// <summary>Puts <paramref name="f"/> back with <paramref name="content"/> (null: it did not exist, so it goes).</summary>
+    internal static void Restore(SnapshotFile f, byte[]? content)
+    {
+        if (content is null)
         {
             if (File.Exists(f.Path) || new FileInfo(f.Path).LinkTarget is not null) File.Delete(f.Path);
             return;
         }
-        var content = ObjectStore.Read(objects, f.Hash);
         if (ObjectStore.Hash(content) != f.Hash) throw new InvalidDataException($"the stored copy {f.Hash} is damaged");
         var dir = Path.GetDirectoryName(f.Path)!;
         Directory.CreateDirectory(dir);

@@ -26,7 +26,7 @@ echo "== set-up: users agent and ana (an approver), a project each"
 for u in agent ana; do id "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u"; done
 for u in agent ana; do
   h=$(getent passwd "$u" | cut -d: -f6)
-  runuser -u "$u" -- bash -c "rm -rf '$h/proj' && mkdir -p '$h/proj' && cd '$h/proj' && git init -q && echo hi > a.txt && git add a.txt && git -c user.email=a@b -c user.name=n commit -qm init"
+  runuser -u "$u" -- bash -c "rm -rf '$h/proj' '$h/.local/state/interlock' && mkdir -p '$h/proj' && cd '$h/proj' && git init -q && echo hi > a.txt && git add a.txt && git -c user.email=a@b -c user.name=n commit -qm init"
 done
 agent_home=$(getent passwd agent | cut -d: -f6)
 ana_home=$(getent passwd ana | cut -d: -f6)
@@ -123,6 +123,19 @@ out=$(printf '%s' "$(claude_event / 'ls')" | setpriv --reuid=54321 --regid=54321
 check "uid 54321 (no passwd entry) is stopped" bash -c "[ $st -eq 2 ] || grep -q deny <<<\"\$0\"" "$out"
 out=$(audit_last 1)
 check "...and recorded" grep -q "uid 54321" <<<"$out"
+
+echo "== undo: the daemon keeps the copies where the agent cannot reach them; a human restores"
+as agent /bin/sh -c 'cd ~/proj && printf "my notes\nline 2\n" > notes.txt'
+out=$(hook_as agent "$(claude_event "$agent_home/proj" 'rm notes.txt')"); st=$?
+as agent /bin/sh -c 'cd ~/proj && rm notes.txt'
+event=$($lib/interlock history 2>&1 | awk '$NF == "notes.txt" && $(NF-1) == "rm" {print $1; exit}')
+check "rm notes.txt was kept for undo (root sees it in the history)" test -n "$event"
+out=$(as agent $lib/interlock undo "$event" 2>&1); st=$?
+check "the agent cannot take the stored copy (undo is root's in enforced mode)" bash -c "[ $st -eq 77 ]"
+out=$(as agent $lib/interlock history 2>&1); st=$?
+check "the agent cannot list the history" bash -c "[ $st -eq 77 ]"
+out=$($lib/interlock undo "$event" 2>&1); st=$?
+check "root's undo restores the file, content and owner" bash -c "[ $st -eq 0 ] && [ \"\$(cat $agent_home/proj/notes.txt)\" = \"\$(printf 'my notes\nline 2')\" ] && [ \"\$(stat -c %U $agent_home/proj/notes.txt)\" = agent ]"
 
 echo "== the real Claude Code, run by the agent user, stopped by the managed hook alone"
 # The pinned client the e2e suite installed from npm (tests/e2e/run.sh runs first in CI); hard links into a

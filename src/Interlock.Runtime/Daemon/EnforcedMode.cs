@@ -55,7 +55,7 @@ internal sealed record EnforcedMode(string Socket, uint DaemonUid, string Approv
         {
             foreach (var p in new[] { path, Path.GetDirectoryName(path)! })
             {
-                if (Libc.FileOwner(p) is not var (uid, mode)) { problem = $"{p} cannot be examined"; return null; }
+                if (Libc.FileOwner(p) is not var (uid, _, mode)) { problem = $"{p} cannot be examined"; return null; }
                 if (uid != 0) { problem = $"{p} is owned by uid {uid}, not root, so it cannot be trusted"; return null; }
                 if ((mode & 0b000_010_010) != 0) { problem = $"{p} is writable by users other than root (mode {Convert.ToString(mode, 8)}), so it cannot be trusted"; return null; }
             }

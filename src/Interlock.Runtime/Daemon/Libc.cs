@@ -229,7 +229,7 @@ internal static unsafe class Libc
     /// <summary>The owner's uid and the permission bits of <paramref name="path"/> (links followed), or null when it
     /// cannot be stat'ed. struct stat differs by architecture: x86-64 puts st_nlink (8 bytes) before st_mode, the
     /// generic layout (arm64) puts st_mode first and a 4-byte st_nlink after it.</summary>
-    public static (uint Uid, uint Mode)? FileOwner(string path)
+    public static (uint Uid, uint Gid, uint Mode)? FileOwner(string path)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         var buffer = stackalloc byte[256];
@@ -237,9 +237,20 @@ internal static unsafe class Libc
         {
             if (Stat(p, buffer) != 0) return null;
             return RuntimeInformation.ProcessArchitecture == Architecture.X64
-                ? (*(uint*)(buffer + 28), *(uint*)(buffer + 24) & 0xFFF)
-                : (*(uint*)(buffer + 24), *(uint*)(buffer + 16) & 0xFFF);
+                ? (*(uint*)(buffer + 28), *(uint*)(buffer + 32), *(uint*)(buffer + 24) & 0xFFF)
+                : (*(uint*)(buffer + 24), *(uint*)(buffer + 28), *(uint*)(buffer + 16) & 0xFFF);
         }
+    }
+
+    [DllImport(LazyLibrary, EntryPoint = "lchown", SetLastError = true)]
+    private static extern int LChown(byte* path, uint uid, uint gid);
+
+    /// <summary>Gives <paramref name="path"/> (a link itself, not its target) to uid and gid; errno, or 0.</summary>
+    public static int ChangeOwner(string path, uint uid, uint gid)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+            return LChown(p, uid, gid) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     /// <summary>A connected, blocking Unix stream socket, closed on Dispose.</summary>
