@@ -201,6 +201,47 @@ internal static class DaemonEndpoint
 
     public delegate int SpanReader(Span<byte> buffer);
 
+    /// <summary>A request: magic, deadline, then each field with its length in front.</summary>
+    public static byte[] EncodeFields(uint magic, int deadlineMs, byte[][] parts)
+    {
+        var length = 8;
+        foreach (var part in parts) length += 4 + part.Length;
+        var buffer = new byte[length];
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, magic);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], deadlineMs);
+        var at = 8;
+        foreach (var part in parts)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], part.Length);
+            part.CopyTo(span[(at + 4)..]);
+            at += 4 + part.Length;
+        }
+        return buffer;
+    }
+
+    /// <summary>The deadline and the <paramref name="count"/> fields of a request made by <see cref="EncodeFields"/>.</summary>
+    /// <exception cref="InvalidDataException">Not such a request: another magic, a field out of bounds, trailing
+    /// bytes, no deadline.</exception>
+    public static (int DeadlineMs, byte[][] Parts) DecodeFields(ReadOnlySpan<byte> frame, uint magic, int count, string what)
+    {
+        if (frame.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != magic) throw new InvalidDataException($"not an interlock {what}");
+        var deadline = BinaryPrimitives.ReadInt32LittleEndian(frame[4..]);
+        var at = 8;
+        var parts = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            if (frame.Length - at < 4) throw new InvalidDataException($"truncated {what}");
+            var n = BinaryPrimitives.ReadInt32LittleEndian(frame[at..]);
+            if (n < 0 || n > frame.Length - at - 4) throw new InvalidDataException($"{what} field out of bounds");
+            parts[i] = frame.Slice(at + 4, n).ToArray();
+            at += 4 + n;
+        }
+        if (at != frame.Length) throw new InvalidDataException($"trailing bytes after the {what}");
+        if (deadline <= 0) throw new InvalidDataException($"{what} without a deadline");
+        return (deadline, parts);
+    }
+
     private static int ReadFully(Stream stream, Span<byte> buffer)
     {
         var total = 0;
@@ -218,42 +259,13 @@ internal static class DaemonEndpoint
 /// another environment's name declines), the harness, the client's cwd and deadline, and the raw event.</summary>
 internal sealed record DaemonRequest(string Key, string Harness, string Cwd, int DeadlineMs, byte[] Input)
 {
-    public byte[] Encode()
-    {
-        var key = Encoding.UTF8.GetBytes(Key);
-        var harness = Encoding.UTF8.GetBytes(Harness);
-        var cwd = Encoding.UTF8.GetBytes(Cwd);
-        var buffer = new byte[4 + 4 + 4 + key.Length + 4 + harness.Length + 4 + cwd.Length + 4 + Input.Length];
-        var span = buffer.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, DaemonEndpoint.RequestMagic);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], DeadlineMs);
-        var at = 8;
-        foreach (var part in new[] { key, harness, cwd, Input })
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(span[at..], part.Length);
-            part.CopyTo(span[(at + 4)..]);
-            at += 4 + part.Length;
-        }
-        return buffer;
-    }
+    public byte[] Encode() =>
+        DaemonEndpoint.EncodeFields(DaemonEndpoint.RequestMagic, DeadlineMs, [Encoding.UTF8.GetBytes(Key), Encoding.UTF8.GetBytes(Harness), Encoding.UTF8.GetBytes(Cwd), Input]);
 
     /// <exception cref="InvalidDataException">Not a request this build understands.</exception>
     public static DaemonRequest Decode(ReadOnlySpan<byte> frame)
     {
-        if (frame.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != DaemonEndpoint.RequestMagic)
-            throw new InvalidDataException("not an interlock hook request");
-        var deadline = BinaryPrimitives.ReadInt32LittleEndian(frame[4..]);
-        var at = 8;
-        var parts = new byte[4][];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (frame.Length - at < 4) throw new InvalidDataException("truncated request");
-            var n = BinaryPrimitives.ReadInt32LittleEndian(frame[at..]);
-            if (n < 0 || n > frame.Length - at - 4) throw new InvalidDataException("request field out of bounds");
-            parts[i] = frame.Slice(at + 4, n).ToArray();
-            at += 4 + n;
-        }
-        if (deadline <= 0) throw new InvalidDataException("request without a deadline");
+        var (deadline, parts) = DaemonEndpoint.DecodeFields(frame, DaemonEndpoint.RequestMagic, 4, "hook request");
         return new DaemonRequest(Encoding.UTF8.GetString(parts[0]), Encoding.UTF8.GetString(parts[1]), Encoding.UTF8.GetString(parts[2]), deadline, parts[3]);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 
 namespace Interlock.Runtime.Daemon;
@@ -153,49 +152,20 @@ internal sealed record EnforcedMode(string Socket, uint DaemonUid, string Approv
 }
 
 /// <summary>A call to the system daemon: <see cref="Op"/> is "hook" (decide one event) or an administrative
-/// operation ("requests", "approve", "deny", "breaker-reset", "status") with its <see cref="Args"/>. The caller is
+/// operation (requests, approve, deny, breaker, history, undo, status) with its <see cref="Args"/>. The caller is
 /// identified by the daemon itself (SO_PEERCRED), never by anything in the request.</summary>
 internal sealed record SystemRequest(string Op, string Harness, string Cwd, int DeadlineMs, string[] Environment, string[] Args, byte[] Input)
 {
-    public byte[] Encode()
-    {
-        var parts = new[]
-        {
-            Encoding.UTF8.GetBytes(Op), Encoding.UTF8.GetBytes(Harness), Encoding.UTF8.GetBytes(Cwd),
-            Encoding.UTF8.GetBytes(string.Join('\0', Environment)), Encoding.UTF8.GetBytes(string.Join('\0', Args)), Input,
-        };
-        var buffer = new byte[8 + parts.Sum(p => 4 + p.Length)];
-        var span = buffer.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, EnforcedMode.RequestMagic);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], DeadlineMs);
-        var at = 8;
-        foreach (var part in parts)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(span[at..], part.Length);
-            part.CopyTo(span[(at + 4)..]);
-            at += 4 + part.Length;
-        }
-        return buffer;
-    }
+    public byte[] Encode() => DaemonEndpoint.EncodeFields(EnforcedMode.RequestMagic, DeadlineMs,
+    [
+        Encoding.UTF8.GetBytes(Op), Encoding.UTF8.GetBytes(Harness), Encoding.UTF8.GetBytes(Cwd),
+        Encoding.UTF8.GetBytes(string.Join('\0', Environment)), Encoding.UTF8.GetBytes(string.Join('\0', Args)), Input,
+    ]);
 
     /// <exception cref="InvalidDataException">Not a request this build understands.</exception>
     public static SystemRequest Decode(ReadOnlySpan<byte> frame)
     {
-        if (frame.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != EnforcedMode.RequestMagic)
-            throw new InvalidDataException("not an interlock system request");
-        var deadline = BinaryPrimitives.ReadInt32LittleEndian(frame[4..]);
-        var at = 8;
-        var parts = new byte[6][];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (frame.Length - at < 4) throw new InvalidDataException("truncated request");
-            var n = BinaryPrimitives.ReadInt32LittleEndian(frame[at..]);
-            if (n < 0 || n > frame.Length - at - 4) throw new InvalidDataException("request field out of bounds");
-            parts[i] = frame.Slice(at + 4, n).ToArray();
-            at += 4 + n;
-        }
-        if (at != frame.Length) throw new InvalidDataException("trailing bytes after the request");
-        if (deadline <= 0) throw new InvalidDataException("request without a deadline");
+        var (deadline, parts) = DaemonEndpoint.DecodeFields(frame, EnforcedMode.RequestMagic, 6, "system request");
         if (parts[3].Length > EnforcedMode.MaxEnvironmentBytes) throw new InvalidDataException("environment over its bound");
         static string[] List(byte[] b) => b.Length == 0 ? [] : Encoding.UTF8.GetString(b).Split('\0');
         return new SystemRequest(Encoding.UTF8.GetString(parts[0]), Encoding.UTF8.GetString(parts[1]), Encoding.UTF8.GetString(parts[2]), deadline, List(parts[3]), List(parts[4]), parts[5]);
