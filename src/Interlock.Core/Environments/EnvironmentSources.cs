@@ -31,7 +31,7 @@ public static class EnvironmentSources
         "TF_WORKSPACE", "TF_DATA_DIR",
         "CLOUDSDK_CONFIG", "CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT",
         .. DatabaseTargets.UrlVariables, "PGHOST", "PGDATABASE", "MYSQL_HOST", "CLICKHOUSE_HOST",
-        .. FrameworkEnvironment.Variables,
+        .. FrameworkEnvironment.Variables, "DISABLE_DATABASE_ENVIRONMENT_CHECK",
     ];
 
     /// <summary>A variable as the command would see it, and where it came from: set in the command or the script

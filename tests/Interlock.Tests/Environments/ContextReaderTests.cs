@@ -11,34 +11,18 @@ namespace Interlock.Tests.Environments;
 /// </summary>
 public sealed class ContextReaderTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "interlock-tests", "envctx-" + Guid.NewGuid().ToString("N")[..12]);
-    private string Home => _root + "/home";
-    private string Project => Home + "/src/app";
+    private readonly ScratchProject _scratch = new();
+    private string Home => _scratch.Home;
 
-    public ContextReaderTests()
-    {
-        Directory.CreateDirectory(Project + "/.git");
-    }
+    public void Dispose() => _scratch.Dispose();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+    private string Write(string pathUnderRoot, string text) => _scratch.Write(pathUnderRoot, text);
 
-    private string Write(string pathUnderRoot, string text)
-    {
-        var path = _root + "/" + pathUnderRoot;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private Decision Check(string command, Dictionary<string, string>? env = null, string? cwd = null) =>
-        new Engine().Evaluate(new ActionRequest("Bash", command, cwd ?? Project), new ScratchWorld(Home, env ?? []));
+    private Decision Check(string command, Dictionary<string, string>? env = null, string? cwd = null) => _scratch.Check(command, env, cwd);
 
     private static Effect Effect(Decision d, EffectKind kind) => Assert.Single(d.Effects, e => e.Kind == kind);
 
-    private static void Production(Decision d, EffectKind kind, params string[] evidence)
+    internal static void Production(Decision d, EffectKind kind, params string[] evidence)
     {
         Assert.Equal(Verdict.Ask, d.Verdict);
         Assert.Equal(2, d.RequiredApprovals);
@@ -51,7 +35,7 @@ public sealed class ContextReaderTests : IDisposable
         }
     }
 
-    private static void OneApprover(Decision d)
+    internal static void OneApprover(Decision d)
     {
         Assert.Equal(Verdict.Ask, d.Verdict);
         Assert.Equal(1, d.RequiredApprovals);
@@ -331,17 +315,5 @@ public sealed class ContextReaderTests : IDisposable
         }
         foreach (var name in FileSystemWorld.ExposedVariables.Where(n => !n.StartsWith("INTERLOCK_", StringComparison.Ordinal)))
             Assert.Contains(name, Interlock.Runtime.Daemon.DaemonEndpoint.HookVariables);
-    }
-
-    /// <summary>The real file system through the runtime's world view, with this test's HOME and hook environment.</summary>
-    private sealed class ScratchWorld(string home, Dictionary<string, string> env) : IWorldView
-    {
-        private readonly FileSystemWorld _fs = new();
-        public string HomeDirectory => home;
-        public string? GetEnvironmentVariable(string name) => name == "HOME" ? home : env.GetValueOrDefault(name);
-        public PathKind GetPathKind(string absolutePath) => _fs.GetPathKind(absolutePath);
-        public string? FindRepositoryRoot(string absoluteDirectory) => _fs.FindRepositoryRoot(absoluteDirectory);
-        public string? CurrentBranch(string repositoryRoot) => _fs.CurrentBranch(repositoryRoot);
-        public string? ReadTextFile(string absolutePath, int maxBytes) => _fs.ReadTextFile(absolutePath, maxBytes);
     }
 }
