@@ -101,7 +101,18 @@ public static class EnvironmentSources
     }
 
     /// <summary>Lines of a bounded text (at most 20,000: a configuration file is never longer).</summary>
-    internal static IEnumerable<string> Lines(string text) => text.Split('\n').Take(20_000).Select(l => l.TrimEnd('\r'));
+    internal static IEnumerable<string> Lines(string text)
+    {
+        var start = 0;
+        for (var n = 0; n < 20_000 && start <= text.Length; n++)
+        {
+            var end = text.IndexOf('\n', start);
+            if (end < 0) end = text.Length;
+            var length = end > start && text[end - 1] == '\r' ? end - start - 1 : end - start;
+            yield return text.Substring(start, length);
+            start = end + 1;
+        }
+    }
 
     internal static string Unquote(string value)
     {

@@ -12,6 +12,7 @@ namespace Interlock.Core.Environments;
 public static class MiniYaml
 {
     private const int MaxDepth = 32;
+    private const int MaxLineChars = 1024;
 
     /// <summary>The document's top-level mapping, or null when it is not one.</summary>
     public static Dictionary<string, object?>? ParseMapping(string text)
@@ -21,6 +22,18 @@ public static class MiniYaml
         var lines = new List<(int Indent, string Text)>();
         foreach (var raw in EnvironmentSources.Lines(text))
         {
+            // Lines longer than this hold certificates and tokens, never a name the readers need: skipped unparsed
+            // (the key stays, with no value), which keeps a kubeconfig full of CA data cheap to read.
+            if (raw.Length > MaxLineChars)
+            {
+                var at = raw.Length - raw.AsSpan().TrimStart(' ').Length;
+                var colon = raw.IndexOf(": ", at, Math.Min(256, raw.Length - at), StringComparison.Ordinal);
+                if (colon > at && raw[at] is not ('-' or '"' or '\'' or '#'))
+                {
+                    lines.Add((at, raw[at..colon] + ": \"\""));
+                    continue;
+                }
+            }
             var content = StripComment(raw);
             if (content.Trim().Length == 0 || content.Trim() is "---" or "...") continue;
             if (content.Contains('\t') && content.TrimStart(' ').StartsWith('\t')) return null; // tabs are not YAML indentation
