@@ -14,7 +14,6 @@ public static class KubeConfig
     /// <summary>kubectl reads at most this many files from $KUBECONFIG here (more is never seen in practice).</summary>
     private const int MaxFiles = 8;
 
-
     /// <summary>What the kubeconfig says about the command's target.</summary>
     /// <param name="Context">The context in use (from the command or the file's current-context); null when unknown.</param>
     /// <param name="FromFile">Where the context name came from when the command did not give it.</param>
