@@ -27,6 +27,17 @@ public sealed record EngineOptions
         "Thumbs.db", "*.egg-info", "__pycache__",
     ];
 
+    /// <summary>Files (or directories) whose presence makes a directory a project even without git: a directory in
+    /// a temporary directory that holds one (or is below one that does) is project, not scratch.</summary>
+    public IReadOnlyList<string> ProjectMarkers { get; init; } =
+    [
+        ".git", ".hg", ".svn", ".jj", "package.json", "Cargo.toml", "go.mod", "pyproject.toml", "setup.py", "setup.cfg",
+        "requirements.txt", "Pipfile", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "Gemfile",
+        "composer.json", "mix.exs", "CMakeLists.txt", "Makefile", "meson.build", "deno.json", "pubspec.yaml",
+        "Package.swift", "Directory.Build.props", "global.json", "flake.nix", "stack.yaml", "dune-project", "build.sbt",
+        "Dockerfile", "docker-compose.yml", "compose.yaml", "main.tf", ".envrc",
+    ];
+
     /// <summary>Branches that are shared: force-pushing or deleting them asks even with a lease.</summary>
     public IReadOnlyList<string> ProtectedBranches { get; init; } =
         ["main", "master", "develop", "development", "trunk", "production", "prod", "release", "release/*", "releases/*", "stable"];

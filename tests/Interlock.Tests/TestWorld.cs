@@ -25,8 +25,32 @@ public sealed class TestWorld : IWorldView
     }
 
     public string Branch { get; }
-    public string HomeDirectory => Home;
-    public string? GetEnvironmentVariable(string name) => name switch { "HOME" => Home, "USER" => "dev", _ => Variables.GetValueOrDefault(name) };
+    /// <summary>The home directory this world reports (default <see cref="Home"/>).</summary>
+    public string HomeDirectory { get; init; } = Home;
+    public string? GetEnvironmentVariable(string name) => name switch { "HOME" => HomeDirectory, "USER" => "dev", _ => Variables.GetValueOrDefault(name) };
+
+    /// <summary>Adds a git work tree at <paramref name="root"/> (and the directory itself).</summary>
+    public TestWorld WithRepository(string root, string branch = "main")
+    {
+        _repos[root] = branch;
+        _dirs.Add(root);
+        return this;
+    }
+
+    /// <summary>Adds files (with contents) the engine may find and read.</summary>
+    public TestWorld WithFile(string path, string contents = "")
+    {
+        _files.Add(path);
+        Contents[path] = contents;
+        return this;
+    }
+
+    /// <summary>Adds directories.</summary>
+    public TestWorld WithDirectory(string path)
+    {
+        _dirs.Add(path);
+        return this;
+    }
 
     /// <summary>Further variables the world exposes (XDG_STATE_HOME...).</summary>
     public Dictionary<string, string> Variables { get; } = new();
@@ -35,7 +59,7 @@ public sealed class TestWorld : IWorldView
         _files.Contains(absolutePath) ? PathKind.File : _dirs.Contains(absolutePath) ? PathKind.Directory : PathKind.Missing;
 
     public string? FindRepositoryRoot(string absoluteDirectory) =>
-        _repos.Keys.FirstOrDefault(r => PathResolver.IsUnder(absoluteDirectory, r));
+        _repos.Keys.Where(r => PathResolver.IsUnder(absoluteDirectory, r)).OrderByDescending(r => r.Length).FirstOrDefault();
 
     public string? CurrentBranch(string repositoryRoot) => _repos.GetValueOrDefault(repositoryRoot);
 

@@ -134,17 +134,29 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
             return Result(PathClass.SystemCritical);
         }
 
-        var inTemp = false;
+        // Temp is only what lies outside any project and outside the home directory: a git work tree or a directory
+        // with a project marker in /tmp is a project like any other, and a home directory that happens to live under
+        // /tmp (or anything that holds it) is never scratch.
+        var holdsHome = home.Length > 1 && PathResolver.IsUnder(home, absolute);
+        string? tempRoot = null;
         foreach (var temp in TempRoots(context))
         {
+            if (!PathResolver.IsUnder(absolute, temp)) continue;
+            if (holdsHome) return Result(PathClass.Home);
+            // A temp root that holds the home directory does not make the home's contents scratch.
+            if (home.Length > 1 && PathResolver.IsUnder(home, temp) && PathResolver.IsUnder(absolute, home)) continue;
             if (absolute == temp) return Result(PathClass.TempRoot);
-            if (PathResolver.IsUnder(absolute, temp)) inTemp = true;
+            tempRoot ??= temp;
         }
+        var dir = exists && !isFile ? absolute : ParentOf(absolute);
+        var repo = remote ? null : world.FindRepositoryRoot(dir);
+        if (tempRoot is not null && !remote && (repo is null || !PathResolver.IsUnder(absolute, repo) || repo == tempRoot))
+            repo = MarkedProject(dir, tempRoot);
+        var inTemp = tempRoot is not null && (repo is null || !PathResolver.IsUnder(absolute, repo));
         if (IsProtected(absolute, home, remote, inTemp)) return Result(PathClass.Protected);
         if (inTemp) return Result(PathClass.Temp);
 
         // The project is the repository the path is in (not only the cwd's): another checkout is a project too.
-        var repo = remote ? null : world.FindRepositoryRoot(exists && !isFile ? absolute : ParentOf(absolute));
         if (repo is not null && repo != "/" && repo != home && PathResolver.IsUnder(absolute, repo))
         {
             if (absolute == repo) return Result(PathClass.ProjectRoot);
@@ -179,6 +191,22 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
         if (repo is null || repo == "/" || !PathResolver.IsUnder(absolute, repo)) return true;
         var below = absolute[(repo.TrimEnd('/').Length + 1)..].Split('/');
         return !below.Any(c => IsRegenerableName(c, inProject: true));
+    }
+
+    /// <summary>The outermost directory from <paramref name="dir"/> up to (not including) <paramref name="tempRoot"/>
+    /// that holds a project marker (<see cref="EngineOptions.ProjectMarkers"/>), or that is a git work tree's root;
+    /// null when there is none.</summary>
+    private string? MarkedProject(string dir, string tempRoot)
+    {
+        string? found = null;
+        var d = dir;
+        for (var depth = 0; depth < 32 && d != tempRoot && PathResolver.IsUnder(d, tempRoot); depth++)
+        {
+            foreach (var marker in options.ProjectMarkers)
+                if (world.GetPathKind(d.TrimEnd('/') + "/" + marker) is PathKind.File or PathKind.Directory) { found = d; break; }
+            d = ParentOf(d);
+        }
+        return found;
     }
 
     private IEnumerable<string> TempRoots(ExecContext context)

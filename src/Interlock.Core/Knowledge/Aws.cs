@@ -85,16 +85,18 @@ public sealed class Aws : ICommandKnowledge
             ("AWS_PROFILE", inv.GetEnvironment("AWS_PROFILE")), ("AWS_DEFAULT_PROFILE", inv.GetEnvironment("AWS_DEFAULT_PROFILE")),
         };
 
+        // The profile's account and role, from where the CLI looks (read only for commands that change something).
+        List<Environments.EnvironmentHint> Sourced() => Environments.AwsConfig.Hints(ctx, inv, CloudArgs.Value(args, "--profile")?.Text);
         if (svc == "s3")
         {
-            S3(inv, ctx, effects, op, rest, hints);
+            S3(inv, ctx, effects, op, rest, hints, Sourced);
             return;
         }
         if (IsReadOnly(svc, op)) return;
 
         var ids = Identifiers(rest);
         hints.AddRange(ids.Select(x => (Label(x.Flag), (string?)x.Value.Text)));
-        var env = CloudArgs.Environment(ctx, hints);
+        var env = CloudArgs.Environment(ctx, hints, Sourced());
         var groups = ids.GroupBy(x => x.Flag).Select(g => (Flag: g.Key, Values: Render(g.Select(x => x.Value).ToList()))).ToList();
         var shown = groups.Count > 0 ? groups[0].Values : null;
         var labelled = string.Join(", ", groups.Select(g => $"{Label(g.Flag)} {g.Values}"));
@@ -174,11 +176,11 @@ public sealed class Aws : ICommandKnowledge
         CloudArgs.Add(effects, kind, target, description, inv, env, recursive: op.Contains("stack") || op.Contains("bucket") || op.Contains("table") || op.Contains("cluster"), reversible: reversible);
     }
 
-    private static void S3(Invocation inv, KnowledgeContext ctx, List<Effect> effects, string op, List<Arg> rest, List<(string, string?)> hints)
+    private static void S3(Invocation inv, KnowledgeContext ctx, List<Effect> effects, string op, List<Arg> rest, List<(string, string?)> hints, Func<List<Environments.EnvironmentHint>> sourced)
     {
         var paths = CloudArgs.Operands(rest, S3Valued.Contains);
         hints.AddRange(paths.Where(p => p.Text.StartsWith("s3://")).Select(p => ("bucket", CloudArgs.Bucket(p.Text))));
-        var env = CloudArgs.Environment(ctx, hints);
+        var env = CloudArgs.Environment(ctx, hints, sourced());
         var recursive = CloudArgs.Has(rest, "--recursive");
         var filtered = CloudArgs.Has(rest, "--exclude", "--include") ? " (filtered by --include/--exclude)" : "";
         static bool IsS3(Arg a) => a.Text.StartsWith("s3://", StringComparison.Ordinal) || !a.Known;

@@ -91,10 +91,13 @@ internal static class CloudArgs
 
     /// <summary>The strictest environment any of the hints points to. CamelCase names (CDK and CloudFormation stacks
     /// such as <c>ProdStack</c>) are also read word by word.</summary>
-    public static (TargetEnvironment Environment, string? Evidence) Environment(KnowledgeContext ctx, IEnumerable<(string What, string? Name)> hints)
+    /// <param name="sourced">Names read from where the tool itself looks (its configuration files, the hook's
+    /// environment), each with its source for the evidence (<see cref="Environments.EnvironmentHint"/>).</param>
+    public static (TargetEnvironment Environment, string? Evidence) Environment(KnowledgeContext ctx, IEnumerable<(string What, string? Name)> hints,
+        IEnumerable<Environments.EnvironmentHint>? sourced = null)
     {
         var candidates = new List<(TargetEnvironment, string?)>();
-        foreach (var (what, name) in hints)
+        foreach (var (what, name, source) in hints.Select(h => new Environments.EnvironmentHint(h.What, h.Name)).Concat(sourced ?? []))
         {
             if (string.IsNullOrEmpty(name)) continue;
             if (what == "directory" && name.Contains('/'))
@@ -102,15 +105,16 @@ internal static class CloudArgs
                 candidates.Add(Directory(ctx, name));
                 continue;
             }
-            var inferred = ctx.InferEnvironment(what, name);
+            var inferred = ctx.InferEnvironment(what, name, source);
             // Host patterns and globs (`prod*`, `web:&prod`, `s3://prod-*`) and CamelCase names (`ProdStack`) are also read word by word.
             foreach (var variant in new[] { Unglob(name), SplitCamel(Unglob(name)) })
             {
                 if (inferred.Environment != TargetEnvironment.Unknown || variant == name) continue;
-                var again = ctx.InferEnvironment(what, variant);
+                var again = ctx.InferEnvironment(what, variant, source);
                 if (again.Environment != TargetEnvironment.Unknown)
                     inferred = (again.Environment, again.Evidence?.Replace($"`{variant}`", $"`{name}`"));
             }
+            if (source is not null && inferred.Environment == TargetEnvironment.Unknown) continue;
             candidates.Add(inferred);
         }
         return KnowledgeContext.Strictest([.. candidates]);

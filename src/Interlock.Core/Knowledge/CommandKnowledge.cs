@@ -28,9 +28,12 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
 
     /// <summary>Infers the environment from a name such as a kube context, AWS profile, workspace or host.
     /// Names are split into tokens, so `prod-eu` is production but `product-api` is not.</summary>
-    public (TargetEnvironment Environment, string? Evidence) InferEnvironment(string what, string? name)
+    /// <param name="source">Where the name was read (<c>~/.kube/config current-context</c>, <c>$AWS_PROFILE in the hook's
+    /// environment</c>), shown in the evidence; null for names written in the command itself.</param>
+    public (TargetEnvironment Environment, string? Evidence) InferEnvironment(string what, string? name, string? source = null)
     {
         if (string.IsNullOrEmpty(name)) return (TargetEnvironment.Unknown, null);
+        if (source is not null) what += $" `{name}` (from {source})";
         var tokens = name.ToLowerInvariant().Split(['-', '_', '.', '/', ':', ' ', '@', '='], StringSplitOptions.RemoveEmptyEntries);
         foreach (var (env, patterns) in new[]
                  {
@@ -41,8 +44,8 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
             foreach (var p in patterns)
                 foreach (var t in tokens)
                     if (t == p || (t.StartsWith(p, StringComparison.Ordinal) && t[p.Length..].All(char.IsAsciiDigit)))
-                        return (env, $"{what} `{name}` matches `{p}`");
-        return (TargetEnvironment.Unknown, $"{what} `{name}` matches no environment pattern");
+                        return (env, source is null ? $"{what} `{name}` matches `{p}`" : $"{what} matches `{p}`");
+        return (TargetEnvironment.Unknown, source is null ? $"{what} `{name}` matches no environment pattern" : $"{what} matches no environment pattern");
     }
 
     /// <summary>The most production-like of several inferences (any production evidence wins).</summary>

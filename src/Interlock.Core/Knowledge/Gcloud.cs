@@ -80,7 +80,7 @@ public sealed class Gcloud : ICommandKnowledge
         };
         var kindWord = verb == "ssh" ? "VM" : Singular(path.Count > 1 ? path[^1] : group);
         hints.AddRange(names.Select(n => (n.Text.Contains("://") ? "bucket" : kindWord, n.Text.Contains("://") ? CloudArgs.Bucket(n.Text) : n.Text)));
-        var env = CloudArgs.Environment(ctx, hints);
+        var env = CloudArgs.Environment(ctx, hints, Environments.GcloudConfig.Hints(ctx, inv, project?.Text, CloudArgs.Value(args, "--configuration")?.Text));
         var quiet = CloudArgs.Has(args, "--quiet", "-q") ? ", without asking for confirmation (--quiet)" : "";
         var where = project is not null ? $" in project `{CloudArgs.Show(project)}`" : "";
         var command = $"`gcloud {string.Join(' ', path)} {verb}`";

@@ -31,9 +31,14 @@ public sealed class Helm : ICommandKnowledge
 
         var kubeContext = p.Value("--kube-context");
         var ns = p.Value("-n", "--namespace");
-        var where = (ns is not null ? $" in namespace `{ns}`" : "") + (kubeContext is not null ? $" in cluster context `{kubeContext}`" : "");
+        // The kubeconfig is read only when an effect needs it (helm list, status... never do).
+        Environments.KubeConfig.Target? kubeRead = null;
+        Environments.KubeConfig.Target Kube() => kubeRead ??= Environments.KubeConfig.Read(ctx, inv, p.Value("--kubeconfig"), kubeContext, p.Value("--kube-apiserver") is not null, ns is not null);
+        string Where() => (ns is not null ? $" in namespace `{ns}`" : "") + (kubeContext is not null ? $" in cluster context `{kubeContext}`"
+            : Kube().Context is { } current ? $" in cluster context `{current}` (current-context of {Kube().FromFile})" : "");
         IEnumerable<(TargetEnvironment, string?)> Base() =>
         [
+            .. Environments.EnvironmentSources.Infer(ctx, Kube().Hints),
             ctx.InferEnvironment("kube context", kubeContext),
             ctx.InferEnvironment("namespace", ns),
             ctx.InferEnvironment("kubeconfig", p.Value("--kubeconfig")),
@@ -56,14 +61,14 @@ public sealed class Helm : ICommandKnowledge
                 var history = p.Has("--keep-history") ? " (its history is kept, but the resources are deleted)" : "";
                 foreach (var r in names)
                     Add(EffectKind.DeleteClusterResources, $"helm release {r.Text}",
-                        $"uninstalls Helm release {Release(r)}{where}, deleting every Kubernetes resource it installed{history}",
+                        $"uninstalls Helm release {Release(r)}{Where()}, deleting every Kubernetes resource it installed{history}",
                         [ctx.InferEnvironment("release", r.Text)]);
                 break;
             }
             case "rollback":
                 if (names.Count > 0)
                     Add(EffectKind.ChangeInfrastructure, $"helm release {names[0].Text}",
-                        $"rolls Helm release {Release(names[0])}{where} back to {(names.Count > 1 ? $"revision {names[1].Text}" : "its previous revision")}",
+                        $"rolls Helm release {Release(names[0])}{Where()} back to {(names.Count > 1 ? $"revision {names[1].Text}" : "its previous revision")}",
                         [ctx.InferEnvironment("release", names[0].Text)]);
                 break;
             case "upgrade" or "install":
@@ -74,13 +79,13 @@ public sealed class Helm : ICommandKnowledge
                 var verb = sub == "install" ? "installs" : "upgrades";
                 var force = p.Has("--force") ? " (`--force` deletes and re-creates resources that cannot be patched)" : "";
                 Add(EffectKind.ChangeInfrastructure, release is null ? "helm release" : $"helm release {release.Text}",
-                    $"{verb} {what}{(chart is not null ? $" from chart `{chart.Text}`" : "")}{where}{force}",
+                    $"{verb} {what}{(chart is not null ? $" from chart `{chart.Text}`" : "")}{Where()}{force}",
                     [ctx.InferEnvironment("release", release?.Text), .. p.ValueArgs("-f", "--values").Select(v => ctx.InferEnvironment("values file", v.Text))]);
                 break;
             }
             case "reset":
                 // Helm 2: removes Tiller from the cluster.
-                Add(EffectKind.DeleteClusterResources, "tiller", $"removes Tiller, Helm 2's server side, from the cluster{where}", []);
+                Add(EffectKind.DeleteClusterResources, "tiller", $"removes Tiller, Helm 2's server side, from the cluster{Where()}", []);
                 break;
         }
     }

@@ -24,6 +24,8 @@ public static class KnowledgeCatalog
         new SqlClients(),
         new Redis(),
         new Mongo(),
+        new Prisma(),
+        new Rails(),
         new Interpreters(),
         new Kubectl(),
         new Helm(),

@@ -427,8 +427,15 @@ public sealed class Kubectl : ICommandKnowledge
         private string? Cluster => Args.Value("--cluster");
         private string? Namespace => Args.Value("-n", "--namespace");
 
+        private Environments.KubeConfig.Target? _kube;
+
+        /// <summary>What the kubeconfig kubectl would read says (the current context, its cluster's server and namespace).</summary>
+        public Environments.KubeConfig.Target Kube => _kube ??= Environments.KubeConfig.Read(Ctx, Invocation,
+            Args.Value("--kubeconfig"), KubeContext, Cluster is not null || Args.Value("-s", "--server") is not null, Namespace is not null);
+
         public IEnumerable<(TargetEnvironment, string?)> BaseEnvironment()
         {
+            foreach (var e in Environments.EnvironmentSources.Infer(Ctx, Kube.Hints)) yield return e;
             yield return Ctx.InferEnvironment("kube context", KubeContext);
             yield return Ctx.InferEnvironment("cluster", Cluster);
             yield return Ctx.InferEnvironment("namespace", Namespace);
@@ -441,7 +448,8 @@ public sealed class Kubectl : ICommandKnowledge
 
         public string Where(bool namespaced) =>
             (namespaced && Namespace is { } ns ? $" in namespace `{ns}`" : "") +
-            (KubeContext is { } c ? $" in cluster context `{c}`" : Cluster is { } cl ? $" in cluster `{cl}`" : "");
+            (KubeContext is { } c ? $" in cluster context `{c}`" : Cluster is { } cl ? $" in cluster `{cl}`"
+                : Kube.Context is { } current ? $" in cluster context `{current}` (current-context of {Kube.FromFile})" : "");
 
         public Effect Make(EffectKind kind, string target, string description, (TargetEnvironment Environment, string? Evidence) env) =>
             new(kind, target, PathClass.Unknown, Recursive: kind != EffectKind.ChangeInfrastructure, Reversible: kind == EffectKind.ChangeInfrastructure, description, Invocation)

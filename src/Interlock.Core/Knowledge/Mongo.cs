@@ -13,7 +13,7 @@ public sealed class Mongo : ICommandKnowledge
 
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
-        string? host = null, database = null;
+        string? host = null, database = null, urlSource = null;
         var scripts = new List<(string? Js, string Source)>();
         var args = inv.Args;
         for (var i = 0; i < args.Count; i++)
@@ -26,6 +26,8 @@ public sealed class Mongo : ICommandKnowledge
             if (ValuedOptions.Contains(t)) { i++; continue; }
             if (t.StartsWith('-')) continue;
             if (t.StartsWith("mongodb://") || t.StartsWith("mongodb+srv://")) { (host, database) = SqlClients.ParseUrl(t, host); continue; }
+            // `mongosh "$MONGODB_URI"`: the shell expands it from the hook's environment.
+            if (Environments.DatabaseTargets.FromReference(ctx, inv, args[i]) is { } r) { (host, database, urlSource) = (r.Host ?? host, r.Database, r.Source); continue; }
             if (t.EndsWith(".js"))
             {
                 var abs = inv.Context.RemoteHost is null ? PathResolver.Combine(KnowledgeContext.Cwd(inv), t) : null;
@@ -41,7 +43,7 @@ public sealed class Mongo : ICommandKnowledge
             if (inv.Stdin is { } text) scripts.Add((text, "standard input"));
             else if (inv.StdinFromUnknown is { } producer) scripts.Add((null, producer));
         }
-        var env = KnowledgeContext.Strictest(ctx.InferEnvironment("MongoDB host", host), ctx.InferEnvironment("database", database));
+        var env = KnowledgeContext.Strictest(ctx.InferEnvironment("MongoDB host", host, urlSource), ctx.InferEnvironment("database", database, urlSource));
         var where = SqlClients.Where(host, database);
         foreach (var (js, source) in scripts)
         {

@@ -12,7 +12,7 @@ public sealed class Redis : ICommandKnowledge
 
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
-        string? host = null;
+        string? host = null, hostSource = null;
         string? database = null;
         var command = new List<Arg>();
         var args = inv.Args;
@@ -28,12 +28,14 @@ public sealed class Redis : ICommandKnowledge
                     if (t == "-h") host = value;
                     if (t == "-n") database = value;
                     if (t == "-u" && value.Contains("://")) host = SqlClients.ParseUrl(value, host).Host;
+                    // `-u "$REDIS_URL"`: the shell expands it from the hook's environment.
+                    else if (t == "-u" && Environments.DatabaseTargets.FromReference(ctx, inv, args[i]) is { Host: { } h } r) (host, hostSource) = (h, r.Source);
                 }
                 continue;
             }
             command.Add(args[i]);
         }
-        var env = ctx.InferEnvironment("redis host", host);
+        var env = ctx.InferEnvironment("redis host", host, hostSource);
         var where = host is null ? "the local Redis server" : $"Redis `{host}`" + (database is null ? "" : $" database {database}");
         IReadOnlyList<SqlStatementInfo> statements;
         if (command.Count > 0)

@@ -91,23 +91,37 @@ public sealed class SqlClients : ICommandKnowledge
             if (t.StartsWith('-') && args[i].Known) continue;
             operands.Add(args[i]);
         }
+        string? hostSource = null, databaseSource = null;
         if (client.DatabaseIsFirstOperand && operands.Count > 0)
         {
-            database ??= operands[0].Text;
+            // `psql "$DATABASE_URL"`: the shell expands it from the hook's environment, where the guard can read it.
+            if (database is null && Environments.DatabaseTargets.FromReference(ctx, inv, operands[0]) is { } referenced)
+            {
+                (host, hostSource) = host is null ? (referenced.Host, referenced.Source) : (host, null);
+                (database, databaseSource) = (referenced.Database, referenced.Source);
+            }
+            else database ??= operands[0].Text;
             if (client.SqlFollowsDatabase)
                 foreach (var sql in operands.Skip(1)) scripts.Add((sql.Known ? sql.Text : null, "the query argument"));
         }
         if (database is not null && database.Contains("://")) (host, database) = ParseUrl(database, host);
         if (client == Cqlsh && operands.Count > 0) host ??= operands[0].Text;
-        // The clients' own environment variables name the server when no option does.
-        host ??= inv.Name switch
+        // The clients' own environment variables name the server when no option does: set in the command, or in the
+        // hook's environment (then the evidence says so).
+        var hostVariable = inv.Name switch
         {
-            "psql" => inv.GetEnvironment("PGHOST"),
-            "mysql" or "mariadb" => inv.GetEnvironment("MYSQL_HOST"),
-            "clickhouse-client" or "clickhouse" => inv.GetEnvironment("CLICKHOUSE_HOST"),
+            "psql" => "PGHOST",
+            "mysql" or "mariadb" => "MYSQL_HOST",
+            "clickhouse-client" or "clickhouse" => "CLICKHOUSE_HOST",
             _ => null,
         };
-        if (inv.Name == "psql") database ??= inv.GetEnvironment("PGDATABASE");
+        if (host is null && hostVariable is not null) (host, hostSource) = ClientVariable(hostVariable);
+        if (database is null && inv.Name == "psql") (database, databaseSource) = ClientVariable("PGDATABASE");
+        (string?, string?) ClientVariable(string name)
+        {
+            var (value, source) = Environments.DatabaseTargets.ClientVariable(ctx, inv, name);
+            return (value, inv.Environment.ContainsKey(name) ? null : source);
+        }
 
         // With no query or file option, the client runs what arrives on standard input (a here-doc, a pipe, `< file`).
         if (scripts.Count == 0)
@@ -118,7 +132,7 @@ public sealed class SqlClients : ICommandKnowledge
             else if (inv.StdinFromUnknown is { } producer) scripts.Add((null, producer));
         }
 
-        var env = KnowledgeContext.Strictest(ctx.InferEnvironment("database host", host), ctx.InferEnvironment("database", database));
+        var env = KnowledgeContext.Strictest(ctx.InferEnvironment("database host", host, hostSource), ctx.InferEnvironment("database", database, databaseSource));
         var where = Where(host, database);
         foreach (var (sql, source) in scripts)
         {

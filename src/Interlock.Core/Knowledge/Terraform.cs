@@ -73,6 +73,8 @@ public sealed class Terraform : ICommandKnowledge
         var where = chdir is not null ? $"`{chdir}`" : dirHint is not null ? $"`{dirHint}`" : "the current directory";
         var scope = runAll ? $"every module under {where}" : $"the configuration in {where}";
         var hints = new List<(string, string?)> { ("directory", dirHint), ("TF_WORKSPACE", inv.GetEnvironment("TF_WORKSPACE")) };
+        // The workspace from where the tool looks ($TF_WORKSPACE, .terraform/environment), read only when an effect needs it.
+        List<Environments.EnvironmentHint>? workspace = null;
         hints.AddRange(CloudArgs.Values(rest, "-var-file", "--var-file").Select(v => ("var file", (string?)v.Text)));
         hints.AddRange(CloudArgs.Values(rest, "-var", "--var").Select(v => ("variable", (string?)v.Text)));
         hints.AddRange(targets.Concat(replaces).Select(v => ("resource", (string?)v.Text)));
@@ -144,7 +146,7 @@ public sealed class Terraform : ICommandKnowledge
                 break;
         }
 
-        (TargetEnvironment, string?) Env() => CloudArgs.Environment(ctx, hints);
+        (TargetEnvironment, string?) Env() => CloudArgs.Environment(ctx, hints, workspace ??= Environments.TerraformWorkspace.Hints(ctx, inv, chdir, readDataDirectory: !grunt));
 
         void Destroy()
         {

@@ -12,8 +12,20 @@ namespace Interlock.Runtime.Daemon;
 /// </summary>
 internal static class DaemonEndpoint
 {
-    /// <summary>Variables the hook's decision can depend on, besides every INTERLOCK_* variable.</summary>
-    private static readonly string[] HookVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"];
+    /// <summary>Variables the hook's decision can depend on, besides every INTERLOCK_* variable: the world view's
+    /// well-known ones and those the engine's context readers consult (kube, AWS, Terraform, gcloud, database and
+    /// framework variables). A test keeps this list a superset of what FileSystemWorld exposes (this file is also
+    /// compiled into interlock-hook, which does not reference the engine, hence the copy).</summary>
+    internal static readonly string[] HookVariables =
+    [
+        "HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+        "KUBECONFIG", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "TF_WORKSPACE", "TF_DATA_DIR",
+        "CLOUDSDK_CONFIG", "CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT",
+        "DATABASE_URL", "DB_URL", "POSTGRES_URL", "POSTGRESQL_URL", "MYSQL_URL", "REDIS_URL", "MONGODB_URI", "MONGODB_URL", "MONGO_URL", "MONGO_URI",
+        "PGHOST", "PGDATABASE", "MYSQL_HOST", "CLICKHOUSE_HOST",
+        "RAILS_ENV", "RACK_ENV", "NODE_ENV", "APP_ENV", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "MIX_ENV", "DJANGO_SETTINGS_MODULE", "FLASK_ENV",
+        "DISABLE_DATABASE_ENVIRONMENT_CHECK",
+    ];
 
     public const uint RequestMagic = 0x494C4431; // "ILD1"
     public const int MaxFrameBytes = 16 * 1024 * 1024;

@@ -5,7 +5,16 @@ namespace Interlock.Runtime.World;
 /// <summary>The real machine, as the engine's read-only world view. Answers are cached for one process.</summary>
 internal sealed class FileSystemWorld : IWorldView
 {
-    internal static readonly string[] ExposedVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR"];
+    /// <summary>The variables the engine may read: the well-known ones, the guard's own directories, and those the
+    /// context readers consult (<see cref="Interlock.Core.Environments.EnvironmentSources.Variables"/>: KUBECONFIG,
+    /// AWS_PROFILE, DATABASE_URL...). The hook daemon is keyed on every one of them (DaemonEndpoint.HookVariables), so a
+    /// hook with another KUBECONFIG never gets an answer computed with this one.</summary>
+    internal static readonly string[] ExposedVariables =
+    [
+        "HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+        "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR",
+        .. Interlock.Core.Environments.EnvironmentSources.Variables,
+    ];
     private readonly Dictionary<string, string?> _repoRoots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PathKind> _kinds = new(StringComparer.Ordinal);
 
