@@ -1,13 +1,24 @@
 using Interlock.Core;
+using Interlock.Core.Policy;
+using Interlock.Runtime.World.Native;
 
 namespace Interlock.Runtime.World;
 
 /// <summary>The real machine, as the engine's read-only world view. Answers are cached for one process.</summary>
 internal sealed class FileSystemWorld : IWorldView
 {
-    private static readonly string[] ExposedVariables = ["HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR"];
+    /// <summary>The variables the engine may read: the shell's well-known ones, the guard's own, and every variable a
+    /// harness reads its hook configuration from (<see cref="HookConfigPaths"/>: CODEX_HOME, CLAUDE_CONFIG_DIR...), so
+    /// the configuration they point at is protected.</summary>
+    private static readonly string[] ExposedVariables =
+    [
+        "HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR",
+        .. HookConfigPaths.All.Where(l => l.Variable is not null).Select(l => l.Variable!).Distinct(),
+    ];
     private readonly Dictionary<string, string?> _repoRoots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PathKind> _kinds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _links = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileIdentity?> _identities = new(StringComparer.Ordinal);
 
     public FileSystemWorld()
     {
@@ -41,6 +52,31 @@ internal sealed class FileSystemWorld : IWorldView
         }
         _kinds[absolutePath] = kind;
         return kind;
+    }
+
+    public string? ReadSymbolicLink(string absolutePath)
+    {
+        if (_links.TryGetValue(absolutePath, out var cached)) return cached;
+        string? target;
+        try
+        {
+            // FileInfo reads the link itself (lstat + readlink), for links to files and to directories alike.
+            target = absolutePath == "/" ? null : new FileInfo(absolutePath).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            target = null;
+        }
+        _links[absolutePath] = target;
+        return target;
+    }
+
+    public FileIdentity? GetFileIdentity(string absolutePath)
+    {
+        if (_identities.TryGetValue(absolutePath, out var cached)) return cached;
+        var identity = FileStatus.Identity(absolutePath);
+        _identities[absolutePath] = identity;
+        return identity;
     }
 
     public string? FindRepositoryRoot(string absoluteDirectory)
