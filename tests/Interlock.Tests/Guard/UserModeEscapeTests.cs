@@ -88,13 +88,12 @@ public sealed class UserModeEscapeTests
     }
 
     [Fact]
-    public void A_link_never_makes_a_path_more_permissive()
+    public void A_path_protected_by_its_name_stays_protected_when_it_is_a_link()
     {
         var world = ClaudeWorld();
         world.Symlinks[P + "/.claude/settings.json"] = "/tmp/shared-settings.json";
         Denied(Run("echo '{}' > .claude/settings.json", world), "the hook settings are a link into temp");
-        world.Symlinks[P + "/src"] = "/tmp/src-real";
-        Assert.Equal(Run("rm -rf src/", new TestWorld()).Verdict, Run("rm -rf src/", world).Verdict);
+        Denied(Run("rm .claude/settings.json", world), "deleting hook settings that are a link");
     }
 
     [Fact]
@@ -218,7 +217,7 @@ public sealed class UserModeEscapeTests
     [InlineData("cp -a /tmp/evil/. /home/dev/project/")]
     [InlineData("cp -r /tmp/evil/.claude .")]
     [InlineData("cp -r /tmp/evil/settings.json .claude/")]
-    [InlineData("cp -r /tmp/evil .claude")]
+    [InlineData("cp -rT /tmp/evil .claude")]
     [InlineData("cp -r /tmp/evil/. ~")]
     [InlineData("rsync -a /tmp/evil/ ./")]
     [InlineData("rsync -a /tmp/evil/ /home/dev/project")]
