@@ -65,8 +65,16 @@ public static class LinkResolver
         // The latest link the command made at this path replaces whatever was there (`ln -sf`).
         for (var i = created.Count - 1; i >= 0; i--)
             if (created[i].Link == candidate) return (true, created[i].Target, created[i].Symbolic);
+        if (KernelMade(candidate)) return (false, null, false);
         return world.ReadSymbolicLink(candidate) is { Length: > 0 } target ? (true, target, true) : (false, null, false);
     }
+
+    /// <summary>Links the kernel and udev make, which are not followed: /proc's magic links (<c>/proc/self/fd/1</c> reads as
+    /// <c>pipe:[123]</c>) and /dev's (<c>/dev/stdout</c> → <c>/proc/self/fd/1</c>); the devices are judged by their names.
+    /// /dev/shm holds what users make there, like any temp directory.</summary>
+    private static bool KernelMade(string candidate) =>
+        candidate == "/proc" || candidate.StartsWith("/proc/", StringComparison.Ordinal)
+        || (candidate == "/dev" || candidate.StartsWith("/dev/", StringComparison.Ordinal)) && !candidate.StartsWith("/dev/shm/", StringComparison.Ordinal);
 
     /// <summary>The links an <c>ln</c> (or <c>cp -s</c> / <c>cp -l</c>) invocation creates, one per operand and
     /// possible working directory: <c>ln [-s] TARGET [LINK]</c>, <c>ln [-s] TARGET... DIR</c>, <c>ln -t DIR TARGET...</c>,
@@ -149,8 +157,12 @@ public static class LinkResolver
                 else
                     made.Add((operands[0], lastPath));
             }
-            foreach (var (target, link) in made)
+            foreach (var (target, named) in made)
             {
+                // Resolution walks real directories, so the link is keyed by its real place (its directory resolved).
+                var slash = named.LastIndexOf('/');
+                var parent = slash <= 0 ? "/" : named[..slash];
+                var link = (LinkResolver.Resolve(parent, world, context.Links, followFinal: true) ?? parent).TrimEnd('/') + named[slash..];
                 if (!target.Known || target.Glob) { yield return new CommandLink(link, null, true); continue; }
                 // A hard link, `ln -r` and cp's links name their target from the working directory.
                 if (!symbolic || relative || name == "cp")

@@ -103,7 +103,7 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
         var resolved = LinkResolver.Resolve(written ?? absolute, world, context.Links, followFinal);
         if (resolved is null)
             return lexical.Class == PathClass.Protected ? lexical : lexical with { Class = PathClass.Unknown };
-        resolved = Reanchor(resolved, context.Home);
+        resolved = Reanchor(resolved, context);
         var real = resolved == absolute ? lexical : ClassifyLexically(resolved, false, context);
         if (lexical.Class == PathClass.Protected) return lexical with { IsFile = real.IsFile, Exists = real.Exists };
         if (real.Class != PathClass.Protected && (followFinal || (written ?? absolute).EndsWith('/')) && HardLinkedProtectedFile(real, context) is { } other)
@@ -111,19 +111,29 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
         return real;
     }
 
-    private string? _home, _realHome;
+    private string? _anchorsHome;
+    private List<(string Real, string Named)> _anchors = [];
 
-    /// <summary>When home itself is reached through a link (HOME=/home/u, /home/u → /data/u), paths below its real
-    /// place are put back below home, so home's own rules (protected locations, project detection) still apply.</summary>
-    private string Reanchor(string resolved, string home)
+    /// <summary>When home or a temp directory is itself reached through a link (HOME=/home/u with /home/u → /data/u;
+    /// macOS's /tmp → /private/tmp and TMPDIR=/var/folders/... → /private/var/folders/...), paths below its real place are
+    /// put back below the name the rules know, so home's and temp's own rules still apply.</summary>
+    private string Reanchor(string resolved, ExecContext context)
     {
-        if (_home != home)
+        if (_anchorsHome != context.Home)
         {
-            _home = home;
-            _realHome = home.Length > 1 ? LinkResolver.Resolve(home, world, [], followFinal: true) : home;
+            _anchorsHome = context.Home;
+            _anchors = [];
+            foreach (var named in TempRoots(context).Append(context.Home))
+            {
+                if (named.Length <= 1) continue;
+                var real = LinkResolver.Resolve(named, world, [], followFinal: true);
+                if (real is not null && real != named && real != "/") _anchors.Add((real, named));
+            }
         }
-        if (_realHome is null || _realHome == home || _realHome == "/" || !PathResolver.IsUnder(resolved, _realHome)) return resolved;
-        return home.TrimEnd('/') + resolved[_realHome.TrimEnd('/').Length..];
+        foreach (var (real, named) in _anchors)
+            if (PathResolver.IsUnder(resolved, real))
+                return named.TrimEnd('/') + resolved[real.TrimEnd('/').Length..];
+        return resolved;
     }
 
     /// <summary>A regular file with more than one name that is the same file (device and inode) as a protected file the

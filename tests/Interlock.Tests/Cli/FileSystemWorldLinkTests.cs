@@ -41,6 +41,14 @@ public sealed class FileSystemWorldLinkTests : IDisposable
     }
 
     [Fact]
+    public void The_kernels_own_links_are_judged_by_their_names()
+    {
+        // /dev/stdout → /proc/self/fd/1 → pipe:[...]: following them would make a harmless device a system path.
+        foreach (var command in new[] { "echo x > /dev/stdout", "echo x > /dev/stderr", "echo x >> /dev/fd/2", "cat x > /dev/null" })
+            Assert.Equal(Verdict.Allow, Run(command).Verdict);
+    }
+
+    [Fact]
     public void Hard_links_of_a_protected_file_are_recognised()
     {
         if (!OperatingSystem.IsLinux()) return; // statx is Linux's; elsewhere identities are unknown

@@ -97,6 +97,17 @@ public sealed class UserModeEscapeTests
     }
 
     [Fact]
+    public void A_home_that_is_itself_a_link_keeps_its_rules()
+    {
+        var world = ClaudeWorld();
+        world.Symlinks[H] = "/data/dev";
+        foreach (var command in new[] { "rm -rf src", "rm -rf node_modules", "echo x > src/app.py", "rm -rf ~" })
+            Assert.Equal(Run(command, ClaudeWorld()).Verdict, Run(command, world).Verdict);
+        Denied(Run("echo '{}' > ~/.claude/settings.json", world), "home behind a link");
+        Denied(Run("ln -s /data/dev/.claude cc && rm -rf cc/", world), "a link to home's real place");
+    }
+
+    [Fact]
     public void Ordinary_links_in_a_project_change_nothing()
     {
         var world = ClaudeWorld();
