@@ -48,13 +48,16 @@ public static class LandingWrites
         if (dir.Class is PathClass.Unknown or PathClass.NullDevice || inv.Context.RemoteHost is not null) return;
         var real = dir.Path.TrimEnd('/');
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var reported = new List<string>();
         foreach (var candidate in ProtectedInside(real, inv.Context.Home, ctx.World))
         {
-            if (!seen.Add(candidate)) continue;
+            // One effect per protected location: a file inside a directory already reported adds nothing.
+            if (!seen.Add(candidate) || reported.Any(r => PathResolver.IsUnder(candidate, r))) continue;
             if (!hidden && candidate.Length > real.Length + 1 && candidate[real.Length + 1] == '.') continue;
             if (ctx.World.GetPathKind(candidate) is not (PathKind.File or PathKind.Directory)) continue;
             var t = ctx.Paths.Classify(candidate, false, inv.Context);
             if (t.Class != PathClass.Protected) continue;
+            reported.Add(candidate);
             effects.Add(new Effect(EffectKind.OverwriteFile, t.Path, t.Class, true, false,
                 $"{what} writes files the guard cannot see into {real}, which holds {t.Path}; they may replace it (name the files, or write into a directory without protected files)",
                 inv, "exists"));
