@@ -114,21 +114,24 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
     private string? _anchorsHome;
     private List<(string Real, string Named)> _anchors = [];
 
-    /// <summary>When home or a temp directory is itself reached through a link (HOME=/home/u with /home/u → /data/u;
-    /// macOS's /tmp → /private/tmp and TMPDIR=/var/folders/... → /private/var/folders/...), paths below its real place are
-    /// put back below the name the rules know, so home's and temp's own rules still apply.</summary>
+    /// <summary>When home, a temp directory or a top-level system directory is itself reached through a link
+    /// (HOME=/home/u with /home/u → /data/u; macOS's /etc → /private/etc, /tmp → /private/tmp, TMPDIR=/var/folders/... →
+    /// /private/var/folders/...; merged /usr's /bin → usr/bin), paths below its real place are put back below the name the
+    /// rules know, so its own rules still apply (a link must not turn /etc/hosts into "somewhere under /private").</summary>
     private string Reanchor(string resolved, ExecContext context)
     {
         if (_anchorsHome != context.Home)
         {
             _anchorsHome = context.Home;
             _anchors = [];
-            foreach (var named in TempRoots(context).Append(context.Home))
+            foreach (var named in TempRoots(context).Append(context.Home).Concat(CriticalTopLevel.Concat(OtherTopLevel).Select(t => "/" + t)))
             {
                 if (named.Length <= 1) continue;
                 var real = LinkResolver.Resolve(named, world, [], followFinal: true);
                 if (real is not null && real != named && real != "/") _anchors.Add((real, named));
             }
+            // The most specific real place first (TMPDIR's before /var's).
+            _anchors.Sort((a, b) => b.Real.Length.CompareTo(a.Real.Length));
         }
         foreach (var (real, named) in _anchors)
             if (PathResolver.IsUnder(resolved, real))

@@ -108,6 +108,18 @@ public sealed class UserModeEscapeTests
     }
 
     [Fact]
+    public void System_directories_behind_links_keep_their_rules()
+    {
+        // macOS: /etc → private/etc, /tmp → private/tmp; merged /usr: /bin → usr/bin.
+        var world = ClaudeWorld();
+        world.Symlinks["/etc"] = "private/etc";
+        world.Symlinks["/tmp"] = "private/tmp";
+        world.Symlinks["/bin"] = "usr/bin";
+        foreach (var command in new[] { "echo x > /etc/hosts", "rm -rf /etc", "rm -f /bin/ls", "rm -rf /tmp/build-cache", "echo x > /tmp/out.txt" })
+            Assert.Equal(Run(command, ClaudeWorld()).Verdict, Run(command, world).Verdict);
+    }
+
+    [Fact]
     public void Ordinary_links_in_a_project_change_nothing()
     {
         var world = ClaudeWorld();
