@@ -83,7 +83,21 @@ public interface IWorldView
     /// <summary>The text of a file the action would read (a SQL file, a script), at most <paramref name="maxBytes"/>
     /// long; null when missing, unreadable or larger.</summary>
     string? ReadTextFile(string absolutePath, int maxBytes);
+
+    /// <summary>The target of the symbolic link at <paramref name="absolutePath"/> as stored in the link (absolute, or
+    /// relative to the link's directory), without following it; null when the path is not a symbolic link or that cannot
+    /// be told. The engine resolves paths through links itself (<see cref="Analysis.LinkResolver"/>), one component at a time.</summary>
+    string? ReadSymbolicLink(string absolutePath) => null;
+
+    /// <summary>Which file <paramref name="absolutePath"/> is (device, inode) and how many names it has, without following a
+    /// symbolic link at the end; null when it is missing, not a regular file, or that cannot be told. Lets the engine see
+    /// that a name is a hard link to a protected file.</summary>
+    FileIdentity? GetFileIdentity(string absolutePath) => null;
 }
+
+/// <summary>A regular file's identity: two names with the same <see cref="Device"/> and <see cref="Inode"/> are the same
+/// file (hard links); <see cref="LinkCount"/> is how many names it has.</summary>
+public readonly record struct FileIdentity(ulong Device, ulong Inode, uint LinkCount);
 
 public enum Verdict { Allow = 0, Ask = 1, Deny = 2 }
 

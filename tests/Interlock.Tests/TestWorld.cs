@@ -56,7 +56,19 @@ public sealed class TestWorld : IWorldView
     public Dictionary<string, string> Variables { get; } = new();
 
     public PathKind GetPathKind(string absolutePath) =>
-        _files.Contains(absolutePath) ? PathKind.File : _dirs.Contains(absolutePath) ? PathKind.Directory : PathKind.Missing;
+        _files.Contains(absolutePath) || Symlinks.ContainsKey(absolutePath) ? PathKind.File : _dirs.Contains(absolutePath) ? PathKind.Directory : PathKind.Missing;
+
+    /// <summary>Symbolic links: path → target as stored in the link (absolute or relative to the link's directory).
+    /// Like the real world view, a link reads as a file (it is not followed).</summary>
+    public Dictionary<string, string> Symlinks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Identities of regular files, for hard links (two paths with the same device and inode are one file).</summary>
+    public Dictionary<string, FileIdentity> Identities { get; } = new(StringComparer.Ordinal);
+
+    public string? ReadSymbolicLink(string absolutePath) => Symlinks.GetValueOrDefault(absolutePath);
+
+    public FileIdentity? GetFileIdentity(string absolutePath) =>
+        Identities.TryGetValue(absolutePath, out var id) ? id : _files.Contains(absolutePath) ? new FileIdentity(1, (ulong)(uint)absolutePath.GetHashCode() + 1000, 1) : null;
 
     public string? FindRepositoryRoot(string absoluteDirectory) =>
         _repos.Keys.Where(r => PathResolver.IsUnder(absoluteDirectory, r)).OrderByDescending(r => r.Length).FirstOrDefault();

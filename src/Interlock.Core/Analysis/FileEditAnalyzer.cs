@@ -47,7 +47,8 @@ public static class FileEditAnalyzer
             return effects;
         }
 
-        var target = ctx.Paths.Classify(abs, false, source.Context);
+        // Resolved through links (a link to a protected file is that file); deleting a link deletes only the link.
+        var target = ctx.Paths.Classify(abs, false, source.Context, followFinal: action.Kind != FileToolKind.Delete);
         if (action.Kind == FileToolKind.Delete)
         {
             // Judged like `rm FILE`: the policy weighs where the file sits; a missing file makes the tool fail.
@@ -56,13 +57,13 @@ public static class FileEditAnalyzer
             return effects;
         }
         if (target.Class is PathClass.Protected or PathClass.SystemCritical)
-            effects.Add(new Effect(EffectKind.OverwriteFile, abs, target.Class, false, false,
-                $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}", source, target.Exists ? "exists" : null));
+            effects.Add(new Effect(EffectKind.OverwriteFile, target.Path, target.Class, false, false,
+                $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}{(target.Path != abs ? $" (which is {Display(target.Path, cwd, home)})" : "")}", source, target.Exists ? "exists" : null));
         var writeIndex = -1;
         if (reportWrites)
         {
             writeIndex = effects.Count;
-            effects.Add(new Effect(EffectKind.WriteFile, abs, target.Class, false, true,
+            effects.Add(new Effect(EffectKind.WriteFile, target.Path, target.Class, false, true,
                 $"`{tool}` {(target.Exists ? "changes" : "writes")} {shown}", source, target.Exists ? "exists" : null));
         }
 

@@ -21,6 +21,10 @@ public sealed record Arg(string Text, bool Known, bool Glob)
 public sealed record ExecContext(IReadOnlyList<string?> Cwds, string Home, string? RemoteHost, IReadOnlyList<string> Via)
 {
     public bool Elevated => Via.Contains("sudo") || Via.Contains("doas");
+
+    /// <summary>Links created by earlier parts of the same command, in order (<see cref="Analysis.LinkResolver"/>): paths
+    /// this invocation touches are resolved through them as through the links that already exist.</summary>
+    public IReadOnlyList<Analysis.CommandLink> Links { get; init; } = [];
 }
 
 /// <summary>A redirection with its target expanded.</summary>

@@ -51,6 +51,7 @@ public static class McpAnalyzer
         }
         using (doc)
         {
+            McpFileTools.Analyze(tool, doc.RootElement, cwd, ctx, effects);
             var budget = MaxFields;
             Walk(doc.RootElement, ctx, source, context, serverEnv, effects, ref budget);
             if (budget <= 0)

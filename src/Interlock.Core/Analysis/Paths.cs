@@ -72,7 +72,9 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
     private static readonly string[] HarmlessDevices = ["null", "zero", "stdout", "stderr", "stdin", "tty", "random", "urandom", "full", "ptmx"];
 
     /// <summary>Resolves an argument against every possible cwd and returns the most costly reading.</summary>
-    public IReadOnlyList<PathTarget> Resolve(Arg arg, ExecContext context)
+    /// <param name="followFinal">The operation follows a symbolic link at the end of the path (writes, reads, chmod);
+    /// false for deleting or moving, which act on a link itself. A trailing slash follows it either way.</param>
+    public IReadOnlyList<PathTarget> Resolve(Arg arg, ExecContext context, bool followFinal = true)
     {
         if (!arg.Known) return [new PathTarget(arg.Text, PathClass.Unknown, false, false)];
         var results = new List<PathTarget>(context.Cwds.Count);
@@ -81,12 +83,77 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
             var abs = PathResolver.Combine(cwd, arg.Text);
             results.Add(abs is null
                 ? new PathTarget(arg.Text, PathClass.Unknown, false, false)
-                : Classify(abs, arg.Glob, context));
+                : Classify(abs, arg.Glob, context, followFinal, arg.Text.StartsWith('/') ? arg.Text : cwd!.TrimEnd('/') + "/" + arg.Text));
         }
         return results;
     }
 
-    public PathTarget Classify(string absolute, bool glob, ExecContext context)
+    /// <summary>Where a path sits, after resolving it through symbolic links (those on disk, and those the command
+    /// created earlier: <see cref="ExecContext.Links"/>) and hard links to protected files: an effect lands where the
+    /// kernel would put it, so protected-path, temp and project checks see the real place. A path protected by its own
+    /// name stays protected whatever it points to. The returned path is the real one when that is what decides.</summary>
+    /// <param name="absolute">Absolute and normalised.</param>
+    /// <param name="followFinal">See <see cref="Resolve"/>.</param>
+    /// <param name="written">The path as written, before lexical folding (<c>hk/../x</c> after a link <c>hk</c> is not <c>x</c>,
+    /// and a trailing slash follows a link); null for <paramref name="absolute"/>.</param>
+    public PathTarget Classify(string absolute, bool glob, ExecContext context, bool followFinal = true, string? written = null)
+    {
+        var lexical = ClassifyLexically(absolute, glob, context);
+        if (context.RemoteHost is not null || glob) return lexical;
+        var resolved = LinkResolver.Resolve(written ?? absolute, world, context.Links, followFinal);
+        if (resolved is null)
+            return lexical.Class == PathClass.Protected ? lexical : lexical with { Class = PathClass.Unknown };
+        resolved = Reanchor(resolved, context);
+        var real = resolved == absolute ? lexical : ClassifyLexically(resolved, false, context);
+        if (lexical.Class == PathClass.Protected) return lexical with { IsFile = real.IsFile, Exists = real.Exists };
+        if (real.Class != PathClass.Protected && (followFinal || (written ?? absolute).EndsWith('/')) && HardLinkedProtectedFile(real, context) is { } other)
+            return real with { Path = other, Class = PathClass.Protected };
+        return real;
+    }
+
+    private string? _anchorsHome;
+    private List<(string Real, string Named)> _anchors = [];
+
+    /// <summary>When home, a temp directory or a top-level system directory is itself reached through a link
+    /// (HOME=/home/u with /home/u → /data/u; macOS's /etc → /private/etc, /tmp → /private/tmp, TMPDIR=/var/folders/... →
+    /// /private/var/folders/...; merged /usr's /bin → usr/bin), paths below its real place are put back below the name the
+    /// rules know, so its own rules still apply (a link must not turn /etc/hosts into "somewhere under /private").</summary>
+    private string Reanchor(string resolved, ExecContext context)
+    {
+        if (_anchorsHome != context.Home)
+        {
+            _anchorsHome = context.Home;
+            _anchors = [];
+            foreach (var named in TempRoots(context).Append(context.Home).Concat(CriticalTopLevel.Concat(OtherTopLevel).Select(t => "/" + t)))
+            {
+                if (named.Length <= 1) continue;
+                var real = LinkResolver.Resolve(named, world, [], followFinal: true);
+                if (real is not null && real != named && real != "/") _anchors.Add((real, named));
+            }
+            // The most specific real place first (TMPDIR's before /var's).
+            _anchors.Sort((a, b) => b.Real.Length.CompareTo(a.Real.Length));
+        }
+        foreach (var (real, named) in _anchors)
+            if (PathResolver.IsUnder(resolved, real))
+                return named.TrimEnd('/') + resolved[real.TrimEnd('/').Length..];
+        return resolved;
+    }
+
+    /// <summary>A regular file with more than one name that is the same file (device and inode) as a protected file the
+    /// guard knows by name (<see cref="Policy.ProtectedPaths.KnownFiles"/>); the protected file's path, or null.</summary>
+    private string? HardLinkedProtectedFile(PathTarget target, ExecContext context)
+    {
+        if (!target.IsFile || world.GetFileIdentity(target.Path) is not { LinkCount: > 1 } id) return null;
+        var roots = new List<string>();
+        foreach (var dir in context.Cwds.Append(ParentOf(target.Path)))
+            if (dir is not null && world.FindRepositoryRoot(dir) is { } repo && !roots.Contains(repo)) roots.Add(repo);
+        foreach (var known in Policy.ProtectedPaths.KnownFiles(context.Home, roots, world))
+            if (known != target.Path && world.GetFileIdentity(known) is { } other && other.Device == id.Device && other.Inode == id.Inode)
+                return known;
+        return null;
+    }
+
+    private PathTarget ClassifyLexically(string absolute, bool glob, ExecContext context)
     {
         var remote = context.RemoteHost is not null;
         var home = context.Home;
@@ -98,7 +165,10 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
             // (`*.pyc`, `node_modules`) stays regenerable; a file-type pattern (`*.py`) covers files of that type;
             // anything broader covers the whole prefix. A `**` component means "at any depth".
             var prefix = "/" + string.Join('/', components[..firstGlob]);
+            // The fixed prefix is a directory the glob is expanded in: resolved through links like any path.
             var prefixTarget = Classify(prefix, false, context);
+            if (prefixTarget.Path != prefix)
+                absolute = prefixTarget.Path.TrimEnd('/') + "/" + string.Join('/', components[firstGlob..]);
             var last = components[^1];
             var deep = components.Contains("**");
             // Whatever a glob in the middle matches, only paths whose last component matches the last pattern go.

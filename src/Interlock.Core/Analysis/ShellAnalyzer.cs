@@ -37,7 +37,7 @@ public sealed class ShellAnalyzer
     public static ShellAnalysis Analyze(Script script, ExecContext context, IWorldView world, ParseLimits? limits = null)
     {
         var analyzer = new ShellAnalyzer(limits ?? ParseLimits.Default);
-        var state = new ShellState { Cwds = [.. context.Cwds], Home = context.Home, RemoteHost = context.RemoteHost, Via = context.Via, World = world };
+        var state = ShellState.Start(context, world);
         analyzer.WalkScript(script, state);
         return new ShellAnalysis(analyzer._invocations, analyzer._uncertainties, analyzer._forkBomb);
     }
@@ -554,6 +554,9 @@ public sealed class ShellAnalyzer
             Environment = state.EnvironmentForCommand(),
         };
         Emit(invocation);
+        // Links it makes are followed by what runs after it (its own effects are judged without them).
+        if (name is "ln" or "cp" && state.RemoteHost is null)
+            state.CreatedLinks.AddRange(LinkResolver.Created(name, args, invocation.Context, state.World));
         return new CommandOutput(StaticOutput.Of(name, args, stdin.Text), Describe(name, args));
     }
 

@@ -23,6 +23,11 @@ internal sealed class ShellState
     public Dictionary<string, string> Aliases { get; private init; } = new(StringComparer.Ordinal);
     public HashSet<string> ActiveFunctions { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Links the command has created so far (<c>ln</c>, <c>cp -s</c>, <c>cp -l</c>). Shared by every clone: a
+    /// link made in a subshell, a branch or a nested shell stays on disk for what runs after (a branch that may not run
+    /// still counts, which is the stricter reading).</summary>
+    public List<CommandLink> CreatedLinks { get; private init; } = [];
+
     /// <summary>Assignments prefixed to the command being resolved (`FOO=1 cmd`, `env FOO=1 cmd`).</summary>
     public Dictionary<string, string?> CommandEnvironment { get; private set; } = new(StringComparer.Ordinal);
 
@@ -61,9 +66,18 @@ internal sealed class ShellState
         Aliases = new(Aliases, StringComparer.Ordinal),
         ActiveFunctions = new(ActiveFunctions, StringComparer.Ordinal),
         CommandEnvironment = new(CommandEnvironment, StringComparer.Ordinal),
+        CreatedLinks = CreatedLinks,
     };
 
-    public ExecContext Context() => new(Cwds, Home, RemoteHost, Via);
+    /// <summary>A state whose links start from those of an outer analysis (a nested shell analysed on its own).</summary>
+    public static ShellState Start(ExecContext context, IWorldView world)
+    {
+        var state = new ShellState { Cwds = [.. context.Cwds], Home = context.Home, RemoteHost = context.RemoteHost, Via = context.Via, World = world };
+        state.CreatedLinks.AddRange(context.Links);
+        return state;
+    }
+
+    public ExecContext Context() => new(Cwds, Home, RemoteHost, Via) { Links = CreatedLinks.Count == 0 ? [] : [.. CreatedLinks] };
 
     public void SetCwds(IEnumerable<string?> cwds)
     {

@@ -66,7 +66,8 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
     /// <summary>Path effects for one argument, one per possible working directory.</summary>
     public void AddPathEffects(List<Effect> effects, EffectKind kind, Arg arg, bool recursive, Invocation source, Func<PathTarget, string> describe)
     {
-        foreach (var target in Paths.Resolve(arg, source.Context))
+        // Deleting or moving a symbolic link acts on the link; everything else acts on what it points to.
+        foreach (var target in Paths.Resolve(arg, source.Context, followFinal: kind is not (EffectKind.DeletePath or EffectKind.MovePath)))
         {
             var deep = recursive && !target.IsFile || target.Path.Contains("/**/");
             effects.Add(new Effect(kind, target.Path, target.Class, deep, Reversible: false, describe(target), source, target.Exists ? "exists" : null));

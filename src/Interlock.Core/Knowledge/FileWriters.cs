@@ -70,10 +70,11 @@ public sealed class FileWriters : ICommandKnowledge
         var sources = targetDir is null ? operands.Take(operands.Count - 1).ToList() : operands;
         var dest = targetDir is null ? operands[^1] : Arg.Literal(targetDir);
         var isMove = inv.Name == "mv";
+        var noTargetDirectory = Options.Has(flags, 'T', "--no-target-directory");
 
         if (isMove)
             foreach (var s in sources)
-                foreach (var t in ctx.Paths.Resolve(s, inv.Context))
+                foreach (var t in ctx.Paths.Resolve(s, inv.Context, followFinal: false))
                     if (ctx.Options.ReportOrdinaryChanges || t.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home or PathClass.ProjectRoot or PathClass.Unknown or PathClass.Protected)
                         effects.Add(new Effect(EffectKind.MovePath, t.Path, t.Class, true, true,
                             $"moves {(t.Class == PathClass.Home ? "the home directory " : "")}{t.Path} away", inv));
@@ -96,6 +97,16 @@ public sealed class FileWriters : ICommandKnowledge
             if (d.Exists && !d.IsFile)
                 foreach (var s in sources)
                 {
+                    // The contents of a directory (`cp -r x/. dir`, `cp -rT x dir`, `mv x/* dir`) land in it under names
+                    // the guard cannot see: a write of everything protected there.
+                    if (inv.Name != "ln" && s.Known && (s.Text == "." || s.Text.EndsWith("/.", StringComparison.Ordinal) || s.Text.EndsWith("/./", StringComparison.Ordinal)
+                        || noTargetDirectory && sources.Count == 1 || s.Glob))
+                    {
+                        var last = s.Text.TrimEnd('/');
+                        LandingWrites.Unknown(ctx, inv, d.Path, $"`{inv.Name}` {(isMove ? "moving" : "copying")} the contents of {s.Text}", effects,
+                            hidden: !s.Glob || last[(last.LastIndexOf('/') + 1)..].StartsWith('.'));
+                        continue;
+                    }
                     var name = s.Known ? s.Text.TrimEnd('/') : "";
                     name = name[(name.LastIndexOf('/') + 1)..];
                     if (name.Length == 0 || name is "." or "..") continue;

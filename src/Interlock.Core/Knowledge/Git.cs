@@ -130,8 +130,11 @@ public sealed class Git : ICommandKnowledge
                 var dashDash = rest.FindIndex(a => a.Text == "--");
                 var paths = dashDash >= 0 ? rest.Skip(dashDash + 1).ToList() : PathLikeOperands(operands, inv, ctx);
                 if (paths.Count > 0)
+                {
                     Add(EffectKind.DiscardUncommittedChanges, where,
                         $"`git checkout` overwrites uncommitted changes to {List(paths)} with the committed version");
+                    WorktreeWrites(paths, repoDir, repo, inv, ctx, effects, "`git checkout`");
+                }
                 else if (Options.Has(flags, 'f', "--force"))
                     Add(EffectKind.DiscardUncommittedChanges, where, "`git checkout --force` throws away local changes while switching branches");
                 break;
@@ -148,6 +151,32 @@ public sealed class Git : ICommandKnowledge
                 var (_, paths) = Options.Split(rest, f => f is "-s" or "--source");
                 Add(EffectKind.DiscardUncommittedChanges, where,
                     $"`git restore` overwrites uncommitted changes to {(paths.Count > 0 ? List(paths) : "the working tree")} with the committed version");
+                WorktreeWrites(paths, repoDir, repo, inv, ctx, effects, "`git restore`");
+                break;
+            }
+            case "apply" or "am":
+            {
+                // Writes the files the patch names (relative to the top of the working tree); --check and the
+                // summaries only read, --cached changes only the index.
+                if (flags.Any(f => f is "--check" or "--stat" or "--numstat" or "--summary" or "--cached" or "--abort" or "--skip" or "--quit" or "--show-current-patch")) break;
+                if (sub == "am" && flags.Any(f => f is "--continue" or "--resolved" or "-r")) break;
+                var stripText = flags.FirstOrDefault(f => f.StartsWith("-p", StringComparison.Ordinal) && f.Length > 2)?[2..];
+                int? strip = sub == "am" ? 1 : stripText is null ? 1 : int.TryParse(stripText, out var n) ? n : null;
+                var prefix = flags.FirstOrDefault(f => f.StartsWith("--directory=", StringComparison.Ordinal))?["--directory=".Length..];
+                var baseDir = repo ?? repoDir;
+                if (baseDir is null || inv.Context.RemoteHost is not null) break;
+                if (prefix is not null) baseDir = PathResolver.Combine(baseDir, prefix)!;
+                var texts = operands.Count > 0
+                    ? operands.Select(o => o.Known ? ctx.World.ReadTextFile(PathResolver.Combine(repoDir, o.Text)!, ctx.Options.FileEditMaxBytes) : null).ToList()
+                    : [inv.Stdin ?? Patch.StdinFile(inv, ctx, repoDir!)];
+                var what = $"`git {sub}`";
+                foreach (var text in texts)
+                {
+                    if (text is null || UnifiedDiff.Targets(text) is not { Count: > 0 } names)
+                        LandingWrites.Unknown(ctx, inv, baseDir, $"{what} applying a patch the guard cannot read", effects);
+                    else
+                        LandingWrites.Members(ctx, inv, baseDir, names.SelectMany(nm => UnifiedDiff.Strip(nm, strip)), what, effects);
+                }
                 break;
             }
             case "clean":
@@ -202,6 +231,37 @@ public sealed class Git : ICommandKnowledge
                 if (Options.Has(flags, 'f', "--force") && !Options.Has(flags, 'n', "--dry-run") && !flags.Contains("--cached"))
                     Add(EffectKind.DiscardUncommittedChanges, where, $"`git rm --force` deletes {List(operands)} even where they have uncommitted changes");
                 break;
+        }
+    }
+
+    /// <summary>`git checkout &lt;tree-ish&gt; -- PATHS` and `git restore [--source X] PATHS` write the named paths from a tree
+    /// the guard cannot see (<see cref="LandingWrites"/>): a pathspec that is a protected path is an overwrite of it; one
+    /// that is a directory (`.`, `:/` for the top), a glob (git matches globs itself, dotfiles included) or unknown may
+    /// write every protected location in it.</summary>
+    private static void WorktreeWrites(List<Arg> paths, string? baseDir, string? repo, Invocation inv, KnowledgeContext ctx, List<Effect> effects, string what)
+    {
+        if (baseDir is null || inv.Context.RemoteHost is not null) return;
+        foreach (var p in paths)
+        {
+            var text = p.Text;
+            var dir = baseDir;
+            if (!p.Known || text.StartsWith(":(", StringComparison.Ordinal) || text.StartsWith(":!", StringComparison.Ordinal) || text.StartsWith(":^", StringComparison.Ordinal))
+            {
+                LandingWrites.Unknown(ctx, inv, repo ?? baseDir, what, effects);
+                continue;
+            }
+            if (text.StartsWith(":/", StringComparison.Ordinal)) { dir = repo ?? baseDir; text = text[2..]; }
+            if (PathResolver.HasGlob(text) || p.Glob)
+            {
+                LandingWrites.Unknown(ctx, inv, dir, what, effects);
+                continue;
+            }
+            var abs = PathResolver.Combine(dir, text.Length == 0 ? "." : text)!;
+            var t = ctx.Paths.Classify(abs, false, inv.Context, followFinal: true, written: dir.TrimEnd('/') + "/" + text);
+            if (t.Class == PathClass.Protected)
+                effects.Add(new Effect(EffectKind.OverwriteFile, t.Path, t.Class, true, false, $"{what} writes {t.Path} from another version", inv, t.Exists ? "exists" : null));
+            else if (t.Exists && !t.IsFile)
+                LandingWrites.Unknown(ctx, inv, t.Path, what, effects);
         }
     }
 

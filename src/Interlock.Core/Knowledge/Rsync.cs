@@ -62,6 +62,7 @@ public sealed class Rsync : ICommandKnowledge
             foreach (var source in sources)
             {
                 var target = TargetFor(source, dest, scp);
+                Landing(inv, ctx, source, dest, target, tool, effects);
                 if (deletes)
                 {
                     foreach (var t in ctx.Paths.Resolve(target, inv.Context))
@@ -104,6 +105,33 @@ public sealed class Rsync : ICommandKnowledge
                     ctx.AddPathEffects(effects, EffectKind.MovePath, source, recursive, inv,
                         t => $"`rsync --remove-source-files` moves the files of {Where(t)} to {dest.Text}, deleting them here");
             }
+    }
+
+    /// <summary>Where a local copy lands (<see cref="LandingWrites"/>): onto a protected path it is an overwrite of it; into
+    /// an existing directory the source's files arrive under names the guard cannot see, so everything protected in that
+    /// directory may be replaced. A destination that is not an existing directory is written itself (one file).</summary>
+    private static void Landing(Invocation inv, KnowledgeContext ctx, Arg source, Arg dest, Arg target, string tool, List<Effect> effects)
+    {
+        if (inv.Context.RemoteHost is not null) return;
+        var what = $"`{tool}` copying {source.Text}";
+        foreach (var d in ctx.Paths.Resolve(dest, inv.Context))
+        {
+            if (d.Class == PathClass.Unknown) continue;
+            if (!d.Exists || d.IsFile)
+            {
+                if (d.Class == PathClass.Protected)
+                    effects.Add(new Effect(EffectKind.OverwriteFile, d.Path, d.Class, true, false, $"{what} writes {d.Path}", inv, d.Exists ? "exists" : null));
+                continue;
+            }
+            foreach (var t in ctx.Paths.Resolve(target, inv.Context))
+            {
+                if (t.Class == PathClass.Unknown) continue;
+                if (t.Class == PathClass.Protected)
+                    effects.Add(new Effect(EffectKind.OverwriteFile, t.Path, t.Class, true, false, $"{what} writes {t.Path}", inv, t.Exists ? "exists" : null));
+                else if (t.Exists && !t.IsFile)
+                    LandingWrites.Unknown(ctx, inv, t.Path, what, effects, hidden: !source.Glob);
+            }
+        }
     }
 
     private static readonly string[] SystemRoots = ["/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/var", "/opt", "/srv", "/root"];

@@ -62,8 +62,17 @@ public sealed class Tar : ICommandKnowledge
         Extraction(inv, ctx, effects);
     }
 
+    /// <summary>Options that change the names members are written under, or read the member list from a file.</summary>
+    private static readonly string[] RenamingOptions = ["--transform", "--xform", "--strip-components", "--files-from", "--null"];
+
+    /// <summary>Long options whose value may be the next word (so it is not a member name).</summary>
+    private static readonly HashSet<string> ValuedLongOptions =
+        ["--exclude", "--exclude-from", "--owner", "--group", "--mode", "--mtime", "--newer", "--after-date", "--newer-mtime", "--blocking-factor",
+         "--record-size", "--label", "--format", "--suffix", "--owner-map", "--group-map", "--tape-length", "--volno-file",
+         "--index-file", "--listed-incremental", "--sort", "--quoting-style", "--starting-file", .. CommandOptions];
+
     /// <summary>Old-style bundles (<c>tar xzfC a.tgz /</c>) take the values of these letters from the next words, in order.</summary>
-    private const string ValuedLetters = "fCbTXHVKNLg";
+    private const string ValuedLetters = "fCbTXHVKNLgIF";
 
     private static void Extraction(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
@@ -72,19 +81,31 @@ public sealed class Tar : ICommandKnowledge
         var toStdout = false;
         string? archive = null;
         Arg directory = Arg.Literal(".");
+        var members = new List<Arg>();
+        var namesUnknown = false; // members renamed or listed elsewhere: --transform, --strip-components, -T
         for (var i = 0; i < args.Count; i++)
         {
             var t = args[i].Text;
-            if (t == "--") break;
+            if (t == "--") { members.AddRange(args.Skip(i + 1)); break; }
             if (t is "--extract" or "--get") { extracts = true; continue; }
             if (t is "--to-stdout" or "--to-command" || t.StartsWith("--to-command=", StringComparison.Ordinal)) { toStdout = true; continue; }
             if (t is "-C" or "--directory") { if (i + 1 < args.Count) directory = args[++i]; continue; }
             if (t.StartsWith("--directory=", StringComparison.Ordinal)) { directory = args[i] with { Text = t["--directory=".Length..] }; continue; }
             if (t is "-f" or "--file") { if (i + 1 < args.Count) archive = args[++i].Text; continue; }
             if (t.StartsWith("--file=", StringComparison.Ordinal)) { archive = t["--file=".Length..]; continue; }
-            if (t.StartsWith("--", StringComparison.Ordinal)) continue;
+            if (RenamingOptions.Any(o => t == o || t.StartsWith(o + "=", StringComparison.Ordinal)))
+            {
+                namesUnknown = true;
+                if (!t.Contains('=') && i + 1 < args.Count) i++;
+                continue;
+            }
+            if (t.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (!t.Contains('=') && ValuedLongOptions.Contains(t) && i + 1 < args.Count) i++;
+                continue;
+            }
             var oldStyle = i == 0 && !t.StartsWith('-');
-            if (!oldStyle && (t.Length < 2 || t[0] != '-')) continue;
+            if (!oldStyle && (t.Length < 2 || t[0] != '-')) { members.Add(args[i]); continue; }
             // A bundle: -xzf a.tgz, -C/dir, or the old style xzf a.tgz (every valued letter takes the next word).
             for (var k = oldStyle ? 0 : 1; k < t.Length; k++)
             {
@@ -97,12 +118,23 @@ public sealed class Tar : ICommandKnowledge
                 else value = i + 1 < args.Count ? args[++i] : null;
                 if (letter == 'C' && value is not null) directory = value;
                 if (letter == 'f' && value is not null) archive = value.Text;
+                if (letter == 'T') namesUnknown = true;
                 if (!oldStyle) break;
             }
         }
         if (!extracts || toStdout) return;
         foreach (var target in ctx.Paths.Resolve(directory, inv.Context))
         {
+            var what = $"`{inv.Name}` extracting {(archive is null ? "an archive" : archive)}";
+            if (target.Class != PathClass.Unknown && directory.Known)
+            {
+                // Where the members land: named members are checked one by one; without a list (or with names the guard
+                // cannot predict) everything protected in the directory may be replaced.
+                if (members.Count == 0 || namesUnknown || members.Any(m => !m.Known || m.Glob || inv.Args.Any(a => a.Text is "--wildcards")))
+                    LandingWrites.Unknown(ctx, inv, target.Path, what, effects);
+                else
+                    LandingWrites.Members(ctx, inv, target.Path, members.Select(m => m.Text), what, effects);
+            }
             // Inside the project, temp directories and build output extraction is everyday work (and the snapshot
             // machinery is not asked to copy a whole tree first).
             if (target.Class is PathClass.ProjectRoot or PathClass.ProjectSource or PathClass.Regenerable or PathClass.Temp or PathClass.TempRoot

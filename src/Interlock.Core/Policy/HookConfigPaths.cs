@@ -125,11 +125,32 @@ public static class HookConfigPaths
         new("amazon-q", HookConfigAnchor.Anywhere, ".amazonq/**"),
         new("amazon-q", HookConfigAnchor.Home, ".aws/amazonq/**"),
 
-        // OpenCode: the plugin Interlock generates, per project and per user ($XDG_CONFIG_HOME).
+        // OpenCode: the plugin Interlock generates, per project and per user ($XDG_CONFIG_HOME), and every other plugin
+        // beside it: OpenCode loads each file of its plugin directories (plugins/, and plugin/ of older versions) at
+        // start, and a plugin that runs after the guard's can rewrite a tool call the guard has already allowed.
         new("opencode", HookConfigAnchor.Anywhere, ".opencode/plugin/interlock.js"),
+        new("opencode", HookConfigAnchor.Anywhere, ".opencode/plugin/**"),
+        new("opencode", HookConfigAnchor.Anywhere, ".opencode/plugins/**"),
         new("opencode", HookConfigAnchor.Home, ".config/opencode/plugin/interlock.js"),
+        new("opencode", HookConfigAnchor.Home, ".config/opencode/plugin/**"),
+        new("opencode", HookConfigAnchor.Home, ".config/opencode/plugins/**"),
         new("opencode", HookConfigAnchor.Variable, "opencode/plugin/interlock.js", "XDG_CONFIG_HOME"),
+        new("opencode", HookConfigAnchor.Variable, "opencode/plugin/**", "XDG_CONFIG_HOME"),
+        new("opencode", HookConfigAnchor.Variable, "opencode/plugins/**", "XDG_CONFIG_HOME"),
     ];
+
+    /// <summary>Names of the files a harness reads inside a location that covers a whole directory (<c>**</c>), for
+    /// comparing identities with hard links (<see cref="ProtectedPaths.KnownFiles"/>).</summary>
+    public static IReadOnlyList<string> KnownNamesIn(HookConfigLocation location) => location.Harness switch
+    {
+        "codex" => ["config.toml", "hooks.json", "requirements.toml"],
+        "claude-code" => ["managed-settings.json"],
+        "gemini" => ["settings.json"],
+        "cursor" => ["hooks.json"],
+        "copilot" => ["interlock.json"],
+        "opencode" => ["interlock.js"],
+        _ => [],
+    };
 
     private static HookSwitch[] GeminiSwitches() =>
         [new("hooksConfig.enabled", HookSwitchKind.OffWhenFalse), new("hooksConfig.disabled", HookSwitchKind.OffWhenListsOurs)];

@@ -64,6 +64,15 @@ public static class ProtectedPaths
 
     public static (ProtectedKind Kind, bool Ancestor)? Match(string absolute, string home, IWorldView? world, bool remote, bool inTemp)
     {
+        if (MatchPath(absolute, home, world, remote, inTemp) is { } match) return match;
+        // A glob (`~/.claude/*`) is protected as the directory it is expanded in.
+        var components = absolute.Split('/');
+        var firstGlob = Array.FindIndex(components, PathResolver.HasGlob);
+        return firstGlob > 0 ? MatchPath(PathResolver.Normalize(string.Join('/', components[..firstGlob])), home, world, remote, inTemp) : null;
+    }
+
+    private static (ProtectedKind Kind, bool Ancestor)? MatchPath(string absolute, string home, IWorldView? world, bool remote, bool inTemp)
+    {
         var h = home.TrimEnd('/');
         var inHome = h.Length > 0 && PathResolver.IsUnder(absolute, home) && absolute != home;
         var rel = inHome ? absolute[(h.Length + 1)..] : null;
@@ -132,8 +141,9 @@ public static class ProtectedPaths
                     return (kind, true);
             }
 
-        // 5. The guard's program: any file named `interlock` (not a source folder of that name, not build output).
-        if (c.Length > 0 && c[^1] == "interlock")
+        // 5. The guard's programs: any file named `interlock` or `interlock-hook` (the fast hook client published beside
+        // it, which every harness runs), not a source folder of that name, not build output.
+        if (c.Length > 0 && c[^1] is "interlock" or "interlock-hook")
         {
             // Without the world (the policy, for wording): $XDG_STATE_HOME/interlock and the like are the guard's state.
             if (world is null)
@@ -143,6 +153,58 @@ public static class ProtectedPaths
             return (ProtectedKind.GuardBinary, false);
         }
         return null;
+    }
+
+    /// <summary>The guard's own files (configuration, state database, programs) and every harness's hook files, by the
+    /// fixed names they have in home, in <paramref name="projectRoots"/>, where the guard's and harnesses' variables point,
+    /// and machine-wide. A name that is the same file as one of these (a hard link the world view can tell) is protected
+    /// like it. Bounded: a few dozen paths, compared only for a file that has more than one name.</summary>
+    public static IEnumerable<string> KnownFiles(string home, IReadOnlyList<string> projectRoots, IWorldView world)
+    {
+        var h = home.TrimEnd('/');
+        string[] guardFiles = ["policy.yaml", "policy.yml", "policy.json", "interlock.db"];
+        foreach (var d in HomeGuardDirs)
+            foreach (var f in guardFiles) yield return $"{h}/{d}/{f}";
+        foreach (var f in guardFiles)
+        {
+            yield return "/etc/interlock/" + f;
+            foreach (var root in projectRoots) yield return $"{root.TrimEnd('/')}/.interlock/{f}";
+            foreach (var v in GuardDirectoryVariables)
+                if (world.GetEnvironmentVariable(v) is { Length: > 1 } dir && dir.StartsWith('/')) yield return PathResolver.Normalize(dir) + "/" + f;
+            foreach (var v in XdgVariables)
+                if (world.GetEnvironmentVariable(v) is { Length: > 1 } dir && dir.StartsWith('/')) yield return PathResolver.Normalize(dir) + "/interlock/" + f;
+        }
+        foreach (var program in new[] { "interlock", "interlock-hook" })
+        {
+            yield return $"{h}/.local/bin/{program}";
+            yield return $"{h}/.dotnet/tools/{program}";
+            yield return "/usr/local/bin/" + program;
+        }
+        yield return h + "/.ssh/authorized_keys";
+        foreach (var location in HookConfigPaths.All)
+        {
+            var fixedPath = string.Join('/', location.Fixed);
+            IEnumerable<string> relatives = location.Deep ? HookConfigPaths.KnownNamesIn(location).Select(n => fixedPath.Length == 0 ? n : fixedPath + "/" + n) : [fixedPath];
+            foreach (var rel in relatives)
+            {
+                switch (location.Anchor)
+                {
+                    case HookConfigAnchor.Anywhere:
+                        yield return $"{h}/{rel}";
+                        foreach (var root in projectRoots) yield return $"{root.TrimEnd('/')}/{rel}";
+                        break;
+                    case HookConfigAnchor.Home:
+                        yield return $"{h}/{rel}";
+                        break;
+                    case HookConfigAnchor.System:
+                        yield return rel.StartsWith('/') ? rel : "/" + rel;
+                        break;
+                    case HookConfigAnchor.Variable when world.GetEnvironmentVariable(location.Variable!) is { Length: > 1 } v && v.StartsWith('/'):
+                        yield return rel.Length == 0 ? PathResolver.Normalize(v) : PathResolver.Normalize(v) + "/" + rel;
+                        break;
+                }
+            }
+        }
     }
 
     /// <summary>Hook configuration at a machine-wide path, or below the directory a harness's variable names (a

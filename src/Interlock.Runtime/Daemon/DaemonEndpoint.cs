@@ -13,8 +13,8 @@ namespace Interlock.Runtime.Daemon;
 internal static class DaemonEndpoint
 {
     /// <summary>Variables the hook's decision can depend on, besides every INTERLOCK_* variable: the world view's
-    /// well-known ones and those the engine's context readers consult (kube, AWS, Terraform, gcloud, database and
-    /// framework variables). A test keeps this list a superset of what FileSystemWorld exposes (this file is also
+    /// well-known ones, those the engine's context readers consult (kube, AWS, Terraform, gcloud, database and
+    /// framework variables) and the harnesses' configuration homes. A test keeps this list a superset of what FileSystemWorld exposes (this file is also
     /// compiled into interlock-hook, which does not reference the engine, hence the copy).</summary>
     internal static readonly string[] HookVariables =
     [
@@ -25,6 +25,8 @@ internal static class DaemonEndpoint
         "PGHOST", "PGDATABASE", "MYSQL_HOST", "CLICKHOUSE_HOST",
         "RAILS_ENV", "RACK_ENV", "NODE_ENV", "APP_ENV", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "MIX_ENV", "DJANGO_SETTINGS_MODULE", "FLASK_ENV",
         "DISABLE_DATABASE_ENVIRONMENT_CHECK",
+        // Where the harnesses read their hook configuration (protected paths follow them).
+        "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_SYSTEM_SETTINGS_PATH", "COPILOT_HOME",
     ];
 
     public const uint RequestMagic = 0x494C4431; // "ILD1"

@@ -1,22 +1,29 @@
 using Interlock.Core;
+using Interlock.Core.Policy;
+using Interlock.Runtime.World.Native;
 
 namespace Interlock.Runtime.World;
 
 /// <summary>The real machine, as the engine's read-only world view. Answers are cached for one process.</summary>
 internal sealed class FileSystemWorld : IWorldView
 {
-    /// <summary>The variables the engine may read: the well-known ones, the guard's own directories, and those the
+    /// <summary>The variables the engine may read: the well-known ones, the guard's own directories, those the
     /// context readers consult (<see cref="Interlock.Core.Environments.EnvironmentSources.Variables"/>: KUBECONFIG,
-    /// AWS_PROFILE, DATABASE_URL...). The hook daemon is keyed on every one of them (DaemonEndpoint.HookVariables), so a
-    /// hook with another KUBECONFIG never gets an answer computed with this one.</summary>
+    /// AWS_PROFILE, DATABASE_URL...) and every variable a harness reads its hook configuration from
+    /// (<see cref="HookConfigPaths"/>: CODEX_HOME, CLAUDE_CONFIG_DIR...), so the configuration they point at is
+    /// protected. The hook daemon is keyed on every one of them (DaemonEndpoint.HookVariables), so a hook with another
+    /// KUBECONFIG or CODEX_HOME never gets an answer computed with this one.</summary>
     internal static readonly string[] ExposedVariables =
     [
-        "HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
-        "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR",
-        .. Interlock.Core.Environments.EnvironmentSources.Variables,
+        .. new[] { "HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "INTERLOCK_CONFIG_DIR", "INTERLOCK_SYSTEM_CONFIG_DIR", "INTERLOCK_STATE_DIR" }
+            .Concat(Interlock.Core.Environments.EnvironmentSources.Variables)
+            .Concat(HookConfigPaths.All.Where(l => l.Variable is not null).Select(l => l.Variable!))
+            .Distinct(StringComparer.Ordinal),
     ];
     private readonly Dictionary<string, string?> _repoRoots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PathKind> _kinds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _links = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileIdentity?> _identities = new(StringComparer.Ordinal);
 
     public FileSystemWorld()
     {
@@ -50,6 +57,31 @@ internal sealed class FileSystemWorld : IWorldView
         }
         _kinds[absolutePath] = kind;
         return kind;
+    }
+
+    public string? ReadSymbolicLink(string absolutePath)
+    {
+        if (_links.TryGetValue(absolutePath, out var cached)) return cached;
+        string? target;
+        try
+        {
+            // FileInfo reads the link itself (lstat + readlink), for links to files and to directories alike.
+            target = absolutePath == "/" ? null : new FileInfo(absolutePath).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            target = null;
+        }
+        _links[absolutePath] = target;
+        return target;
+    }
+
+    public FileIdentity? GetFileIdentity(string absolutePath)
+    {
+        if (_identities.TryGetValue(absolutePath, out var cached)) return cached;
+        var identity = FileStatus.Identity(absolutePath);
+        _identities[absolutePath] = identity;
+        return identity;
     }
 
     public string? FindRepositoryRoot(string absoluteDirectory)

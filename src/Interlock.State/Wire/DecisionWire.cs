@@ -20,6 +20,17 @@ public sealed class WorldFacts : IWorldView
     public Dictionary<string, string?> Repositories { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string?> Branches { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string?> Files { get; } = new(StringComparer.Ordinal);
+    /// <summary>Symbolic links the engine read: path → target as stored.</summary>
+    public Dictionary<string, string?> Links { get; } = new(StringComparer.Ordinal);
+    /// <summary>Identities of files with their link counts: path → "device:inode:links".</summary>
+    public Dictionary<string, string?> Identities { get; } = new(StringComparer.Ordinal);
+
+    public string? ReadSymbolicLink(string absolutePath) => Links.GetValueOrDefault(absolutePath);
+    public FileIdentity? GetFileIdentity(string absolutePath) =>
+        Identities.GetValueOrDefault(absolutePath)?.Split(':') is [var d, var i, var n] && ulong.TryParse(d, out var dev) && ulong.TryParse(i, out var ino) && uint.TryParse(n, out var links)
+            ? new FileIdentity(dev, ino, links) : null;
+
+    public static string FormatIdentity(FileIdentity id) => $"{id.Device}:{id.Inode}:{id.LinkCount}";
 
     public string? GetEnvironmentVariable(string name) => Environment.TryGetValue(name, out var v) ? v : null;
     public PathKind GetPathKind(string absolutePath) => Paths.TryGetValue(absolutePath, out var k) ? k : PathKind.Unknown;
@@ -48,6 +59,21 @@ public sealed class RecordingWorld(IWorldView inner) : IWorldView
     {
         var text = inner.ReadTextFile(absolutePath, Math.Min(maxBytes, WorldFacts.MaxFileBytes));
         return Remember(Facts.Files, absolutePath, text);
+    }
+
+    // Only links and identities are recorded: an unrecorded path reads on the server as "not a link", "identity unknown".
+    public string? ReadSymbolicLink(string absolutePath)
+    {
+        var target = inner.ReadSymbolicLink(absolutePath);
+        if (target is not null && Facts.Links.Count < WorldFacts.MaxEntries) Facts.Links[absolutePath] = target;
+        return target;
+    }
+
+    public FileIdentity? GetFileIdentity(string absolutePath)
+    {
+        var id = inner.GetFileIdentity(absolutePath);
+        if (id is { } i && Facts.Identities.Count < WorldFacts.MaxEntries) Facts.Identities[absolutePath] = WorldFacts.FormatIdentity(i);
+        return id;
     }
 
     private static string? Remember(Dictionary<string, string?> map, string key, string? value)
@@ -121,6 +147,8 @@ public static class DecisionWire
         WriteMap(w, "repositories", world.Repositories);
         WriteMap(w, "branches", world.Branches);
         WriteMap(w, "files", world.Files);
+        WriteMap(w, "links", world.Links);
+        WriteMap(w, "identities", world.Identities);
         w.WriteEndObject();
         w.WriteNumber("waitMs", call.WaitMs);
         w.WriteEndObject();
@@ -192,6 +220,8 @@ public static class DecisionWire
             ReadMap(we, "repositories", world.Repositories, 4096);
             ReadMap(we, "branches", world.Branches, 1024);
             ReadMap(we, "files", world.Files, WorldFacts.MaxFileBytes);
+            ReadMap(we, "links", world.Links, 4096);
+            ReadMap(we, "identities", world.Identities, 64);
             if (we.TryGetProperty("paths", out var pe) && pe.ValueKind == JsonValueKind.Object)
             {
                 foreach (var p in pe.EnumerateObject())
