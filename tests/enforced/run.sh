@@ -34,7 +34,7 @@ ana_home=$(getent passwd ana | cut -d: -f6)
 echo "== install --system"
 pkill -f "interlock daemon --system" 2>/dev/null; sleep 0.3
 rm -rf /var/lib/interlock
-out=$("$aot/interlock" install --system claude-code --no-start 2>&1); st=$?
+out=$("$aot/interlock" install --system --no-start 2>&1); st=$?
 echo "$out" | sed 's/^/    /'
 check "install --system exits 0" test "$st" -eq 0
 usermod -aG interlock-approvers ana
@@ -46,8 +46,24 @@ h=s['hooks']['PreToolUse'][0]['hooks'][0]
 assert '/usr/local/lib/interlock/interlock-hook' in h['command'] and h.get('onFailure')=='block', h
 assert s['allowManagedHooksOnly'] is True and s['permissions']['disableBypassPermissionsMode']=='disable'
 EOF
+check "managed Codex requirements: managed hooks only, hooks pinned on, the hook" python3 - <<'EOF'
+import tomllib; r=tomllib.load(open('/etc/codex/requirements.toml','rb'))
+assert r['allow_managed_hooks_only'] is True and r['features']['hooks'] is True, r
+assert 'interlock-hook' in r['hooks']['PreToolUse'][0]['hooks'][0]['command'], r
+EOF
+check "managed Gemini, Cursor (failClosed), Copilot policy and OpenCode plugin files" python3 - <<'EOF'
+import json, os
+g=json.load(open('/etc/gemini-cli/settings.json')); assert 'hook gemini' in g['hooks']['BeforeTool'][0]['hooks'][0]['command'] and g['hooksConfig']['enabled'] is True
+c=json.load(open('/etc/cursor/hooks.json')); assert all(e['failClosed'] is True for ev in c['hooks'].values() for e in ev), c
+p=json.load(open('/etc/github-copilot/policy.d/interlock.json')); assert 'hook copilot' in p['hooks']['preToolUse'][0]['bash']
+o=json.load(open('/etc/opencode/opencode.json')); assert 'file:///usr/local/lib/interlock/opencode-plugin.js' in o['plugin']
+assert 'interlock-hook' in open('/usr/local/lib/interlock/opencode-plugin.js').read()
+EOF
+managed_files="/etc/claude-code/managed-settings.json /etc/codex/requirements.toml /etc/gemini-cli/settings.json /etc/cursor/hooks.json /etc/github-copilot/policy.d/interlock.json /etc/opencode/opencode.json $lib/opencode-plugin.js"
+gemini_cmd=$(python3 -c "import json;print(json.load(open('/etc/gemini-cli/settings.json'))['hooks']['BeforeTool'][0]['hooks'][0]['command'])")
+codex_cmd=$(python3 -c "import tomllib;print(tomllib.load(open('/etc/codex/requirements.toml','rb'))['hooks']['PreToolUse'][0]['hooks'][0]['command'])")
 hook_cmd=$(python3 -c "import json;print(json.load(open('/etc/claude-code/managed-settings.json'))['hooks']['PreToolUse'][0]['hooks'][0]['command'])")
-policy_sum=$(sha256sum /etc/interlock/policy.yaml /etc/interlock/enforced.conf /etc/claude-code/managed-settings.json $lib/interlock $lib/interlock-hook)
+policy_sum=$(sha256sum /etc/interlock/policy.yaml /etc/interlock/enforced.conf $managed_files $lib/interlock $lib/interlock-hook)
 
 echo "== the decision daemon, as the interlock user (foreground, as in a container)"
 setpriv --reuid=interlock --regid=interlock --init-groups --inh-caps=+dac_read_search --ambient-caps=+dac_read_search \
@@ -75,6 +91,12 @@ out=$(hook_as agent "$(claude_event "$agent_home/proj" 'git status')"); st=$?
 check "git status passes (exit 0, no objection)" bash -c "[ $st -eq 0 ] && ! grep -q deny <<<'$out'"
 out=$(audit_last 2)
 check "the audit record names the caller by uid" grep -q "caller: uid $(id -u agent) (agent)" <<<"$out"
+
+gemini_event='{"session_id":"g1","cwd":"'"$agent_home"'/proj","hook_event_name":"BeforeTool","tool_name":"run_shell_command","tool_input":{"command":"rm -rf ~"}}'
+out=$(printf '%s' "$gemini_event" | as agent /bin/sh -c "cd \$HOME/proj && $gemini_cmd")
+check "the command in Gemini's managed settings is answered by the daemon (deny)" grep -q '"decision":"deny"' <<<"$out"
+out=$(printf '%s' "$(codex_event "$agent_home/proj" 'rm -rf ~')" | as agent /bin/sh -c "cd \$HOME/proj && $codex_cmd")
+check "the command in Codex's requirements is answered by the daemon (deny)" grep -q '"permissionDecision":"deny"' <<<"$out"
 
 echo "== attack: relocate or loosen the guard through the environment"
 out=$(printf '%s' "$(claude_event "$agent_home/proj" 'rm -rf ~')" | as agent INTERLOCK_STATE_DIR="$agent_home/fake-state" INTERLOCK_CONFIG_DIR="$agent_home/cfg" INTERLOCK_SYSTEM_CONFIG_DIR="$agent_home/cfg" XDG_CONFIG_HOME="$agent_home/cfg" INTERLOCK_DAEMON=off HOME="$agent_home/elsewhere" /bin/sh -c "cd $agent_home/proj && $hook_cmd")
@@ -113,10 +135,10 @@ out=$($lib/interlock approve "$id2" 2>&1); st=$?
 check "root approves ana's request" bash -c "[ $st -eq 0 ]"
 
 echo "== attack: edit, remove or replace what the guard trusts"
-as agent /bin/sh -c "echo '{}' > /etc/claude-code/managed-settings.json" 2>/dev/null
+for f in $managed_files; do as agent /bin/sh -c "echo '{}' > $f" 2>/dev/null; done
 as agent /bin/sh -c "rm -f /etc/interlock/enforced.conf; echo 'version: 1' > /etc/interlock/policy.yaml" 2>/dev/null
 as agent /bin/sh -c "cp /bin/true $lib/interlock-hook; ln -sf /bin/true $lib/interlock" 2>/dev/null
-check "policy, mode switch, managed settings and binaries are unchanged" bash -c "[ \"\$(sha256sum /etc/interlock/policy.yaml /etc/interlock/enforced.conf /etc/claude-code/managed-settings.json $lib/interlock $lib/interlock-hook)\" = \"\$0\" ]" "$policy_sum"
+check "policy, mode switch, every managed settings file and the binaries are unchanged" bash -c "[ \"\$(sha256sum /etc/interlock/policy.yaml /etc/interlock/enforced.conf $managed_files $lib/interlock $lib/interlock-hook)\" = \"\$0\" ]" "$policy_sum"
 
 echo "== a caller without an account is stopped and recorded"
 out=$(printf '%s' "$(claude_event / 'ls')" | setpriv --reuid=54321 --regid=54321 --clear-groups /bin/sh -c "cd / && $hook_cmd" 2>&1); st=$?
@@ -186,7 +208,7 @@ echo "== uninstall --system: back to user mode"
 out=$(as agent $lib/interlock doctor 2>&1)
 check "doctor says every call is stopped while the daemon is down" grep -q "PROBLEM no answer on /run/interlock/decide.sock" <<<"$out"
 "$aot/interlock" uninstall --system >/dev/null 2>&1
-check "the mode switch and the managed settings Interlock wrote are gone" bash -c "[ ! -e /etc/interlock/enforced.conf ] && [ ! -e /etc/claude-code/managed-settings.json ]"
+check "the mode switch and every managed file Interlock wrote are gone" bash -c "[ ! -e /etc/interlock/enforced.conf ] && for f in $managed_files; do [ ! -e \$f ] || exit 1; done"
 out=$(printf '%s' "$(claude_event "$agent_home/proj" 'git status')" | as agent INTERLOCK_DAEMON=off $lib/interlock hook claude-code 2>&1); st=$?
 check "the hook decides in user mode again" bash -c "[ $st -eq 0 ] && ! grep -q deny <<<\"\$0\"" "$out"
 

@@ -153,7 +153,7 @@ internal static class SystemInstall
         foreach (var harness in harnesses)
         {
             var written = harness.Install(HookCommandLine.Build(Path.Combine(LibraryDirectory, "interlock-hook"), harness.Name, timeout));
-            foreach (var path in written) output.WriteLine($"{harness.Product}: registered in {path} (managed: users cannot remove or override it)");
+            output.WriteLine($"{harness.Product}: registered in {string.Join(" and ", written)} (root-owned, administrator-managed)");
             foreach (var caveat in harness.Caveats) output.WriteLine($"  note: {caveat}");
         }
         output.WriteLine($"Next: add the humans who approve: `sudo usermod -aG {EnforcedMode.DefaultApproversGroup} <user>` (never the account agents run as); check with `interlock doctor`.");
