@@ -159,38 +159,56 @@ check "the agent cannot list the history" bash -c "[ $st -eq 77 ]"
 out=$($lib/interlock undo "$event" 2>&1); st=$?
 check "root's undo restores the file, content and owner" bash -c "[ $st -eq 0 ] && [ \"\$(cat $agent_home/proj/notes.txt)\" = \"\$(printf 'my notes\nline 2')\" ] && [ \"\$(stat -c %U $agent_home/proj/notes.txt)\" = agent ]"
 
-echo "== the real Claude Code, run by the agent user, stopped by the managed hook alone"
-# The pinned client the e2e suite installed from npm (tests/e2e/run.sh runs first in CI); hard links into a
-# directory the agent user can read. The agent's own settings try to switch hooks off and allow everything.
-claude_src="${INTERLOCK_E2E_CACHE:-$HOME/.cache/interlock-e2e}/npm/node_modules/@anthropic-ai/claude-code"
-claude_dir=/opt/interlock-enforced-claude
+echo "== the real clients, run by the agent user, stopped by the managed hooks alone"
+# The pinned clients the e2e suite installed from npm (tests/e2e/run.sh runs first in CI), hard-linked into a
+# directory the agent user can read. The agent has no hook of its own; Claude Code's user settings even try to
+# switch hooks off and allow everything.
+npm_src="${INTERLOCK_E2E_CACHE:-$HOME/.cache/interlock-e2e}/npm"
+npm_dir=/opt/interlock-enforced-npm
 here="$(cd "$(dirname "$0")" && pwd)"
-real_claude() { # $1 command the scripted model runs; the client's output in $w/client.log
+real_client() { # $1 harness, $2 command the scripted model runs; the client's output in $w/client.log
+  local h="$1" call
   w="$agent_home/e2e"; rm -rf "$w"; mkdir -p "$w"; chown agent "$w"
-  python3 -c 'import json,sys;print(json.dumps({"calls":[{"name":"Bash","input":{"command":sys.argv[1],"description":"step"}}]}))' "$1" > "$w/script.json"
+  case "$h" in
+    claude-code) call='{"name":"Bash","input":{"command":CMD,"description":"step"}}';;
+    codex) call='{"name":"exec_command","input":{"cmd":CMD}}';;
+    gemini) call='{"name":"run_shell_command","input":{"command":CMD}}';;
+  esac
+  python3 -c 'import json,sys;print("{\"calls\":["+sys.argv[2].replace("CMD",json.dumps(sys.argv[1]))+"]}")' "$2" "$call" > "$w/script.json"
   : > "$w/requests.jsonl"; chmod 666 "$w/requests.jsonl"
   node "$here/../e2e/model-server.mjs" "$w/script.json" "$w/requests.jsonl" > "$w/port" 2>"$w/server.err" & local server=$!
   for _ in $(seq 50); do grep -qs PORT "$w/port" && break; sleep 0.1; done
   local port; port=$(awk '/PORT/{print $2}' "$w/port")
-  runuser -u agent -- env -i HOME="$agent_home" USER=agent PATH="$claude_dir/bin:/usr/bin:/bin" ANTHROPIC_BASE_URL="http://127.0.0.1:$port" \
-    ANTHROPIC_API_KEY=sk-e2e-dummy DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
-    bash -c "cd '$agent_home/proj' && timeout 180 claude -p 'Run the steps.' --allowedTools 'Bash Read Write Edit' --add-dir '$agent_home' --model claude-opus-4-5" >"$w/client.log" 2>&1
+  local -a env=(HOME="$agent_home" USER=agent PATH="$npm_dir/node_modules/.bin:/usr/bin:/bin")
+  local run
+  case "$h" in
+    claude-code) env+=(ANTHROPIC_BASE_URL="http://127.0.0.1:$port" ANTHROPIC_API_KEY=sk-e2e-dummy DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1)
+      run="claude -p 'Run the steps.' --allowedTools 'Bash Read Write Edit' --add-dir '$agent_home' --model claude-opus-4-5";;
+    codex) env+=(E2E_KEY=e2e-dummy)
+      run="codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox -m gpt-5.1-codex -c model_provider=e2e -c 'model_providers.e2e={name=\"e2e\",base_url=\"http://127.0.0.1:$port/v1\",env_key=\"E2E_KEY\",wire_api=\"responses\"}' 'Run the steps.'";;
+    gemini) env+=(GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:$port" GEMINI_API_KEY=e2e-dummy)
+      run="gemini -p 'Run the steps.' --yolo --skip-trust -m gemini-2.5-pro";;
+  esac
+  runuser -u agent -- env -i "${env[@]}" bash -c "cd '$agent_home/proj' && timeout 180 $run" >"$w/client.log" 2>&1
   kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
 }
-if [ -x "$claude_src/bin/claude.exe" ] || [ -f "$claude_src/cli.js" ]; then
-  [ -d "$claude_dir" ] || cp -al "$claude_src" "$claude_dir" 2>/dev/null || cp -a "$claude_src" "$claude_dir"
-  chmod -R a+rX "$claude_dir"
-  [ -e "$claude_dir/bin/claude" ] || ln -s claude.exe "$claude_dir/bin/claude"
-  mkdir -p "$agent_home/.claude" "$agent_home/precious"; echo keep > "$agent_home/precious/sentinel"
+ran() { [ "$(wc -l < "$w/requests.jsonl")" -ge 2 ]; } # the client's second request to the model carries the tool's result
+if [ -e "$npm_src/node_modules/.bin/claude" ]; then
+  [ -d "$npm_dir" ] || cp -al "$npm_src" "$npm_dir" 2>/dev/null || cp -a "$npm_src" "$npm_dir"
+  chmod -R a+rX "$npm_dir"; chmod a+rx /opt
+  mkdir -p "$agent_home/.claude" "$agent_home/.gemini"
   echo '{"disableAllHooks":true,"hooks":{},"permissions":{"allow":["Bash(*)"],"defaultMode":"bypassPermissions"}}' > "$agent_home/.claude/settings.json"
-  chown -R agent "$agent_home/.claude" "$agent_home/precious"
-  real_claude 'rm -rf ~/precious'
-  # The client must have run the step: its second request to the model carries the tool's result.
-  check "real Claude Code ran the scripted step (2+ model requests)" bash -c "[ \$(wc -l < '$w/requests.jsonl') -ge 2 ]"
-  check "real Claude Code: rm -rf ~/precious is stopped although the user's settings disable hooks" test -f "$agent_home/precious/sentinel"
-  check "...and the model is told Interlock's reason" grep -q "fs.delete" "$w/requests.jsonl"
+  echo '{"security":{"auth":{"selectedType":"gemini-api-key"}}}' > "$agent_home/.gemini/settings.json"
+  chown -R agent "$agent_home/.claude" "$agent_home/.gemini"
+  for h in claude-code codex gemini; do
+    rm -rf "$agent_home/precious"; mkdir -p "$agent_home/precious"; echo keep > "$agent_home/precious/sentinel"; chown -R agent "$agent_home/precious"
+    real_client "$h" 'rm -rf ~/precious'
+    check "real $h ran the scripted step" ran
+    check "real $h: rm -rf ~/precious is stopped by the managed hook$([ "$h" = claude-code ] && echo ' although the user settings disable hooks')" test -f "$agent_home/precious/sentinel"
+    check "real $h: the model is told Interlock's reason" grep -q "fs.delete" "$w/requests.jsonl"
+  done
 else
-  bad "real Claude Code: not installed at $claude_src (run tests/e2e/run.sh first); enforced mode is NOT proven with the real client"
+  bad "real clients: not installed at $npm_src (run tests/e2e/run.sh first); enforced mode is NOT proven with the real clients"
 fi
 
 echo "== the daemon is down: every action stops, nothing is decided in the agent's process"
@@ -199,9 +217,12 @@ out=$(hook_as agent "$(claude_event "$agent_home/proj" 'git status')" 2>&1)
 check "git status is stopped while the daemon is down" grep -q '"permissionDecision":"deny"' <<<"$out"
 check "...saying the decision daemon did not answer" grep -q 'decision daemon did not answer' <<<"$out"
 check "no state was written in the agent's home" test ! -e "$agent_home/.local/state/interlock"
-if [ -d "$claude_dir" ]; then
-  real_claude 'echo hello > ok.txt'
-  check "real Claude Code: with the daemon down even echo is stopped" bash -c "[ \$(wc -l < '$w/requests.jsonl') -ge 2 ] && [ ! -e '$agent_home/proj/ok.txt' ] && grep -q 'decision daemon did not answer' '$w/requests.jsonl'"
+if [ -d "$npm_dir" ]; then
+  for h in claude-code codex gemini; do
+    rm -f "$agent_home/proj/ok.txt"
+    real_client "$h" 'echo hello > ok.txt'
+    check "real $h: with the daemon down even echo is stopped" bash -c "[ \$(wc -l < '$w/requests.jsonl') -ge 2 ] && [ ! -e '$agent_home/proj/ok.txt' ] && grep -q 'decision daemon did not answer' '$w/requests.jsonl'"
+  done
 fi
 
 echo "== uninstall --system: back to user mode"
