@@ -59,7 +59,7 @@ p=json.load(open('/etc/github-copilot/policy.d/interlock.json')); assert 'hook c
 o=json.load(open('/etc/opencode/opencode.json')); assert 'file:///usr/local/lib/interlock/opencode-plugin.js' in o['plugin']
 assert 'interlock-hook' in open('/usr/local/lib/interlock/opencode-plugin.js').read()
 EOF
-managed_files="/etc/claude-code/managed-settings.json /etc/codex/requirements.toml /etc/gemini-cli/settings.json /etc/cursor/hooks.json /etc/github-copilot/policy.d/interlock.json /etc/opencode/opencode.json $lib/opencode-plugin.js"
+managed_files="/etc/claude-code/managed-settings.json /etc/codex/requirements.toml /etc/gemini-cli/settings.json /etc/cursor/hooks.json /etc/github-copilot/policy.d/interlock.json /etc/opencode/opencode.json $lib/opencode-plugin.js /etc/gemini-cli/policies/interlock.toml"
 gemini_cmd=$(python3 -c "import json;print(json.load(open('/etc/gemini-cli/settings.json'))['hooks']['BeforeTool'][0]['hooks'][0]['command'])")
 codex_cmd=$(python3 -c "import tomllib;print(tomllib.load(open('/etc/codex/requirements.toml','rb'))['hooks']['PreToolUse'][0]['hooks'][0]['command'])")
 hook_cmd=$(python3 -c "import json;print(json.load(open('/etc/claude-code/managed-settings.json'))['hooks']['PreToolUse'][0]['hooks'][0]['command'])")
@@ -173,6 +173,8 @@ real_client() { # $1 harness, $2 command the scripted model runs; the client's o
     claude-code) call='{"name":"Bash","input":{"command":CMD,"description":"step"}}';;
     codex) call='{"name":"exec_command","input":{"cmd":CMD}}';;
     gemini) call='{"name":"run_shell_command","input":{"command":CMD}}';;
+    copilot) call='{"name":"bash","input":{"command":CMD,"description":"step","mode":"sync"}}';;
+    opencode) call='{"name":"bash","input":{"command":CMD,"description":"step"}}';;
   esac
   python3 -c 'import json,sys;print("{\"calls\":["+sys.argv[2].replace("CMD",json.dumps(sys.argv[1]))+"]}")' "$2" "$call" > "$w/script.json"
   : > "$w/requests.jsonl"; chmod 666 "$w/requests.jsonl"
@@ -188,6 +190,15 @@ real_client() { # $1 harness, $2 command the scripted model runs; the client's o
       run="codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox -m gpt-5.1-codex -c model_provider=e2e -c 'model_providers.e2e={name=\"e2e\",base_url=\"http://127.0.0.1:$port/v1\",env_key=\"E2E_KEY\",wire_api=\"responses\"}' 'Run the steps.'";;
     gemini) env+=(GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:$port" GEMINI_API_KEY=e2e-dummy)
       run="gemini -p 'Run the steps.' --yolo --skip-trust -m gemini-2.5-pro";;
+    copilot) env+=(COPILOT_PROVIDER_BASE_URL="http://127.0.0.1:$port/v1" COPILOT_PROVIDER_API_KEY=e2e-dummy COPILOT_MODEL=gpt-4.1 COPILOT_OFFLINE=true)
+      run="copilot -p 'Run the steps.' --allow-all";;
+    # OpenCode: an OpenAI-compatible provider at the server (the agent's own config); every permission allowed.
+    opencode) mkdir -p "$agent_home/.config/opencode"
+      printf '{"$schema":"https://opencode.ai/config.json","model":"e2e/m","autoupdate":false,"share":"disabled",%s,%s}' \
+        '"provider":{"e2e":{"npm":"@ai-sdk/openai-compatible","name":"e2e","options":{"baseURL":"http://127.0.0.1:'"$port"'/v1","apiKey":"e2e-dummy"},"models":{"m":{"name":"m","tool_call":true}}}}' \
+        '"permission":{"bash":"allow","edit":"allow","external_directory":"allow"}' > "$agent_home/.config/opencode/opencode.json"
+      chown -R agent "$agent_home/.config"
+      run="opencode run 'Run the steps.' --model e2e/m";;
   esac
   runuser -u agent -- env -i "${env[@]}" bash -c "cd '$agent_home/proj' && timeout 180 $run" >"$w/client.log" 2>&1
   kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
@@ -199,8 +210,10 @@ if [ -e "$npm_src/node_modules/.bin/claude" ]; then
   mkdir -p "$agent_home/.claude" "$agent_home/.gemini"
   echo '{"disableAllHooks":true,"hooks":{},"permissions":{"allow":["Bash(*)"],"defaultMode":"bypassPermissions"}}' > "$agent_home/.claude/settings.json"
   echo '{"security":{"auth":{"selectedType":"gemini-api-key"}}}' > "$agent_home/.gemini/settings.json"
-  chown -R agent "$agent_home/.claude" "$agent_home/.gemini"
-  for h in claude-code codex gemini; do
+  # Copilot CLI unpacks its runtime into ~/.cache/copilot on first use (offline here): the agent gets root's copy.
+  mkdir -p "$agent_home/.cache"; rm -rf "$agent_home/.cache/copilot"; cp -a "$HOME/.cache/copilot" "$agent_home/.cache/copilot" 2>/dev/null
+  chown -R agent "$agent_home/.claude" "$agent_home/.gemini" "$agent_home/.cache"
+  for h in claude-code codex gemini copilot opencode; do
     rm -rf "$agent_home/precious"; mkdir -p "$agent_home/precious"; echo keep > "$agent_home/precious/sentinel"; chown -R agent "$agent_home/precious"
     real_client "$h" 'rm -rf ~/precious'
     check "real $h ran the scripted step" ran
@@ -218,7 +231,7 @@ check "git status is stopped while the daemon is down" grep -q '"permissionDecis
 check "...saying the decision daemon did not answer" grep -q 'decision daemon did not answer' <<<"$out"
 check "no state was written in the agent's home" test ! -e "$agent_home/.local/state/interlock"
 if [ -d "$npm_dir" ]; then
-  for h in claude-code codex gemini; do
+  for h in claude-code codex gemini copilot opencode; do
     rm -f "$agent_home/proj/ok.txt"
     real_client "$h" 'echo hello > ok.txt'
     check "real $h: with the daemon down even echo is stopped" bash -c "[ \$(wc -l < '$w/requests.jsonl') -ge 2 ] && [ ! -e '$agent_home/proj/ok.txt' ] && grep -q 'decision daemon did not answer' '$w/requests.jsonl'"

@@ -181,19 +181,44 @@ internal static class ManagedHarnesses
             "Gemini CLI runs the action when a hook crashes or times out; the wrapper's exit 2 covers a missing, crashing or hung interlock-hook.",
         ];
 
-        public override IReadOnlyList<string> Install(string hookCommand) =>
-        [
-            MergeJson(Path, Name,
+        /// <summary>Gemini CLI's admin policy tier (honoured only when root-owned and not group/other-writable; no
+        /// variable moves it): its file tools may not write the guard's files, whatever the hook says.</summary>
+        public const string PolicyPath = "/etc/gemini-cli/policies/interlock.toml";
+
+        public const string Policy = """
+            # Interlock (interlock install --system): Gemini CLI's file tools may not write the guard's own files.
+            # The shell is checked by Interlock's hook; this is the policy engine's own second line.
+            [[rule]]
+            toolName = ["write_file", "replace"]
+            argsPattern = '"file_path":"(/etc/interlock/|/usr/local/lib/interlock/|/etc/gemini-cli/|/var/lib/interlock/)'
+            decision = "deny"
+            priority = 999
+            denyMessage = "Interlock's configuration, binaries and state are protected (enforced mode)."
+
+            """;
+
+        public override IReadOnlyList<string> Install(string hookCommand)
+        {
+            SystemInstall.WriteRootFile(PolicyPath, Policy);
+            return [InstallSettings(hookCommand), PolicyPath];
+        }
+
+        private static string InstallSettings(string hookCommand) =>
+            MergeJson(Path, "gemini",
                 [("BeforeTool", [new JsonObject { ["matcher"] = ".*", ["hooks"] = new JsonArray(new JsonObject { ["name"] = "interlock", ["type"] = "command", ["command"] = hookCommand, ["timeout"] = 30000 }) }])],
                 root =>
                 {
                     var config = root["hooksConfig"] as JsonObject ?? new JsonObject();
                     root["hooksConfig"] = config;
                     config["enabled"] = true;
-                }),
-        ];
+                });
 
-        public override IReadOnlyList<string> Uninstall() => RemoveJson(Path, Name, new JsonObject { ["hooksConfig"] = new JsonObject { ["enabled"] = true } });
+        public override IReadOnlyList<string> Uninstall()
+        {
+            var changed = RemoveJson(Path, Name, new JsonObject { ["hooksConfig"] = new JsonObject { ["enabled"] = true } }).ToList();
+            if (File.Exists(PolicyPath)) { File.Delete(PolicyPath); changed.Add(PolicyPath); }
+            return changed;
+        }
     }
 
     /// <summary>
@@ -252,7 +277,7 @@ internal static class ManagedHarnesses
 
         public override string Product => "GitHub Copilot CLI";
 
-        public override IReadOnlyList<string> Caveats => ["Not yet driven with the real client in enforced mode (the user-mode file shape is)."];
+        public override IReadOnlyList<string> Caveats => ["A user can run another copilot build that ignores /etc/github-copilot."];
 
         public override IReadOnlyList<string> Install(string hookCommand) =>
             [MergeJson(Path, Name, [("preToolUse", [new JsonObject { ["type"] = "command", ["bash"] = hookCommand, ["timeoutSec"] = 30 }])], scaffold: () => new JsonObject { ["version"] = 1 })];
