@@ -98,6 +98,13 @@ check "the command in Gemini's managed settings is answered by the daemon (deny)
 out=$(printf '%s' "$(codex_event "$agent_home/proj" 'rm -rf ~')" | as agent /bin/sh -c "cd \$HOME/proj && $codex_cmd")
 check "the command in Codex's requirements is answered by the daemon (deny)" grep -q '"permissionDecision":"deny"' <<<"$out"
 
+echo "== attack: have the daemon read a file the agent cannot (its content must not come back in a message)"
+printf 'DELETE FROM payroll_secret_7f3a;\n' > /root/interlock-secret.sql; chmod 600 /root/interlock-secret.sql
+out=$(hook_as agent "$(claude_event "$agent_home/proj" 'psql -f /root/interlock-secret.sql')" 2>&1)
+check "psql -f <a file only root can read> is not allowed silently" grep -qE '"permissionDecision":"(ask|deny)"' <<<"$out"
+check "...and nothing of the file's content is in the answer" bash -c "! grep -q payroll_secret <<<\"\$0\"" "$out"
+rm -f /root/interlock-secret.sql
+
 echo "== attack: relocate or loosen the guard through the environment"
 out=$(printf '%s' "$(claude_event "$agent_home/proj" 'rm -rf ~')" | as agent INTERLOCK_STATE_DIR="$agent_home/fake-state" INTERLOCK_CONFIG_DIR="$agent_home/cfg" INTERLOCK_SYSTEM_CONFIG_DIR="$agent_home/cfg" XDG_CONFIG_HOME="$agent_home/cfg" INTERLOCK_DAEMON=off HOME="$agent_home/elsewhere" /bin/sh -c "cd $agent_home/proj && $hook_cmd")
 check "still denied with INTERLOCK_* / XDG / HOME pointing elsewhere" grep -q '"permissionDecision":"deny"' <<<"$out"

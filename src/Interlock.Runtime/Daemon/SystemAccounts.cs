@@ -39,6 +39,15 @@ internal sealed class SystemAccounts(string passwdPath = "/etc/passwd", string g
         return groups;
     }
 
+    /// <summary>The ids of the groups <paramref name="account"/> belongs to.</summary>
+    public IReadOnlyCollection<uint> GroupIdsOf(SystemAccount account)
+    {
+        var ids = new HashSet<uint> { account.Gid };
+        foreach (var fields in Lines(groupPath))
+            if (fields.Length >= 4 && uint.TryParse(fields[2], out var gid) && fields[3].Split(',').Contains(account.Name)) ids.Add(gid);
+        return ids;
+    }
+
     private static IEnumerable<string[]> Lines(string path)
     {
         string[] lines;

@@ -146,7 +146,7 @@ internal static class SystemDaemon
             {
                 var deadline = TimeSpan.FromMilliseconds(Math.Min(request.DeadlineMs, MaxCallDeadline.TotalMilliseconds));
                 watch(Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency));
-                answer = Decide(request, account, pid, deadline, store);
+                answer = Decide(request, account, CallerAccess.For(account, accounts), pid, deadline, store);
                 watch(0);
             }
             else
@@ -179,7 +179,7 @@ internal static class SystemDaemon
 
     /// <summary>Decides one hook event for <paramref name="account"/>, with the caller's environment applied for the
     /// call (only the variables the decision reads; HOME, USER and LOGNAME from /etc/passwd).</summary>
-    private static HookAnswer Decide(SystemRequest request, SystemAccount account, int pid, TimeSpan deadline, SharedStore store)
+    private static HookAnswer Decide(SystemRequest request, SystemAccount account, CallerAccess access, int pid, TimeSpan deadline, SharedStore store)
     {
         if (!HookAdapters.All.TryGetValue(request.Harness, out var create))
             return new HookAnswer("", $"Interlock: unknown harness `{request.Harness}` in the hook command, so the action is stopped.", 2);
@@ -190,7 +190,7 @@ internal static class SystemDaemon
         try
         {
             if (request.Cwd.StartsWith('/') && Directory.Exists(request.Cwd)) Environment.CurrentDirectory = request.Cwd;
-            return DecisionPipelines.Guarded(adapter, () => DecisionPipelines.DecideEnforced(adapter, request.Input, identity, deadline, store.Open));
+            return DecisionPipelines.Guarded(adapter, () => DecisionPipelines.DecideEnforced(adapter, request.Input, identity, access, deadline, store.Open));
         }
         finally
         {

@@ -42,21 +42,21 @@ internal static class DecisionPipelines
 
     /// <summary><see cref="Decide"/> in the system daemon (enforced mode): the event carries its caller, and the
     /// policy is the root-owned system file plus the project's tightenings.</summary>
-    internal static HookAnswer DecideEnforced(IHookAdapter adapter, byte[] input, CallerIdentity caller, TimeSpan deadline, Func<IStateStore> open)
+    internal static HookAnswer DecideEnforced(IHookAdapter adapter, byte[] input, CallerIdentity caller, CallerAccess access, TimeSpan deadline, Func<IStateStore> open)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var hookEvent = DecisionPipeline.Read(adapter, input) with { Caller = caller };
         var directory = PolicyDirectory(hookEvent);
-        return Configured(directory, deadline, open, layers: PolicyLoader.LocateEnforced(directory)).Run(adapter, hookEvent, started);
+        return Configured(directory, deadline, open, layers: PolicyLoader.LocateEnforced(directory), access: access).Run(adapter, hookEvent, started);
     }
 
     /// <summary>The pipeline as this machine is configured for actions in <paramref name="policyDirectory"/>: the layered
     /// policy found there (its rules decide, its budgets feed the breaker; an invalid file stops every analysed action
     /// with the file, line and column), the approval server when INTERLOCK_SERVER_URL is set, else local approvals, and
     /// the state store. The hook (and its daemon) and the MCP proxy all decide through it.</summary>
-    internal static DecisionPipeline Configured(string policyDirectory, TimeSpan deadline, Func<IStateStore> open, string? stateDirectory = null, IReadOnlyList<(Core.Policy.PolicyLayer Layer, string Path)>? layers = null)
+    internal static DecisionPipeline Configured(string policyDirectory, TimeSpan deadline, Func<IStateStore> open, string? stateDirectory = null, IReadOnlyList<(Core.Policy.PolicyLayer Layer, string Path)>? layers = null, CallerAccess? access = null)
     {
-        var world = new FileSystemWorld();
+        var world = new FileSystemWorld(access);
         // An unchanged policy comes from the cache in the state directory instead of being parsed again.
         var policy = PolicyLoader.LoadCached(layers ?? PolicyLoader.Locate(policyDirectory), PolicyCache.ForStateDirectory(stateDirectory ?? StateDirectory.Resolve()));
         var settings = policy.Compiled.Settings;

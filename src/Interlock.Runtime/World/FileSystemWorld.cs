@@ -25,8 +25,13 @@ internal sealed class FileSystemWorld : IWorldView
     private readonly Dictionary<string, string?> _links = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileIdentity?> _identities = new(StringComparer.Ordinal);
 
-    public FileSystemWorld()
+    private readonly CallerAccess? _access;
+
+    /// <param name="access">In the system daemon: the account the decision is for; files it could not read are not
+    /// read (<see cref="CallerAccess"/>).</param>
+    public FileSystemWorld(CallerAccess? access = null)
     {
+        _access = access;
         var home = Environment.GetEnvironmentVariable("HOME");
         HomeDirectory = string.IsNullOrEmpty(home) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : home;
         if (string.IsNullOrEmpty(HomeDirectory)) HomeDirectory = "/";
@@ -109,6 +114,7 @@ internal sealed class FileSystemWorld : IWorldView
             // (a FIFO the agent made): a length of 0 reads as empty without opening the file, and at most maxBytes
             // are read from anything else (it may grow while it is read).
             if (absolutePath.StartsWith("/dev/", StringComparison.Ordinal) || absolutePath.StartsWith("/proc/", StringComparison.Ordinal)) return null;
+            if (_access is not null && !_access.MayRead(absolutePath)) return null; // unreadable to the caller: as if missing to the engine, which treats unread content as indeterminate
             var info = new FileInfo(absolutePath);
             if (!info.Exists || info.Length > maxBytes) return null;
             if (info.Length == 0) return "";

@@ -129,3 +129,33 @@ public sealed class EnforcedModeTests
         Assert.Equal(64, EnforcedCommands.Handle(new SystemAccount(0, 0, "root", "/root"), ["root"], mode, "undo-everything", []).ExitCode);
     }
 }
+
+/// <summary>The system daemon reads with CAP_DAC_READ_SEARCH; the world view must not read, for a caller, what the
+/// caller could not read itself (its content could surface in a decision's message).</summary>
+public sealed class CallerAccessTests
+{
+    [Fact]
+    public void A_file_is_read_for_a_caller_only_when_the_caller_could_read_it()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var dir = Path.Combine(AppContext.BaseDirectory, "scratch", "access-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var me = Libc.FileOwner(dir)!.Value;
+        var open = Path.Combine(dir, "open.sql");
+        var secret = Path.Combine(dir, "secret.sql");
+        File.WriteAllText(open, "DROP TABLE a;");
+        File.WriteAllText(secret, "DROP TABLE users;");
+        File.SetUnixFileMode(open, (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(secret, (UnixFileMode)0b110_000_000);
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        var stranger = new CallerAccess(me.Uid + 4242, [me.Gid + 4242]);
+        Assert.True(stranger.MayRead(open));
+        Assert.False(stranger.MayRead(secret));
+        Assert.True(new CallerAccess(me.Uid, [me.Gid]).MayRead(secret));
+        Assert.Null(new FileSystemWorld(stranger).ReadTextFile(secret, 1000));
+        Assert.Equal("DROP TABLE a;", new FileSystemWorld(stranger).ReadTextFile(open, 1000));
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_000_000); // no search for others: nothing inside is reachable
+        Assert.False(stranger.MayRead(open));
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+    }
+}
