@@ -20,6 +20,9 @@ internal static class Program
           interlock hook <harness>            Answer one agent hook event (stdin -> stdout, exit code) for claude-code,
                                               codex, gemini, cursor, copilot, kiro, amazon-q or opencode
           interlock install <harness> [--user|--project]   Register the hook in the agent's settings (uninstall: remove it)
+          sudo interlock install --system [harness...]
+                                              Enforced mode: root-owned guard, decision daemon as its own user,
+                                              hooks in each harness's managed settings (docs/security.md)
           interlock doctor                    Check every agent found here: hook registered, binary runs, how fast
           interlock mcp -- <server command...>
                                               Guard an MCP server: pass its traffic through, check each tools/call
