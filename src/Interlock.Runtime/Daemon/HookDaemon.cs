@@ -165,7 +165,7 @@ internal static class HookDaemon
     }
 
     /// <summary>The process at the other end of a connected Unix socket (SO_PEERCRED), or null.</summary>
-    private static (int Pid, uint Uid)? Peer(Socket socket)
+    internal static (int Pid, uint Uid)? Peer(Socket socket)
     {
         Span<byte> cred = stackalloc byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
         const int SolSocket = 1, SoPeerCred = 17;

@@ -130,7 +130,7 @@ internal static class SystemDaemon
         string summary = "";
         try
         {
-            if (Peer(connection) is not var (pid, uid)) return;
+            if (HookDaemon.Peer(connection) is not var (pid, uid)) return;
             connection.ReceiveTimeout = 2000;
             using var stream = new NetworkStream(connection, ownsSocket: false);
             if (DaemonEndpoint.ReadFrame(stream) is not { } frame) return;
@@ -197,15 +197,6 @@ internal static class SystemDaemon
             CallerEnvironment.Reset(applied);
             Environment.CurrentDirectory = "/";
         }
-    }
-
-    private static (int Pid, uint Uid)? Peer(Socket socket)
-    {
-        Span<byte> cred = stackalloc byte[12];
-        const int SolSocket = 1, SoPeerCred = 17;
-        return socket.GetRawSocketOption(SolSocket, SoPeerCred, cred) == 12
-            ? (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(cred), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(cred[4..]))
-            : null;
     }
 
     /// <summary>One store kept open across calls (see <see cref="HookDaemon"/>'s).</summary>
