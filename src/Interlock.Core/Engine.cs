@@ -114,11 +114,12 @@ public sealed class Engine
     });
 
     /// <summary>Every effect of every invocation, plus what the analysis could not see through.</summary>
-    public List<Effect> CollectEffects(ShellAnalysis analysis, KnowledgeContext context)
+    public List<Effect> CollectEffects(ShellAnalysis analysis, KnowledgeContext baseContext)
     {
         var effects = new List<Effect>();
         foreach (var inv in analysis.Invocations)
         {
+            var context = baseContext.For(inv);
             Redirections.Analyze(inv, context, effects);
             FileReads.Analyze(inv, context, effects);
             if (inv.Name is { Length: > 0 } name && KnowledgeByName.TryGetValue(name, out var knowledge))

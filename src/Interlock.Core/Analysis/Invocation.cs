@@ -9,6 +9,11 @@ namespace Interlock.Core;
 public sealed record Arg(string Text, bool Known, bool Glob)
 {
     public static Arg Literal(string text) => new(text, true, false);
+
+    /// <summary>Set when the word is exactly the output of a command that prints only shell set-up code
+    /// (<c>"$(ssh-agent -s)"</c>, <c>&lt;(kubectl completion bash)</c>; see <see cref="Knowledge.ShellSetupCode"/>):
+    /// not known, but safe for <c>eval</c> and <c>source</c> to run.</summary>
+    public string? SetupCodeFrom { get; init; }
     public override string ToString() => Text;
 }
 
@@ -25,6 +30,10 @@ public sealed record ExecContext(IReadOnlyList<string?> Cwds, string Home, strin
     /// <summary>Links created by earlier parts of the same command, in order (<see cref="Analysis.LinkResolver"/>): paths
     /// this invocation touches are resolved through them as through the links that already exist.</summary>
     public IReadOnlyList<Analysis.CommandLink> Links { get; init; } = [];
+
+    /// <summary>Files earlier parts of the same command write (<see cref="Analysis.WrittenFiles"/>): what this invocation
+    /// reads or executes is read as it will be then.</summary>
+    public Analysis.WrittenFiles Written { get; init; } = Analysis.WrittenFiles.None;
 }
 
 /// <summary>A redirection with its target expanded.</summary>

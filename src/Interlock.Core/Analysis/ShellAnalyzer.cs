@@ -218,7 +218,10 @@ public sealed class ShellAnalyzer
             foreach (var a in cmd.Assignments)
                 state.Variables[a.Name] = a.Value is null ? null : Known(WordExpander.ExpandSingle(a.Value, state));
             if (redirects.Count > 0)
+            {
                 Emit(new Invocation("", "", [], state.Context(), redirects, null, null, TextOf(cmd, words)));
+                RecordRedirections(redirects, state, "", TextOf(cmd, words)); // `> f` empties f
+            }
             return default;
         }
 
@@ -238,21 +241,8 @@ public sealed class ShellAnalyzer
         // A defined function runs its body in the current shell.
         if (words[0].Known && state.Functions.TryGetValue(words[0].Text, out var function))
         {
-            if (!state.ActiveFunctions.Add(function.Name))
-            {
-                if (inPipelineOrBackground) _forkBomb = true;
-                return default;
-            }
-            // Positional parameters inside the body are the call's arguments.
-            var saved = Enumerable.Range(1, 9).Select(k => state.Variables.TryGetValue(k.ToString(), out var v) ? (true, v) : (false, null)).ToArray();
-            for (var k = 1; k <= 9; k++) state.Variables[k.ToString()] = k < words.Count && words[k].Known ? words[k].Text : k < words.Count ? null : "";
-            WalkCommand(function.Body, state, feed, inPipelineOrBackground);
-            for (var k = 1; k <= 9; k++)
-            {
-                if (saved[k - 1].Item1) state.Variables[k.ToString()] = saved[k - 1].Item2;
-                else state.Variables.Remove(k.ToString());
-            }
-            state.ActiveFunctions.Remove(function.Name);
+            CallFunction(function, words, state, feed, inPipelineOrBackground);
+            RecordRedirections(redirects, state, null, TextOf(cmd, words));
             return default;
         }
 
@@ -261,12 +251,40 @@ public sealed class ShellAnalyzer
             state.CommandEnvironment[a.Name] = a.Value is null ? null : Known(WordExpander.ExpandSingle(a.Value, state));
         try
         {
-            return Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
+            var output = Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
+            RecordRedirections(redirects, state, output.Output, TextOf(cmd, words));
+            return output;
         }
         finally
         {
             state.CommandEnvironment.Clear();
         }
+    }
+
+    private void CallFunction(FunctionDefinition function, List<Arg> words, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
+    {
+        if (!state.ActiveFunctions.Add(function.Name))
+        {
+            if (inPipelineOrBackground) _forkBomb = true;
+            return;
+        }
+        // Positional parameters inside the body are the call's arguments.
+        var saved = Enumerable.Range(1, 9).Select(k => state.Variables.TryGetValue(k.ToString(), out var v) ? (true, v) : (false, null)).ToArray();
+        for (var k = 1; k <= 9; k++) state.Variables[k.ToString()] = k < words.Count && words[k].Known ? words[k].Text : k < words.Count ? null : "";
+        WalkCommand(function.Body, state, feed, inPipelineOrBackground);
+        for (var k = 1; k <= 9; k++)
+        {
+            if (saved[k - 1].Item1) state.Variables[k.ToString()] = saved[k - 1].Item2;
+            else state.Variables.Remove(k.ToString());
+        }
+        state.ActiveFunctions.Remove(function.Name);
+    }
+
+    /// <summary>Files the redirections write, for what runs later in the command (<see cref="WrittenFiles"/>).</summary>
+    private static void RecordRedirections(List<ResolvedRedirect> redirects, ShellState state, string? output, string writer)
+    {
+        if (redirects.Count == 0 || state.RemoteHost is not null) return;
+        state.Written.Files = FileWrites.Redirections(state.Written.Files, redirects, state.Context(), state.BaseWorld, output, writer);
     }
 
     private static string? Known(Arg a) => a.Known ? a.Text : null;
@@ -412,7 +430,16 @@ public sealed class ShellAnalyzer
             case "nohup" or "setsid" or "unbuffer" or "chronic" or "caffeinate":
                 return Unwrap(words, redirects, stdin, state, SkipOptions(args, "fwc", ""), null, inPipeline);
             case "time":
-                return Unwrap(words, redirects, stdin, state, SkipOptions(args, "pv", "fo"), null, inPipeline);
+            {
+                // `time` is a shell keyword: it times whatever follows, a function included.
+                var rest = SkipOptions(args, "pv", "fo");
+                if (rest.Count > 0 && rest[0].Known && state.Functions.TryGetValue(rest[0].Text, out var timed))
+                {
+                    CallFunction(timed, rest, state, null, inPipeline);
+                    return default;
+                }
+                return Unwrap(words, redirects, stdin, state, rest, null, inPipeline);
+            }
             case "stdbuf":
                 return Unwrap(words, redirects, stdin, state, SkipOptions(args, "", "ioe"), null, inPipeline);
             case "timeout":
@@ -424,7 +451,12 @@ public sealed class ShellAnalyzer
             {
                 var rest = SkipOptions(args, "dtbegcpx", "nq");
                 if (args.Any(a => a.Text is "-x" or "--exec")) return Unwrap(words, redirects, stdin, state, rest, "watch", inPipeline);
-                return RunShellCode(rest, state, words, redirects, "watch");
+                // watch joins its arguments with spaces and runs them with `sh -c` (`watch sh -c 'a b'` runs `sh -c a b`),
+                // which loses the quoting; a watch that execs them (or a user who means them as words) runs the words
+                // themselves. Both readings are analysed, so neither hides a command.
+                RunShellCode(rest, state, words, redirects, "watch");
+                if (rest.Count > 0 && rest.All(a => a.Known)) Resolve(rest, redirects, new Stdin(null, null), WithVia(state, "watch"), string.Join(' ', rest.Select(w => Quote(w.Text))), inPipeline);
+                return default;
             }
             case "xargs":
                 return ResolveXargs(words, args, redirects, stdin, state, inPipeline);
@@ -474,9 +506,8 @@ public sealed class ShellAnalyzer
             }
             case "coproc" when args.Count > 0:
                 return Unwrap(words, redirects, stdin, state, args, "coproc", inPipeline);
-            case "parallel" when args.Count > 0 && !args.Any(a => a.Text is "--version" or "--help"):
-                Uncertain(state, words, redirects, "`parallel` runs commands built from its inputs, which cannot be known in advance");
-                return default;
+            case "parallel" when !args.Any(a => a.Text is "--version" or "--help" or "--citation"):
+                return ResolveParallel(words, args, redirects, stdin, state);
             case "runuser" when args.FindIndex(a => a.Text is "-c" or "--command" || a.Text.StartsWith("--command=")) < 0:
             {
                 var dd = args.FindIndex(a => a.Text == "--");
@@ -525,6 +556,10 @@ public sealed class ShellAnalyzer
                 if (stdin.Text is { } stdinCode && stdin.Unknown is null) return RunShellCode([Arg.Literal(stdinCode)], state, words, redirects, null);
                 Uncertain(state, words, redirects, $"`{name} {args[0].Text}` runs shell code read from stdin, which cannot be known in advance");
                 return default;
+            case "source" or "." when args.Count > 0 && args[0].SetupCodeFrom is { } generator:
+                // `source <(kubectl completion bash)`: the tool's own set-up code.
+                Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text));
+                return default;
             case "source" or ".":
                 if (args.Count > 0 && !args[0].Known)
                     Uncertain(state, words, redirects, $"`{name}` runs shell code from `{args[0].Text}`, which cannot be known in advance");
@@ -539,11 +574,38 @@ public sealed class ShellAnalyzer
 
         if (Shells.Contains(name))
             return ResolveShell(name, words, args, redirects, stdin, state);
-        if (exe.Text.Contains('/') && ShebangShell(exe.Text, state) is { } shebang)
+        if (exe.Text.Contains('/') && Shebang(exe.Text, state) is { } shebang)
         {
-            // `./x.sh` with `#!/bin/bash` (or `#!/usr/bin/env sh`): the kernel runs the shell on the script.
+            if (Shells.Contains(shebang))
+            {
+                // `./x.sh` with `#!/bin/bash` (or `#!/usr/bin/env sh`): the kernel runs the shell on the script.
+                Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text) { Environment = state.EnvironmentForCommand() });
+                RunScriptFile(shebang, exe.Text, args, state, words, redirects, inCurrentShell: false);
+                return default;
+            }
+            // `./x.py` with `#!/usr/bin/env python3`: the interpreter runs the file, and its knowledge reads it.
+            List<Arg> interpreted = [Arg.Literal(shebang), exe with { Glob = false }, .. args];
+            Emit(new Invocation(name, exe.Text, args, state.Context(), [], null, null, text));
+            return Resolve(interpreted, redirects, stdin, WithVia(state, exe.Text), string.Join(' ', interpreted.Select(w => Quote(w.Text))), inPipeline);
+        }
+        if (exe.Text.Contains('/') && WrittenHere(exe.Text, state) is { } written)
+        {
+            // A file this command writes and then runs, with no `#!` line: a program (binary) cannot be seen into; a text
+            // file is run by the shell (the kernel refuses it, and the shell runs it as a script).
+            if (written.Contains('\0') || written.StartsWith("\u007fELF", StringComparison.Ordinal))
+            {
+                Uncertain(state, words, redirects, $"`{exe.Text}` runs a program that an earlier part of this command writes (a binary), so what it does cannot be seen");
+                return default;
+            }
             Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text) { Environment = state.EnvironmentForCommand() });
-            RunScriptFile(shebang, exe.Text, args, state, words, redirects, inCurrentShell: false);
+            RunScriptFile("sh", exe.Text, args, state, words, redirects, inCurrentShell: false);
+            return default;
+        }
+        if (exe.Text.Contains('/') && UnseenWrite(exe.Text, state) is { } unseen)
+        {
+            // A program an earlier part of this command wrote or copied, whose contents cannot be read (a binary, a
+            // download): what it does cannot be seen.
+            Uncertain(state, words, redirects, $"`{exe.Text}` runs a file {unseen}, so what it does cannot be seen");
             return default;
         }
         if (name == "find")
@@ -554,9 +616,13 @@ public sealed class ShellAnalyzer
             Environment = state.EnvironmentForCommand(),
         };
         Emit(invocation);
-        // Links it makes are followed by what runs after it (its own effects are judged without them).
+        // Links it makes and files it writes are seen by what runs after it (its own effects are judged without them).
         if (name is "ln" or "cp" && state.RemoteHost is null)
             state.CreatedLinks.AddRange(LinkResolver.Created(name, args, invocation.Context, state.World));
+        if (state.RemoteHost is null)
+            state.Written.Files = OnlyReads(name, args)
+                ? FileWrites.Command(state.Written.Files, name, args, stdin.Text, invocation.Context, state.BaseWorld, text)
+                : state.Written.Files.Mention(text, args.Where(a => a.Known).Select(a => a.Text));
         return new CommandOutput(StaticOutput.Of(name, args, stdin.Text), Describe(name, args));
     }
 
@@ -654,6 +720,7 @@ public sealed class ShellAnalyzer
             var t = args[i].Text;
             if (t == "--") { i++; break; }
             if (t is "-u" or "--unset") { i += 2; continue; }
+            if (t == "-") { i++; continue; } // `env -` is `env -i`: an empty environment, then the command
             if (t is "-C" or "--chdir")
             {
                 if (i + 1 < args.Count) inner.SetCwds(inner.Cwds.Select(c => args[i + 1].Known ? PathResolver.Combine(c, args[i + 1].Text) : null));
@@ -720,6 +787,124 @@ public sealed class ShellAnalyzer
         return Resolve(full, redirects, new Stdin(null, null), inner, string.Join(' ', full.Select(w => Quote(w.Text))), inPipeline);
     }
 
+    /// <summary>GNU parallel's options that take a value (as the next word when not written <c>--opt=value</c>).</summary>
+    private static readonly HashSet<string> ParallelValued =
+    [
+        "-j", "--jobs", "-P", "--max-procs", "-N", "-n", "--max-args", "-L", "--max-lines", "-I", "-S", "--sshlogin", "-a", "--arg-file",
+        "--colsep", "-C", "-d", "--delimiter", "-E", "--eof", "--halt", "--halt-on-error", "--joblog", "--results", "--res", "--workdir", "--wd",
+        "-l", "--load", "--memfree", "--timeout", "--delay", "--retries", "--tmpdir", "--tagstring", "--basefile", "--bf", "--return",
+        "--transferfile", "--tf", "--env", "--sshloginfile", "--slf", "--block", "--block-size", "--rpl", "--plus", "--termseq",
+        "--header", "--limit", "--nice", "--shellquote-arg", "--ssh", "--sql", "--sqlmaster", "--sqlworker", "--memsuspend",
+    ];
+
+    private const string ParallelItem = "INTERLOCK_PARALLEL_ITEM";
+
+    /// <summary>
+    /// GNU parallel: <c>parallel [options] command ::: items</c> runs the command once per item (per combination of several
+    /// <c>:::</c> lists) through the shell, with <c>{}</c>, <c>{.}</c>, <c>{/}</c>, <c>{//}</c>, <c>{/.}</c>, <c>{#}</c> and
+    /// <c>{1}</c>... replaced by the item (shell-quoted), or the item appended when the command names none. Items from
+    /// stdin or <c>::::</c> files are unknown: each job is then analysed with an unknown value in the item's place, so
+    /// <c>parallel rm -rf</c> on unknown items asks but <c>xargs</c>-like syntax checks (<c>bash -n</c>) pass. Without a
+    /// command the items are the commands. <c>--dry-run</c> only prints them.
+    /// </summary>
+    private CommandOutput ResolveParallel(List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state)
+    {
+        Emit(new Invocation("parallel", words[0].Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, string.Join(' ', words.Select(w => Quote(w.Text)))));
+        string? replace = null;
+        var dryRun = false;
+        var pipe = false;
+        var i = 0;
+        while (i < args.Count && args[i].Text.StartsWith('-') && args[i].Text is not (":::" or ":::+" or "::::" or "::::+"))
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (t is "--dry-run" or "--dryrun") dryRun = true;
+            if (t is "--pipe" or "--pipepart" or "--spreadstdin") pipe = true;
+            if (t == "-I" && i + 1 < args.Count) replace = args[i + 1].Text;
+            else if (t.StartsWith("-I") && t.Length > 2) replace = t[2..];
+            else if (t.StartsWith("--replace")) replace = t.Contains('=') ? t[(t.IndexOf('=') + 1)..] : "{}";
+            if (t is "-a" or "--arg-file" || t.StartsWith("--arg-file=")) pipe = false;
+            i += ParallelValued.Contains(t) ? 2 : 1;
+        }
+        var template = new List<Arg>();
+        while (i < args.Count && args[i].Text is not (":::" or ":::+" or "::::" or "::::+")) template.Add(args[i++]);
+        // The input sources: literal lists (:::), files (::::, unknown here), linked lists (:::+ pairs with the previous).
+        var groups = new List<List<Arg>>();
+        var linked = new List<bool>();
+        while (i < args.Count)
+        {
+            var sep = args[i++].Text;
+            var items = new List<Arg>();
+            while (i < args.Count && args[i].Text is not (":::" or ":::+" or "::::" or "::::+")) items.Add(args[i++]);
+            if (sep.StartsWith("::::")) items = [new Arg("<lines of " + string.Join(' ', items.Select(a => a.Text)) + ">", false, false)];
+            groups.Add(items);
+            linked.Add(sep.EndsWith('+') && groups.Count > 1);
+        }
+        if (groups.Count == 0)
+            groups.Add(stdin.Text is { } s && !pipe
+                ? s.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Arg.Literal).ToList()
+                : [new Arg("<items from " + (stdin.Unknown ?? "standard input") + ">", false, false)]);
+        while (linked.Count < groups.Count) linked.Add(false);
+        if (dryRun) return default;
+
+        // Jobs: the cartesian product of the lists (a linked list advances with the one before it).
+        var jobs = new List<List<Arg>> { new() };
+        for (var g = 0; g < groups.Count; g++)
+        {
+            if (linked[g])
+            {
+                foreach (var (job, k) in jobs.Select((j, k) => (j, k))) job.Add(groups[g].Count == 0 ? Arg.Literal("") : groups[g][Math.Min(k % Math.Max(1, groups[g - 1].Count), groups[g].Count - 1)]);
+                continue;
+            }
+            jobs = jobs.SelectMany(j => groups[g].Select(item => (List<Arg>)[.. j, item])).ToList();
+            if (jobs.Count > 4 * MaxLoopUnroll)
+            {
+                Uncertain(state, words, redirects, $"`parallel` runs more than {4 * MaxLoopUnroll} jobs; too many to analyse one by one");
+                return default;
+            }
+        }
+        var inner = WithVia(state, "parallel");
+        inner.Variables[ParallelItem] = null; // an item that cannot be known
+        foreach (var job in jobs)
+        {
+            string Value(Arg a) => a.Known ? Quote(a.Text) : "\"$" + ParallelItem + "\"";
+            if (template.Count == 0)
+            {
+                // No command: each item is a command line.
+                if (job.Any(a => !a.Known)) { Uncertain(state, words, redirects, "`parallel` runs the command lines it reads from its input, which cannot be known in advance"); return default; }
+                RunShellCode([Arg.Literal(string.Join(' ', job.Select(a => a.Text)))], inner, words, redirects, null);
+                continue;
+            }
+            if (template.Any(a => !a.Known)) { RunShellCode(template, inner, words, redirects, null); return default; }
+            var all = string.Join(' ', job.Select(Value));
+            var used = false;
+            var code = string.Join(' ', template.Select(w =>
+            {
+                var text = w.Text;
+                if (replace is not null && text.Contains(replace)) { used = true; return text.Replace(replace, all); }
+                foreach (var (token, make) in ParallelReplacements)
+                    if (text.Contains(token)) { used = true; text = text.Replace(token, job.Count == 1 && job[0].Known ? Quote(make(job[0].Text)) : all); }
+                for (var k = 1; k <= job.Count && text.Contains('{'); k++)
+                    if (text.Contains("{" + k + "}")) { used = true; text = text.Replace("{" + k + "}", Value(job[k - 1])); }
+                return text;
+            }));
+            if (!used) code += " " + all;
+            RunShellCode([Arg.Literal(code)], inner, words, redirects, null);
+        }
+        return default;
+    }
+
+    private static readonly (string Token, Func<string, string> Make)[] ParallelReplacements =
+    [
+        ("{//}", v => v.Contains('/') ? v[..v.LastIndexOf('/')] : "."),
+        ("{/.}", v => { var b = BaseName(v); return b.Contains('.') ? b[..b.LastIndexOf('.')] : b; }),
+        ("{/}", BaseName),
+        ("{.}", v => v.LastIndexOf('.') > v.LastIndexOf('/') ? v[..v.LastIndexOf('.')] : v),
+        ("{#}", _ => "1"),
+        ("{%}", _ => "1"),
+        ("{}", v => v),
+    ];
+
     private CommandOutput ResolveSsh(List<Arg> words, List<Arg> args, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state)
     {
         var i = 0;
@@ -779,6 +964,8 @@ public sealed class ShellAnalyzer
             if (t.StartsWith("--")) { i++; continue; }
             if (t[0] == '-' && t.Contains('c')) hasC = true;
             if (t[0] == '-' && t.Contains('s')) readsStdin = true;
+            if ((t[0] == '-' && t.Contains('n') && t.Length > 1 && t[1] != '-') || (t == "-o" && i + 1 < args.Count && args[i + 1].Text == "noexec"))
+                return default; // `bash -n x.sh` (noexec): reads the commands and checks their syntax, runs nothing
             i += t is "-o" or "+o" or "-O" or "+O" ? 2 : 1;
         }
         var via = state.Clone(via: [.. state.Via, hasC ? name + " -c" : name]);
@@ -832,7 +1019,7 @@ public sealed class ShellAnalyzer
     /// and the agent wrote or chose it.
     /// </summary>
     /// <summary>The shell named by the first line of an executable script (<c>#!/bin/sh</c>, <c>#!/usr/bin/env bash</c>), or null.</summary>
-    private string? ShebangShell(string path, ShellState state)
+    private string? Shebang(string path, ShellState state)
     {
         if (state.RemoteHost is not null || state.Cwds.Count != 1 || PathResolver.Combine(state.Cwds[0], path) is not { } absolute) return null;
         if (state.World.ReadTextFile(absolute, _limits.MaxLength) is not { } text || !text.StartsWith("#!", StringComparison.Ordinal)) return null;
@@ -841,12 +1028,64 @@ public sealed class ShellAnalyzer
         if (parts.Length == 0) return null;
         var interpreter = BaseName(parts[0]);
         if (interpreter == "env") interpreter = parts.Skip(1).FirstOrDefault(p => !p.StartsWith('-')) is { } e ? BaseName(e) : "";
-        return Shells.Contains(interpreter) && interpreter != "busybox" ? interpreter : null;
+        if (Shells.Contains(interpreter)) return interpreter == "busybox" ? null : interpreter;
+        return ScriptInterpreters.Contains(interpreter.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.')) ? interpreter : null;
     }
+
+    /// <summary>Interpreters whose knowledge analyses a script file they are given (version suffixes dropped: python3.12).</summary>
+    private static readonly HashSet<string> ScriptInterpreters = ["python", "node", "ruby", "perl", "php", "deno", "bun", "tsx", "ts-node"];
+
+    /// <summary>
+    /// Why the file at <paramref name="path"/> will hold something this analysis cannot see, when an earlier part of the
+    /// command writes it: with contents that cannot be known (a download, a copy of a binary, a tool's output), or by a
+    /// command that names it and is not one that only reads (<c>python3 -c "open('x.sh','w')..."</c>,
+    /// <c>curl -o x.sh</c>, <c>sed -i ... x.sh</c>). Null when nothing earlier in the command touches it.
+    /// </summary>
+    private static string? UnseenWrite(string path, ShellState state)
+    {
+        if (state.RemoteHost is not null) return null;
+        foreach (var cwd in state.Cwds)
+        {
+            if (PathResolver.Combine(cwd, path) is not { } absolute || state.Written.Files.Lookup(absolute) is not { Deleted: false, Text: null } w) continue;
+            return w.Mentioned
+                ? $"that `{Shorten(w.Writer)}`, earlier in this command, may write (it names `{BaseName(absolute)}`), so its contents cannot be known in advance"
+                : $"that `{Shorten(w.Writer)}` writes earlier in this command with contents that cannot be known in advance";
+        }
+        return null;
+    }
+
+    /// <summary>The text an earlier part of this command writes into the file at <paramref name="path"/>, when known.</summary>
+    private static string? WrittenHere(string path, ShellState state)
+    {
+        if (state.RemoteHost is not null || state.Cwds.Count != 1 || PathResolver.Combine(state.Cwds[0], path) is not { } absolute) return null;
+        return state.Written.Files.Lookup(absolute) is { Deleted: false, Text: { } text } ? text : null;
+    }
+
+    private static string Shorten(string text) => text.Length > 80 ? text[..77] + "..." : text;
+
+    /// <summary>Commands that do not change the contents of files they name (their writes, if any, are tracked exactly:
+    /// redirections, tee, cp, mv), so naming a script does not make it unseen.</summary>
+    private static bool OnlyReads(string name, IReadOnlyList<Arg> args) => name switch
+    {
+        "cat" or "head" or "tail" or "less" or "more" or "grep" or "egrep" or "fgrep" or "rg" or "wc" or "ls" or "stat" or "file"
+            or "echo" or "printf" or "test" or "[" or "chmod" or "chown" or "chgrp" or "touch" or "diff" or "cmp" or "md5sum"
+            or "sha1sum" or "sha256sum" or "sha512sum" or "realpath" or "readlink" or "basename" or "dirname" or "which" or "type"
+            or "shellcheck" or "shfmt" when name != "shfmt" || !args.Any(a => a.Text is "-w" || a.Text.StartsWith("--write")) => true,
+        "tee" or "cp" or "mv" or "install" or "rm" or "unlink" or "ln" or "mkdir" or "cd" or "pushd" or "popd" or "" => true,
+        "export" or "declare" or "typeset" or "local" or "readonly" or "unset" or "alias" or "unalias" or "read" or "true" or "false" or ":"
+            or "exit" or "return" or "set" or "shift" or "wait" or "sleep" or "pwd" or "date" or "env" or "printenv" or "id" or "whoami" => true,
+        "git" => args.FirstOrDefault(a => !a.Text.StartsWith('-'))?.Text is "add" or "diff" or "status" or "log" or "show" or "ls-files" or "blame" or "commit" or "grep",
+        _ => Shells.Contains(name) || name is "source" or ".",
+    };
 
     private void RunScriptFile(string shell, string path, IReadOnlyList<Arg> scriptArgs, ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, bool inCurrentShell)
     {
         if (state.RemoteHost is not null) return;
+        if (UnseenWrite(path, state) is { } unseen)
+        {
+            Uncertain(state, words, redirects, $"`{shell} {path}` runs a script {unseen}");
+            return;
+        }
         var texts = new List<string>();
         foreach (var cwd in state.Cwds)
         {
@@ -875,6 +1114,8 @@ public sealed class ShellAnalyzer
     private CommandOutput RunShellCode(List<Arg> codeWords, ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, string? via)
     {
         if (codeWords.Count == 0) return default;
+        // `eval "$(ssh-agent -s)"`: the tool's own set-up code (exports, completions), not unknown code.
+        if (codeWords.All(a => a.SetupCodeFrom is not null)) return default;
         if (codeWords.Any(a => !a.Known))
         {
             Uncertain(state, words, redirects, $"`{string.Join(' ', words.Take(2).Select(w => w.Text))}` runs shell code built at run time (`{string.Join(' ', codeWords.Select(a => a.Text))}`), which cannot be known in advance");

@@ -17,7 +17,15 @@ internal sealed class ShellState
     public required string Home { get; init; }
     public string? RemoteHost { get; init; }
     public required IReadOnlyList<string> Via { get; init; }
-    public required IWorldView World { get; init; }
+    /// <summary>The world as the command found it; <see cref="World"/> adds what earlier parts of the command wrote.</summary>
+    public required IWorldView BaseWorld { get; init; }
+
+    /// <summary>The world as the part being analysed will find it.</summary>
+    public IWorldView World => WrittenWorld.Over(BaseWorld, Written.Files);
+
+    /// <summary>Files earlier parts of the command write (redirections, tee, cp, mv). Shared by every clone like
+    /// <see cref="CreatedLinks"/>: a file written in a subshell or a branch that may not run still counts.</summary>
+    public WrittenLog Written { get; private init; } = new();
     public Dictionary<string, string?> Variables { get; private init; } = new(StringComparer.Ordinal);
     public Dictionary<string, FunctionDefinition> Functions { get; private init; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> Aliases { get; private init; } = new(StringComparer.Ordinal);
@@ -60,7 +68,8 @@ internal sealed class ShellState
         Home = home ?? Home,
         RemoteHost = remoteHost ?? RemoteHost,
         Via = via ?? Via,
-        World = World,
+        BaseWorld = BaseWorld,
+        Written = Written,
         Variables = new(Variables, StringComparer.Ordinal),
         Functions = new(Functions, StringComparer.Ordinal),
         Aliases = new(Aliases, StringComparer.Ordinal),
@@ -72,12 +81,13 @@ internal sealed class ShellState
     /// <summary>A state whose links start from those of an outer analysis (a nested shell analysed on its own).</summary>
     public static ShellState Start(ExecContext context, IWorldView world)
     {
-        var state = new ShellState { Cwds = [.. context.Cwds], Home = context.Home, RemoteHost = context.RemoteHost, Via = context.Via, World = world };
+        var state = new ShellState { Cwds = [.. context.Cwds], Home = context.Home, RemoteHost = context.RemoteHost, Via = context.Via, BaseWorld = world is WrittenWorld w ? w.Inner : world };
         state.CreatedLinks.AddRange(context.Links);
+        state.Written.Files = context.Written;
         return state;
     }
 
-    public ExecContext Context() => new(Cwds, Home, RemoteHost, Via) { Links = CreatedLinks.Count == 0 ? [] : [.. CreatedLinks] };
+    public ExecContext Context() => new(Cwds, Home, RemoteHost, Via) { Links = CreatedLinks.Count == 0 ? [] : [.. CreatedLinks], Written = Written.Files };
 
     public void SetCwds(IEnumerable<string?> cwds)
     {
@@ -100,4 +110,10 @@ internal sealed class ShellState
             foreach (var (k, v) in b.Aliases) Aliases.TryAdd(k, v);
         }
     }
+}
+
+/// <summary>The files written so far, shared by a state and its clones.</summary>
+internal sealed class WrittenLog
+{
+    public WrittenFiles Files { get; set; } = WrittenFiles.None;
 }

@@ -21,8 +21,27 @@ internal static class StaticOutput
                 return Unescape(args[0].Text);
             case "cat" when args.Count == 0:
                 return stdin;
+            case "base64" when stdin is not null && args.Count > 0 && args.All(a => a.Text is "-d" or "--decode" or "-D" or "-i" or "--ignore-garbage" or "-di" or "-id"):
+                return Base64Text(stdin);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>Decoded base64 when it is text (valid UTF-8 without NUL); null for a binary or invalid input.</summary>
+    private static string? Base64Text(string encoded)
+    {
+        var compact = new string(encoded.Where(c => !char.IsWhiteSpace(c)).ToArray());
+        var bytes = new byte[compact.Length];
+        if (!Convert.TryFromBase64String(compact, bytes, out var length)) return null;
+        try
+        {
+            var text = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length);
+            return text.Contains('\0') ? null : text;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
         }
     }
 

@@ -21,7 +21,25 @@ internal static class WordExpander
         var unquoted = string.Concat(word.Parts.OfType<LiteralPart>().Where(l => !l.Quoted).Select(l => l.Text));
         if (!word.IsStatic && unquoted.Contains('{') && unquoted.Contains('}') && (unquoted.Contains(',') || unquoted.Contains("..")))
             for (var i = 0; i < result.Count; i++) result[i] = result[i] with { Known = false };
+        if (SetupCode(word) is { } from)
+            for (var i = 0; i < result.Count; i++) result[i] = result[i] with { SetupCodeFrom = from };
         return result;
+    }
+
+    /// <summary>The command of a word that is only <c>$(cmd)</c> or <c>&lt;(cmd)</c>, when cmd prints only shell set-up code.</summary>
+    private static string? SetupCode(Word word)
+    {
+        if (word.Parts is not [var part]) return null;
+        var body = part switch
+        {
+            CommandSubstitutionPart c => c.Body,
+            ProcessSubstitutionPart { IsOutput: false } p => p.Body,
+            _ => null,
+        };
+        if (body is not { Items: [{ Background: false, Body.Pipelines: [{ Commands: [SimpleCommand { Assignments.Count: 0, Redirects.Count: 0 } sc] }] }] }) return null;
+        if (sc.Words.Any(w => !w.IsStatic)) return null;
+        var words = sc.Words.Select(w => w.StaticText!).ToList();
+        return Knowledge.ShellSetupCode.Prints(words) ? string.Join(' ', words) : null;
     }
 
     /// <summary>Expands to a single string, joining fields with spaces (assignment values, redirect targets).</summary>

