@@ -65,13 +65,13 @@ public sealed class Engine
             var context = Context(world, depth: 0);
             var all = new List<Effect>();
             foreach (var f in request.Files) all.AddRange(FileEditAnalyzer.Analyze(f, request.Cwd, context, reportWrites: _policy.WantsFileWrites));
-            return Decide(all, [], null, request, world);
+            return Decide(all, [], null, request, world) with { Writes = [.. request.Files.Select(f => PathResolver.Combine(request.Cwd, f.Path)).OfType<string>()] };
         }
 
         if (request.File is { } file)
         {
             var fileEffects = FileEditAnalyzer.Analyze(file, request.Cwd, Context(world, depth: 0), reportWrites: _policy.WantsFileWrites);
-            return Decide(fileEffects, [], null, request, world);
+            return Decide(fileEffects, [], null, request, world) with { Writes = PathResolver.Combine(request.Cwd, file.Path) is { } written ? [written] : [] };
         }
 
         if (request.Tool.StartsWith("mcp__", StringComparison.Ordinal))
@@ -96,7 +96,7 @@ public sealed class Engine
 
         var analysis = ShellAnalyzer.Analyze(parse.Script, request.Cwd, world, _options.ParseLimits);
         var effects = CollectEffects(analysis, Context(world, depth: 0));
-        return Decide(effects, analysis.Invocations, parse, request, world);
+        return Decide(effects, analysis.Invocations, parse, request, world) with { Writes = analysis.Written.Paths([request.Cwd]) };
     }
 
     private const int MaxNestedAnalyses = 4;

@@ -93,6 +93,11 @@ public interface IWorldView
     /// symbolic link at the end; null when it is missing, not a regular file, or that cannot be told. Lets the engine see
     /// that a name is a hard link to a protected file.</summary>
     FileIdentity? GetFileIdentity(string absolutePath) => null;
+
+    /// <summary>How the agent's current session wrote or changed <paramref name="absolutePath"/> (<c>the Write tool at
+    /// 12:03 UTC</c>), or null when it did not (or no session is known). Code the session wrote and that cannot be read
+    /// is not trusted like code that was already there.</summary>
+    string? WrittenInSession(string absolutePath) => null;
 }
 
 /// <summary>A regular file's identity: two names with the same <see cref="Device"/> and <see cref="Inode"/> are the same
@@ -247,6 +252,10 @@ public sealed record Decision(
 {
     /// <summary>For ask: how many distinct humans must approve (two in production: the two-person rule).</summary>
     public int RequiredApprovals { get; init; } = 1;
+
+    /// <summary>The files the action writes or may change (absolute), so the session's provenance can record them:
+    /// a file tool's path, a shell command's redirections, copies, and the files its other commands name.</summary>
+    public IReadOnlyList<string> Writes { get; init; } = [];
 
     /// <summary>For ask: the group the approvers must belong to (from the policy); null for anyone.</summary>
     public string? ApproverGroup { get; init; }

@@ -147,6 +147,9 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
     public Budgets.IBudgetLog Budgets => throw new NotSupportedException(
         "session budgets and circuit breakers are kept on the agent's machine (the local SQLite store), not on the approval server's PostgreSQL database; run `interlock breaker` where the agent runs");
 
+    public Provenance.ISessionFiles SessionFiles => throw new NotSupportedException(
+        "the files an agent session wrote are kept on the agent's machine (the local SQLite store), where its hook decides, not on the approval server's PostgreSQL database");
+
     /// <summary>A data source (connection pool) for <paramref name="connectionString"/>; share one per process.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {

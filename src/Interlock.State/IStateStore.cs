@@ -22,6 +22,9 @@ public interface IStateStore : IDisposable, IAsyncDisposable
 
     /// <summary>Per-session budgets of destructive work and their circuit breakers.</summary>
     Budgets.IBudgetLog Budgets { get; }
+
+    /// <summary>The files each agent session wrote (provenance of the code it later runs).</summary>
+    Provenance.ISessionFiles SessionFiles { get; }
 }
 
 /// <summary>

@@ -6,7 +6,11 @@ namespace Interlock.Core.Analysis;
 public sealed record Uncertainty(Invocation At, string Reason);
 
 /// <summary>Every command a script would execute, plus what could not be determined.</summary>
-public sealed record ShellAnalysis(IReadOnlyList<Invocation> Invocations, IReadOnlyList<Uncertainty> Uncertainties, bool ForkBomb);
+/// <param name="Written">What the command writes, as far as the analysis follows it (<see cref="WrittenFiles"/>).</param>
+public sealed record ShellAnalysis(IReadOnlyList<Invocation> Invocations, IReadOnlyList<Uncertainty> Uncertainties, bool ForkBomb)
+{
+    public WrittenFiles Written { get; init; } = WrittenFiles.None;
+}
 
 /// <summary>
 /// Walks a parsed script like a cautious interpreter: follows <c>cd</c> and variable assignments, expands
@@ -39,7 +43,7 @@ public sealed class ShellAnalyzer
         var analyzer = new ShellAnalyzer(limits ?? ParseLimits.Default);
         var state = ShellState.Start(context, world);
         analyzer.WalkScript(script, state);
-        return new ShellAnalysis(analyzer._invocations, analyzer._uncertainties, analyzer._forkBomb);
+        return new ShellAnalysis(analyzer._invocations, analyzer._uncertainties, analyzer._forkBomb) { Written = state.Written.Files };
     }
 
     // ------------------------------------------------------------ walking the tree
@@ -608,6 +612,18 @@ public sealed class ShellAnalyzer
             Uncertain(state, words, redirects, $"`{exe.Text}` runs a file {unseen}, so what it does cannot be seen");
             return default;
         }
+        if (exe.Text.Contains('/') && SessionProgram(exe.Text, state) is { } session)
+        {
+            if (session.Unseen is { } why)
+            {
+                Uncertain(state, words, redirects, why);
+                return default;
+            }
+            // A text file without `#!` that this session wrote: the shell runs it as a script.
+            Emit(new Invocation(name, exe.Text, args, state.Context(), redirects, stdin.Text, stdin.Unknown, text) { Environment = state.EnvironmentForCommand() });
+            RunScriptFile("sh", exe.Text, args, state, words, redirects, inCurrentShell: false);
+            return default;
+        }
         if (name == "find")
             ResolveFindExec(args, redirects, state, inPipeline);
 
@@ -1054,6 +1070,23 @@ public sealed class ShellAnalyzer
         return null;
     }
 
+    /// <summary>
+    /// A program run by path that this session wrote (<see cref="IWorldView.WrittenInSession"/>) and that has no <c>#!</c>
+    /// line: a binary or an unreadable file cannot be seen into (<see cref="Unseen"/> says so and names it); a text file
+    /// is run by the shell. Null when the session did not write it (code that was already there is trusted, as before).
+    /// </summary>
+    private (string? Unseen, bool Text)? SessionProgram(string path, ShellState state)
+    {
+        if (state.RemoteHost is not null || state.Cwds.Count != 1 || PathResolver.Combine(state.Cwds[0], path) is not { } absolute) return null;
+        if (state.World.GetPathKind(absolute) != PathKind.File || state.World.WrittenInSession(absolute) is not { } how) return null;
+        var content = state.World.ReadTextFile(absolute, _limits.MaxLength);
+        if (content is null)
+            return ($"`{path}` runs {absolute}, which this session wrote ({how}) and which cannot be read (larger than {_limits.MaxLength / 1024} KiB, or unreadable), so what it does cannot be seen", false);
+        if (content.Contains('\0') || content.StartsWith("\u007fELF", StringComparison.Ordinal))
+            return ($"`{path}` runs {absolute}, a program (binary) this session wrote or built ({how}), so what it does cannot be seen", false);
+        return (null, true);
+    }
+
     /// <summary>The text an earlier part of this command writes into the file at <paramref name="path"/>, when known.</summary>
     private static string? WrittenHere(string path, ShellState state)
     {
@@ -1090,7 +1123,14 @@ public sealed class ShellAnalyzer
         foreach (var cwd in state.Cwds)
         {
             var absolute = PathResolver.Combine(cwd, path);
-            if (absolute is null || state.World.ReadTextFile(absolute, _limits.MaxLength) is not { } text) return;
+            if (absolute is null) return;
+            if (state.World.ReadTextFile(absolute, _limits.MaxLength) is not { } text)
+            {
+                // A script this session wrote that cannot be read now (too big, unreadable) is not trusted unseen.
+                if (state.World.GetPathKind(absolute) != PathKind.Missing && state.World.WrittenInSession(absolute) is { } how)
+                    Uncertain(state, words, redirects, $"`{shell} {path}` runs {absolute}, which this session wrote ({how}) and which cannot be read (larger than {_limits.MaxLength / 1024} KiB, or unreadable), so what it does cannot be seen");
+                return;
+            }
             if (!texts.Contains(text)) texts.Add(text);
         }
         foreach (var text in texts)

@@ -106,6 +106,26 @@ public sealed class WrittenFiles
         return new(_files, _trees, _mentions.Add((_seq + 1, writer, [.. words])), _seq + 1);
     }
 
+    /// <summary>Every path this command writes or may change, for the session's provenance: files written, directories
+    /// filled, and the words of other commands that name files (resolved in <paramref name="cwds"/>). Bounded.</summary>
+    public IReadOnlyList<string> Paths(IReadOnlyList<string?> cwds)
+    {
+        if (IsEmpty) return [];
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (path, (_, file)) in _files) if (!file.Deleted) result.Add(path);
+        foreach (var t in _trees) result.Add(t.Directory);
+        foreach (var m in _mentions)
+            foreach (var w in m.Words)
+            {
+                // Words that look like a file name: not an option, a URL, an assignment or code.
+                if (w.Length is 0 or > 255 || w[0] == '-' || w.Contains("://") || w.AsSpan().IndexOfAny(" \t\n'\"$`;|&<>(){}=*?[]") >= 0) continue;
+                foreach (var cwd in cwds)
+                    if (PathResolver.Combine(cwd, w) is { } abs) result.Add(abs);
+                if (result.Count >= 512) break;
+            }
+        return [.. result.Take(512)];
+    }
+
     /// <summary>A directory copied or moved: what lands at <paramref name="destination"/> is unknown (its files are not
     /// followed one by one), and a move deletes the source.</summary>
     public WrittenFiles CopyTree(string absolutePath, string destination, string writer, bool move)
@@ -156,6 +176,8 @@ public sealed class WrittenWorld(IWorldView inner, WrittenFiles written) : IWorl
     public string? ReadSymbolicLink(string absolutePath) => Written.Lookup(absolutePath) is null ? Inner.ReadSymbolicLink(absolutePath) : null;
 
     public FileIdentity? GetFileIdentity(string absolutePath) => Written.Lookup(absolutePath) is null ? Inner.GetFileIdentity(absolutePath) : null;
+
+    public string? WrittenInSession(string absolutePath) => Inner.WrittenInSession(absolutePath);
 }
 
 /// <summary>How the commands of a shell script change files, as far as a later part of the same command needs to know

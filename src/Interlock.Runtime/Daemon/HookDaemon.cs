@@ -222,6 +222,7 @@ internal static class HookDaemon
             public ISnapshotLog Snapshots => inner.Snapshots;
             public IApprovalStore Approvals => inner.Approvals;
             public IBudgetLog Budgets => inner.Budgets;
+            public Interlock.State.Provenance.ISessionFiles SessionFiles => inner.SessionFiles;
             public void Dispose() { }
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }

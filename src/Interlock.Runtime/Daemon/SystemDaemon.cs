@@ -215,6 +215,7 @@ internal static class SystemDaemon
             public ISnapshotLog Snapshots => inner.Snapshots;
             public Interlock.State.Approvals.IApprovalStore Approvals => inner.Approvals;
             public Interlock.State.Budgets.IBudgetLog Budgets => inner.Budgets;
+            public Interlock.State.Provenance.ISessionFiles SessionFiles => inner.SessionFiles;
             public void Dispose() { }
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }

@@ -93,6 +93,9 @@ internal sealed class DecisionContext(IDecisionCaller caller, HookEvent hookEven
     /// and closed when the call ends. Opening may throw <see cref="StateStoreException"/>; a later stage may retry.</summary>
     public IStateStore Store => _store ??= (openStore ?? throw new StateStoreException("no state store is configured for this hook call"))();
 
+    /// <summary>Whether this call has a state store (tests may run a pipeline without one).</summary>
+    public bool HasStore => openStore is not null;
+
     public void Dispose() => _store?.Dispose();
 
     public IDecisionCaller Caller { get; } = caller;
@@ -233,7 +236,8 @@ internal sealed class DecideStage(Engine engine, Func<IWorldView> world, Decisio
             return;
         }
         // Policy rules may match on the agent and the session.
-        context.Decision = engine.Evaluate(e.Request with { Agent = e.Request.Agent ?? e.Harness, Session = e.Request.Session ?? e.SessionId }, world());
+        context.Decision = engine.Evaluate(e.Request with { Agent = e.Request.Agent ?? e.Harness, Session = e.Request.Session ?? e.SessionId },
+            Stages.ProvenanceStage.WithSession(world(), context));
         context.Analysed = true;
     }
 }

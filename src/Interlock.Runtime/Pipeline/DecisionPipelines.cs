@@ -100,12 +100,14 @@ internal static class DecisionPipelines
                 new DecideStage(engine, world, invalidPolicy),
                 new BudgetStage(world, engine.Options, budgetLimits, time),
                 new ApprovalStage(world, time),
+                new ProvenanceStage(time),
                 new SnapshotStage(snapshotLimits, time),
                 new AuditStage(time),
             ]
             : [
                 decide,
                 new BudgetStage(world, engine.Options, budgetLimits, time),
+                new ProvenanceStage(time),
                 new SnapshotStage(snapshotLimits, time),
                 new AuditStage(time),
             ], open);

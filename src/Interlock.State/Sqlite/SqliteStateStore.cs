@@ -48,7 +48,7 @@ public sealed class StateNotFoundException(string path)
 public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.IIdentityStore
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     // Internal for the migration tests, which build a database of an earlier version.
@@ -197,6 +197,16 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
             hash           TEXT    NOT NULL
         ) STRICT;
         ALTER TABLE audit_head ADD COLUMN checkpoint_hash TEXT;
+        """,
+        """
+        CREATE TABLE session_file (
+            session_key TEXT NOT NULL,
+            path        TEXT NOT NULL,
+            how         TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            PRIMARY KEY (session_key, path)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX session_file_at ON session_file (session_key, at);
         """,
     ];
 

@@ -76,6 +76,8 @@ public sealed class RecordingWorld(IWorldView inner) : IWorldView
         return id;
     }
 
+    public string? WrittenInSession(string absolutePath) => inner.WrittenInSession(absolutePath);
+
     private static string? Remember(Dictionary<string, string?> map, string key, string? value)
     {
         if (map.Count < WorldFacts.MaxEntries) map[key] = value;

@@ -57,6 +57,7 @@ public sealed class ApprovalStoreContract : IDisposable
         public ISnapshotLog Snapshots => inner.Snapshots;
         public IApprovalStore Approvals => inner.Approvals;
         public Interlock.State.Budgets.IBudgetLog Budgets => inner.Budgets;
+        public Interlock.State.Provenance.ISessionFiles SessionFiles => inner.SessionFiles;
         public void Dispose() { }
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -58,13 +58,13 @@ public sealed class AuditRetentionMigrationTests
                 "\nUPDATE audit_head SET seq = 8, hash = '" + records[^1].Hash + "';\n" + string.Join("\n", records.Select(Insert)) + "\nPRAGMA user_version = 5;";
             cmd.ExecuteNonQuery();
         }
-        Assert.Equal(6, SqliteStateStore.SchemaVersion);
+        Assert.Equal(7, SqliteStateStore.SchemaVersion); // 6: audit checkpoints; 7: session files (provenance)
         using var store = dir.Open(create: false);
         using (var raw = dir.Raw())
         using (var version = raw.CreateCommand())
         {
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(6L, version.ExecuteScalar());
+            Assert.Equal(7L, version.ExecuteScalar());
         }
         Assert.Equal(records, await Entries.All(store.Audit));
         await PruneAndVerify(store.Audit, dir.Path, records);
