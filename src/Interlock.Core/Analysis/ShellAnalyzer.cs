@@ -477,6 +477,28 @@ public sealed class ShellAnalyzer
                 return Unwrap(words, redirects, stdin, state, SkipRunnerOptions(args), name, inPipeline);
             case "pnpm" or "yarn" or "bun" or "npm" or "bundle" or "poetry" or "uv" or "pipx" or "pdm" or "hatch" or "rye" when args.Count > 1 && args[0].Text is "dlx" or "exec" or "x" or "run" && (name != "npm" || args[0].Text == "exec") && (name is not ("pnpm" or "yarn" or "bun") || args[0].Text != "run"):
                 return Unwrap(words, redirects, stdin, state, SkipRunnerOptions(args.Skip(1).ToList()), $"{name} {args[0].Text}", inPipeline);
+            case "tsx" or "ts-node" or "ts-node-esm" or "esno" or "esr" or "babel-node" or "vite-node" when args.Count > 0:
+                // TypeScript runners run a script file like node does: the JavaScript knowledge reads it.
+                return Unwrap(words, redirects, stdin, state, [Arg.Literal("node"), .. args.Skip(name == "tsx" && args[0].Text == "watch" ? 1 : 0)], name, inPipeline);
+            case "deno" when args.Count > 1 && args[0].Text is "run":
+            {
+                var script = DenoScript(args);
+                if (script < 0) break;
+                if (args[script].Text.Contains("://"))
+                {
+                    Uncertain(state, words, redirects, $"`deno run {args[script].Text}` runs a script downloaded at run time, which cannot be seen in advance");
+                    return default;
+                }
+                return Unwrap(words, redirects, stdin, state, [Arg.Literal("node"), .. args.Skip(script)], "deno run", inPipeline);
+            }
+            case "bun" when args.Count > 1 && args[0].Text == "run" && args[1].Known && LooksLikeScriptFile(args[1].Text):
+                return Unwrap(words, redirects, stdin, state, [Arg.Literal("bun"), .. args.Skip(1)], "bun run", inPipeline);
+            case var python when python.StartsWith("python", StringComparison.Ordinal) && PythonModuleFile(args, state) is { } module:
+            {
+                // `python -m pkg` runs pkg/__main__.py (or pkg.py) from the working directory first: the project's own code.
+                var m = args.FindIndex(a => a.Text == "-m");
+                return Unwrap(words, redirects, stdin, state, [Arg.Literal(python), .. args.Take(m), Arg.Literal(module), .. args.Skip(m + 2)], python + " -m", inPipeline);
+            }
             case "eval":
                 return RunShellCode(args, state, words, redirects, "eval");
             case "trap" when args.Count >= 2 && args[0].Text is not ("-p" or "-l" or "-" or "--"):
@@ -656,6 +678,39 @@ public sealed class ShellAnalyzer
         var output = Resolve(rest, redirects, stdin, inner, string.Join(' ', rest.Select(w => Quote(w.Text))), inPipeline);
         if (!ReferenceEquals(inner, state)) state.Cwds = inner.Cwds;
         return output;
+    }
+
+    private static bool LooksLikeScriptFile(string text) =>
+        text.Contains('/') || text.EndsWith(".js") || text.EndsWith(".ts") || text.EndsWith(".mjs") || text.EndsWith(".cjs") || text.EndsWith(".tsx") || text.EndsWith(".jsx") || text.EndsWith(".mts");
+
+    /// <summary>The index of the script in <c>deno run [options] script args</c>, or -1.</summary>
+    private static int DenoScript(List<Arg> args)
+    {
+        for (var i = 1; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (t == "--") return i + 1 < args.Count ? i + 1 : -1;
+            if (!t.StartsWith('-')) return args[i].Known ? i : -1;
+            // Options whose value is the next word (the others are flags or written --opt=value).
+            if (t is "-c" or "--config" or "--import-map" or "--lock" or "--cert" or "--location" or "--seed" or "--env-file" or "-L" or "--log-level" or "--inspect-wait" or "--ext") i++;
+        }
+        return -1;
+    }
+
+    /// <summary>The file <c>python -m module</c> runs when the module is in the working directory (<c>pkg/__main__.py</c>,
+    /// <c>pkg.py</c>, dotted names as directories); null for installed and standard modules (trusted like any tool).</summary>
+    private static string? PythonModuleFile(List<Arg> args, ShellState state)
+    {
+        var m = args.FindIndex(a => a.Text == "-m");
+        if (m < 0 || m + 1 >= args.Count || !args[m + 1].Known || state.RemoteHost is not null || state.Cwds is not [{ } cwd]) return null;
+        // Only options before -m (a script name before it would be the script, not -m).
+        if (args.Take(m).Any(a => !a.Text.StartsWith('-'))) return null;
+        var module = args[m + 1].Text;
+        if (module.Length == 0 || module.Contains('/') || module.StartsWith('.')) return null;
+        var path = module.Replace('.', '/');
+        foreach (var candidate in new[] { path + "/__main__.py", path + ".py" })
+            if (state.World.GetPathKind(PathResolver.Combine(cwd, candidate)!) == PathKind.File) return candidate;
+        return null;
     }
 
     /// <summary>Options of npx-style runners before the package's command (`npx -y -p pkg cmd`, `uvx --from x cmd`).</summary>

@@ -113,6 +113,35 @@ public sealed class WrittenFilesTests
         Assert.Equal(Verdict.Allow, Check("printf 'print(1)\\n' > t.py && python3 t.py").Verdict);
     }
 
+    [Theory]
+    [InlineData("python -m tool")]
+    [InlineData("python3 -u -m tool --fast")]
+    [InlineData("python3 -m mod")]
+    [InlineData("python3 -m pkg.sub")]
+    [InlineData("npx tsx f.ts")]
+    [InlineData("tsx watch f.ts")]
+    [InlineData("npx ts-node f.ts")]
+    [InlineData("deno run -A --config deno.json f.ts")]
+    [InlineData("bun run f.ts")]
+    public void Project_code_run_as_a_module_or_through_a_typescript_runner_is_analysed(string command)
+    {
+        const string py = "import shutil\nshutil.rmtree('/home')\n";
+        const string js = "const fs = require('fs'); fs.rmSync('/home', { recursive: true });\n";
+        var files = new Dictionary<string, string> { ["tool/__main__.py"] = py, ["mod.py"] = py, ["pkg/sub/__main__.py"] = py, ["f.ts"] = js };
+        Assert.Equal(Verdict.Deny, Check(command, files).Verdict);
+    }
+
+    [Theory]
+    [InlineData("python3 -m pytest -q")]
+    [InlineData("python3 -m http.server 8000")]
+    [InlineData("bun run build")]
+    public void Installed_modules_and_package_scripts_are_not_mistaken_for_project_files(string command) =>
+        Assert.Equal(Verdict.Allow, Check(command, new() { ["f.ts"] = "console.log(1)\n" }).Verdict);
+
+    [Fact]
+    public void A_script_deno_downloads_at_run_time_asks() =>
+        Assert.Equal(Verdict.Ask, Check("deno run https://example.com/install.ts").Verdict);
+
     [Fact]
     public void An_executable_python_script_is_run_by_the_interpreter_its_first_line_names()
     {
