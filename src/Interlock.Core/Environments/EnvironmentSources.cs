@@ -28,7 +28,7 @@ public static class EnvironmentSources
     [
         "KUBECONFIG",
         "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
-        "TF_WORKSPACE", "TF_DATA_DIR",
+        "TF_WORKSPACE", "TF_DATA_DIR", "TF_CLI_ARGS", "TF_CLI_ARGS_apply", "TF_CLI_ARGS_destroy", "TF_CLI_ARGS_plan",
         "CLOUDSDK_CONFIG", "CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT",
         .. DatabaseTargets.UrlVariables, "PGHOST", "PGDATABASE", "MYSQL_HOST", "CLICKHOUSE_HOST",
         .. FrameworkEnvironment.Variables, "DISABLE_DATABASE_ENVIRONMENT_CHECK",

@@ -22,6 +22,30 @@ public sealed class Terraform : ICommandKnowledge
         "-generate-config-out", "-config", "-provider", "-exclude",
     ];
 
+    /// <summary>Effect details the policy rules on: an apply nobody reviewed, and edits of the state itself.</summary>
+    public const string UnreviewedApply = "unreviewed-apply", StateSurgery = "state-surgery";
+
+    /// <summary>
+    /// Who made the saved plan <paramref name="plan"/>, when it was <c>plan -destroy</c> (or <c>-destroy</c> through
+    /// TF_CLI_ARGS): an earlier part of this command (<see cref="Analysis.WrittenFiles"/>), or an earlier action of this
+    /// session (<see cref="IWorldView.WrittenInSession"/>, which records the command that wrote it). Null otherwise.
+    /// </summary>
+    private static string? DestroyPlan(KnowledgeContext ctx, Invocation inv, Arg plan, string? chdir)
+    {
+        if (!plan.Known) return null;
+        foreach (var cwd in inv.Context.Cwds)
+        {
+            var dir = chdir is null ? cwd : Analysis.PathResolver.Combine(cwd, chdir);
+            if (Analysis.PathResolver.Combine(dir, plan.Text) is not { } path) continue;
+            var writer = inv.Context.Written.Lookup(path)?.Writer ?? ctx.World.WrittenInSession(path);
+            if (writer is null) continue;
+            var words = writer.Split([' ', '\t', '`', '\''], StringSplitOptions.RemoveEmptyEntries);
+            if (words.Any(w => w is "plan") && words.Any(w => w is "-destroy" or "--destroy" || w.EndsWith("=-destroy", StringComparison.Ordinal)))
+                return $"`{(writer.Length > 80 ? writer[..77] + "..." : writer.Trim('`'))}`";
+        }
+        return null;
+    }
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;
@@ -56,6 +80,21 @@ public sealed class Terraform : ICommandKnowledge
         if (CloudArgs.IsUnknownSubcommand(subArg, tool, "destroy", inv, effects)) return;
         var sub = subArg.Text;
         var rest = args.Skip(i + 1).ToList();
+        // TF_CLI_ARGS and TF_CLI_ARGS_<subcommand> add arguments after the subcommand (from the command or the hook's
+        // environment): `TF_CLI_ARGS_apply=-destroy terraform apply` is a destroy.
+        var cliArgs = new List<string>();
+        foreach (var name in new[] { "TF_CLI_ARGS", "TF_CLI_ARGS_" + sub })
+        {
+            var value = inv.Environment.TryGetValue(name, out var inline) ? inline : ctx.World.GetEnvironmentVariable(name);
+            if (inv.Environment.ContainsKey(name) && inline is null)
+            {
+                EmbeddedCode.Indeterminate(inv, $"`{tool} {sub}` reads extra arguments from ${name}, which is set to a value that cannot be known in advance", effects);
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(value)) continue;
+            cliArgs.Add($"{name}={value}");
+            rest.AddRange(value.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(Arg.Literal));
+        }
         if (rest.Any(a => a.Text is "-help" or "-h" or "--help")) return;
         if (grunt)
         {
@@ -81,7 +120,7 @@ public sealed class Terraform : ICommandKnowledge
         hints.AddRange(CloudArgs.Values(rest, "-state", "-backend-config").Select(v => ("state", (string?)v.Text)));
         if (grunt) hints.AddRange(CloudArgs.Values(args, "--terragrunt-config", "--config").Select(v => ("terragrunt config", (string?)v.Text)));
 
-        var noPrompt = autoApprove ? ", without asking for confirmation (-auto-approve)" : "";
+        var noPrompt = (autoApprove ? ", without asking for confirmation (-auto-approve)" : "") + (cliArgs.Count > 0 ? $" (with {string.Join(", ", cliArgs.Select(a => "$" + a))})" : "");
         var command = $"`{tool}{(runAll ? " run-all" : "")} {sub}`";
 
         switch (sub)
@@ -100,10 +139,19 @@ public sealed class Terraform : ICommandKnowledge
                 }
                 {
                     var plan = operands.FirstOrDefault();
+                    if (plan is not null && DestroyPlan(ctx, inv, plan, chdir) is { } madeBy)
+                    {
+                        // A saved plan that `plan -destroy` made deletes everything it covers when applied (no prompt).
+                        CloudArgs.Add(effects, EffectKind.DestroyInfrastructure, where,
+                            $"{command} applies the saved plan `{CloudArgs.Show(plan)}`, which {madeBy} made: it deletes every resource managed by {scope}, without asking for confirmation", inv, Env(), recursive: true, detail: "auto-approve");
+                        break;
+                    }
                     var what = plan is not null
                         ? $"{command} applies the saved plan `{CloudArgs.Show(plan)}` (which may create, change or delete resources)"
                         : $"{command} creates, changes or deletes resources to match {scope}";
-                    CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, where, what + noPrompt, inv, Env(), detail: autoApprove ? "auto-approve" : null);
+                    // -auto-approve without a saved plan applies changes nobody has seen (the plan is computed and applied at once).
+                    CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, where, what + noPrompt, inv, Env(),
+                        detail: autoApprove && plan is null ? UnreviewedApply : autoApprove ? "auto-approve" : null);
                 }
                 break;
             case "refresh":
@@ -128,7 +176,7 @@ public sealed class Terraform : ICommandKnowledge
                 break;
             case "force-unlock":
                 CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, where,
-                    $"{command} removes the state lock of {scope}; if another run still holds it, both may write the state and corrupt it", inv, Env());
+                    $"{command} removes the state lock of {scope}; if another run still holds it, both may write the state and corrupt it", inv, Env(), detail: StateSurgery);
                 break;
             case "state":
                 State(operands);
@@ -167,18 +215,18 @@ public sealed class Terraform : ICommandKnowledge
             {
                 case "rm":
                     CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, items.Count > 0 ? CloudArgs.List(items) : where,
-                        $"`{tool} state rm` makes Terraform forget {(items.Count > 0 ? CloudArgs.List(items) : "resources")} in {scope}: the real resources keep running unmanaged, and a later apply may create duplicates", inv, Env());
+                        $"`{tool} state rm` makes Terraform forget {(items.Count > 0 ? CloudArgs.List(items) : "resources")} in {scope}: the real resources keep running unmanaged, and a later apply may create duplicates", inv, Env(), detail: StateSurgery);
                     break;
                 case "mv":
                     CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, items.Count > 0 ? CloudArgs.List(items) : where,
-                        $"`{tool} state mv` renames {(items.Count > 0 ? $"`{CloudArgs.Show(items[0])}`" : "a resource")}{(items.Count > 1 ? $" to `{CloudArgs.Show(items[1])}`" : "")} in the state of {scope}; a wrong address makes the next apply destroy and recreate it", inv, Env());
+                        $"`{tool} state mv` renames {(items.Count > 0 ? $"`{CloudArgs.Show(items[0])}`" : "a resource")}{(items.Count > 1 ? $" to `{CloudArgs.Show(items[1])}`" : "")} in the state of {scope}; a wrong address makes the next apply destroy and recreate it", inv, Env(), detail: StateSurgery);
                     break;
                 case "push":
                     CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, where,
-                        $"`{tool} state push` overwrites the state of {scope}{(items.Count > 0 ? $" with `{CloudArgs.Show(items[0])}`" : "")}{(CloudArgs.Has(rest, "-force") ? " even if it is older (-force)" : "")}", inv, Env());
+                        $"`{tool} state push` overwrites the state of {scope}{(items.Count > 0 ? $" with `{CloudArgs.Show(items[0])}`" : "")}{(CloudArgs.Has(rest, "-force") ? " even if it is older (-force)" : "")}", inv, Env(), detail: StateSurgery);
                     break;
                 case "replace-provider":
-                    CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, where, $"`{tool} state replace-provider` rewrites provider references in the state of {scope}", inv, Env());
+                    CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, where, $"`{tool} state replace-provider` rewrites provider references in the state of {scope}", inv, Env(), detail: StateSurgery);
                     break;
             }
         }

@@ -143,6 +143,10 @@ public static class BuiltInPolicy
                 return Production(e, Ask("infra.destroy", "deleting infrastructure takes services down and may lose data that lives in it", "Preview first (`terraform plan -destroy`, `--dry-run`, describe/list), then let a human run the destroy."));
             case EffectKind.DeleteClusterResources:
                 return Production(e, Ask("cluster.delete", "it removes workloads or data from the cluster; users of them are affected at once", "Use `--dry-run=server` to see what would go, and target the exact resource by name and namespace."));
+            case EffectKind.ChangeInfrastructure when e.Detail == Knowledge.Terraform.UnreviewedApply:
+                return Production(e, Ask("infra.apply-unreviewed", "-auto-approve without a saved plan applies changes nobody has seen: Terraform computes the plan and carries it out at once, deletions and replacements included", "Run `terraform plan -out=tfplan`, show the plan to the user, and apply that file (`terraform apply tfplan`)."));
+            case EffectKind.ChangeInfrastructure when e.Detail == Knowledge.Terraform.StateSurgery:
+                return Production(e, Ask("infra.state-surgery", "it edits the Terraform state directly: a wrong edit makes Terraform forget, duplicate or destroy real resources at the next apply, and the previous state is not kept unless it is backed up", "Run `terraform state pull > backup.tfstate` first, and prefer `moved`/`removed`/`import` blocks in the configuration, which go through plan and review."));
             case EffectKind.ChangeInfrastructure:
                 return e.Environment == TargetEnvironment.Production
                     ? Production(e, Ask("production.change", "it changes state in production, where every change needs a human's approval", "Run the read-only form first (plan, diff, --dry-run) and hand the change to a human."))

@@ -5,7 +5,7 @@ namespace Interlock.Core.Policy;
 /// of the destructive asks (a test checks this list against BuiltInPolicy's source).</summary>
 public static class BuiltInRuleIds
 {
-    private static readonly string[] ProductionVariants = ["data.destroy", "infra.destroy", "cluster.delete", "system.disrupt", "mcp.destructive-tool"];
+    private static readonly string[] ProductionVariants = ["data.destroy", "infra.destroy", "infra.apply-unreviewed", "infra.state-surgery", "cluster.delete", "system.disrupt", "mcp.destructive-tool"];
 
     public static readonly IReadOnlySet<string> All = new SortedSet<string>(new[]
     {
@@ -16,6 +16,7 @@ public static class BuiltInRuleIds
         "fs.move-system", "fs.overwrite-home", "fs.overwrite-outside-project", "fs.overwrite-system", "git.branch-force-delete",
         "git.clean", "git.delete-remote-branch", "git.discard-changes", "git.force-push", "git.force-push-protected",
         "git.rewrite-history", "git.stash-drop", "git.worktree-force-remove", "guard.self-change", "indeterminate", "infra.destroy",
+        "infra.apply-unreviewed", "infra.state-surgery",
         "mcp.destructive-tool", "parse.error", "parse.limit", "production.change", "publish.delete", "secrets.read", "system.disrupt", "system.fork-bomb",
         "protected.authorized-keys", "protected.git-internals", "protected.guard-binary", "protected.guard-config",
         "protected.hook-settings", "protected.shell-startup",

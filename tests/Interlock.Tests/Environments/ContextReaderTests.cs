@@ -235,7 +235,8 @@ public sealed class ContextReaderTests : IDisposable
         Write("home/src/app/.terraform/environment", "production\n");
         Assert.Equal(Verdict.Allow, Check("terraform plan").Verdict);
         Write("home/src/app/.terraform/environment", "dev\n");
-        Assert.Equal(Verdict.Allow, Check("terraform apply -auto-approve").Verdict);
+        Assert.Equal(Verdict.Allow, Check("terraform apply").Verdict);
+        OneApprover(Check("terraform apply -auto-approve")); // unreviewed, but not production
         OneApprover(Check("terraform destroy"));
         Production(Check("terraform destroy -var-file=prod.tfvars"), EffectKind.DestroyInfrastructure, "prod.tfvars");
     }

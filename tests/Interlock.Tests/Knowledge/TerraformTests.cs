@@ -49,9 +49,11 @@ public sealed class TerraformTests
         var e = Asks("terraform destroy -auto-approve", EffectKind.DestroyInfrastructure);
         Assert.Contains("without asking for confirmation", e.Description);
         Assert.Equal("auto-approve", e.Detail);
-        var apply = AllowedChange("terraform apply -auto-approve");
+        var apply = AllowedChange("terraform apply -auto-approve tfplan");
         Assert.Equal("auto-approve", apply.Detail);
         Assert.Contains("-auto-approve", apply.Description);
+        var unreviewed = Asks("terraform apply -auto-approve", EffectKind.ChangeInfrastructure);
+        Assert.Equal(Interlock.Core.Knowledge.Terraform.UnreviewedApply, unreviewed.Detail);
     }
 
     [Theory]
@@ -78,18 +80,14 @@ public sealed class TerraformTests
 
     [Theory]
     [InlineData("terraform apply")]
-    [InlineData("terraform apply -auto-approve")]
-    [InlineData("terraform -chdir=envs/dev apply -auto-approve")]
-    [InlineData("terraform state rm aws_s3_bucket.logs")]
-    [InlineData("terraform state mv a.b a.c")]
+    [InlineData("terraform apply -auto-approve tfplan")]
     [InlineData("terraform import aws_instance.web i-1")]
-    [InlineData("terraform force-unlock 1234")]
     public void Changes_outside_production_are_allowed(string command) => AllowedChange(command);
 
     [Fact]
     public void State_rm_says_terraform_forgets_the_resource()
     {
-        var e = AllowedChange("terraform state rm aws_s3_bucket.logs");
+        var e = Asks("terraform state rm aws_s3_bucket.logs", EffectKind.ChangeInfrastructure);
         Assert.Contains("forget", e.Description);
         Assert.Contains("aws_s3_bucket.logs", e.Description);
     }
@@ -135,5 +133,103 @@ public sealed class TerraformDirectoryTests
         CloudChecks.AsksInProduction("cd live/prod/us-east-1/app && terragrunt apply", EffectKind.ChangeInfrastructure, "`prod`");
         // Any production component wins over a development one.
         CloudChecks.AsksInProduction("terraform -chdir=prod/dev-tools apply", EffectKind.ChangeInfrastructure, "`prod`");
+    }
+}
+
+/// <summary>Issue 19, item 4: Terraform beyond destroy (the same for OpenTofu and Terragrunt).</summary>
+public sealed class TerraformApplyAndStateTests
+{
+    [Theory]
+    [InlineData("terraform apply -auto-approve")]
+    [InlineData("tofu apply -auto-approve")]
+    [InlineData("terragrunt apply -auto-approve")]
+    [InlineData("terraform -chdir=infra apply --auto-approve -var env=dev")]
+    [InlineData("TF_CLI_ARGS='-auto-approve' terraform apply")]
+    [InlineData("TF_CLI_ARGS_apply=-auto-approve tofu apply")]
+    public void An_apply_without_a_reviewed_plan_asks(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("infra.apply-unreviewed", d.RuleId);
+        Assert.Contains("terraform plan -out=tfplan", d.Alternative);
+    }
+
+    [Fact]
+    public void An_unreviewed_apply_in_production_needs_two_approvers()
+    {
+        var d = TestWorld.Check("TF_WORKSPACE=prod terraform apply -auto-approve");
+        Assert.Equal("infra.apply-unreviewed.production", d.RuleId);
+        Assert.Equal(2, d.RequiredApprovals);
+    }
+
+    [Theory]
+    [InlineData("terraform apply")]              // Terraform shows the plan and asks for "yes" itself
+    [InlineData("terraform apply tfplan")]       // a saved plan: what was planned is what is applied
+    [InlineData("terraform apply -auto-approve tfplan")]
+    [InlineData("terraform plan -out=p.tfplan && terraform apply p.tfplan")]
+    [InlineData("terraform state list")]
+    [InlineData("terraform state show aws_instance.a")]
+    [InlineData("tofu plan")]
+    public void Reviewed_applies_and_reads_stay_allowed(string command) =>
+        Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+
+    [Theory]
+    [InlineData("TF_CLI_ARGS_apply=-destroy terraform apply")]
+    [InlineData("TF_CLI_ARGS=-destroy tofu apply")]
+    [InlineData("terraform plan -destroy -out=p.tfplan && terraform apply p.tfplan")]
+    [InlineData("tofu plan -destroy -out p.tfplan; tofu apply p.tfplan")]
+    public void A_destroy_hidden_in_variables_or_a_saved_destroy_plan_is_a_destroy(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("infra.destroy", d.RuleId);
+    }
+
+    [Fact]
+    public void TF_CLI_ARGS_in_the_hooks_environment_counts_too()
+    {
+        var world = new TestWorld();
+        world.Variables["TF_CLI_ARGS_apply"] = "-destroy -auto-approve";
+        var d = new Engine().Evaluate(new ActionRequest("Bash", "terraform apply", TestWorld.Project), world);
+        Assert.Equal("infra.destroy", d.RuleId);
+        Assert.Contains("$TF_CLI_ARGS_apply=-destroy -auto-approve", d.Reason);
+    }
+
+    [Fact]
+    public void A_saved_plan_the_session_made_with_plan_destroy_is_a_destroy()
+    {
+        var world = new SessionPlanWorld(TestWorld.Project + "/p.tfplan", "by `terraform plan -destroy -out=p.tfplan`");
+        var d = new Engine().Evaluate(new ActionRequest("Bash", "terraform apply p.tfplan", TestWorld.Project), world);
+        Assert.Equal("infra.destroy", d.RuleId);
+        Assert.Contains("plan -destroy", d.Reason);
+        var other = new SessionPlanWorld(TestWorld.Project + "/p.tfplan", "by `terraform plan -out=p.tfplan`");
+        Assert.Equal(Verdict.Allow, new Engine().Evaluate(new ActionRequest("Bash", "terraform apply p.tfplan", TestWorld.Project), other).Verdict);
+    }
+
+    [Theory]
+    [InlineData("terraform state rm aws_instance.a")]
+    [InlineData("tofu state mv aws_instance.a aws_instance.b")]
+    [InlineData("terragrunt state rm module.db")]
+    [InlineData("terraform state push old.tfstate")]
+    [InlineData("terraform state replace-provider hashicorp/aws registry.acme/aws")]
+    [InlineData("terraform force-unlock 6638b2d3")]
+    public void State_surgery_asks(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("infra.state-surgery", d.RuleId);
+        Assert.Contains("state pull", d.Alternative);
+    }
+
+    private sealed class SessionPlanWorld(string plan, string how) : IWorldView
+    {
+        private readonly TestWorld _inner = new(extraFiles: [plan]);
+        public string HomeDirectory => _inner.HomeDirectory;
+        public string? GetEnvironmentVariable(string name) => _inner.GetEnvironmentVariable(name);
+        public PathKind GetPathKind(string absolutePath) => _inner.GetPathKind(absolutePath);
+        public string? FindRepositoryRoot(string absoluteDirectory) => _inner.FindRepositoryRoot(absoluteDirectory);
+        public string? CurrentBranch(string repositoryRoot) => _inner.CurrentBranch(repositoryRoot);
+        public string? ReadTextFile(string absolutePath, int maxBytes) => _inner.ReadTextFile(absolutePath, maxBytes);
+        public string? WrittenInSession(string absolutePath) => absolutePath == plan ? how + ", at 12:00 UTC" : null;
     }
 }
