@@ -3,7 +3,8 @@
 # from that feed alone into a tool path, and use it as a new user would: --version, check, a hook call, `serve`
 # answering /health (and a production action needing two approvers through it), `install claude-code` into a
 # scratch HOME and a hook call through exactly what was registered, `doctor` (whose probe is not recorded), the
-# completions and the man page. Then the release archive for this RID.
+# completions and the man page; and the release archive for this RID. The archive is built right after the packages
+# (same HOME and package cache, so the native code compiled for the packages is reused, not compiled again).
 #   packaging/ci.sh [WORKDIR]      prints "DIST: N passed, N failed" last
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,20 @@ echo "-- only the tool and Interlock.Guard are packable"
 packable=$(for p in $(grep -o 'Path="[^"]*\.csproj"' Interlock.slnx | cut -d'"' -f2); do
   [ "$(dotnet msbuild "$p" -getProperty:IsPackable 2>/dev/null)" = "true" ] && basename "$p" .csproj; done | sort | tr '\n' ' ')
 check "packable projects are Interlock.Cli (the tool) and Interlock.Guard: $packable" [ "$packable" = "Interlock.Cli Interlock.Guard " ]
+
+echo "-- release archive ($rid)"
+if bash packaging/release.sh -o "$work/release" "$rid" >"$work/release.log" 2>&1; then
+  tgz="$work/release/interlock-$version-$rid.tar.gz"
+  list=$(tar -tzf "$tgz")
+  check "archive has the binaries, completions, man page, LICENSE and SHA256SUMS" sh -c "for f in bin/interlock bin/interlock-hook bin/interlock-server completions/interlock.bash completions/_interlock completions/interlock.fish man/man1/interlock.1 LICENSE SHA256SUMS; do grep -qx \"interlock-$version-$rid/\$f\" <<EOL || exit 1
+$list
+EOL
+done"
+  check "archive has no debug files" test -z "$(grep -E '\.(pdb|dbg)$' <<<"$list")"
+  check "SHA256SUMS verifies the archive" sh -c "cd '$work/release' && sha256sum -c --quiet SHA256SUMS"
+  mkdir -p "$work/unpacked" && tar -C "$work/unpacked" -xzf "$tgz"
+  check "the files inside verify against their SHA256SUMS" sh -c "cd '$work/unpacked/interlock-$version-$rid' && sha256sum -c --quiet SHA256SUMS"
+else tail -n 20 "$work/release.log"; bad "release.sh"; fi
 
 echo "-- install from the local feed only"
 cat > "$work/nuget.config" <<CFG
@@ -96,17 +111,4 @@ if command -v fish >/dev/null; then check "fish completion parses" fish -n <("$i
 check "man page has every command" sh -c "for c in hook install doctor serve admin check completions; do grep -q \"^\\\\\\\\fBinterlock \$c\" '$work/interlock.1' || exit 1; done"
 if command -v groff >/dev/null; then check "man page renders without warnings" sh -c "groff -man -Tutf8 -ww '$work/interlock.1' 2>&1 >/dev/null | grep -q . && exit 1 || exit 0"; fi
 
-echo "-- release archive ($rid)"
-if bash packaging/release.sh -o "$work/release" "$rid" >"$work/release.log" 2>&1; then
-  tgz="$work/release/interlock-$version-$rid.tar.gz"
-  list=$(tar -tzf "$tgz")
-  check "archive has the binaries, completions, man page, LICENSE and SHA256SUMS" sh -c "for f in bin/interlock bin/interlock-hook bin/interlock-server completions/interlock.bash completions/_interlock completions/interlock.fish man/man1/interlock.1 LICENSE SHA256SUMS; do grep -qx \"interlock-$version-$rid/\$f\" <<EOL || exit 1
-$list
-EOL
-done"
-  check "archive has no debug files" test -z "$(grep -E '\.(pdb|dbg)$' <<<"$list")"
-  check "SHA256SUMS verifies the archive" sh -c "cd '$work/release' && sha256sum -c --quiet SHA256SUMS"
-  mkdir -p "$work/unpacked" && tar -C "$work/unpacked" -xzf "$tgz"
-  check "the files inside verify against their SHA256SUMS" sh -c "cd '$work/unpacked/interlock-$version-$rid' && sha256sum -c --quiet SHA256SUMS"
-else tail -n 20 "$work/release.log"; bad "release.sh"; fi
 finish

@@ -147,7 +147,7 @@ internal static class DoctorCommand
         if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).\n         to guard one: {Self} install claude-code   (or codex, gemini, cursor, copilot, kiro, amazon-q, opencode)");
         // Not a safety problem (every call is still decided), but each one then costs a process start of all of interlock.
         env.Out.WriteLine(Interlock.Runtime.Daemon.DaemonEndpoint.Unavailable(env.Binary) is { } noDaemon
-            ? $"daemon:  cannot run: {noDaemon}"
+            ? $"daemon:  cannot run: {noDaemon}" + (noDaemon.StartsWith("INTERLOCK_DAEMON=", StringComparison.Ordinal) ? "\n         to use it: unset INTERLOCK_DAEMON (or set it to auto) where the agents run" : "")
             : "daemon:  available (the first hook call starts it; later calls are answered by it)");
         env.Out.WriteLine(policyLines);
         if (!policyOk) problems++;
