@@ -13,50 +13,7 @@ internal static class Program
     // Exit codes of `check`: 0 allow, 1 ask, 2 deny; 64 usage error (EX_USAGE), 70 internal error.
     private const int ExitUsage = 64;
 
-    private const string MainHelp = """
-        interlock - a safety interlock between AI coding agents and what they act on
-
-        Usage:
-          interlock hook <harness>            Answer one agent hook event (stdin -> stdout, exit code) for claude-code,
-                                              codex, gemini, cursor, copilot, kiro, amazon-q or opencode
-          interlock install <harness> [--user|--project]   Register the hook in the agent's settings (uninstall: remove it)
-          sudo interlock install --system [harness...]
-                                              Enforced mode: root-owned guard, decision daemon as its own user,
-                                              hooks in each harness's managed settings (docs/security.md)
-          interlock doctor                    Check every agent found here: hook registered, binary runs, how fast
-          interlock mcp -- <server command...>
-                                              Guard an MCP server: pass its traffic through, check each tools/call
-          interlock daemon [--idle-minutes N] Keep Interlock resident so hook calls take a fraction of the time
-          interlock check <command> [options] Decide a shell command: allow, ask or deny
-          interlock explain <command> [options]
-                                              Show the parse, the commands that would run, their effects,
-                                              and the rule that decided
-          interlock audit <tail|show|export|verify|prune>
-                                              Read, verify and prune (archiving first) the hash-chained
-                                              audit trail of decisions
-          interlock history [-n N] [--session S] | prune [--older-than 7d]
-                                              List (or prune) the files captured before destructive actions
-          interlock undo <event> | --session <id> [--dry-run] [--force]
-                                              Restore what a destructive action destroyed
-          interlock policy <validate|show|test>
-                                              Check, show and test the layered policy (docs/policy.md)
-          interlock init [--user|--system]    Write a commented starter policy (.interlock/policy.yaml)
-          interlock requests [--all]          List actions waiting for a human's approval
-                                              (on the approval server when INTERLOCK_SERVER_URL is set)
-          interlock approve|deny <id> [--comment TEXT]
-                                              Approve (once, for that exact action) or refuse a request
-          interlock breaker status | reset --session <id>
-                                              Sessions stopped by their budget of destructive work; reset one
-          interlock serve [--database <conn>] Start the approval server and its dashboard (see `interlock serve --help`)
-          interlock admin <command>           Accounts and tokens for the approval server
-          interlock --version                 Print the version
-
-        Options for check and explain:
-          --cwd <dir>   Directory the command would run in (default: the current directory)
-          --json        (check) Print the decision as JSON
-
-        Run `interlock <command> --help` for details. Docs: README.md and docs/ in the repository.
-        """;
+    // The main help, the completions and the man page are generated from one table: CommandLine/CommandTable.cs.
 
     private const string CheckHelp = """
         interlock check <command> [--cwd <dir>] [--json]
@@ -102,7 +59,7 @@ internal static class Program
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            (args.Length == 0 ? Console.Error : Console.Out).WriteLine(MainHelp);
+            (args.Length == 0 ? Console.Error : Console.Out).WriteLine(CommandLine.Generators.MainHelp());
             return args.Length == 0 ? ExitUsage : 0;
         }
         if (args[0] is "--version" or "-V" or "version")
@@ -132,8 +89,17 @@ internal static class Program
             "doctor" => Install.DoctorCommand.Run(args[1..], Install.InstallEnvironment.FromProcess),
             "mcp" => Mcp.McpProxyCommand.Run(args[1..]),
             "daemon" => DaemonCommand.Run(args[1..]),
-            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init, install, uninstall, doctor, mcp, daemon (see `interlock --help`)."),
+            "completions" => CommandLine.Generators.Completions(args[1..]),
+            "man" => Man(args[1..]),
+            _ => Usage($"unknown command `{args[0]}`. Commands: hook, check, explain, audit, history, undo, requests, approve, deny, breaker, serve, admin, policy, init, install, uninstall, doctor, mcp, daemon, completions, man (see `interlock --help`)."),
         };
+    }
+
+    private static int Man(string[] args)
+    {
+        if (args.Length > 0) return Usage("`man` takes no arguments: `interlock man | man -l -`.");
+        Console.Out.Write(CommandLine.Generators.Man());
+        return 0;
     }
 
     private static int Usage(string message)
@@ -200,7 +166,7 @@ internal static class Program
         else if (json) Console.Out.WriteLine(ToJson(decision));
         else
         {
-            Console.Out.WriteLine(decision.Verdict.ToString().ToLowerInvariant());
+            Console.Out.WriteLine(CommandLine.Colour.Verdict(decision.Verdict.ToString().ToLowerInvariant(), CommandLine.Colour.OnStdout));
             if (decision.Verdict != Verdict.Allow)
             {
                 Console.Out.WriteLine($"  rule:    {decision.RuleId}");

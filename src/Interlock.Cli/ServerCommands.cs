@@ -20,7 +20,7 @@ internal static class ServerCommands
         var path = FindServer();
         if (path is null)
         {
-            Console.Error.WriteLine($"interlock: `{command}` needs the approval server, {ServerExecutable}, which was not found beside {Environment.ProcessPath ?? "interlock"} or on PATH. Install it there (`dotnet publish src/Interlock.Server -c Release -o <the directory of interlock>`) or set INTERLOCK_SERVER_BIN.");
+            Console.Error.WriteLine($"interlock: `{command}` needs the approval server, {ServerExecutable}, which was not found beside {Environment.ProcessPath ?? "interlock"} or on PATH. The .NET tool (`dotnet tool install -g interlock`) and the release archives include it; from a clone, publish with it (`dotnet publish src/Interlock.Cli -c Release -r <rid> -p:PublishServer=true -o <dir>`), or set INTERLOCK_SERVER_BIN to an interlock-server.");
             return 69;
         }
         var start = new ProcessStartInfo(path) { UseShellExecute = false };

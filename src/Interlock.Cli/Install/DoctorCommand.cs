@@ -57,12 +57,21 @@ internal static class DoctorCommand
             Console.Error.WriteLine($"interlock doctor: unknown option `{args[i]}`. See `interlock doctor --help`.");
             return 64;
         }
-        return Check(environment(dir));
+        var env = environment(dir);
+        // Colour at a terminal only, never with NO_COLOR (CommandLine/Colour.cs).
+        if (CommandLine.Colour.OnStdout && ReferenceEquals(env.Out, Console.Out)) env = env with { Out = new CommandLine.DoctorColourWriter(Console.Out) };
+        return Check(env);
     }
+
+    /// <summary>The interlock that a fix should run: this one, by absolute path when it is not the one on PATH
+    /// (after `dotnet tool update` the registered one may be gone, so `interlock` alone could be the old one).</summary>
+    private static string Self => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "interlock" ? p : "interlock";
 
     public static int Check(InstallEnvironment env)
     {
         var problems = Enforced(env);
+        // Read first: a probe refused because of an invalid policy is fixed in the policy file, not by reinstalling.
+        var (policyOk, policyLines) = Policy(env);
         var found = 0;
         foreach (var harness in Harness.All)
         {
@@ -116,7 +125,11 @@ internal static class DoctorCommand
                 env.Out.WriteLine($"  binary:  {(ok ? "" : "PROBLEM ")}{detail}");
                 if (!ok)
                 {
-                    env.Out.WriteLine($"           fix: interlock install {harness.Name} --{scope.ToString().ToLowerInvariant()}   (run with the interlock binary the hook should use)");
+                    env.Out.WriteLine(!File.Exists(binary)
+                        ? $"           fix: {Self} install {harness.Name} --{scope.ToString().ToLowerInvariant()}   (registers this installation's {InstallEnvironment.HookBinary(Self)}; the registered one is gone, e.g. after `dotnet tool update` or a move)"
+                        : !policyOk
+                            ? "           fix: the policy problem below (an invalid policy stops every action, this probe's too)"
+                            : $"           fix: {Self} install {harness.Name} --{scope.ToString().ToLowerInvariant()}   (registers this installation's {InstallEnvironment.HookBinary(Self)} in place of {binary})");
                     problems++;
                 }
                 else if (InstallEnvironment.HookBinary(binary) is var fast && fast != binary)
@@ -131,12 +144,11 @@ internal static class DoctorCommand
                 problems++;
             }
         }
-        if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).");
+        if (found == 0) env.Out.WriteLine($"No agent harness found under {env.Home} ({string.Join(", ", Harness.All.Select(h => h.Name))}).\n         to guard one: {Self} install claude-code   (or codex, gemini, cursor, copilot, kiro, amazon-q, opencode)");
         // Not a safety problem (every call is still decided), but each one then costs a process start of all of interlock.
         env.Out.WriteLine(Interlock.Runtime.Daemon.DaemonEndpoint.Unavailable(env.Binary) is { } noDaemon
-            ? $"daemon:  cannot run: {noDaemon}"
+            ? $"daemon:  cannot run: {noDaemon}" + (noDaemon.StartsWith("INTERLOCK_DAEMON=", StringComparison.Ordinal) ? "\n         to use it: unset INTERLOCK_DAEMON (or set it to auto) where the agents run" : "")
             : "daemon:  available (the first hook call starts it; later calls are answered by it)");
-        var (policyOk, policyLines) = Policy(env);
         env.Out.WriteLine(policyLines);
         if (!policyOk) problems++;
         var (serverOk, serverLines) = Server(env.ServerUrl);
@@ -166,11 +178,18 @@ internal static class DoctorCommand
     {
         if (!File.Exists(binary)) return (false, $"{binary} does not exist");
         var (input, exitCode, stdout) = harness.Probe(cwd);
+        var scratch = Directory.CreateTempSubdirectory("interlock-doctor-").FullName;
         try
         {
             var psi = command is null ? new ProcessStartInfo(binary, ["hook", harness.Name]) : new ProcessStartInfo("/bin/sh", ["-c", command]);
             psi.RedirectStandardInput = psi.RedirectStandardOutput = psi.RedirectStandardError = true;
             psi.WorkingDirectory = cwd;
+            // The probe is not a decision: it is kept out of the real audit trail, approvals and budgets (a
+            // throw-away state directory), starts no daemon, and is not sent to an approval server. (In enforced
+            // mode the system daemon decides and records it whatever the environment: it says `doctor` then.)
+            psi.Environment[Interlock.State.StateDirectory.OverrideVariable] = scratch;
+            psi.Environment["INTERLOCK_DAEMON"] = "off";
+            foreach (var v in new[] { "INTERLOCK_SERVER_URL", "INTERLOCK_AGENT_TOKEN", "INTERLOCK_TOKEN" }) psi.Environment.Remove(v);
             var watch = Stopwatch.StartNew();
             using var p = Process.Start(psi)!;
             p.StandardInput.Write(input);
@@ -186,11 +205,15 @@ internal static class DoctorCommand
             var got = output.Result.Trim();
             if (p.ExitCode != exitCode || got != stdout)
                 return (false, $"{binary} answered a harmless `git status` with exit {p.ExitCode} and `{Short(got)}` (expected exit {exitCode} and `{stdout}`){(error.Result.Trim() is { Length: > 0 } e ? ": " + Short(e) : "")}");
-            return (true, $"{binary} runs and lets a harmless `git status` through in {ms} ms");
+            return (true, $"{binary} runs and lets a harmless `git status` through in {ms} ms (decided in-process, not recorded)");
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
             return (false, $"{binary} could not be run ({e.Message})");
+        }
+        finally
+        {
+            try { Directory.Delete(scratch, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a temporary directory */ }
         }
     }
 

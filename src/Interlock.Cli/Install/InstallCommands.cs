@@ -200,6 +200,9 @@ internal static class InstallCommands
             if (File.Exists(path + BackupSuffix)) env.Out.WriteLine($"  The file as it was before is kept in {path + BackupSuffix}.");
             if (harness is KiroHarness)
                 env.Out.WriteLine($"  Hooks run for the agent `{Path.GetFileNameWithoutExtension(path)}`: start it with `--agent {Path.GetFileNameWithoutExtension(path)}`, or make it the default agent.");
+            // A .NET tool lives in a directory named by its version, which `dotnet tool update` removes.
+            if (env.Binary.Contains($"{Path.DirectorySeparatorChar}.store{Path.DirectorySeparatorChar}interlock{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                env.Out.WriteLine($"  That path is this version's: after `dotnet tool update interlock`, run `interlock install {harness.Name}` again (until then the hook stops every action; `interlock doctor` says so).");
             env.Out.WriteLine("  Check it with `interlock doctor`.");
             return 0;
         }

@@ -279,6 +279,38 @@ public sealed class InstallTests : IDisposable
     }
 
     [Fact]
+    public void Doctor_probe_is_not_recorded_as_a_decision()
+    {
+        Assert.Equal(0, Install("claude-code"));
+        var env = DoctorEnvironment;
+        string Trail() => HookProcessTests.Interlock("", env, "audit", "export", "--jsonl").Stdout;
+        var before = Trail();
+        var (stdout, _, exit) = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
+        Assert.Equal(0, exit);
+        Assert.Contains("lets a harmless `git status` through in", stdout);
+        Assert.Contains("(decided in-process, not recorded)", stdout);
+        Assert.Equal(before, Trail());
+        // The control: the same harmless event sent by an agent is recorded.
+        var ev = $$"""{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"},"cwd":"{{Project}}"}""";
+        Assert.Equal(0, HookProcessTests.Interlock(ev, env, "hook", "claude-code").Exit);
+        Assert.NotEqual(before, Trail());
+    }
+
+    [Fact]
+    public void Doctor_names_the_exact_fix_for_a_registered_binary_that_is_gone()
+    {
+        var gone = Path.Combine(_root, "old-version", "interlock-hook");
+        Directory.CreateDirectory(Path.GetDirectoryName(gone)!);
+        File.WriteAllText(gone, "");
+        Assert.Equal(0, Install("claude-code", binary: gone));
+        File.Delete(gone);
+        var (stdout, _, exit) = HookProcessTests.Interlock("", DoctorEnvironment, "doctor", "--dir", Project);
+        Assert.Equal(1, exit);
+        Assert.Contains($"binary:  PROBLEM {gone} does not exist", stdout);
+        Assert.Contains($"fix: {HookProcessTests.Exe} install claude-code --user   (registers this installation's {InstallEnvironment.HookBinary(HookProcessTests.Exe)}; the registered one is gone", stdout);
+    }
+
+    [Fact]
     public void Doctor_reports_a_hook_registered_without_the_fail_closed_wrapper()
     {
         // What installs before the wrapper wrote: a crash of this command lets Claude Code run the action.
