@@ -114,7 +114,8 @@ public sealed class HookCommandLineTests : IDisposable
     public void The_real_hook_behind_the_wrapper_denies_and_allows()
     {
         var command = HookCommandLine.Build(HookProcessTests.Exe, "claude-code", HookCommandLine.FindTimeout());
-        var env = "INTERLOCK_DAEMON=off INTERLOCK_STATE_DIR=" + HookCommandLine.Quote(Path.Combine(_dir, "state")) + " ";
+        // Exported: the wrapper's first word is an assignment (`o=$(...)`), so prefix assignments would not reach the hook.
+        var env = "export INTERLOCK_DAEMON=off INTERLOCK_STATE_DIR=" + HookCommandLine.Quote(Path.Combine(_dir, "state")) + "; ";
         var deny = Sh(env + command, ClaudeEvent);
         Assert.Equal(0, deny.Exit);
         Assert.Contains("\"permissionDecision\":\"deny\"", deny.Stdout);
