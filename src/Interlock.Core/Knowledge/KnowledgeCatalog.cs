@@ -29,6 +29,7 @@ public static class KnowledgeCatalog
         new Mongo(),
         new Prisma(),
         new Rails(),
+        new MigrationTools(),
         new Interpreters(),
         new Kubectl(),
         new Helm(),
