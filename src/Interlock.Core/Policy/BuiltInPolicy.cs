@@ -124,6 +124,8 @@ public static class BuiltInPolicy
                 return Ask("git.clean", "untracked files are in no commit and no stash; once deleted they are gone", "Run `git clean -n` (dry run) to see the list, then delete specific paths; or `git stash -u` to keep them.");
             case EffectKind.DropStash:
                 return Ask("git.stash-drop", "a dropped stash can only be recovered by digging through unreachable objects", "Apply it first (`git stash apply`) or keep it; `git stash list` shows what is there.");
+            case EffectKind.DeleteBranch when e.Detail == "tag":
+                return Ask("git.tag-delete", "a deleted tag is gone from this repository, and releases or builds that refer to it break", "Leave tags alone unless the user asked; if it must go, note its commit first (`git rev-parse TAG`) so it can be recreated with `git tag`.");
             case EffectKind.DeleteBranch:
                 return Ask("git.branch-force-delete", "the branch may hold commits that exist nowhere else", "Use `git branch -d` (refuses unmerged work), or push the branch first.");
             case EffectKind.ForcePushRemote:
@@ -132,6 +134,8 @@ public static class BuiltInPolicy
                     : Ask("git.force-push", "a force push replaces the remote branch's history; commits only on the remote are lost", "Use `git push --force-with-lease` so the push fails if someone else pushed meanwhile.");
             case EffectKind.DeleteRemoteRef:
                 return Ask("git.delete-remote-branch", "it deletes a branch or tag on the remote, for everyone", "Leave remote branches alone unless the user asked for this.");
+            case EffectKind.RewriteHistory when e.Detail == "branch-move":
+                return Ask("git.branch-move", "commits that were only on the branch are then on no branch; they can be found only in the reflog until it expires", "Create a new branch at that commit instead (`git branch new-name <commit>`), or note the old tip first (`git rev-parse <branch>`).");
             case EffectKind.RewriteHistory:
                 return Ask("git.rewrite-history", "it rewrites or prunes history, removing the ability to recover lost commits", "Work on a copy (`git clone`) or a new branch, and keep the reflog.");
             case EffectKind.RemoveWorktree:
