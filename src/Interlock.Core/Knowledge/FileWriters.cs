@@ -19,8 +19,13 @@ public sealed class FileWriters : ICommandKnowledge
                 var (flags, files) = Options.Split(inv.Args);
                 var append = Options.Has(flags, 'a', "--append");
                 foreach (var f in files)
+                {
                     ctx.AddPathEffects(effects, append ? EffectKind.AppendFile : EffectKind.OverwriteFile, f, false, inv,
                         t => append ? $"appends to {t.Path}" : t.Exists ? $"overwrites the existing file {t.Path}" : $"writes the file {t.Path}");
+                    if (append)
+                        foreach (var t in ctx.Paths.Resolve(f, inv.Context))
+                            Persistence.CheckStartupAppend(inv, ctx, t, inv.Stdin, effects);
+                }
                 break;
             }
             case "cp" or "install" or "ln" or "mv": CopyOrMove(inv, ctx, effects); break;

@@ -283,6 +283,11 @@ public sealed class Git : ICommandKnowledge
                     Add(EffectKind.RewriteHistory, operands[0].Text,
                         $"`git update-ref` points {operands[0].Text} at {operands[1].Text}; commits reachable only from its old value are left on no branch", "branch-move");
                 break;
+            case "credential":
+                // git-credential(1): `fill` prints the username and password the helpers hold for the described URL.
+                if (operands.FirstOrDefault()?.Text == "fill")
+                    effects.Add(Credentials.Printed(inv, "git credential fill", "the stored username and password for the repository's host"));
+                break;
             case "worktree":
                 if (operands.FirstOrDefault()?.Text is "remove" && parsed.Has("force"))
                     Add(EffectKind.RemoveWorktree, operands.Count > 1 ? operands[1].Text : where, $"removes the worktree {(operands.Count > 1 ? operands[1].Text : "")} including its uncommitted changes");

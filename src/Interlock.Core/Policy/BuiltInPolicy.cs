@@ -175,6 +175,11 @@ public static class BuiltInPolicy
             case EffectKind.ChangeGuard:
                 return Deny("guard.self-change", "commands that change Interlock (disable it, change its policy, approve, reset a breaker, undo) must be run by a human, never by the agent it guards", "Tell the user the exact command and why it is needed; a human must run it.");
 
+            case EffectKind.InstallPersistence:
+                return Production(e, Ask("persistence.install", PersistenceWhy, PersistenceAlternative));
+
+            case EffectKind.ReadSecret when e.Detail == "credential-command":
+                return Ask("secrets.print", "it prints a live credential (an access token, key or password); once printed it is in the conversation, sent to the model provider and may end up in logs or output", "Let the tool that needs the credential fetch it itself (the CLI, an SDK, a credential helper) without printing it; to check that you are signed in, use the status form (`gh auth status`, `aws sts get-caller-identity`, `gcloud auth list`).");
             case EffectKind.ReadSecret:
                 return Ask("secrets.read", "the file holds credentials or private keys; once read they are in the conversation, sent to the model provider and may end up in logs or output", "Use the credential through the tool that needs it (ssh, aws, kubectl, npm) without reading it; for .env files read .env.example, or ask the user for the names you need.");
 
@@ -200,7 +205,11 @@ public static class BuiltInPolicy
         var (kind, ancestor) = ProtectedPaths.Match(e.Target, e.Source.Context.Home, world, remote, inTemp: false)
             ?? ProtectedPaths.Match(e.Target, e.Source.Context.Home, null, remote, inTemp: false) ?? (ProtectedKind.GuardState, false);
         if (e.Kind == EffectKind.AppendFile && kind is ProtectedKind.ShellStartup or ProtectedKind.GitInternals)
-            return Allowed;
+            return Allowed; // what is appended to a start-up file is checked where it is written (InstallPersistence)
+        if (kind == ProtectedKind.Persistence)
+            return e.Kind is EffectKind.DeletePath or EffectKind.MovePath or EffectKind.ChangePermissions or EffectKind.EmptyFile
+                ? Ask("persistence.remove", "it removes or disables configuration that other sessions and tools rely on (ssh, git, direnv, hooks, editor tasks)", "Leave the file in place, or tell the user what should change there.")
+                : Ask("persistence.install", PersistenceWhy, PersistenceAlternative);
         if (ancestor && e.Kind == EffectKind.ChangePermissions)
             return e.Recursive ? Ask("fs.chmod-protected", "it changes permissions of everything in a directory that holds protected files (keys, the guard's configuration)", "Change only the files that need it.") : Allowed;
         var id = kind switch
@@ -215,6 +224,9 @@ public static class BuiltInPolicy
         var (why, alternative) = ProtectedPaths.Explain(kind);
         return Deny(id, ancestor ? "it contains protected files: " + why : why, alternative);
     }
+
+    private const string PersistenceWhy = "it installs something that runs later on its own (on a schedule, at login, in every new shell, on a git or ssh event, when a folder is opened), outside this session where the guard cannot check what it does";
+    private const string PersistenceAlternative = "Run what is needed directly now; if it must run later, tell the user what to add and where, and let them install it.";
 
     /// <summary>In production a destructive ask needs two approvers (the two-person rule), and says so.</summary>
     private static Ruling Production(Effect e, Ruling r) =>
