@@ -46,6 +46,7 @@ public static class LandingWrites
             return;
         }
         if (dir.Class is PathClass.Unknown or PathClass.NullDevice || inv.Context.RemoteHost is not null) return;
+        OverlaysSource(inv, dir, what, effects);
         var real = dir.Path.TrimEnd('/');
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var reported = new List<string>();
@@ -62,6 +63,21 @@ public static class LandingWrites
                 $"{what} writes files the guard cannot see into {real}, which holds {t.Path}; they may replace it (name the files, or write into a directory without protected files)",
                 inv, "exists"));
         }
+    }
+
+    /// <summary>Files the guard cannot see copied, synced or extracted over an existing source directory of a project
+    /// (<c>cp -r /tmp/x/. src/</c>, <c>rsync -a other/ src/</c>, <c>tar -xf x.tar -C src</c>) replace every file of the
+    /// same name there, and uncommitted changes to those are lost. A copy over the whole project counts too; an archive
+    /// unpacked at the project's top usually brings its own directory, so that stays allowed. git's own checkouts say
+    /// so themselves.</summary>
+    private static void OverlaysSource(Invocation inv, PathTarget dir, string what, List<Effect> effects)
+    {
+        if (!dir.Exists || dir.IsFile || inv.Name is "git" or "patch") return;
+        var archive = inv.Name is "tar" or "bsdtar" or "gtar" or "unzip" or "7z" or "7za" or "7zr" or "ditto" or "cpio";
+        if (dir.Class != PathClass.ProjectSource && !(dir.Class == PathClass.ProjectRoot && !archive)) return;
+        effects.Add(new Effect(EffectKind.DiscardUncommittedChanges, dir.Path, dir.Class, true, false,
+            $"{what} writes files the guard cannot see over {dir.Path}, replacing every file of the same name there; uncommitted changes to them are lost",
+            inv));
     }
 
     /// <summary>Protected locations that can exist inside <paramref name="directory"/>: every harness's hook directory or

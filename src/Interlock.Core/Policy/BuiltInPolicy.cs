@@ -71,6 +71,8 @@ public static class BuiltInPolicy
             case EffectKind.MovePath:
                 if (c is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home)
                     return Deny("fs.move-system", "moving a system directory or the home directory breaks the machine or the user's session", "Move only files inside the project.");
+                if (e.Detail == "out-of-project" && c is PathClass.ProjectSource)
+                    return Ask("fs.move-out-of-project", "it takes source out of the project, where git no longer sees it and uncommitted work in it is easily lost (a temp directory is emptied at reboot)", "Move it within the project (e.g. to an `old/` directory), or remove it with `git rm -r` so it stays in history.");
                 if (c is PathClass.ProjectRoot or PathClass.Unknown)
                     return Ask("fs.move-project", "it moves the whole project (or a path that cannot be known in advance) away", "Move the specific files you mean.");
                 return Allowed;
@@ -110,6 +112,8 @@ public static class BuiltInPolicy
                     return Deny("fs.chmod-system", "recursively changing permissions or ownership of system directories or the home directory can make the machine or the account unusable", "Change only the files in the project that need it.");
                 if (c is PathClass.SystemCritical)
                     return Ask("fs.chmod-system-file", "it changes permissions of a system file", "Leave system files alone.");
+                if (e.Detail == "removes-owner-access" && c is not (PathClass.Temp or PathClass.Regenerable or PathClass.NullDevice))
+                    return Ask("fs.chmod-lockout", "it locks the owner out of a whole tree; tools, builds and git stop working on it, and the earlier modes cannot be restored exactly", "Change only the permissions you need (e.g. `chmod -R go-w dir`, `chmod +x script.sh`), on the files that need it.");
                 return Allowed;
 
             case EffectKind.WipeDevice:

@@ -10,9 +10,9 @@ public static class BuiltInRuleIds
     public static readonly IReadOnlySet<string> All = new SortedSet<string>(new[]
     {
         "cluster.delete", "data.destroy", "disk.wipe", "edit.empty-file", "edit.overwrite-binary", "edit.overwrite-generated",
-        "edit.remove-most", "edit.replace-file", "edit.unreadable", "fs.chmod-protected", "fs.chmod-system", "fs.chmod-system-file",
+        "edit.remove-most", "edit.replace-file", "edit.unreadable", "fs.chmod-protected", "fs.chmod-lockout", "fs.chmod-system", "fs.chmod-system-file",
         "fs.delete-device", "fs.delete-home", "fs.delete-outside-project", "fs.delete-project", "fs.delete-root", "fs.delete-source-tree",
-        "fs.delete-system", "fs.delete-temp-root", "fs.delete-unknown", "fs.destroy-contents", "fs.empty-file", "fs.move-project",
+        "fs.delete-system", "fs.delete-temp-root", "fs.delete-unknown", "fs.destroy-contents", "fs.empty-file", "fs.move-project", "fs.move-out-of-project",
         "fs.move-system", "fs.overwrite-home", "fs.overwrite-outside-project", "fs.overwrite-system", "git.branch-force-delete",
         "git.clean", "git.delete-remote-branch", "git.discard-changes", "git.force-push", "git.force-push-protected",
         "git.rewrite-history", "git.branch-move", "git.tag-delete", "persistence.install", "persistence.remove", "secrets.print", "git.stash-drop", "git.worktree-force-remove", "guard.self-change", "indeterminate", "infra.destroy",
