@@ -283,6 +283,24 @@ public sealed class Git : ICommandKnowledge
                     Add(EffectKind.RewriteHistory, operands[0].Text,
                         $"`git update-ref` points {operands[0].Text} at {operands[1].Text}; commits reachable only from its old value are left on no branch", "branch-move");
                 break;
+            case "add":
+            {
+                // git-add(1): -f adds ignored files too. A named file that holds secrets goes into the next commit and,
+                // once pushed, to everyone with the repository; `git add -A`/`.` honour .gitignore.
+                if (parsed.Any("dry-run", "patch", "interactive", "edit")) break;
+                var baseDir = repoDir;
+                if (baseDir is null || inv.Context.RemoteHost is not null) break;
+                foreach (var op in operands)
+                {
+                    if (!op.Known || op.Glob && !parsed.Has("force")) continue;
+                    var abs = PathResolver.Combine(baseDir, op.Text);
+                    if (abs is null || ctx.World.GetPathKind(abs) != PathKind.File) continue;
+                    if (SecretFiles.Describe(abs, inv.Context.Home, ctx.World, ctx.Options.FileEditMaxBytes) is { } secret)
+                        effects.Add(new Effect(EffectKind.ReadSecret, abs, PathClass.ProjectSource, false, true,
+                            $"`git add{(parsed.Has("force") ? " --force" : "")}` stages {abs}, which holds {secret}, for the next commit", inv, "stage-secret"));
+                }
+                break;
+            }
             case "credential":
                 // git-credential(1): `fill` prints the username and password the helpers hold for the described URL.
                 if (operands.FirstOrDefault()?.Text == "fill")

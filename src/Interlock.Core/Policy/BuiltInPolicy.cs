@@ -41,6 +41,8 @@ public static class BuiltInPolicy
         var c = e.Class;
         if (c == PathClass.Protected && ProtectedRuling(e, world) is { } protectedRuling)
             return protectedRuling;
+        if (SecretFileLoss(e, world) is { } secretRuling)
+            return secretRuling;
         switch (e.Kind)
         {
             case EffectKind.DeletePath:
@@ -182,6 +184,8 @@ public static class BuiltInPolicy
             case EffectKind.InstallPersistence:
                 return Production(e, Ask("persistence.install", PersistenceWhy, PersistenceAlternative));
 
+            case EffectKind.ReadSecret when e.Detail == "stage-secret":
+                return Ask("secrets.commit", "a file that holds secrets would go into git history; once pushed, everyone with the repository has them, and taking them out again needs a history rewrite and new credentials", "Keep the file ignored; commit a `.env.example` with the names and placeholder values instead.");
             case EffectKind.ReadSecret when e.Detail == "credential-command":
                 return Ask("secrets.print", "it prints a live credential (an access token, key or password); once printed it is in the conversation, sent to the model provider and may end up in logs or output", "Let the tool that needs the credential fetch it itself (the CLI, an SDK, a credential helper) without printing it; to check that you are signed in, use the status form (`gh auth status`, `aws sts get-caller-identity`, `gcloud auth list`).");
             case EffectKind.ReadSecret:
@@ -231,6 +235,19 @@ public static class BuiltInPolicy
 
     private const string PersistenceWhy = "it installs something that runs later on its own (on a schedule, at login, in every new shell, on a git or ssh event, when a folder is opened), outside this session where the guard cannot check what it does";
     private const string PersistenceAlternative = "Run what is needed directly now; if it must run later, tell the user what to add and where, and let them install it.";
+
+    /// <summary>Deleting, emptying or replacing an existing file that holds secrets (.env, a key, credentials): such files
+    /// are ignored by git, so no commit holds them and what they held is gone. An in-place edit or an append keeps them.</summary>
+    private static Ruling? SecretFileLoss(Effect e, IWorldView? world)
+    {
+        if (world is null || e.Source.Context.RemoteHost is not null) return null;
+        if (e.Kind is not (EffectKind.DeletePath or EffectKind.EmptyFile or EffectKind.OverwriteFile or EffectKind.DestroyContents or EffectKind.MovePath)) return null;
+        if (e.Kind == EffectKind.OverwriteFile && e.Detail == "in-place") return null;
+        if (e.Class is not (PathClass.ProjectSource or PathClass.ProjectRoot or PathClass.InHome or PathClass.Other or PathClass.Unknown) || !e.Target.StartsWith('/')) return null;
+        if (world.GetPathKind(e.Target) != PathKind.File) return null;
+        if (Analysis.SecretFiles.Describe(e.Target, e.Source.Context.Home, world, 1 << 20) is not { } secret) return null;
+        return Ask("secrets.overwrite", $"it holds {secret}, which is usually ignored by git and in no commit, so once deleted or overwritten the values are gone", "Back it up first (`cp .env .env.bak`) and edit only the lines that need changing; to start from a template, ask the user.");
+    }
 
     /// <summary>In production a destructive ask needs two approvers (the two-person rule), and says so.</summary>
     private static Ruling Production(Effect e, Ruling r) =>

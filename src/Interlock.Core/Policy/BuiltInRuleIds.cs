@@ -15,7 +15,7 @@ public static class BuiltInRuleIds
         "fs.delete-system", "fs.delete-temp-root", "fs.delete-unknown", "fs.destroy-contents", "fs.empty-file", "fs.move-project", "fs.move-out-of-project",
         "fs.move-system", "fs.overwrite-home", "fs.overwrite-outside-project", "fs.overwrite-system", "git.branch-force-delete",
         "git.clean", "git.delete-remote-branch", "git.discard-changes", "git.force-push", "git.force-push-protected",
-        "git.rewrite-history", "git.branch-move", "git.tag-delete", "persistence.install", "persistence.remove", "secrets.print", "git.stash-drop", "git.worktree-force-remove", "guard.self-change", "indeterminate", "infra.destroy",
+        "git.rewrite-history", "git.branch-move", "git.tag-delete", "persistence.install", "persistence.remove", "secrets.print", "secrets.overwrite", "secrets.commit", "git.stash-drop", "git.worktree-force-remove", "guard.self-change", "indeterminate", "infra.destroy",
         "mcp.destructive-tool", "parse.error", "parse.limit", "production.change", "publish.delete", "secrets.read", "system.disrupt", "system.fork-bomb",
         "protected.authorized-keys", "protected.git-internals", "protected.guard-binary", "protected.guard-config",
         "protected.hook-settings", "protected.shell-startup",
