@@ -100,6 +100,7 @@ public static class GitOptions
         ["apply"] = "exclude= include= |p= no-add stat numstat summary check index intent-to-add|N cached apply 3way|3 ours theirs union build-fake-ancestor= |z |C= whitespace= ignore-space-change ignore-whitespace reverse|R unidiff-zero reject allow-overlap verbose|v quiet|q inaccurate-eof recount directory= allow-empty",
         ["am"] = "interactive|i 3way|3 quiet|q signoff|s utf8|u keep|k keep-non-patch message-id|m keep-cr scissors|c quoted-cr= empty= whitespace= ignore-space-change ignore-whitespace directory= exclude= include= |C= |p= patch-format= reject resolvemsg= continue resolved|r skip abort quit show-current-patch? allow-empty committer-date-is-author-date ignore-date rerere-autoupdate gpg-sign|S? retry",
         ["config"] = "global system local worktree file|f= blob= get get-all get-regexp get-urlmatch get-color get-colorbool replace-all add unset unset-all rename-section remove-section list|l fixed-value edit|e type= bool int bool-or-int bool-or-str path expiry-date null|z name-only includes show-origin show-scope default= comment= all regexp value= url=",
+        ["add"] = "dry-run|n verbose|v force|f interactive|i patch|p edit|e update|u all|A ignore-removal intent-to-add|N refresh ignore-errors ignore-missing sparse chmod= pathspec-from-file= pathspec-file-nul renormalize warn-embedded-repo",
         ["filter-branch"] = "",
     };
 
