@@ -153,13 +153,16 @@ public enum EffectKind
     /// <summary>A file tool writes or edits a file (an ordinary change). Reported only when the policy has path rules or
     /// protected paths that may care; the built-in rules allow it.</summary>
     WriteFile,
+    /// <summary>Something is installed to run later on its own, outside the session the guard checks: a cron or at job,
+    /// an enabled or timer-started service, a line in a shell start-up file, a git hook, a direnv or editor task.</summary>
+    InstallPersistence,
 }
 
 /// <summary>Every <see cref="EffectKind"/> without reflection (Enum.GetValues costs the hook a fifth of a millisecond at start-up).</summary>
 public static class EffectKinds
 {
     /// <summary>The last member of <see cref="EffectKind"/>; a test keeps it in step with the enum.</summary>
-    public const EffectKind Last = EffectKind.WriteFile;
+    public const EffectKind Last = EffectKind.InstallPersistence;
 
     public static EffectKind[] All()
     {

@@ -297,6 +297,37 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
         return slash <= 0 ? "/" : path[..slash];
     }
 
+    /// <summary>A glob whose every match is a regenerable name followed by a separator and anything (<c>build-*</c>,
+    /// <c>dist_*</c>, <c>target.*</c>) or by digits only (<c>dist[0-9]</c>, <c>build[0-9][0-9]</c>): variants of one output
+    /// directory. The fixed part must be a whole regenerable name; <c>b*</c> or <c>*-build</c> match anything.</summary>
+    private static bool OnlyVariantsOf(string pattern, IReadOnlyList<string> names)
+    {
+        foreach (var n in names)
+        {
+            if (n.Length < 3 || PathResolver.HasGlob(n) || !pattern.StartsWith(n, StringComparison.Ordinal) || pattern.Length == n.Length) continue;
+            var rest = pattern[n.Length..];
+            if (rest[0] is '-' or '_' or '.') return true;
+            if (DigitsOnly(rest)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>A pattern that matches digits only: digits and classes of digits (<c>[0-9]</c>, <c>[123]</c>).</summary>
+    private static bool DigitsOnly(string pattern)
+    {
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (char.IsAsciiDigit(pattern[i])) continue;
+            if (pattern[i] != '[') return false;
+            var close = pattern.IndexOf(']', i + 1);
+            if (close < 0) return false;
+            var inside = pattern[(i + 1)..close];
+            if (inside.Length == 0 || inside[0] is '!' or '^' || !inside.All(c => char.IsAsciiDigit(c) || c == '-')) return false;
+            i = close;
+        }
+        return true;
+    }
+
     /// <summary>A pattern such as <c>*.py</c>: files of one type, not a whole tree.</summary>
     private static bool HasFixedExtension(string pattern) =>
         pattern.StartsWith("*.") && pattern.Length > 2 && !PathResolver.HasGlob(pattern[2..]);
@@ -308,10 +339,14 @@ public sealed class PathClassifier(IWorldView world, EngineOptions options)
         var names = inProject ? options.RegenerableNames : options.RegenerableNamesOutsideProjects;
         foreach (var n in names)
             if (PathResolver.HasGlob(n) ? PathResolver.GlobMatch(n, name) : n == name) return true;
-        // A glob pattern counts when it can only match regenerable names (`*.pyc` is covered by `*.pyc`).
+        // A glob pattern counts when it can only match regenerable names (`*.pyc` is covered by `*.pyc`), or only
+        // numbered and suffixed variants of one inside a project (`build-*`, `dist[0-9]`, `out_*`: build-debug, dist2).
         if (PathResolver.HasGlob(name))
+        {
             foreach (var n in options.RegenerableFilePatterns.Concat(names))
                 if (n == name) return true;
+            if (inProject && OnlyVariantsOf(name, names)) return true;
+        }
         foreach (var p in options.RegenerableFilePatterns)
             if (PathResolver.GlobMatch(p, name)) return true;
         return false;

@@ -248,13 +248,29 @@ internal sealed class JavaScriptAnalyzer(string code, int depth, int maxLength) 
                 ReportDelete(call, Literal(Arg(0)), recursive: false);
                 break;
             case "writeFile" or "writeFileSync":
-                ReportWrite(call, Literal(Arg(0)));
+                if (Literal(Arg(1)) is "") ReportEmpty(call, Literal(Arg(0)));
+                else ReportWrite(call, Literal(Arg(0)));
+                break;
+            case "truncate" or "truncateSync":
+                // fs.truncateSync(path[, len]): the length defaults to 0.
+                if (Arg(1) is { Count: 1 } n && T[n.Start].Kind == TokenKind.Number && T[n.Start].Text != "0") ReportWrite(call, Literal(Arg(0)));
+                else ReportEmpty(call, Literal(Arg(0)));
+                break;
+            case "rename" or "renameSync":
+                ReportMove(call, Literal(Arg(0)), Literal(Arg(1)));
+                break;
+            case "copyFile" or "copyFileSync" or "cp" or "cpSync":
+                ReportMove(call, Literal(Arg(0)), Literal(Arg(1)), copy: true, recursive: method is "cp" or "cpSync" && Flag(Arg(2), "recursive"));
+                break;
+            case "readFile" or "readFileSync" or "createReadStream":
+                ReportRead(call, Literal(Arg(0)));
                 break;
             case "createWriteStream":
                 if (!OpenFlagsAppend(Arg(1))) ReportWrite(call, Literal(Arg(0)));
                 break;
             case "open" or "openSync":
                 if (Literal(Arg(1)) is { } flags && flags.Contains('w', StringComparison.Ordinal)) ReportWrite(call, Literal(Arg(0)));
+                else if (Arg(1) is null || Literal(Arg(1)) is { } r && !r.Contains('a')) ReportRead(call, Literal(Arg(0)));
                 break;
         }
     }

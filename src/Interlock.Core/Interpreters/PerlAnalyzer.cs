@@ -23,6 +23,7 @@ internal sealed class PerlAnalyzer(string code, int depth, int maxLength) : Scri
     private static readonly FrozenSet<string> Interesting = new[]
     {
         "unlink", "rmdir", "rmtree", "remove_tree", "File::Path::rmtree", "File::Path::remove_tree", "system", "exec", "readpipe", "open", "eval",
+        "rename", "move", "File::Copy::move", "copy", "File::Copy::copy", "read_file", "File::Slurp::read_file", "path",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly ImmutableArray<string> CorePrefixes = ["CORE::GLOBAL::", "CORE::", "main::", "::"];
@@ -98,6 +99,15 @@ internal sealed class PerlAnalyzer(string code, int depth, int maxLength) : Scri
             case "open":
                 HandleOpen(call, args);
                 break;
+            case "rename" or "move" or "File::Copy::move":
+                if (args.Count >= 2) ReportMove(call, Literal(Nth(args, 0)), Literal(Nth(args, 1)));
+                break;
+            case "copy" or "File::Copy::copy":
+                if (args.Count >= 2) ReportMove(call, Literal(Nth(args, 0)), Literal(Nth(args, 1)), copy: true);
+                break;
+            case "read_file" or "File::Slurp::read_file":
+                ReportRead(call, Literal(Nth(args, 0)));
+                break;
             case "eval":
                 if (args.Count == 0) ReportDynamic(call, "eval evaluates $_");
                 else if (!StartsWithPunct(args[0], "{")) ReportCode(call, args[0], ScriptLanguage.Perl); // eval { } is a block
@@ -133,6 +143,7 @@ internal sealed class PerlAnalyzer(string code, int depth, int maxLength) : Scri
                 else if (s.EndsWith('|')) ReportCommand(call, s[..^1].Trim());
                 else if (s.StartsWith("+>", StringComparison.Ordinal)) ReportWrite(call, s[2..].Trim());
                 else if (s.StartsWith('>') && !s.StartsWith(">>", StringComparison.Ordinal)) ReportWrite(call, s[1..].Trim());
+                else if (!s.StartsWith(">>", StringComparison.Ordinal)) ReportRead(call, s.TrimStart('<').Trim());
                 return;
             }
             string prefix = (LiteralPrefix(args[1]) ?? "").TrimStart();
@@ -157,6 +168,10 @@ internal sealed class PerlAnalyzer(string code, int depth, int maxLength) : Scri
         else if (m.StartsWith("+>", StringComparison.Ordinal) || (m.StartsWith('>') && !m.StartsWith(">>", StringComparison.Ordinal)))
         {
             ReportWrite(call, Literal(args[2]));
+        }
+        else if (m.StartsWith('<') || m.StartsWith("+<", StringComparison.Ordinal))
+        {
+            ReportRead(call, Literal(args[2]));
         }
     }
 }

@@ -59,10 +59,20 @@ internal sealed class PhpAnalyzer(string code, int depth, int maxLength) : Scrip
                     ReportWrite(call, Literal(Arg(0)));
                 }
                 break;
+            case "file_get_contents" or "file" or "readfile" or "parse_ini_file" or "fpassthru" or "highlight_file" or "show_source":
+                ReportRead(call, Literal(Arg(0)));
+                break;
+            case "rename":
+                ReportMove(call, Literal(Arg(0)), Literal(Arg(1)));
+                break;
+            case "copy":
+                ReportMove(call, Literal(Arg(0)), Literal(Arg(1)), copy: true);
+                break;
             case "fopen":
                 if (Literal(Arg(1)) is { } mode)
                 {
                     if (mode.Contains('w', StringComparison.Ordinal)) ReportWrite(call, Literal(Arg(0)));
+                    else if (mode.StartsWith('r')) ReportRead(call, Literal(Arg(0)));
                 }
                 else if (Arg(1) is not null)
                 {

@@ -21,7 +21,8 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
         "os.system", "os.popen", "os.remove", "os.unlink", "os.rmdir", "os.removedirs", "os.execv", "os.execve", "os.execvp",
         "os.execvpe", "pty.spawn", "os.spawnv", "os.spawnvp", "os.posix_spawn", "os.posix_spawnp", "os.execl", "os.execle", "os.execlp", "os.execlpe", "shutil.rmtree", "subprocess.run", "subprocess.call",
         "subprocess.check_call", "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput",
-        "pathlib.Path", "importlib.import_module",
+        "pathlib.Path", "importlib.import_module", "shutil.move", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree",
+        "os.rename", "os.replace", "os.renames", "os.truncate",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Subprocess = new[]
@@ -213,6 +214,7 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
     protected override (ScriptFindingKind Kind, bool Recursive)? ReferenceKind(string name) => name switch
     {
         "shutil.rmtree" => (ScriptFindingKind.DeletePath, true),
+        "shutil.move" or "os.rename" or "os.replace" or "os.renames" => (ScriptFindingKind.MovePath, false),
         "os.remove" or "os.unlink" or "os.rmdir" or "os.removedirs" => (ScriptFindingKind.DeletePath, false),
         "os.system" or "os.popen" or "exec" or "eval" or "subprocess.getoutput" or "subprocess.getstatusoutput" => (ScriptFindingKind.DynamicCode, false),
         _ when Subprocess.Contains(name) => (ScriptFindingKind.DynamicCode, false),
@@ -244,6 +246,15 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
     {
         if (Literal(range) is { } literal) return literal;
         if (range is not { } r || ParseDotted(r.Start, out string dotted) is var open && open < 0) return null;
+        // base64.b64decode('...') of a literal, with or without .decode(): the path it hides, decoded.
+        if (At(open)?.Is("(") == true && MatchOf(open) is var close and > 0 && close < r.End
+            && Canonical(ResolveHead(dotted.Split('.')[0]).Name + (dotted.Contains('.') ? dotted[dotted.IndexOf('.')..] : "")) is "base64.b64decode" or "base64.standard_b64decode" or "base64.urlsafe_b64decode" or "base64.b32decode" or "binascii.a2b_base64"
+            && SplitArgs(open + 1, close) is [var encoded, ..] && Literal(encoded) is { } text)
+        {
+            var tail = close + 1;
+            if (tail < r.End && !(T[tail].Is(".") && tail + 1 < r.End && T[tail + 1].Text == "decode")) return null;
+            return DecodeBase64(text, dotted.EndsWith("urlsafe_b64decode", StringComparison.Ordinal), dotted.EndsWith("b32decode", StringComparison.Ordinal));
+        }
         if (At(open)?.Is("(") != true || MatchOf(open) != r.End - 1) return null;
         int dot = dotted.IndexOf('.', StringComparison.Ordinal);
         string callee = dot < 0 ? ResolveHead(dotted).Name : Canonical(ResolveHead(dotted[..dot]).Name + dotted[dot..]);
@@ -261,6 +272,17 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
             return joined;
         }
         return null;
+    }
+
+    /// <summary>The text a base64 (or base32) literal decodes to, as UTF-8; null when it is not valid.</summary>
+    internal static string? DecodeBase64(string text, bool urlSafe, bool base32)
+    {
+        if (base32) return null;
+        var s = text.Trim();
+        if (urlSafe) s = s.Replace('-', '+').Replace('_', '/');
+        s = s.PadRight(s.Length + (4 - s.Length % 4) % 4, '=');
+        try { return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(s)); }
+        catch (FormatException) { return null; }
     }
 
     // ---- calls ---------------------------------------------------------------------------------------------
@@ -313,11 +335,33 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
             case "open":
                 HandleOpen(call, PathValue(Arg(0, "file")), Arg(1, "mode"), "open");
                 return;
+            case "shutil.move" or "os.rename" or "os.replace" or "os.renames":
+                ReportMove(call, PathValue(Arg(0, "src")), PathValue(Arg(1, "dst")));
+                return;
+            case "shutil.copy" or "shutil.copy2" or "shutil.copyfile" or "shutil.copytree":
+                ReportMove(call, PathValue(Arg(0, "src")), PathValue(Arg(1, "dst")), copy: true, recursive: call.Name == "shutil.copytree");
+                return;
+            case "os.truncate":
+            {
+                // os.truncate(path, length): to 0 empties the file; another literal size shrinks or grows it; a size
+                // that is not a literal may be 0.
+                var size = Arg(1, "length");
+                if (size is { Count: 1 } n && T[n.Start].Kind == TokenKind.Number && T[n.Start].Text != "0") ReportWrite(call, PathValue(Arg(0, "path")));
+                else ReportEmpty(call, PathValue(Arg(0, "path")));
+                return;
+            }
+            case "pathlib.Path().rename" or "pathlib.Path().replace":
+                ReportMove(call, call.ReceiverLiteral, PathValue(Arg(0, "target")), api: "pathlib.Path." + call.LastSegment);
+                return;
+            case "pathlib.Path().read_text" or "pathlib.Path().read_bytes":
+                ReportRead(call, call.ReceiverLiteral, api: "pathlib.Path." + call.LastSegment);
+                return;
             case "pathlib.Path().unlink" or "pathlib.Path().rmdir":
                 ReportDelete(call, call.ReceiverLiteral, recursive: false, api: "pathlib.Path." + call.LastSegment);
                 return;
             case "pathlib.Path().write_text" or "pathlib.Path().write_bytes":
-                ReportWrite(call, call.ReceiverLiteral, api: "pathlib.Path." + call.LastSegment);
+                if (Literal(Arg(0, "data")) is "") ReportEmpty(call, call.ReceiverLiteral, api: "pathlib.Path." + call.LastSegment);
+                else ReportWrite(call, call.ReceiverLiteral, api: "pathlib.Path." + call.LastSegment);
                 return;
             case "pathlib.Path().open":
                 HandleOpen(call, call.ReceiverLiteral, Arg(0, "mode"), "pathlib.Path.open");
@@ -358,7 +402,11 @@ internal sealed class PythonAnalyzer(string code, int depth, int maxLength) : Sc
     /// <summary>open(path, mode): only modes containing 'w' truncate; a mode we cannot read is assumed to.</summary>
     private void HandleOpen(CallSite call, string? path, TokenRange? mode, string api)
     {
-        if (mode is null) return;
+        if (mode is null || Literal(mode) is { } rm && !rm.Contains('w') && !rm.Contains('a') && !rm.Contains('x'))
+        {
+            ReportRead(call, path, api);
+            if (mode is null) return;
+        }
         if (Literal(mode) is { } m)
         {
             if (m.Contains('w', StringComparison.Ordinal)) ReportWrite(call, path, api);

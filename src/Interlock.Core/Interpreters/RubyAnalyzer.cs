@@ -35,6 +35,7 @@ internal sealed class RubyAnalyzer(string code, int depth, int maxLength) : Scri
     {
         "File.delete", "File.unlink", "Dir.rmdir", "Dir.delete", "Dir.unlink", "File.write", "IO.write", "File.binwrite", "IO.binwrite",
         "File.open", "File.new", "IO.popen", "open", "eval", "send", "public_send", "__send__",
+        "File.read", "IO.read", "File.readlines", "IO.readlines", "File.foreach", "IO.foreach", "File.binread", "IO.binread", "File.rename",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> InterestingMethods = new[]
@@ -188,6 +189,8 @@ internal sealed class RubyAnalyzer(string code, int depth, int maxLength) : Scri
             string method = name["FileUtils.".Length..];
             if (FileUtilsRecursive.Contains(method)) ReportDeleteEach(call, args, recursive: true);
             else if (FileUtilsPlain.Contains(method)) ReportDeleteEach(call, args, recursive: false);
+            else if (method is "mv" or "move") ReportMove(call, Literal(Nth(args, 0)), Literal(Nth(args, 1)));
+            else if (method is "cp" or "copy" or "cp_r" or "copy_file" or "install") ReportMove(call, Literal(Nth(args, 0)), Literal(Nth(args, 1)), copy: true, recursive: method == "cp_r");
             return;
         }
         if (CommandApis.Contains(name))
@@ -211,7 +214,17 @@ internal sealed class RubyAnalyzer(string code, int depth, int maxLength) : Scri
                 ReportWrite(call, call.ReceiverLiteral, api: "Pathname#write");
                 return;
             case "File.write" or "IO.write" or "File.binwrite" or "IO.binwrite":
-                ReportWrite(call, Literal(Nth(args, 0)));
+                if (Literal(Nth(args, 1)) is "") ReportEmpty(call, Literal(Nth(args, 0)));
+                else ReportWrite(call, Literal(Nth(args, 0)));
+                return;
+            case "File.read" or "IO.read" or "File.readlines" or "IO.readlines" or "File.foreach" or "IO.foreach" or "File.binread" or "IO.binread":
+                ReportRead(call, Literal(Nth(args, 0)));
+                return;
+            case "Pathname().read" or "Pathname().readlines" or "Pathname().binread":
+                ReportRead(call, call.ReceiverLiteral, api: "Pathname#" + call.LastSegment);
+                return;
+            case "File.rename":
+                ReportMove(call, Literal(Nth(args, 0)), Literal(Nth(args, 1)));
                 return;
             case "File.open" or "File.new":
                 HandleOpenMode(call, Literal(Nth(args, 0)), Nth(args, 1) ?? KeywordArg(call, "mode"));
@@ -283,6 +296,7 @@ internal sealed class RubyAnalyzer(string code, int depth, int maxLength) : Scri
 
     private void HandleOpenMode(CallSite call, string? path, TokenRange? mode)
     {
+        if (mode is null || Literal(mode) is { } rm && rm.StartsWith('r') && !rm.Contains('+')) ReportRead(call, path);
         if (mode is null) return;
         if (Literal(mode) is { } m)
         {

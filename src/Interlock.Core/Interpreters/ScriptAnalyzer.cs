@@ -16,6 +16,17 @@ public enum ScriptFindingKind
     ShellCommand,
     /// <summary>Runs code or a command that is not a literal (eval of a variable, exec of a computed command, ...).</summary>
     DynamicCode,
+    /// <summary>Moves or renames a path (shutil.move, os.rename/replace, fs.renameSync): Argument is the source,
+    /// <see cref="ScriptFinding.Destination"/> where it goes; either may be null when not a literal.</summary>
+    MovePath,
+    /// <summary>Copies a file or tree onto a destination (shutil.copy/copytree, fs.copyFileSync/cpSync): Argument is the
+    /// source, Destination the file or directory written; Recursive for trees.</summary>
+    CopyPath,
+    /// <summary>Truncates a file to nothing (os.truncate(p, 0), write_text(''), fs.writeFileSync(p, ''), fs.truncateSync).</summary>
+    EmptyFile,
+    /// <summary>Reads a file (open(p), read_text, fs.readFileSync, File.read, file_get_contents, getline &lt; file):
+    /// reported so that reading a secret file is judged like <c>cat</c>.</summary>
+    ReadFile,
     /// <summary>The analysis gave up (unterminated string, input too large, nesting too deep); the script must be treated as unknown.</summary>
     Indeterminate,
 }
@@ -28,7 +39,11 @@ public sealed record ScriptFinding(
     bool Recursive,
     int Start,
     int Length,
-    string Description);
+    string Description)
+{
+    /// <summary>For <see cref="ScriptFindingKind.MovePath"/> and <see cref="ScriptFindingKind.CopyPath"/>: where it goes.</summary>
+    public string? Destination { get; init; }
+}
 
 /// <summary>
 /// Finds destructive calls in interpreter one-liners with a small lexer per language: text inside strings and

@@ -528,6 +528,29 @@ internal abstract class ScriptAnalyzerBase
             $"{api} deletes {what}{(recursive ? " recursively" : "")}");
     }
 
+    protected void ReportMove(CallSite call, string? source, string? destination, bool copy = false, bool recursive = false, string? api = null)
+    {
+        api ??= call.Name;
+        var (start, length) = SpanOf(call.StartToken, call.EndToken);
+        findings.Add(new ScriptFinding(copy ? ScriptFindingKind.CopyPath : ScriptFindingKind.MovePath, api, source, recursive, start, length,
+            $"{api} {(copy ? "copies" : "moves")} {(source is null ? "a path that is not a literal" : $"'{source}'")} to {(destination is null ? "a path that is not a literal" : $"'{destination}'")}")
+        { Destination = destination });
+    }
+
+    protected void ReportEmpty(CallSite call, string? path, string? api = null)
+    {
+        api ??= call.Name;
+        Report(ScriptFindingKind.EmptyFile, api, path, false, call.StartToken, call.EndToken,
+            $"{api} empties {(path is null ? "a file that is not a literal" : $"'{path}'")}");
+    }
+
+    protected void ReportRead(CallSite call, string? path, string? api = null)
+    {
+        if (path is null) return; // a computed name: reads are reported only to find secret files by name
+        api ??= call.Name;
+        Report(ScriptFindingKind.ReadFile, api, path, false, call.StartToken, call.EndToken, $"{api} reads '{path}'");
+    }
+
     protected void ReportWrite(CallSite call, string? path, string? api = null, string? note = null)
     {
         api ??= call.Name;

@@ -44,6 +44,9 @@ public sealed partial class Awk : ICommandKnowledge
     [GeneratedRegex("""\bprintf?\b[^;{}\n]*?(?<!>)(>>?)\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;{}()]+))""")]
     private static partial Regex PrintRedirect();
 
+    [GeneratedRegex(@"\bgetline\b\s*(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?)?\s*<\s*""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex GetlineFile();
+
     [GeneratedRegex("""^\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)""")]
     private static partial Regex LiteralArgument();
 
@@ -93,6 +96,12 @@ public sealed partial class Awk : ICommandKnowledge
                 EmbeddedCode.Indeterminate(inv, $"`{inv.Name}` pipes output into a command built at run time", effects);
             i = j - 1;
         }
+        // getline < "file" reads the file: a secret file is read like `cat` would read it.
+        foreach (Match m in GetlineFile().Matches(program))
+            foreach (var target in ctx.Paths.Resolve(Arg.Literal(Unescape(m.Groups[1].Value)), inv.Context))
+                if (target.Path.StartsWith('/') && SecretFiles.Describe(target.Path, inv.Context.Home, ctx.World, ctx.Options.FileEditMaxBytes) is { } secret)
+                    effects.Add(new Effect(EffectKind.ReadSecret, target.Path, target.Class, false, true,
+                        $"`{inv.Name}` reads {target.Path} with getline, which holds {secret}", inv));
         foreach (Match m in PrintRedirect().Matches(program))
         {
             if (m.Groups[2].Success)

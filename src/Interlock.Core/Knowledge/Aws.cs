@@ -46,6 +46,30 @@ public sealed class Aws : ICommandKnowledge
         "mount-target", "access-point", "association", "document",
     ];
 
+    /// <summary>Operations whose output holds credentials (AWS CLI reference: configure export-credentials, sts
+    /// get-session-token/assume-role return an access key, secret key and session token; codeartifact
+    /// get-authorization-token a repository token; secretsmanager get-secret-value the secret; ssm
+    /// get-parameter(s) a SecureString only --with-decryption). `ecr get-login-password` is left out: its documented
+    /// use is piping into `docker login --password-stdin`, and the guard cannot yet tell a piped output from a printed one.</summary>
+    private static readonly Credentials.Printer[] CredentialPrinters =
+    [
+        new(["configure", "export-credentials"], "the profile's access key, secret key and session token"),
+        new(["configure", "get"], "a value from the AWS configuration, such as a secret access key", args => args.Any(a => a.Text.Contains("secret", StringComparison.OrdinalIgnoreCase) || a.Text.Contains("session_token", StringComparison.OrdinalIgnoreCase) || !a.Known)),
+        new(["sts", "get-session-token"], "temporary credentials (access key, secret key and session token)"),
+        new(["sts", "assume-role"], "temporary credentials (access key, secret key and session token) for the role"),
+        new(["sts", "assume-role-with-web-identity"], "temporary credentials for the role"),
+        new(["sts", "assume-role-with-saml"], "temporary credentials for the role"),
+        new(["sts", "get-federation-token"], "temporary credentials (access key, secret key and session token)"),
+        new(["codeartifact", "get-authorization-token"], "a repository authorization token"),
+        new(["secretsmanager", "get-secret-value"], "the secret's value"),
+        new(["secretsmanager", "batch-get-secret-value"], "the secrets' values"),
+        new(["ssm", "get-parameter"], "the decrypted SecureString parameter", Credentials.With("--with-decryption")),
+        new(["ssm", "get-parameters"], "the decrypted SecureString parameters", Credentials.With("--with-decryption")),
+        new(["ssm", "get-parameters-by-path"], "the decrypted SecureString parameters", Credentials.With("--with-decryption")),
+        new(["iam", "create-access-key"], "a new access key and its secret"),
+        new(["sso", "get-role-credentials"], "temporary credentials for the role"),
+    ];
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;
@@ -72,6 +96,7 @@ public sealed class Aws : ICommandKnowledge
             return;
         }
         var svc = serviceArg.Text;
+        if (opArg is not null && Credentials.Check(inv, [svc, opArg.Text], CredentialPrinters, effects)) return;
         if (opArg is null || svc is "help" or "configure" or "sts" or "sso" or "sso-oidc" or "pricing" or "history") return;
         var op = opArg.Text;
         var rest = args.Skip(positions[1] + 1).ToList();

@@ -24,6 +24,24 @@ public sealed class Az : ICommandKnowledge
         "--cluster-name", "--workspace-name", "--registry", "--share-name", "--database-name", "--db-name", "--nodepool-name", "--repository",
     ];
 
+    /// <summary>Commands whose output is a credential (Azure CLI reference): an access token, a Key Vault secret, storage
+    /// keys, a service principal's new secret, a registry token.</summary>
+    private static readonly Credentials.Printer[] CredentialPrinters =
+    [
+        new(["account", "get-access-token"], "an access token for the signed-in account"),
+        new(["keyvault", "secret", "show"], "the Key Vault secret's value"),
+        new(["keyvault", "secret", "download"], "the Key Vault secret's value into a file"),
+        new(["storage", "account", "keys", "list"], "the storage account's access keys"),
+        new(["storage", "account", "show-connection-string"], "a connection string with the storage account's key"),
+        new(["ad", "sp", "create-for-rbac"], "the new service principal's password"),
+        new(["ad", "sp", "credential", "reset"], "a new secret for the service principal"),
+        new(["ad", "app", "credential", "reset"], "a new secret for the application"),
+        new(["acr", "login"], "a registry access token", Credentials.With("--expose-token", "-t")),
+        new(["acr", "credential", "show"], "the registry's admin passwords"),
+        new(["cosmosdb", "keys", "list"], "the database account's keys"),
+        new(["redis", "list-keys"], "the cache's access keys"),
+    ];
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;
@@ -37,6 +55,7 @@ public sealed class Az : ICommandKnowledge
             return;
         }
         var words = path.Select(a => a.Text).ToList();
+        if (Credentials.Check(inv, words, CredentialPrinters, effects)) return;
         var group = words[0];
         if (LocalGroups.Contains(group)) return;
         if (CloudArgs.Has(args, "--what-if", "--dryrun", "--dry-run")) return;

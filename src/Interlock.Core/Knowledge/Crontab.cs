@@ -1,7 +1,7 @@
 namespace Interlock.Core.Knowledge;
 
 /// <summary><c>crontab</c>: <c>-r</c> deletes every cron job of the user with no backup; installing a file (or standard
-/// input) replaces all of them; <c>-l</c> only lists.</summary>
+/// input) replaces all of them and installs commands that run later, unattended (persistence); <c>-l</c> only lists.</summary>
 public sealed class Crontab : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["crontab"];
@@ -23,7 +23,7 @@ public sealed class Crontab : ICommandKnowledge
         }
         if (Options.Has(flags, 'e'))
         {
-            Add(EffectKind.ChangeInfrastructure, $"`crontab -e` edits the cron jobs of {who}");
+            Add(EffectKind.InstallPersistence, $"`crontab -e` edits the cron jobs of {who}: whatever is added there runs on a schedule, unattended");
             return;
         }
         var source = operands.FirstOrDefault();
@@ -34,7 +34,7 @@ public sealed class Crontab : ICommandKnowledge
         if (empty)
             Add(EffectKind.DestroyData, $"installs an empty crontab for {who}, which deletes every cron job it had");
         else
-            Add(EffectKind.ChangeInfrastructure,
-                $"replaces every cron job of {who} with {(fromStdin ? "the text on standard input" : $"the contents of {source!.Text}")}; jobs not in it are removed");
+            Add(EffectKind.InstallPersistence,
+                $"installs {(fromStdin ? "the text on standard input" : $"the contents of {source!.Text}")} as the cron jobs of {who}, which then run on a schedule, unattended; jobs not in it are removed");
     }
 }

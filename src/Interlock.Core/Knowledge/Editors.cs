@@ -19,10 +19,14 @@ public sealed partial class Editors : ICommandKnowledge
     {
         if (inv.Name == "emacs") { Emacs(inv, effects); return; }
         var args = inv.Args;
+        var commands = new List<string>();
+        var files = new List<Arg>();
         for (var i = 0; i < args.Count; i++)
         {
             var t = args[i].Text;
-            if (t == "--") break;
+            if (t == "--") { files.AddRange(args.Skip(i + 1)); break; }
+            if (!t.StartsWith('-') && !t.StartsWith('+')) { files.Add(args[i]); continue; }
+            if (t is "-u" or "-U" or "-i" or "-T" or "-r" or "-w" or "-W" or "-s" or "-t" or "-q" or "--startuptime" or "--listen" or "--servername" && i + 1 < args.Count) { i++; continue; }
             string? cmd = null;
             if (t is "-c" or "--cmd") cmd = i + 1 < args.Count ? args[++i].Text : null;
             else if (t.StartsWith('+') && t.Length > 1) cmd = t[1..];
@@ -34,8 +38,41 @@ public sealed partial class Editors : ICommandKnowledge
             }
             if (cmd is null) continue;
             foreach (var part in cmd.Split('|'))
+            {
+                commands.Add(part);
                 ExCommand(part, inv, ctx, effects);
+            }
         }
+        if (EmptiesBuffer(commands))
+            foreach (var f in files)
+                ctx.AddPathEffects(effects, EffectKind.EmptyFile, f, false, inv,
+                    t => $"`{inv.Name}` deletes every line of {t.Path} and writes it back (`{string.Join(" | ", commands.Select(c => c.Trim()))}`), emptying it; its contents are gone unless committed");
+    }
+
+    [GeneratedRegex(@"^(?:d|de|del|dele|delet|delete)!?(?:\s.*)?$")]
+    private static partial Regex DeleteLines();
+
+    [GeneratedRegex(@"^(?:g|gl|glo|glob|globa|global)!?/(?:\^|\.\*|\$|\^\.\*\$|\^\.\*)/(?:d|de|del|dele|delet|delete)$")]
+    private static partial Regex GlobalDeleteAll();
+
+    [GeneratedRegex(@"^(?:w|wr|wri|writ|write|wq|x|xi|xit|exi|exit|up|upd|upda|updat|update|wa|wal|wall|wqa|wqall|xa|xal|xall)!?$")]
+    private static partial Regex WriteBack();
+
+    /// <summary>Ex commands that delete every line of the buffer (<c>:%d</c>, <c>:1,$d</c>, <c>:g/^/d</c>) followed by a
+    /// write of the same file (<c>:w</c>, <c>:wq</c>, <c>:x</c>): the file is emptied.</summary>
+    internal static bool EmptiesBuffer(IEnumerable<string> commands)
+    {
+        var deleted = false;
+        foreach (var raw in commands)
+        {
+            var c = Modifiers().Replace(raw.Trim().TrimStart(':').Trim(), "");
+            var range = Range().Match(c).Value;
+            var rest = c[range.Length..].TrimStart();
+            var whole = range.Replace(" ", "") is "%" or "1,$" or "0,$";
+            if (whole && DeleteLines().IsMatch(rest) || (range.Length == 0 || range == "%") && GlobalDeleteAll().IsMatch(rest)) deleted = true;
+            else if (deleted && range.Length == 0 && WriteBack().IsMatch(rest)) return true;
+        }
+        return false;
     }
 
     [GeneratedRegex(@"^(?:silent!?\s*|sil!?\s*|keepalt\s*|noautocmd\s*)*")]

@@ -19,8 +19,13 @@ public sealed class FileWriters : ICommandKnowledge
                 var (flags, files) = Options.Split(inv.Args);
                 var append = Options.Has(flags, 'a', "--append");
                 foreach (var f in files)
+                {
                     ctx.AddPathEffects(effects, append ? EffectKind.AppendFile : EffectKind.OverwriteFile, f, false, inv,
                         t => append ? $"appends to {t.Path}" : t.Exists ? $"overwrites the existing file {t.Path}" : $"writes the file {t.Path}");
+                    if (append)
+                        foreach (var t in ctx.Paths.Resolve(f, inv.Context))
+                            Persistence.CheckStartupAppend(inv, ctx, t, inv.Stdin, effects);
+                }
                 break;
             }
             case "cp" or "install" or "ln" or "mv": CopyOrMove(inv, ctx, effects); break;
@@ -60,6 +65,18 @@ public sealed class FileWriters : ICommandKnowledge
         }
     }
 
+    /// <summary>Where a move of <paramref name="source"/> to <paramref name="dest"/> lands when that is outside the
+    /// source's repository (a temp directory, home, another disk); null when it stays inside or cannot be told.</summary>
+    private static string? OutsideProjectOf(string source, Arg dest, Invocation inv, KnowledgeContext ctx)
+    {
+        var repo = ctx.World.FindRepositoryRoot(source);
+        if (repo is null) return null;
+        foreach (var d in ctx.Paths.Resolve(dest, inv.Context))
+            if (d.Class is not (PathClass.Unknown or PathClass.NullDevice or PathClass.Disk) && d.Path.StartsWith('/') && !PathResolver.IsUnder(d.Path, repo))
+                return d.Path;
+        return null;
+    }
+
     private static void CopyOrMove(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var (flags, operands) = Options.Split(inv.Args, f => f is "-t" or "--target-directory" or "-S" or "--suffix" or "-m" or "--mode" or "-o" or "--owner" or "-g" or "--group" or "-e" or "--rsh");
@@ -78,6 +95,9 @@ public sealed class FileWriters : ICommandKnowledge
                     if (ctx.Options.ReportOrdinaryChanges || t.Class is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home or PathClass.ProjectRoot or PathClass.Unknown or PathClass.Protected)
                         effects.Add(new Effect(EffectKind.MovePath, t.Path, t.Class, true, true,
                             $"moves {(t.Class == PathClass.Home ? "the home directory " : "")}{t.Path} away", inv));
+                    else if (t.Class == PathClass.ProjectSource && t.Exists && !t.IsFile && OutsideProjectOf(t.Path, dest, inv, ctx) is { } outside)
+                        effects.Add(new Effect(EffectKind.MovePath, t.Path, t.Class, true, true,
+                            $"moves the source directory {t.Path} out of the project to {outside}, where git no longer tracks it and its uncommitted work", inv, "out-of-project"));
 
         foreach (var d in ctx.Paths.Resolve(dest, inv.Context))
         {

@@ -7,9 +7,39 @@ public sealed class Find : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["find"];
 
+    /// <summary>Tests and actions that take one argument (find(1)): what follows them is their value, never a primary,
+    /// so in <c>find . -name -delete</c> the name is "-delete".</summary>
+    private static readonly HashSet<string> OneArgument =
+    [
+        "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-lname", "-ilname", "-type", "-xtype",
+        "-user", "-group", "-uid", "-gid", "-perm", "-size", "-mtime", "-atime", "-ctime", "-mmin", "-amin", "-cmin", "-used",
+        "-newer", "-anewer", "-cnewer", "-maxdepth", "-mindepth", "-samefile", "-inum", "-links", "-fstype", "-context", "-printf",
+        "-fprint", "-fprint0", "-fls", "-regextype", "-files0-from",
+    ];
+
+    /// <summary>Whether <c>-delete</c> appears as an action, not as the value of a test or inside an -exec command.</summary>
+    internal static bool Deletes(IReadOnlyList<Arg> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (!args[i].Known) continue;
+            if (t == "-delete") return true;
+            if (t is "-exec" or "-execdir" or "-ok" or "-okdir")
+            {
+                while (i + 1 < args.Count && args[i + 1].Text is not (";" or "+")) i++;
+                i++;
+                continue;
+            }
+            if (t == "-fprintf") { i += 2; continue; }
+            if (OneArgument.Contains(t) || t.StartsWith("-newer", StringComparison.Ordinal) && t.Length > 6) i++;
+        }
+        return false;
+    }
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
-        if (!inv.Args.Any(a => a.Text == "-delete")) return;
+        if (!Deletes(inv.Args)) return;
         foreach (var target in Matches(inv.Args))
             ctx.AddPathEffects(effects, EffectKind.DeletePath, target, true, inv, t => $"deletes every file matched under {Root(t.Path)}");
     }

@@ -44,6 +44,18 @@ public sealed class Gcloud : ICommandKnowledge
 
     private const string RemoteHome = "/home/~remote";
 
+    /// <summary>Commands whose output is a credential (gcloud reference): access and identity tokens, the config
+    /// helper's credential block, a Secret Manager secret's payload, a Cloud SQL login token.</summary>
+    private static readonly Credentials.Printer[] CredentialPrinters =
+    [
+        new(["auth", "print-access-token"], "an OAuth access token for the active account"),
+        new(["auth", "print-identity-token"], "an identity token for the active account"),
+        new(["auth", "application-default", "print-access-token"], "an OAuth access token for the application default credentials"),
+        new(["config", "config-helper"], "the active account's access token"),
+        new(["secrets", "versions", "access"], "the secret's payload"),
+        new(["sql", "generate-login-token"], "a database login token"),
+    ];
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;
@@ -64,6 +76,7 @@ public sealed class Gcloud : ICommandKnowledge
                 $"runs `gcloud {string.Join(' ', words.Take(unknown + 1).Select(w => w.Text))}`, a command computed at run time (it could delete)", inv));
             return;
         }
+        if (Credentials.Check(inv, words.TakeWhile(w => w.Known).Select(w => w.Text).ToList(), CredentialPrinters, effects)) return;
         var group = words[0].Text;
         if (LocalGroups.Contains(group)) return;
         if (verbIndex < 0) verbIndex = words.Count - 1;

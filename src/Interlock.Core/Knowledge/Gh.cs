@@ -10,6 +10,14 @@ public sealed class Gh : ICommandKnowledge
     private static readonly HashSet<string> ApiValued =
         ["-X", "--method", "-H", "--header", "-f", "--raw-field", "-F", "--field", "-q", "--jq", "-t", "--template", "--input", "-p", "--preview", "--cache", "--hostname", "-R", "--repo"];
 
+    /// <summary>gh auth token prints the stored token; gh auth status prints it with --show-token/-t (gh manual);
+    /// glab auth status --show-token likewise.</summary>
+    private static readonly Credentials.Printer[] CredentialPrinters =
+    [
+        new(["auth", "token"], "the GitHub token it is signed in with"),
+        new(["auth", "status"], "the signed-in token", args => args.Any(a => a.Text is "--show-token" or "-t")),
+    ];
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;
@@ -33,6 +41,7 @@ public sealed class Gh : ICommandKnowledge
             return;
         }
         if (words.Count < 2) return;
+        if (Credentials.Check(inv, words.Select(w => w.Arg.Text).ToList(), CredentialPrinters, effects)) return;
         var command = words[1].Arg.Text;
         var operands = words.Skip(2).Select(w => w.Arg.Text).ToList();
         var first = operands.FirstOrDefault();

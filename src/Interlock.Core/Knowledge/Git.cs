@@ -48,6 +48,7 @@ public sealed class Git : ICommandKnowledge
                 EmbeddedCode.Indeterminate(inv, $"`git --config-env` sets `{parts[^2]}`, a command git runs, from the environment", effects);
             i += ValuedGlobals.Contains(t) ? 2 : 1;
         }
+        configs.AddRange(EnvironmentConfig(inv, effects));
         foreach (var v in CommandVariables)
             if (inv.Environment.TryGetValue(v, out var value))
             {
@@ -90,16 +91,20 @@ public sealed class Git : ICommandKnowledge
         void Add(EffectKind kind, string target, string description, string? detail = null) =>
             effects.Add(new Effect(kind, target, PathClass.ProjectSource, true, false, description, inv, detail));
 
-        var (flags, operands) = Options.Split(rest);
+        // Read the arguments as git does: unique prefixes of long options, values taken from the next word, bundles.
+        var parsed = GitOptions.Parse(sub, rest);
+        if (parsed.Rejected is not null) return; // git refuses the command line and changes nothing
+        var operands = parsed.Operands;
         switch (sub)
         {
             case "config":
             {
                 // `git config alias.x '!cmd'` (or core.pager, core.sshCommand...) defines a command git runs later:
                 // the next `git x` may be in this line or any later one, so it is asked about now.
-                var words = rest.Where(a => !a.Text.StartsWith('-')).ToList();
-                if (words.Count > 0 && words[0].Text is "set" or "--add") words = words.Skip(1).ToList();
-                if (rest.Any(a => a.Text is "--unset" or "--unset-all" or "--get" or "--get-all" or "--list" or "-l" or "--get-regexp")) break;
+                var words = operands.ToList();
+                if (words.Count > 0 && words[0].Text is "set") words = words.Skip(1).ToList();
+                if (parsed.Any("unset", "unset-all", "get", "get-all", "list", "get-regexp", "get-urlmatch", "get-color", "get-colorbool", "remove-section", "rename-section", "edit")) break;
+                if (words.Count > 0 && words[0].Text is "unset" or "get" or "list" or "remove-section" or "rename-section" or "edit") break;
                 if (words.Count < 2) break;
                 var key = words[0].Text;
                 var value = words[1];
@@ -120,49 +125,74 @@ public sealed class Git : ICommandKnowledge
                 break;
             }
             case "reset":
-                if (flags.FirstOrDefault(f => f is "--hard" or "--merge" or "--keep") is { } mode)
+                if (new[] { "hard", "merge", "keep" }.LastOrDefault(parsed.Has) is { } mode)
                     Add(EffectKind.DiscardUncommittedChanges, where,
-                        $"`git reset {mode}` discards uncommitted changes in {where}" + (operands.Count > 0 ? $" and moves the branch to {operands[0].Text}" : ""));
+                        $"`git reset --{mode}` discards uncommitted changes in {where}" + (operands.Count > 0 ? $" and moves the branch to {operands[0].Text}" : ""));
                 break;
             case "checkout":
             {
-                if (Options.Has(flags, 'b') || Options.Has(flags, 'B') || flags.Contains("--orphan")) break;
-                var dashDash = rest.FindIndex(a => a.Text == "--");
-                var paths = dashDash >= 0 ? rest.Skip(dashDash + 1).ToList() : PathLikeOperands(operands, inv, ctx);
+                if (parsed.ValueArg("B") is { } reset)
+                {
+                    BranchReset(reset, operands.FirstOrDefault(), "`git checkout -B`");
+                    break;
+                }
+                if (parsed.Value("b") is not null || parsed.Value("orphan") is not null) break;
+                var paths = parsed.DashDash >= 0 ? parsed.AfterDashDash : PathLikeOperands(operands, inv, ctx);
                 if (paths.Count > 0)
                 {
                     Add(EffectKind.DiscardUncommittedChanges, where,
                         $"`git checkout` overwrites uncommitted changes to {List(paths)} with the committed version");
                     WorktreeWrites(paths, repoDir, repo, inv, ctx, effects, "`git checkout`");
                 }
-                else if (Options.Has(flags, 'f', "--force"))
-                    Add(EffectKind.DiscardUncommittedChanges, where, "`git checkout --force` throws away local changes while switching branches");
+                else if (parsed.Has("force"))
+                    Add(EffectKind.DiscardUncommittedChanges, where, $"`git checkout {parsed.Written("force")}` throws away local changes while switching branches");
                 break;
             }
             case "switch":
-                if (flags.Any(f => f is "--discard-changes" or "-f" or "--force"))
-                    Add(EffectKind.DiscardUncommittedChanges, where, "`git switch --discard-changes` throws away local changes");
+                if (parsed.ValueArg("force-create") is { } recreated)
+                    BranchReset(recreated, operands.FirstOrDefault(), "`git switch -C`");
+                if (parsed.Has("discard-changes") || parsed.Has("force"))
+                    Add(EffectKind.DiscardUncommittedChanges, where, $"`git switch {parsed.Written(parsed.Has("force") ? "force" : "discard-changes")}` throws away local changes");
                 break;
             case "restore":
             {
-                var staged = Options.Has(flags, 'S', "--staged");
-                var worktree = Options.Has(flags, 'W', "--worktree");
-                if (staged && !worktree) break;
-                var (_, paths) = Options.Split(rest, f => f is "-s" or "--source");
+                var staged = parsed.Has("staged");
+                // The working tree is restored by default, and only the index with --staged; naming neither
+                // (`--no-worktree` alone) is an error and git restores nothing.
+                var worktree = parsed.Options.Any(o => o.Key == "worktree") ? parsed.Has("worktree") : !staged;
+                if (!worktree) break;
+                var paths = operands;
+                var source = parsed.Value("source");
                 Add(EffectKind.DiscardUncommittedChanges, where,
-                    $"`git restore` overwrites uncommitted changes to {(paths.Count > 0 ? List(paths) : "the working tree")} with the committed version");
+                    $"`git restore{(source is null ? "" : $" --source={source}")}` overwrites uncommitted changes to {(paths.Count > 0 ? List(paths) : "the working tree")} with the {(source is null ? "committed" : $"{source}")} version");
                 WorktreeWrites(paths, repoDir, repo, inv, ctx, effects, "`git restore`");
                 break;
             }
+            case "checkout-index":
+            {
+                // Without -f existing files are left alone; --prefix writes copies elsewhere instead of the working tree.
+                if (!parsed.Has("force") || parsed.Value("prefix") is not null || parsed.Has("temp")) break;
+                var all = parsed.Has("all");
+                if (!all && operands.Count == 0 && !parsed.Has("stdin")) break;
+                Add(EffectKind.DiscardUncommittedChanges, where,
+                    $"`git checkout-index --force` overwrites {(all ? "every tracked file" : operands.Count > 0 ? List(operands) : "the files named on standard input")} in the working tree with the staged version, discarding uncommitted changes");
+                break;
+            }
+            case "read-tree":
+                // -u updates the working tree; with --reset, changes that would be lost no longer stop it.
+                if (parsed.Has("u") && parsed.Has("reset"))
+                    Add(EffectKind.DiscardUncommittedChanges, where,
+                        $"`git read-tree -u --reset` replaces the index and the working tree with {(operands.Count > 0 ? operands[0].Text : "the given tree")}, discarding uncommitted changes");
+                break;
             case "apply" or "am":
             {
                 // Writes the files the patch names (relative to the top of the working tree); --check and the
                 // summaries only read, --cached changes only the index.
-                if (flags.Any(f => f is "--check" or "--stat" or "--numstat" or "--summary" or "--cached" or "--abort" or "--skip" or "--quit" or "--show-current-patch")) break;
-                if (sub == "am" && flags.Any(f => f is "--continue" or "--resolved" or "-r")) break;
-                var stripText = flags.FirstOrDefault(f => f.StartsWith("-p", StringComparison.Ordinal) && f.Length > 2)?[2..];
+                if (parsed.Any("check", "stat", "numstat", "summary", "cached", "abort", "skip", "quit", "show-current-patch")) break;
+                if (sub == "am" && parsed.Any("continue", "resolved")) break;
+                var stripText = parsed.Value("p");
                 int? strip = sub == "am" ? 1 : stripText is null ? 1 : int.TryParse(stripText, out var n) ? n : null;
-                var prefix = flags.FirstOrDefault(f => f.StartsWith("--directory=", StringComparison.Ordinal))?["--directory=".Length..];
+                var prefix = parsed.Value("directory");
                 var baseDir = repo ?? repoDir;
                 if (baseDir is null || inv.Context.RemoteHost is not null) break;
                 if (prefix is not null) baseDir = PathResolver.Combine(baseDir, prefix)!;
@@ -181,12 +211,9 @@ public sealed class Git : ICommandKnowledge
             }
             case "clean":
             {
-                var force = Options.Has(flags, 'f', "--force");
-                var dryRun = Options.Has(flags, 'n', "--dry-run");
-                var interactive = Options.Has(flags, 'i', "--interactive");
-                if (!force || dryRun || interactive) break;
-                var ignored = Options.Has(flags, 'x') || Options.Has(flags, 'X');
-                var dirs = Options.Has(flags, 'd');
+                if (!parsed.Has("force") || parsed.Has("dry-run") || parsed.Has("interactive")) break;
+                var ignored = parsed.Has("x") || parsed.Has("X");
+                var dirs = parsed.Has("d");
                 Add(EffectKind.DeleteUntrackedFiles, where,
                     $"`git clean` permanently deletes untracked files{(dirs ? " and directories" : "")}{(ignored ? ", including ignored ones (.env, local config)" : "")} in {(operands.Count > 0 ? List(operands) : where)}; git keeps no copy of them");
                 break;
@@ -197,41 +224,214 @@ public sealed class Git : ICommandKnowledge
                 break;
             case "branch":
             {
-                var forceDelete = Options.Has(flags, 'D') ||
-                    ((Options.Has(flags, 'd', "--delete")) && Options.Has(flags, 'f', "--force"));
-                if (forceDelete)
+                var force = parsed.Has("force");
+                if (parsed.Has("D") || parsed.Has("delete") && force)
+                {
                     foreach (var b in operands)
                         Add(EffectKind.DeleteBranch, b.Text, $"deletes branch `{b.Text}` even if it has commits that are not merged anywhere");
+                    break;
+                }
+                if (parsed.Has("delete") || parsed.Any("list", "show-current", "edit-description", "unset-upstream", "contains", "no-contains", "merged", "no-merged", "points-at", "remotes", "all")
+                    || parsed.Value("set-upstream-to") is not null)
+                    break;
+                var renames = parsed.Has("M") || parsed.Has("move") && force;
+                var copies = parsed.Has("C") || parsed.Has("copy") && force;
+                if (renames || copies)
+                {
+                    // -M/-C [old] new: the new name is replaced when it exists.
+                    if (operands.Count == 0) break;
+                    var target = operands[^1];
+                    if (BranchMayExist(repo, target, ctx))
+                        Add(EffectKind.RewriteHistory, target.Text,
+                            $"`git branch {(renames ? "-M" : "-C")}` replaces the existing branch `{target.Text}` with {(operands.Count > 1 ? $"`{operands[0].Text}`" : "the current branch")}; commits only on the old `{target.Text}` are left on no branch",
+                            "branch-move");
+                    break;
+                }
+                if (force && operands.Count > 0)
+                    BranchReset(operands[0], operands.Skip(1).FirstOrDefault(), "`git branch --force`", refuseCurrent: true);
                 break;
             }
+            case "tag":
+                if (parsed.Has("delete"))
+                    foreach (var t in operands)
+                        Add(EffectKind.DeleteBranch, t.Text,
+                            $"`git tag --delete` deletes the tag `{t.Text}`; an annotated tag's message and signature cannot be recreated, and nothing else records which commit it named", "tag");
+                break;
             case "push":
-                AnalyzePush(rest, repo, inv, ctx, effects);
+                AnalyzePush(parsed, repo, inv, ctx, effects);
                 break;
             case "filter-branch" or "filter-repo":
                 Add(EffectKind.RewriteHistory, where, $"`git {sub}` rewrites the history of {where}");
                 break;
             case "reflog":
-                if (operands.FirstOrDefault()?.Text is "delete" ||
-                    (operands.FirstOrDefault()?.Text is "expire" && flags.Any(f => f.StartsWith("--expire") && (f.EndsWith("=now") || f.EndsWith("=all") || f.EndsWith("=0")))))
+            {
+                var action = operands.FirstOrDefault()?.Text;
+                if (action is "delete" || action is "expire" && (ExpiresNow(parsed.Value("expire")) || ExpiresNow(parsed.Value("expire-unreachable"))))
                     Add(EffectKind.RewriteHistory, where, "expires the reflog, the safety net that lets lost commits be recovered");
                 break;
+            }
             case "gc":
-                if (flags.Any(f => f is "--prune=now" or "--prune=all"))
-                    Add(EffectKind.RewriteHistory, where, "`git gc --prune=now` permanently deletes unreachable commits");
+                if (ExpiresNow(parsed.Value("prune")))
+                    Add(EffectKind.RewriteHistory, where, $"`git gc --prune={parsed.Value("prune")}` permanently deletes unreachable commits");
                 break;
             case "update-ref":
-                if (Options.Has(flags, 'd'))
+                if (parsed.Has("d"))
                     Add(EffectKind.RewriteHistory, operands.FirstOrDefault()?.Text ?? where, $"deletes the ref {operands.FirstOrDefault()?.Text}");
+                else if (parsed.Has("stdin"))
+                    Add(EffectKind.RewriteHistory, where, "`git update-ref --stdin` creates, moves or deletes the refs named on standard input, which the guard cannot see", "branch-move");
+                else if (operands.Count >= 2 && (!operands[0].Known || operands[0].Text.StartsWith("refs/", StringComparison.Ordinal) || operands[0].Text == "HEAD"))
+                    Add(EffectKind.RewriteHistory, operands[0].Text,
+                        $"`git update-ref` points {operands[0].Text} at {operands[1].Text}; commits reachable only from its old value are left on no branch", "branch-move");
+                break;
+            case "add":
+            {
+                // git-add(1): -f adds ignored files too. A named file that holds secrets goes into the next commit and,
+                // once pushed, to everyone with the repository; `git add -A`/`.` honour .gitignore.
+                if (parsed.Any("dry-run", "patch", "interactive", "edit")) break;
+                var baseDir = repoDir;
+                if (baseDir is null || inv.Context.RemoteHost is not null) break;
+                foreach (var op in operands)
+                {
+                    if (!op.Known || op.Glob && !parsed.Has("force")) continue;
+                    var abs = PathResolver.Combine(baseDir, op.Text);
+                    if (abs is null || ctx.World.GetPathKind(abs) != PathKind.File) continue;
+                    if (SecretFiles.Describe(abs, inv.Context.Home, ctx.World, ctx.Options.FileEditMaxBytes) is { } secret)
+                        effects.Add(new Effect(EffectKind.ReadSecret, abs, PathClass.ProjectSource, false, true,
+                            $"`git add{(parsed.Has("force") ? " --force" : "")}` stages {abs}, which holds {secret}, for the next commit", inv, "stage-secret"));
+                }
+                break;
+            }
+            case "credential":
+                // git-credential(1): `fill` prints the username and password the helpers hold for the described URL.
+                if (operands.FirstOrDefault()?.Text == "fill")
+                    effects.Add(Credentials.Printed(inv, "git credential fill", "the stored username and password for the repository's host"));
                 break;
             case "worktree":
-                if (operands.FirstOrDefault()?.Text is "remove" && Options.Has(flags, 'f', "--force"))
+                if (operands.FirstOrDefault()?.Text is "remove" && parsed.Has("force"))
                     Add(EffectKind.RemoveWorktree, operands.Count > 1 ? operands[1].Text : where, $"removes the worktree {(operands.Count > 1 ? operands[1].Text : "")} including its uncommitted changes");
                 break;
             case "rm":
-                if (Options.Has(flags, 'f', "--force") && !Options.Has(flags, 'n', "--dry-run") && !flags.Contains("--cached"))
+                if (parsed.Has("force") && !parsed.Has("dry-run") && !parsed.Has("cached"))
                     Add(EffectKind.DiscardUncommittedChanges, where, $"`git rm --force` deletes {List(operands)} even where they have uncommitted changes");
                 break;
         }
+
+        // `git branch -f NAME [START]`, `git checkout -B`, `git switch -C`: an existing branch is moved to START (HEAD
+        // by default); the commits it had after that point are then on no branch, recoverable only from the reflog.
+        void BranchReset(Arg name, Arg? start, string what, bool refuseCurrent = false)
+        {
+            var current = repo is null ? null : ctx.World.CurrentBranch(repo);
+            if (!BranchMayExist(repo, name, ctx)) return;
+            if (name.Known && name.Text == current && (refuseCurrent || start is null)) return; // git refuses, or HEAD stays where it is
+            Add(EffectKind.RewriteHistory, name.Text,
+                $"{what} moves the existing branch `{name.Text}` to {start?.Text ?? "HEAD"}; commits that were only on `{name.Text}` after that point are left on no branch",
+                "branch-move");
+        }
+    }
+
+    /// <summary>Configuration the invocation's environment gives git, as if by <c>-c</c>: <c>GIT_CONFIG_COUNT</c> with
+    /// <c>GIT_CONFIG_KEY_n</c>/<c>GIT_CONFIG_VALUE_n</c>, and <c>GIT_CONFIG_PARAMETERS</c> (what <c>git -c</c> passes to
+    /// the git processes it starts: shell-quoted <c>'key=value'</c> or <c>'key'='value'</c> words). A count, key or
+    /// value not known in advance may define any alias.</summary>
+    private static IEnumerable<(string Key, string Value, bool Known)> EnvironmentConfig(Invocation inv, List<Effect> effects)
+    {
+        var result = new List<(string, string, bool)>();
+        if (inv.Environment.TryGetValue("GIT_CONFIG_COUNT", out var countText))
+        {
+            if (countText is null || !int.TryParse(countText, out var count) || count < 0 || count > 1000)
+            {
+                if (countText is null || countText.Trim().Length > 0)
+                    EmbeddedCode.Indeterminate(inv, "`GIT_CONFIG_COUNT` gives git configuration (aliases, commands it runs) the guard cannot read", effects);
+            }
+            else
+                for (var n = 0; n < count; n++)
+                {
+                    inv.Environment.TryGetValue($"GIT_CONFIG_KEY_{n}", out var key);
+                    inv.Environment.TryGetValue($"GIT_CONFIG_VALUE_{n}", out var value);
+                    if (key is null)
+                    {
+                        if (inv.Environment.ContainsKey($"GIT_CONFIG_KEY_{n}"))
+                            EmbeddedCode.Indeterminate(inv, $"`GIT_CONFIG_KEY_{n}` names a git setting the guard cannot read", effects);
+                        continue;
+                    }
+                    result.Add((key, value ?? "", value is not null || !inv.Environment.ContainsKey($"GIT_CONFIG_VALUE_{n}")));
+                }
+        }
+        if (inv.Environment.TryGetValue("GIT_CONFIG_PARAMETERS", out var parameters))
+        {
+            if (parameters is null)
+                EmbeddedCode.Indeterminate(inv, "`GIT_CONFIG_PARAMETERS` gives git configuration (aliases, commands it runs) the guard cannot read", effects);
+            else if (SplitConfigParameters(parameters) is { } entries)
+                result.AddRange(entries.Select(e => (e.Key, e.Value, true)));
+            else
+                EmbeddedCode.Indeterminate(inv, "`GIT_CONFIG_PARAMETERS` is not quoted the way git reads it, so the guard cannot tell which settings it gives", effects);
+        }
+        return result;
+    }
+
+    /// <summary>git's sq_dequote_to_strvec over GIT_CONFIG_PARAMETERS: words in single quotes (a quote written as
+    /// <c>'\''</c>), separated by spaces; <c>'key'='value'</c> keeps the two apart, <c>'key=value'</c> splits at the first
+    /// <c>=</c>. Null when the text is not quoted that way.</summary>
+    public static List<(string Key, string Value)>? SplitConfigParameters(string text)
+    {
+        var result = new List<(string, string)>();
+        var i = 0;
+        string? ReadQuoted()
+        {
+            if (i >= text.Length || text[i] != '\'') return null;
+            var sb = new System.Text.StringBuilder();
+            i++;
+            while (true)
+            {
+                if (i >= text.Length) return null;
+                var c = text[i++];
+                if (c != '\'') { sb.Append(c); continue; }
+                // '\'' continues the word with a quote
+                if (i + 2 < text.Length && text[i] == '\\' && text[i + 1] == '\'' && text[i + 2] == '\'')
+                {
+                    sb.Append('\'');
+                    i += 3;
+                    continue;
+                }
+                return sb.ToString();
+            }
+        }
+        while (i < text.Length)
+        {
+            if (char.IsWhiteSpace(text[i])) { i++; continue; }
+            var first = ReadQuoted();
+            if (first is null) return null;
+            if (i < text.Length && text[i] == '=')
+            {
+                i++;
+                var value = ReadQuoted();
+                if (value is null) return null;
+                result.Add((first, value));
+            }
+            else if (first.IndexOf('=') is var eq and > 0)
+                result.Add((first[..eq], first[(eq + 1)..]));
+            else
+                result.Add((first, "true"));
+        }
+        return result;
+    }
+
+    /// <summary>A <c>--expire</c>/<c>--prune</c> time that removes everything unreachable now (not the default weeks).</summary>
+    private static bool ExpiresNow(string? value) =>
+        value is not null && (value is "now" or "all" or "0" || value.Contains("second") || value.Contains("minute") || value.Contains("hour"));
+
+    /// <summary>Whether the branch may already exist: false only when the repository's refs show it does not (no loose
+    /// ref under .git/refs/heads and no line in .git/packed-refs); a name computed at run time may be any branch.</summary>
+    private static bool BranchMayExist(string? repo, Arg name, KnowledgeContext ctx)
+    {
+        if (!name.Known || repo is null) return true;
+        var gitDir = repo.TrimEnd('/') + "/.git";
+        if (ctx.World.GetPathKind(gitDir) != PathKind.Directory) return true; // a worktree's .git file, or unknown
+        var refName = name.Text.StartsWith("refs/heads/", StringComparison.Ordinal) ? name.Text : "refs/heads/" + name.Text;
+        if (ctx.World.GetPathKind(gitDir + "/" + refName) is PathKind.File or PathKind.Unknown) return true;
+        var packed = ctx.World.ReadTextFile(gitDir + "/packed-refs", 1 << 20);
+        if (packed is null) return ctx.World.GetPathKind(gitDir + "/packed-refs") is not PathKind.Missing;
+        return packed.Split('\n').Any(l => l.EndsWith(" " + refName, StringComparison.Ordinal));
     }
 
     /// <summary>`git checkout &lt;tree-ish&gt; -- PATHS` and `git restore [--source X] PATHS` write the named paths from a tree
@@ -287,16 +487,15 @@ public sealed class Git : ICommandKnowledge
         return list.Count == 0 ? "the given paths" : list.Count <= 3 ? string.Join(", ", list) : string.Join(", ", list.Take(3)) + $" and {list.Count - 3} more";
     }
 
-    private static void AnalyzePush(List<Arg> rest, string? repo, Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    private static void AnalyzePush(GitOptions.Result parsed, string? repo, Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
-        var (flags, operands) = Options.Split(rest, f => f is "--repo" or "-o" or "--push-option" or "--receive-pack" or "--exec");
-        var force = flags.Any(f => f is "-f" || (f.StartsWith("--force") && !f.StartsWith("--force-with-lease") && !f.StartsWith("--force-if-includes") && f != "--force=false"))
-                    || flags.Any(f => f.Length > 1 && f[0] == '-' && f[1] != '-' && f.Contains('f'));
-        var lease = flags.Any(f => f.StartsWith("--force-with-lease"));
-        var mirror = flags.Contains("--mirror");
-        var delete = flags.Any(f => f is "--delete" || (f.Length > 1 && f[0] == '-' && f[1] != '-' && f.Contains('d')));
-        var prune = flags.Contains("--prune");
-        var remote = operands.Count > 0 ? operands[0].Text : "origin";
+        var operands = parsed.Operands;
+        var force = parsed.Has("force");
+        var lease = parsed.Has("force-with-lease");
+        var mirror = parsed.Has("mirror");
+        var delete = parsed.Has("delete");
+        var prune = parsed.Has("prune");
+        var remote = operands.Count > 0 ? operands[0].Text : parsed.Value("repo") ?? "origin";
         var refspecs = operands.Skip(1).ToList();
         var current = repo is null ? null : ctx.World.CurrentBranch(repo);
 

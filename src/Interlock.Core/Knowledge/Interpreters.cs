@@ -46,6 +46,16 @@ public sealed class Interpreters : ICommandKnowledge
                     ctx.AddPathEffects(effects, EffectKind.OverwriteFile, arg, false, inv,
                         t => $"`{f.Api}` overwrites {(t.Class == PathClass.Unknown ? "a file named at run time" : t.Path)}");
                     break;
+                case ScriptFindingKind.EmptyFile:
+                    ctx.AddPathEffects(effects, EffectKind.EmptyFile, arg, false, inv,
+                        t => $"`{f.Api}` empties {(t.Class == PathClass.Unknown ? "a file named at run time" : t.Path)}");
+                    break;
+                case ScriptFindingKind.MovePath or ScriptFindingKind.CopyPath:
+                    MoveOrCopy(f, inv, ctx, context, effects);
+                    break;
+                case ScriptFindingKind.ReadFile:
+                    ReadFile(f, inv, ctx, effects);
+                    break;
                 case ScriptFindingKind.ShellCommand when f.Argument is not null:
                     effects.AddRange(ctx.AnalyzeShellCode(f.Argument, context, inv));
                     break;
@@ -54,6 +64,38 @@ public sealed class Interpreters : ICommandKnowledge
                         $"`{inv.Name}` {f.Description}", inv));
                     break;
             }
+        }
+    }
+
+    /// <summary>A move or copy in code is judged as the same `mv`/`cp` in the shell (a source tree moved out of the
+    /// project, a protected file or an existing file replaced); a side that is not a literal is unknown.</summary>
+    private static void MoveOrCopy(ScriptFinding f, Invocation inv, KnowledgeContext ctx, ExecContext context, List<Effect> effects)
+    {
+        var move = f.Kind == ScriptFindingKind.MovePath;
+        if (f.Argument is null || f.Destination is null)
+        {
+            if (move && f.Argument is null)
+                effects.Add(new Effect(EffectKind.MovePath, $"<value computed by {f.Api}>", PathClass.Unknown, true, true, $"`{f.Api}` moves a path computed at run time", inv));
+            var dest = f.Destination is null ? new Arg($"<value computed by {f.Api}>", false, false) : Arg.Literal(f.Destination);
+            ctx.AddPathEffects(effects, EffectKind.OverwriteFile, dest, false, inv,
+                t => $"`{f.Api}` writes {(t.Class == PathClass.Unknown ? "a path computed at run time" : t.Path)}");
+            return;
+        }
+        // A tree copy (shutil.copytree, fs.cpSync recursive) makes the destination a copy of the source: `cp -rT`.
+        var command = $"{(move ? "mv" : f.Recursive ? "cp -rT" : "cp")} -- {ShellAnalyzer.Quote(f.Argument)} {ShellAnalyzer.Quote(f.Destination)}";
+        effects.AddRange(ctx.AnalyzeShellCode(command, context with { Via = [.. context.Via, f.Api] }, inv));
+    }
+
+    /// <summary>A file the code reads: a secret file (.env, keys, credentials) is read like `cat` would read it.</summary>
+    private static void ReadFile(ScriptFinding f, Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        if (f.Argument is null) return;
+        foreach (var target in ctx.Paths.Resolve(Arg.Literal(f.Argument), inv.Context))
+        {
+            if (!target.Path.StartsWith('/')) continue;
+            if (SecretFiles.Describe(target.Path, inv.Context.Home, ctx.World, ctx.Options.FileEditMaxBytes) is not { } secret) continue;
+            effects.Add(new Effect(EffectKind.ReadSecret, target.Path, target.Class, false, true,
+                $"`{f.Api}` in `{inv.Name}` code reads {target.Path}, which holds {secret}", inv));
         }
     }
 

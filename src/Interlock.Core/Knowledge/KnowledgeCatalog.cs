@@ -40,6 +40,7 @@ public static class KnowledgeCatalog
         new Processes(),
         new Accounts(),
         new Crontab(),
+        new Scheduling(),
         new Rsync(),
         new Publishing(),
         new Gh(),

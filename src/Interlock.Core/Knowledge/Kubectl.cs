@@ -77,6 +77,25 @@ public sealed class Kubectl : ICommandKnowledge
         "certificatesigningrequests", "ingressclass", "ingressclasses", "runtimeclass", "runtimeclasses",
     ];
 
+    /// <summary>Commands whose output is a credential (kubectl reference): `config view --raw` shows the kubeconfig's
+    /// client keys and tokens (without --raw they are redacted); `create token` prints a service account token; `get
+    /// secret` with an output format (-o yaml/json/jsonpath/go-template) prints secrets' data (base64 is not encryption);
+    /// a plain `get secrets` lists names only.</summary>
+    private static bool PrintsCredential(Invocation inv, CliArgs p, string sub, List<Arg> rest, List<Effect> effects)
+    {
+        string? what = null;
+        if (sub == "config" && rest.FirstOrDefault()?.Text == "view" && p.Has("--raw"))
+            what = "the kubeconfig with its client keys, certificates and tokens";
+        else if (sub == "create" && rest.FirstOrDefault()?.Text == "token")
+            what = "a service account token";
+        else if (sub == "get" && rest.Any(r => r.Text.Split('/')[0].Split(',').Any(k => k is "secret" or "secrets")) && p.Value("-o", "--output") is { } format
+                 && (format is "yaml" or "json" or "wide-json" || format.StartsWith("jsonpath") || format.StartsWith("go-template") || format.StartsWith("template") || format.StartsWith("custom-columns")))
+            what = "the secrets' data";
+        if (what is null) return false;
+        effects.Add(Credentials.Printed(inv, $"{inv.Name} {sub} {rest.FirstOrDefault()?.Text}", what));
+        return true;
+    }
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var p = CliArgs.Parse(inv.Args, 0, TakesValue);
@@ -90,6 +109,7 @@ public sealed class Kubectl : ICommandKnowledge
             sub = rest[0].Text;
             rest = rest.Skip(1).ToList();
         }
+        if (PrintsCredential(inv, p, sub, rest, effects)) return;
         if (ReadOnly.Contains(sub)) return;
         if (IsDryRun(p)) return;
 

@@ -46,6 +46,7 @@ public static class LandingWrites
             return;
         }
         if (dir.Class is PathClass.Unknown or PathClass.NullDevice || inv.Context.RemoteHost is not null) return;
+        OverlaysSource(ctx, inv, dir, what, effects);
         var real = dir.Path.TrimEnd('/');
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var reported = new List<string>();
@@ -62,6 +63,28 @@ public static class LandingWrites
                 $"{what} writes files the guard cannot see into {real}, which holds {t.Path}; they may replace it (name the files, or write into a directory without protected files)",
                 inv, "exists"));
         }
+    }
+
+    /// <summary>Files from outside the project copied, synced or extracted over an existing source directory in it
+    /// (<c>cp -r /tmp/x/. src/</c>, <c>rsync -a host:app/ src/</c>, <c>tar -xf /tmp/x.tar -C src</c>) replace every file
+    /// of the same name there, and uncommitted changes to those are lost. The project's top is left alone (templates and
+    /// archives are unpacked there as a matter of course), as are copies between the project's own directories, a
+    /// single remote file (scp without -r), and git's own checkouts, which say so themselves.</summary>
+    private static void OverlaysSource(KnowledgeContext ctx, Invocation inv, PathTarget dir, string what, List<Effect> effects)
+    {
+        if (!dir.Exists || dir.IsFile || inv.Name is "git" or "patch" || dir.Class != PathClass.ProjectSource) return;
+        if (inv.Name == "scp" && !inv.Args.Any(a => a.Known && a.Text.StartsWith('-') && !a.Text.StartsWith("--") && a.Text.Contains('r'))) return;
+        // The other operands are the sources (and option values, which only make this more careful): when every one is a
+        // path in the same project, the guard can see what comes in, and it is the project's own.
+        var repo = ctx.World.FindRepositoryRoot(dir.Path);
+        var cwd = KnowledgeContext.Cwd(inv);
+        var others = inv.Args.Where(a => !(a.Known && a.Text.StartsWith('-'))).ToList();
+        var inside = repo is not null && others.All(a => a.Known && !a.Text.Contains(':') && PathResolver.Combine(cwd, a.Text) is { } p
+            && PathResolver.IsUnder(p, repo));
+        if (inside) return;
+        effects.Add(new Effect(EffectKind.DiscardUncommittedChanges, dir.Path, dir.Class, true, false,
+            $"{what} writes files the guard cannot see over {dir.Path}, replacing every file of the same name there; uncommitted changes to them are lost",
+            inv));
     }
 
     /// <summary>Protected locations that can exist inside <paramref name="directory"/>: every harness's hook directory or

@@ -30,6 +30,7 @@ public static class Redirections
                     _ => t.Exists ? $"overwrites the existing file {t.Path}" : $"writes the file {t.Path}",
                 };
                 effects.Add(new Effect(kind, t.Path, t.Class, false, false, description, inv, t.Exists ? "exists" : null));
+                if (append) Persistence.CheckStartupAppend(inv, ctx, t, WritesNothing(inv) ? "" : inv.Name is null ? null : StaticOutput.Of(inv.Name, inv.Args, inv.Stdin), effects);
             }
         }
     }

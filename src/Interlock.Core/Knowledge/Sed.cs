@@ -77,8 +77,27 @@ public sealed class Sed : ICommandKnowledge
         if (!scriptGiven && operands.Count > 0) scripts.Add(operands[0].Text);
         foreach (var script in scripts) AnalyzeScript(script, inv, ctx, effects);
         if (!inPlace) return;
+        var emptiesFiles = scripts.Any(DeletesEveryLine);
         foreach (var file in scriptGiven ? operands : operands.Skip(1))
-            AddInPlace(file, "sed -i", ctx, inv, effects);
+        {
+            if (emptiesFiles)
+                ctx.AddPathEffects(effects, EffectKind.EmptyFile, file, false, inv,
+                    t => $"`sed -i` with a script that deletes every line empties {t.Path}; its contents are gone unless committed");
+            else
+                AddInPlace(file, "sed -i", ctx, inv, effects);
+        }
+    }
+
+    /// <summary>A script with a <c>d</c> command that applies to every line (no address, <c>1,$</c>, or a regex that
+    /// matches every line): sed deletes each line before anything else prints it, so the file ends up empty.</summary>
+    internal static bool DeletesEveryLine(string script)
+    {
+        foreach (var raw in script.Split([';', '\n']))
+        {
+            var command = string.Concat(raw.Where(c => !char.IsWhiteSpace(c)));
+            if (command is "d" or "1,$d" or "0,$d" or "/^/d" or "/$/d" or "/.*/d" or "/^.*$/d" or "/^.*/d" or "/.*$/d" or "1,${d}" or "{d}") return true;
+        }
+        return false;
     }
 
     /// <summary>Finds the commands of a sed script that run shell commands or write files.</summary>

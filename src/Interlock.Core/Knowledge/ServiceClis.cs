@@ -79,6 +79,21 @@ public sealed class ServiceClis : ICommandKnowledge
 
     public IReadOnlyList<string> Executables { get; } = [.. Tools.Keys];
 
+    /// <summary>Secret stores' commands that print what they hold (each CLI's reference): vault read / kv get and
+    /// token creation; 1Password `op read`, `op item get --reveal`; doppler and infisical secrets.</summary>
+    private static readonly Dictionary<string, Credentials.Printer[]> SecretPrinters = new()
+    {
+        ["vault"] =
+        [
+            new(["read"], "the secret stored at that path"), new(["kv", "get"], "the secret's value"),
+            new(["token", "create"], "a new Vault token"), new(["print", "token"], "the Vault token in use"),
+            new(["login"], "a new Vault token", args => !args.Any(a => a.Text is "-no-print" or "--no-print" or "-no-print=true")),
+        ],
+        ["op"] = [new(["read"], "the 1Password secret"), new(["item", "get"], "the item's concealed fields", Credentials.With("--reveal")), new(["inject"], "a file with 1Password secrets filled in")],
+        ["doppler"] = [new(["secrets", "get"], "the secrets' values"), new(["secrets", "download"], "every secret of the config")],
+        ["infisical"] = [new(["secrets", "get"], "the secrets' values"), new(["export"], "every secret of the environment")],
+    };
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var tool = Tools[inv.Name!];
@@ -89,6 +104,7 @@ public sealed class ServiceClis : ICommandKnowledge
         // Command words are the leading non-option arguments (`vault kv destroy`, `op item delete`); flag-style
         // verbs (`kafka-topics --delete`) count anywhere.
         var commandWords = CommandWords(args);
+        if (Credentials.Check(inv, commandWords, SecretPrinters.GetValueOrDefault(inv.Name!) ?? [], effects)) return;
         var verb = commandWords.FirstOrDefault(w => CommonVerbs.Contains(w) || tool.Verbs.Contains(w) || w.EndsWith(":delete") || w.EndsWith(":destroy"))
                    ?? args.Select(a => a.Text).FirstOrDefault(t => t.StartsWith('-') && tool.Verbs.Contains(t));
         if (verb is null) return;

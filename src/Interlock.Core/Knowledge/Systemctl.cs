@@ -134,7 +134,7 @@ public sealed class Systemctl : ICommandKnowledge
                 var description = verb switch
                 {
                     "start" => $"starts the {scope} `{u}`{where}",
-                    "enable" or "reenable" => $"enables the {scope} `{u}`{where} at boot{(now ? " and starts it now" : "")}",
+                    "enable" or "reenable" => $"enables the {scope} `{u}`{where}{(now ? " and starts it now" : "")}",
                     "unmask" => $"unmasks the {scope} `{u}`{where}",
                     "set-default" => $"makes `{u}` the default boot target{where}",
                     "edit" or "revert" or "set-property" => $"changes the configuration of the {scope} `{u}`{where}",
@@ -142,7 +142,12 @@ public sealed class Systemctl : ICommandKnowledge
                     _ when verb.Contains("restart") => $"restarts the {scope} `{u}`{where} (it is briefly down)",
                     _ => $"`systemctl {verb}` changes the {scope} `{u}`{where}",
                 };
-                effects.Add(Make(EffectKind.ChangeInfrastructure, u, description, u));
+                // Enabling (or linking a unit into the boot or login sequence) makes it start on its own later.
+                // A system unit is a package's (writing one under /etc is stopped on its own); a user unit, or one
+                // linked in from a path, is something the agent may have written itself.
+                var persists = verb is "enable" or "reenable" or "link" or "add-wants" or "add-requires" or "preset" && (user || verb == "link" || u.Contains('/'));
+                effects.Add(Make(persists ? EffectKind.InstallPersistence : EffectKind.ChangeInfrastructure, u,
+                    persists ? description + $", so it starts on its own at every {(user ? "login" : "boot")}" : description, u));
                 if (verb is "set-property" or "set-default" or "edit" or "revert" or "log-level" or "service-log-level" or "service-log-target") break;
             }
         }

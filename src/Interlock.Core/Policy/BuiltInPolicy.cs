@@ -41,6 +41,8 @@ public static class BuiltInPolicy
         var c = e.Class;
         if (c == PathClass.Protected && ProtectedRuling(e, world) is { } protectedRuling)
             return protectedRuling;
+        if (SecretFileLoss(e, world) is { } secretRuling)
+            return secretRuling;
         switch (e.Kind)
         {
             case EffectKind.DeletePath:
@@ -71,6 +73,8 @@ public static class BuiltInPolicy
             case EffectKind.MovePath:
                 if (c is PathClass.Root or PathClass.SystemCritical or PathClass.SystemTopLevel or PathClass.Home)
                     return Deny("fs.move-system", "moving a system directory or the home directory breaks the machine or the user's session", "Move only files inside the project.");
+                if (e.Detail == "out-of-project" && c is PathClass.ProjectSource)
+                    return Ask("fs.move-out-of-project", "it takes source out of the project, where git no longer sees it and uncommitted work in it is easily lost (a temp directory is emptied at reboot)", "Move it within the project (e.g. to an `old/` directory), or remove it with `git rm -r` so it stays in history.");
                 if (c is PathClass.ProjectRoot or PathClass.Unknown)
                     return Ask("fs.move-project", "it moves the whole project (or a path that cannot be known in advance) away", "Move the specific files you mean.");
                 return Allowed;
@@ -110,6 +114,8 @@ public static class BuiltInPolicy
                     return Deny("fs.chmod-system", "recursively changing permissions or ownership of system directories or the home directory can make the machine or the account unusable", "Change only the files in the project that need it.");
                 if (c is PathClass.SystemCritical)
                     return Ask("fs.chmod-system-file", "it changes permissions of a system file", "Leave system files alone.");
+                if (e.Detail == "removes-owner-access" && c is not (PathClass.Temp or PathClass.Regenerable or PathClass.NullDevice))
+                    return Ask("fs.chmod-lockout", "it locks the owner out of a whole tree; tools, builds and git stop working on it, and the earlier modes cannot be restored exactly", "Change only the permissions you need (e.g. `chmod -R go-w dir`, `chmod +x script.sh`), on the files that need it.");
                 return Allowed;
 
             case EffectKind.WipeDevice:
@@ -124,6 +130,8 @@ public static class BuiltInPolicy
                 return Ask("git.clean", "untracked files are in no commit and no stash; once deleted they are gone", "Run `git clean -n` (dry run) to see the list, then delete specific paths; or `git stash -u` to keep them.");
             case EffectKind.DropStash:
                 return Ask("git.stash-drop", "a dropped stash can only be recovered by digging through unreachable objects", "Apply it first (`git stash apply`) or keep it; `git stash list` shows what is there.");
+            case EffectKind.DeleteBranch when e.Detail == "tag":
+                return Ask("git.tag-delete", "a deleted tag is gone from this repository, and releases or builds that refer to it break", "Leave tags alone unless the user asked; if it must go, note its commit first (`git rev-parse TAG`) so it can be recreated with `git tag`.");
             case EffectKind.DeleteBranch:
                 return Ask("git.branch-force-delete", "the branch may hold commits that exist nowhere else", "Use `git branch -d` (refuses unmerged work), or push the branch first.");
             case EffectKind.ForcePushRemote:
@@ -132,6 +140,8 @@ public static class BuiltInPolicy
                     : Ask("git.force-push", "a force push replaces the remote branch's history; commits only on the remote are lost", "Use `git push --force-with-lease` so the push fails if someone else pushed meanwhile.");
             case EffectKind.DeleteRemoteRef:
                 return Ask("git.delete-remote-branch", "it deletes a branch or tag on the remote, for everyone", "Leave remote branches alone unless the user asked for this.");
+            case EffectKind.RewriteHistory when e.Detail == "branch-move":
+                return Ask("git.branch-move", "commits that were only on the branch are then on no branch; they can be found only in the reflog until it expires", "Create a new branch at that commit instead (`git branch new-name <commit>`), or note the old tip first (`git rev-parse <branch>`).");
             case EffectKind.RewriteHistory:
                 return Ask("git.rewrite-history", "it rewrites or prunes history, removing the ability to recover lost commits", "Work on a copy (`git clone`) or a new branch, and keep the reflog.");
             case EffectKind.RemoveWorktree:
@@ -175,6 +185,13 @@ public static class BuiltInPolicy
             case EffectKind.ChangeGuard:
                 return Deny("guard.self-change", "commands that change Interlock (disable it, change its policy, approve, reset a breaker, undo) must be run by a human, never by the agent it guards", "Tell the user the exact command and why it is needed; a human must run it.");
 
+            case EffectKind.InstallPersistence:
+                return Production(e, Ask("persistence.install", PersistenceWhy, PersistenceAlternative));
+
+            case EffectKind.ReadSecret when e.Detail == "stage-secret":
+                return Ask("secrets.commit", "a file that holds secrets would go into git history; once pushed, everyone with the repository has them, and taking them out again needs a history rewrite and new credentials", "Keep the file ignored; commit a `.env.example` with the names and placeholder values instead.");
+            case EffectKind.ReadSecret when e.Detail == "credential-command":
+                return Ask("secrets.print", "it prints a live credential (an access token, key or password); once printed it is in the conversation, sent to the model provider and may end up in logs or output", "Let the tool that needs the credential fetch it itself (the CLI, an SDK, a credential helper) without printing it; to check that you are signed in, use the status form (`gh auth status`, `aws sts get-caller-identity`, `gcloud auth list`).");
             case EffectKind.ReadSecret:
                 return Ask("secrets.read", "the file holds credentials or private keys; once read they are in the conversation, sent to the model provider and may end up in logs or output", "Use the credential through the tool that needs it (ssh, aws, kubectl, npm) without reading it; for .env files read .env.example, or ask the user for the names you need.");
 
@@ -200,7 +217,11 @@ public static class BuiltInPolicy
         var (kind, ancestor) = ProtectedPaths.Match(e.Target, e.Source.Context.Home, world, remote, inTemp: false)
             ?? ProtectedPaths.Match(e.Target, e.Source.Context.Home, null, remote, inTemp: false) ?? (ProtectedKind.GuardState, false);
         if (e.Kind == EffectKind.AppendFile && kind is ProtectedKind.ShellStartup or ProtectedKind.GitInternals)
-            return Allowed;
+            return Allowed; // what is appended to a start-up file is checked where it is written (InstallPersistence)
+        if (kind == ProtectedKind.Persistence)
+            return e.Kind is EffectKind.DeletePath or EffectKind.MovePath or EffectKind.ChangePermissions or EffectKind.EmptyFile
+                ? Ask("persistence.remove", "it removes or disables configuration that other sessions and tools rely on (ssh, git, direnv, hooks, editor tasks)", "Leave the file in place, or tell the user what should change there.")
+                : Ask("persistence.install", PersistenceWhy, PersistenceAlternative);
         if (ancestor && e.Kind == EffectKind.ChangePermissions)
             return e.Recursive ? Ask("fs.chmod-protected", "it changes permissions of everything in a directory that holds protected files (keys, the guard's configuration)", "Change only the files that need it.") : Allowed;
         var id = kind switch
@@ -214,6 +235,22 @@ public static class BuiltInPolicy
         };
         var (why, alternative) = ProtectedPaths.Explain(kind);
         return Deny(id, ancestor ? "it contains protected files: " + why : why, alternative);
+    }
+
+    private const string PersistenceWhy = "it installs something that runs later on its own (on a schedule, at login, in every new shell, on a git or ssh event, when a folder is opened), outside this session where the guard cannot check what it does";
+    private const string PersistenceAlternative = "Run what is needed directly now; if it must run later, tell the user what to add and where, and let them install it.";
+
+    /// <summary>Deleting, emptying or replacing an existing file that holds secrets (.env, a key, credentials): such files
+    /// are ignored by git, so no commit holds them and what they held is gone. An in-place edit or an append keeps them.</summary>
+    private static Ruling? SecretFileLoss(Effect e, IWorldView? world)
+    {
+        if (world is null || e.Source.Context.RemoteHost is not null) return null;
+        if (e.Kind is not (EffectKind.DeletePath or EffectKind.EmptyFile or EffectKind.OverwriteFile or EffectKind.DestroyContents or EffectKind.MovePath)) return null;
+        if (e.Kind == EffectKind.OverwriteFile && e.Detail == "in-place") return null;
+        if (e.Class is not (PathClass.ProjectSource or PathClass.ProjectRoot or PathClass.InHome or PathClass.Other or PathClass.Unknown) || !e.Target.StartsWith('/')) return null;
+        if (world.GetPathKind(e.Target) != PathKind.File) return null;
+        if (Analysis.SecretFiles.Describe(e.Target, e.Source.Context.Home, world, 1 << 20) is not { } secret) return null;
+        return Ask("secrets.overwrite", $"it holds {secret}, which is usually ignored by git and in no commit, so once deleted or overwritten the values are gone", "Back it up first (`cp .env .env.bak`) and edit only the lines that need changing; to start from a template, ask the user.");
     }
 
     /// <summary>In production a destructive ask needs two approvers (the two-person rule), and says so.</summary>

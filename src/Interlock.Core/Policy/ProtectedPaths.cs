@@ -20,6 +20,11 @@ public enum ProtectedKind
     SshAuthorizedKeys,
     /// <summary>Shell start-up files in home (~/.bashrc, ~/.zshrc, ~/.profile...).</summary>
     ShellStartup,
+    /// <summary>Files whose contents run later on their own (<see cref="ProtectedPaths.PersistenceLocation"/>): ssh and
+    /// git configuration in home (ProxyCommand, aliases, hooksPath), AWS config (credential_process), autostart and user
+    /// units, direnv's .envrc, husky/lefthook/pre-commit hook configuration and VS Code tasks in any project. Writing
+    /// them asks rather than denies: they are also edited for ordinary reasons.</summary>
+    Persistence,
 }
 
 /// <summary>
@@ -43,6 +48,45 @@ public static class ProtectedPaths
 {
     private static readonly string[] ShellStartupFiles =
         [".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".config/fish/config.fish"];
+
+    /// <summary>Files in home whose contents run commands later: ssh's ProxyCommand/LocalCommand/KnownHostsCommand and
+    /// ~/.ssh/rc, git's aliases and hooksPath, AWS's credential_process, X session and login scripts, files more shells source.</summary>
+    private static readonly string[] HomePersistenceFiles =
+        [".ssh/config", ".ssh/rc", ".ssh/environment", ".gitconfig", ".config/git/config", ".aws/config", ".bash_aliases", ".zlogout",
+         ".xprofile", ".xinitrc", ".xsession", ".xsessionrc", ".pam_environment", ".direnvrc", ".config/direnv/direnvrc", ".config/direnv/direnv.toml"];
+
+    /// <summary>Directories in home whose files are started on their own: desktop autostart, systemd user units, launchd
+    /// agents, fish's conf.d, environment.d, direnv's library.</summary>
+    private static readonly string[] HomePersistenceDirs =
+        [".config/autostart", ".config/systemd/user", ".local/share/systemd/user", "Library/LaunchAgents", ".config/fish/conf.d",
+         ".config/environment.d", ".config/direnv/lib", ".config/git/hooks"];
+
+    /// <summary>Names in any directory (a project) whose contents run on their own: direnv runs .envrc on `cd`; husky,
+    /// lefthook and pre-commit run their hooks on git events; VS Code runs tasks marked `runOn: folderOpen` when the
+    /// folder opens.</summary>
+    private static readonly string[] ProjectPersistenceNames =
+        [".envrc", "lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml", "lefthook-local.yml", "lefthook-local.yaml", ".lefthook-local.yml",
+         ".pre-commit-config.yaml", ".huskyrc", ".huskyrc.json", ".huskyrc.js"];
+
+    /// <summary>What would run from a file at this path later, or null: see <see cref="ProtectedKind.Persistence"/>.</summary>
+    /// <param name="components">The absolute path's components.</param>
+    /// <param name="homeRelative">The path relative to home, or null when it is not in home.</param>
+    public static string? PersistenceLocation(string[] components, string? homeRelative)
+    {
+        if (homeRelative is not null)
+        {
+            if (Array.IndexOf(HomePersistenceFiles, homeRelative) >= 0) return "configuration whose commands run later";
+            foreach (var d in HomePersistenceDirs)
+                if (homeRelative.StartsWith(d + "/", StringComparison.Ordinal)) return "a program started on its own";
+        }
+        if (components.Length == 0) return null;
+        var last = components[^1];
+        if (Array.IndexOf(ProjectPersistenceNames, last) >= 0) return "commands run on their own";
+        for (var i = 0; i < components.Length; i++)
+            if (components[i] == ".husky" && i < components.Length - 1) return "a git hook";
+        if (components.Length >= 2 && last == "tasks.json" && components[^2] == ".vscode") return "editor tasks that may run when the folder opens";
+        return null;
+    }
 
     private static readonly string[] HomeGuardDirs = [".config/interlock", ".local/state/interlock", ".local/share/interlock"];
     private static readonly string[] XdgVariables = ["XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"];
@@ -131,6 +175,7 @@ public static class ProtectedPaths
             if (rel is ".ssh/authorized_keys" or ".ssh/authorized_keys2") return (ProtectedKind.SshAuthorizedKeys, false);
             if (Array.IndexOf(ShellStartupFiles, rel) >= 0) return (ProtectedKind.ShellStartup, false);
         }
+        if (PersistenceLocation(c, rel) is not null) return (ProtectedKind.Persistence, false);
 
         // 4. A directory holding a protected location of home (only when that location exists).
         if (!remote && inHome)
@@ -249,6 +294,9 @@ public static class ProtectedPaths
         ProtectedKind.SshAuthorizedKeys => (
             "it changes who may log in to this machine over SSH",
             "Tell the user which key should be added or removed; a human must change authorized_keys."),
+        ProtectedKind.Persistence => (
+            "what it holds runs later on its own (at login, on a git or ssh event, when a folder is opened), outside this session where the guard cannot check it",
+            "Run what is needed directly now; if it must run later, tell the user what to add and where, and let them install it."),
         _ => (
             "shell start-up files run in every new shell; overwriting or deleting one breaks the user's environment beyond this task",
             "Append only the line you need (`echo '...' >> ~/.bashrc`), or tell the user what to add."),

@@ -74,8 +74,12 @@ public sealed class PeerCorpusTests(ITestOutputHelper output)
         File.WriteAllLines(Path.Combine(AppContext.BaseDirectory, "peer-corpus-disagreements.txt"), [all.ToString(), gitFs.ToString(), .. misses]);
         // Floors measured when each analysis landed, so a regression fails; the reviewed disagreements are in
         // docs/corpus-review.md.
-        Assert.True(gitFs.DenyStopped >= 182, gitFs.ToString());
+        // 181: `git push --force-with-lease-if-includes` is no git option (git refuses it), so it is allowed since git's
+        // options are read as git reads them (issue 18).
+        Assert.True(gitFs.DenyStopped >= 181, gitFs.ToString());
         Assert.True(all.DenyStopped >= 779, all.ToString());
-        Assert.True(all.AllowAllowed >= 1100, all.ToString());
+        // 1095: since issue 18, commands that print a live credential (vault kv get, aws secretsmanager get-secret-value,
+        // doppler secrets get, op read, az storage account keys list) ask, which the peer allows.
+        Assert.True(all.AllowAllowed >= 1095, all.ToString());
     }
 }

@@ -151,7 +151,6 @@ public sealed class ProtectedPathTests
 
     [Theory]
     [InlineData("echo 'export PATH=$HOME/.local/bin:$PATH' >> ~/.bashrc")]
-    [InlineData("echo 'eval \"$(direnv hook zsh)\"' >> ~/.zshrc")]
     [InlineData("echo '*.log' >> .git/info/exclude")]
     [InlineData("rm -f .git/index.lock")]
     [InlineData("rm -f .git/refs/heads/main.lock")]

@@ -8,7 +8,14 @@ namespace Interlock.Tests.Interpreters;
 /// <summary>Assertion helpers shared by the per-language tests.</summary>
 internal static class Check
 {
-    public static IReadOnlyList<ScriptFinding> All(string code, ScriptLanguage language) => ScriptAnalyzer.Analyze(code, language);
+    /// <summary>The destructive findings: reads (<see cref="ScriptFindingKind.ReadFile"/>) are reported only so that a
+    /// secret file read in code is judged like `cat`, and are checked by <see cref="Reads"/>.</summary>
+    public static IReadOnlyList<ScriptFinding> All(string code, ScriptLanguage language) =>
+        ScriptAnalyzer.Analyze(code, language).Where(f => f.Kind != ScriptFindingKind.ReadFile).ToList();
+
+    /// <summary>The files the code reads.</summary>
+    public static List<string?> Reads(string code, ScriptLanguage language) =>
+        ScriptAnalyzer.Analyze(code, language).Where(f => f.Kind == ScriptFindingKind.ReadFile).Select(f => f.Argument).ToList();
 
     public static ScriptFinding One(string code, ScriptLanguage language)
     {

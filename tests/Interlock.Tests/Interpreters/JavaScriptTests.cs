@@ -68,7 +68,7 @@ public class JavaScriptTests
 
     [Theory]
     [InlineData("fs.writeFileSync('/etc/hosts', 'x')", "fs.writeFileSync", "/etc/hosts")]
-    [InlineData("import fs from \"node:fs\"; fs.writeFileSync(\"b\", \"\")", "fs.writeFileSync", "b")]
+    [InlineData("import fs from \"node:fs\"; fs.writeFileSync(\"b\", \"x\")", "fs.writeFileSync", "b")]
     [InlineData("require('fs').promises.writeFile(target, data)", "fs.promises.writeFile", null)]
     [InlineData("fs.createWriteStream('out.log')", "fs.createWriteStream", "out.log")]
     [InlineData("Deno.writeTextFileSync('/x', 'y')", "Deno.writeTextFileSync", "/x")]

@@ -33,12 +33,13 @@ public sealed class CrontabTests
     [InlineData("crontab mycron.txt", "the contents of mycron.txt")]
     [InlineData("(crontab -l; echo '0 * * * * backup') | crontab -", "standard input")]
     [InlineData("crontab -e", "edits")]
-    public void Replacing_jobs_is_a_change(string command, string words)
+    public void Installing_jobs_is_persistence_and_asks(string command, string words)
     {
         var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Allow, d.Verdict);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("persistence.install", d.RuleId);
         var e = Assert.Single(d.Effects);
-        Assert.Equal(EffectKind.ChangeInfrastructure, e.Kind);
+        Assert.Equal(EffectKind.InstallPersistence, e.Kind);
         Assert.Contains(words, e.Description);
     }
 

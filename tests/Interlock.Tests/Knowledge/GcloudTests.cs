@@ -73,7 +73,6 @@ public sealed class GcloudTests
     [InlineData("gcloud container clusters get-credentials prod-gke --region us-east1")]
     [InlineData("gcloud config set project acme-prod")]
     [InlineData("gcloud auth login")]
-    [InlineData("gcloud auth print-access-token")]
     [InlineData("gcloud storage ls gs://prod-assets")]
     [InlineData("gcloud storage cp gs://prod-assets/a.txt .")]
     [InlineData("gcloud logging read 'severity>=ERROR'")]

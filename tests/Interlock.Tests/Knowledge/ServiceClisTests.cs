@@ -31,7 +31,6 @@ public sealed class ServiceClisTests
     public void Destructive_service_operations_ask(string command) => Assert.Equal(Verdict.Ask, TestWorld.Check(command).Verdict);
 
     [Theory]
-    [InlineData("vault kv get secret/app")]
     [InlineData("op item list")]
     [InlineData("rclone ls remote:bucket")]
     [InlineData("rclone sync /src /backup")]

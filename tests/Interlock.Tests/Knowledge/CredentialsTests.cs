@@ -1,0 +1,66 @@
+using Interlock.Core;
+using Xunit;
+using static Interlock.Tests.Knowledge.EffectAssertions;
+
+namespace Interlock.Tests.Knowledge;
+
+/// <summary>Commands that print a live credential, from each CLI's reference: `aws configure export-credentials`,
+/// `aws sts get-session-token`, `gh auth token`, `gcloud auth print-access-token`, `kubectl config view --raw`
+/// (redacted without --raw), `git credential fill`, `az account get-access-token`, `vault read`/`vault kv get`.</summary>
+public sealed class CredentialsTests
+{
+    [Theory]
+    [InlineData("aws configure export-credentials")]
+    [InlineData("aws configure export-credentials --profile dev --format env")]
+    [InlineData("aws sts get-session-token")]
+    [InlineData("aws --profile dev sts assume-role --role-arn arn:aws:iam::1:role/x --role-session-name s")]
+    [InlineData("aws secretsmanager get-secret-value --secret-id app/db")]
+    [InlineData("aws ssm get-parameter --name /app/db --with-decryption")]
+    [InlineData("aws configure get aws_secret_access_key")]
+    [InlineData("gh auth token")]
+    [InlineData("gh auth status --show-token")]
+    [InlineData("gcloud auth print-access-token")]
+    [InlineData("gcloud auth print-identity-token")]
+    [InlineData("gcloud auth application-default print-access-token")]
+    [InlineData("gcloud secrets versions access latest --secret db")]
+    [InlineData("kubectl config view --raw")]
+    [InlineData("kubectl create token default")]
+    [InlineData("kubectl get secret db -o yaml")]
+    [InlineData("kubectl get secrets -o json")]
+    [InlineData("kubectl get secret/db -o jsonpath='{.data.password}'")]
+    [InlineData("git credential fill")]
+    [InlineData("az account get-access-token")]
+    [InlineData("az keyvault secret show --vault-name kv --name db")]
+    [InlineData("az storage account keys list -n acct")]
+    [InlineData("vault read secret/app")]
+    [InlineData("vault kv get secret/app")]
+    [InlineData("vault token create")]
+    [InlineData("op read op://vault/item/password")]
+    [InlineData("doppler secrets get DATABASE_URL")]
+    public void Printing_a_credential_asks(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("secrets.print", d.RuleId);
+        Assert.Contains("prints", d.Reason);
+        Assert.Contains(d.Effects, e => e.Kind == EffectKind.ReadSecret && e.Detail == "credential-command");
+    }
+
+    [Theory]
+    [InlineData("aws sts get-caller-identity")]
+    [InlineData("aws ssm get-parameter --name /app/flag")]
+    [InlineData("aws configure get region")]
+    [InlineData("aws ecr get-login-password | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com")]
+    [InlineData("gh auth status")]
+    [InlineData("gcloud auth list")]
+    [InlineData("kubectl config view")]
+    [InlineData("kubectl get secrets")]
+    [InlineData("kubectl describe secret db")]
+    [InlineData("kubectl get pods -o yaml")]
+    [InlineData("kubectl get pods")]
+    [InlineData("git credential approve < /dev/null")]
+    [InlineData("az account show")]
+    [InlineData("vault status")]
+    [InlineData("vault login -no-print")]
+    public void Status_and_listing_forms_are_allowed(string command) => None(command);
+}
