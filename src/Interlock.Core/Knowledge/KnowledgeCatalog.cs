@@ -20,6 +20,8 @@ public static class KnowledgeCatalog
         new Editors(),
         new ApplyPatchCommand(),
         new Make(),
+        // npm, yarn, pnpm, bun and rake are each known to two files: publishing or interpreter or Rails tasks, and scripts.
+        new SharedExecutables(new Publishing(), new Interpreters(), new Rails(), new PackageScripts()),
         new OtherInterpreters(),
         new InterlockCli(),
         new Disks(),
@@ -28,8 +30,6 @@ public static class KnowledgeCatalog
         new Redis(),
         new Mongo(),
         new Prisma(),
-        new Rails(),
-        new Interpreters(),
         new Kubectl(),
         new Helm(),
         new Docker(),
@@ -40,7 +40,6 @@ public static class KnowledgeCatalog
         new Accounts(),
         new Crontab(),
         new Rsync(),
-        new Publishing(),
         new Gh(),
         new Terraform(), new Pulumi(), new Cdk(), new Sam(), new Serverless(), new Eksctl(), new Ansible(), new Aws(), new Gcloud(), new Gsutil(), new Az(),
     ];
