@@ -21,7 +21,8 @@ public static class KnowledgeCatalog
         new ApplyPatchCommand(),
         new Make(),
         // npm, yarn, pnpm, bun and rake are each known to two files: publishing or interpreter or Rails tasks, and scripts.
-        new SharedExecutables(new Publishing(), new Interpreters(), new Rails(), new PackageScripts()),
+        new SharedExecutables(new Publishing(), new Interpreters(), new Rails(), new PackageScripts(), new Rake()),
+        new Just(), new Taskfile(), new Tox(), new PythonProjectScripts(), new Composer(),
         new OtherInterpreters(),
         new InterlockCli(),
         new Disks(),
