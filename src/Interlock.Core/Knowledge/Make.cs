@@ -103,7 +103,7 @@ public sealed class Make : ICommandKnowledge
         {
             var found = TaskRunners.Find(ctx, dir, false, "GNUmakefile", "makefile", "Makefile");
             if (found is null) { if (evals.Count == 0) return; }
-            else if (!mk.ReadFile(found, required: true, depth: 0)) { Unknown($"`make` runs recipes from {TaskRunners.Display(inv, found)}, which cannot be read (too large or unreadable)"); return; }
+            else if (!mk.ReadFile(found, required: true, depth: 0)) Unknown($"`make` runs recipes from {TaskRunners.Display(inv, found)}, which cannot be read (too large or unreadable)");
         }
         foreach (var f in files)
         {
@@ -112,7 +112,7 @@ public sealed class Make : ICommandKnowledge
             {
                 var path = PathResolver.Combine(dir, f.Path)!;
                 if (ctx.World.GetPathKind(path) != PathKind.File) continue; // make stops: no such file
-                if (!mk.ReadFile(path, required: true, depth: 0)) { Unknown($"`make -f {f.Path}` runs recipes from a makefile that cannot be read (too large or unreadable)"); return; }
+                if (!mk.ReadFile(path, required: true, depth: 0)) Unknown($"`make -f {f.Path}` runs recipes from a makefile that cannot be read (too large or unreadable)");
             }
         }
         if (mk.Problem is { } problem) { Unknown(problem); return; }

@@ -30,7 +30,8 @@ public sealed class PackageScripts : ICommandKnowledge
         "add", "install", "remove", "upgrade", "up", "init", "info", "list", "why", "config", "cache", "global", "link", "unlink", "pack", "publish",
         "version", "workspace", "workspaces", "dlx", "exec", "bin", "create", "import", "audit", "outdated", "login", "logout", "owner", "tag", "team",
         "licenses", "generate-lock-entry", "check", "autoclean", "help", "node", "npm", "plugin", "set", "constraints", "rebuild", "dedupe", "explain",
-        "patch", "patch-commit", "search", "stage", "unplug", "run", "upgrade-interactive", "policies", "import", "env",
+        "patch", "patch-commit", "search", "stage", "unplug", "run", "upgrade-interactive", "policies", "env", "unpublish", "deprecate", "view", "whoami",
+        "dist-tag", "access", "prune",
     ];
     private static readonly HashSet<string> PnpmCommands =
     [
@@ -38,6 +39,7 @@ public sealed class PackageScripts : ICommandKnowledge
         "fetch", "install-test", "it", "patch", "patch-commit", "audit", "list", "ls", "ll", "la", "outdated", "why", "licenses", "exec", "dlx", "create",
         "run", "run-script", "store", "root", "bin", "setup", "init", "deploy", "doctor", "env", "config", "c", "get", "set", "publish", "pack", "server",
         "help", "dedupe", "approve-builds", "catalog", "self-update", "cache", "ci", "clean-install", "test", "t", "tst", "start", "stop", "restart", "node",
+        "unpublish", "deprecate", "view", "info", "whoami", "dist-tag", "login", "logout", "owner", "search", "version",
     ];
     private static readonly HashSet<string> BunCommands =
     [
