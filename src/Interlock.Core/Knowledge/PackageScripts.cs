@@ -65,7 +65,8 @@ public sealed class PackageScripts : ICommandKnowledge
         {
             var a = args[i];
             var t = a.Text;
-            if (ScriptNamed(tool, words))
+            // npm reads options after the script's name as its own until `--`; the others pass everything on.
+            if (ScriptNamed(tool, words) && !(tool == "npm" && !dashDash && t.StartsWith('-') && t != "--"))
             {
                 // Everything after the script's name is appended to it (a first `--` only separates).
                 if (t == "--" && !dashDash) dashDash = true;
