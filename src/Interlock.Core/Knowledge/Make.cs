@@ -267,15 +267,16 @@ public sealed class Make : ICommandKnowledge
                     if (t == ".ONESHELL") { _oneShell = true; continue; }
                     if (t.Contains('%'))
                     {
-                        var rule = new Rule { File = file, PrereqsUnknown = prereqText is null or { Shell: true } };
-                        if (prereqText is { Shell: false } pp) rule.Prereqs.AddRange(Words(pp.Text));
+                        var rule = new Rule { File = file, PrereqsUnknown = Opaque(prereqText) };
+                        if (!Opaque(prereqText)) rule.Prereqs.AddRange(Words(prereqText!.Value.Text));
                         _patterns.Add((t, rule.Prereqs, rule));
                         current.Add(rule);
                         continue;
                     }
                     if (_firstTarget is null && (!t.StartsWith('.') || t.Contains('/'))) _firstTarget = t;
                     var r = RuleFor(t, file);
-                    if (prereqText is { Shell: false } q) r.Prereqs.AddRange(Words(q.Text));
+                    // Prerequisites from $(wildcard ...) stay globs: the rules that make them are matched on the glob.
+                    if (!Opaque(prereqText)) r.Prereqs.AddRange(Words(prereqText!.Value.Text));
                     else r.PrereqsUnknown = true;
                     if (!doubleColon) { r.Recipe = []; r.HasRecipe = false; }
                     current.Add(r);
@@ -577,7 +578,7 @@ public sealed class Make : ICommandKnowledge
             if (unknown || value is null) return null;
             if (from is not null)
             {
-                if (shell) return null;
+                if (shell && value.Contains("$(")) return null; // a command's output; a glob from $(wildcard) maps word by word
                 var pattern = from.Contains('%') ? from : "%" + from;
                 var replacement = from.Contains('%') ? to! : "%" + to;
                 value = string.Join(' ', Words(value).Select(w => PatSubst(pattern, replacement, w)));
@@ -621,23 +622,23 @@ public sealed class Make : ICommandKnowledge
                     var a = Split(3);
                     if (a.Length < 3) return (true, null);
                     var (f, t, s) = (Arg(a[0]), Arg(a[1]), Arg(a[2]));
-                    if (f is null || t is null || s is null || f.Value.Shell || t.Value.Shell || s.Value.Shell) return (true, null);
+                    if (f is null || t is null || s is null || f.Value.Shell || t.Value.Shell || Opaque(s)) return (true, null);
                     return (true, name == "subst"
-                        ? (f.Value.Text.Length == 0 ? s.Value.Text : s.Value.Text.Replace(f.Value.Text, t.Value.Text), false)
-                        : (string.Join(' ', Words(s.Value.Text).Select(w => PatSubst(f.Value.Text.Trim(), t.Value.Text.Trim(), w))), false));
+                        ? (f.Value.Text.Length == 0 ? s.Value.Text : s.Value.Text.Replace(f.Value.Text, t.Value.Text), s.Value.Shell)
+                        : (string.Join(' ', Words(s.Value.Text).Select(w => PatSubst(f.Value.Text.Trim(), t.Value.Text.Trim(), w))), s.Value.Shell));
                 }
                 case "addprefix" or "addsuffix":
                 {
                     var a = Split(2);
                     if (a.Length < 2) return (true, null);
                     var (x, s) = (Arg(a[0]), Arg(a[1]));
-                    if (x is null || s is null || x.Value.Shell || s.Value.Shell) return (true, null);
-                    return (true, (string.Join(' ', Words(s.Value.Text).Select(w => name == "addprefix" ? x.Value.Text + w : w + x.Value.Text)), false));
+                    if (x is null || s is null || x.Value.Shell || Opaque(s)) return (true, null);
+                    return (true, (string.Join(' ', Words(s.Value.Text).Select(w => name == "addprefix" ? x.Value.Text + w : w + x.Value.Text)), s.Value.Shell));
                 }
                 case "strip" or "notdir" or "dir" or "firstword" or "lastword" or "sort" or "basename" or "suffix" or "abspath" or "realpath":
                 {
                     var s = Arg(argText);
-                    if (s is null || s.Value.Shell) return (true, null);
+                    if (s is null || Opaque(s) || (s.Value.Shell && name is "firstword" or "lastword" or "sort")) return (true, null);
                     var w = Words(s.Value.Text).ToList();
                     IEnumerable<string> r = name switch
                     {
@@ -651,7 +652,7 @@ public sealed class Make : ICommandKnowledge
                         "suffix" => w.Where(x => x.LastIndexOf('.') > x.LastIndexOf('/')).Select(x => x[x.LastIndexOf('.')..]),
                         _ => w.Select(x => PathResolver.Combine(dir, x)!),
                     };
-                    return (true, (string.Join(' ', r), false));
+                    return (true, (string.Join(' ', r), s.Value.Shell));
                 }
                 case "info" or "warning":
                     return (true, ("", false));
@@ -663,6 +664,10 @@ public sealed class Make : ICommandKnowledge
             }
             return (false, null);
         }
+
+        /// <summary>Text holding a command's output ($(shell ...)), which no text function can work on; a glob from
+        /// $(wildcard ...) can be mapped word by word.</summary>
+        private static bool Opaque((string Text, bool Shell)? v) => v is null || (v.Value.Shell && v.Value.Text.Contains("$("));
 
         private static string PatSubst(string pattern, string replacement, string word)
         {
@@ -713,7 +718,7 @@ public sealed class Make : ICommandKnowledge
                     var s = Stem(pattern, target);
                     if (s is null || !prule.HasRecipe || pattern == "%") continue;
                     var ps = prereqs.Select(p => p.Replace("%", s)).ToList();
-                    if (ps.All(p => _rules.ContainsKey(p) || ctx.World.GetPathKind(PathResolver.Combine(dir, p)!) != PathKind.Missing))
+                    if (PathResolver.HasGlob(target) || ps.All(p => _rules.ContainsKey(p) || ctx.World.GetPathKind(PathResolver.Combine(dir, p)!) != PathKind.Missing))
                     {
                         var merged = new Rule { File = prule.File, HasRecipe = true, Recipe = prule.Recipe };
                         merged.Prereqs.AddRange(ps);

@@ -72,6 +72,17 @@ public sealed class TaskRunnersTests : IDisposable
     }
 
     [Fact]
+    public void Make_maps_wildcard_globs_through_text_functions_as_a_c_makefile_does()
+    {
+        File("Makefile", "SRCS = $(wildcard src/*.c)\nOBJS = $(SRCS:.c=.o)\nDEPS = $(patsubst %.o,%.d,$(OBJS))\napp: $(OBJS)\n\t$(CC) -o $@ $^\nclean:\n\t$(RM) $(OBJS) $(DEPS) app\n");
+        Allowed("make clean");
+        Allowed("make");
+        // A pattern rule that makes the globbed prerequisites is analysed for them.
+        File("Makefile", "OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))\napp: $(OBJS)\n\tcc -o $@ $^\n%.o: %.c\n\trm -rf ~\n");
+        Stops("make app", Verdict.Deny, "the recipe of `src/*.o`");
+    }
+
+    [Fact]
     public void Make_reads_includes_and_conditionals()
     {
         File("rules.mk", "nuke:\n\trm -rf /\n");
