@@ -80,6 +80,9 @@ public sealed class TestWorld : IWorldView
     {
         [Project + "/db/drop.sql"] = "-- cleanup\nDROP TABLE users CASCADE;\n",
         [Project + "/db/report.sql"] = "SELECT count(*) FROM users;\n",
+        // An ordinary project's task files: what `make`, `make clean` and `npm test` run there (the task-runner knowledge reads them).
+        [Project + "/Makefile"] = "all: build\n\nbuild:\n\tgo build ./...\n\ntest:\n\tgo test ./...\n\nclean:\n\trm -rf build dist\n\n.PHONY: all build test clean\n",
+        [Project + "/package.json"] = "{\n  \"name\": \"app\",\n  \"scripts\": {\n    \"build\": \"tsc -p .\",\n    \"test\": \"jest\",\n    \"lint\": \"eslint .\",\n    \"start\": \"node dist/server.js\"\n  }\n}\n",
     };
 
     public string? ReadTextFile(string absolutePath, int maxBytes) =>

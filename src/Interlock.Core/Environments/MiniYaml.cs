@@ -20,8 +20,10 @@ public static class MiniYaml
         var trimmed = text.TrimStart();
         if (trimmed.StartsWith('{')) return Json(trimmed) as Dictionary<string, object?>;
         var lines = new List<(int Indent, string Text)>();
-        foreach (var raw in EnvironmentSources.Lines(text))
+        var all = EnvironmentSources.Lines(text).ToList();
+        for (var r = 0; r < all.Count; r++)
         {
+            var raw = all[r];
             // Lines longer than this hold certificates and tokens, never a name the readers need: skipped unparsed
             // (the key stays, with no value), which keeps a kubeconfig full of CA data cheap to read.
             if (raw.Length > MaxLineChars)
@@ -38,7 +40,22 @@ public static class MiniYaml
             if (content.Trim().Length == 0 || content.Trim() is "---" or "...") continue;
             if (content.Contains('\t') && content.TrimStart(' ').StartsWith('\t')) return null; // tabs are not YAML indentation
             var indent = content.Length - content.TrimStart(' ').Length;
-            lines.Add((indent, content.Trim()));
+            var trimmedContent = content.Trim();
+            if (BlockScalarIndicator(trimmedContent) is { } indicator)
+            {
+                // `key: |` / `- >-`: the more-indented lines that follow are the value, kept verbatim (literal) or folded.
+                var body = new List<string>();
+                while (r + 1 < all.Count && (all[r + 1].Trim().Length == 0 || all[r + 1].Length - all[r + 1].TrimStart(' ').Length > indent)) body.Add(all[++r]);
+                while (body.Count > 0 && body[^1].Trim().Length == 0) body.RemoveAt(body.Count - 1);
+                var common = body.Where(b => b.Trim().Length > 0).Select(b => b.Length - b.TrimStart(' ').Length).DefaultIfEmpty(0).Min();
+                var value = string.Join(indicator[0] == '>' ? " " : "\n", body.Select(b => b.Length >= common ? b[common..] : ""));
+                if (indicator[0] == '|' && !indicator.EndsWith('-')) value += "\n";
+                var head = trimmedContent[..^indicator.Length].TrimEnd();
+                var quoted = "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+                lines.Add((indent, head + " " + quoted));
+                continue;
+            }
+            lines.Add((indent, trimmedContent));
         }
         var i = 0;
         return lines.Count == 0 ? null : Block(lines, ref i, lines[0].Indent, 0) as Dictionary<string, object?>;
@@ -104,6 +121,19 @@ public static class MiniYaml
             list.Add(Block(lines, ref i, at, depth + 1));
         }
         return list;
+    }
+
+    /// <summary>The block scalar indicator (<c>|</c>, <c>|-</c>, <c>&gt;</c>, <c>&gt;-</c>, <c>|+</c>) ending a <c>key:</c> or
+    /// <c>-</c> line, or null.</summary>
+    private static string? BlockScalarIndicator(string line)
+    {
+        foreach (var i in new[] { "|-", "|+", ">-", ">+", "|", ">" })
+        {
+            if (!line.EndsWith(i, StringComparison.Ordinal)) continue;
+            var head = line[..^i.Length];
+            if (head == "-" || head.EndsWith(" ") && (head.TrimEnd() == "-" || head.TrimEnd().EndsWith(':'))) return i;
+        }
+        return null;
     }
 
     private static bool IsItem(string text) => text == "-" || text.StartsWith("- ", StringComparison.Ordinal);

@@ -20,6 +20,9 @@ public static class KnowledgeCatalog
         new Editors(),
         new ApplyPatchCommand(),
         new Make(),
+        // npm, yarn, pnpm, bun and rake are each known to two files: publishing or interpreter or Rails tasks, and scripts.
+        new SharedExecutables(new Publishing(), new Interpreters(), new Rails(), new PackageScripts(), new Rake()),
+        new Just(), new Taskfile(), new Tox(), new PythonProjectScripts(), new Composer(),
         new OtherInterpreters(),
         new InterlockCli(),
         new Disks(),
@@ -28,9 +31,7 @@ public static class KnowledgeCatalog
         new Redis(),
         new Mongo(),
         new Prisma(),
-        new Rails(),
         new MigrationTools(),
-        new Interpreters(),
         new Kubectl(),
         new Helm(),
         new Docker(),
@@ -42,7 +43,6 @@ public static class KnowledgeCatalog
         new Crontab(),
         new Scheduling(),
         new Rsync(),
-        new Publishing(),
         new Gh(),
         new Terraform(), new Pulumi(), new Cdk(), new Sam(), new Serverless(), new Eksctl(), new Ansible(), new Aws(), new Gcloud(), new Gsutil(), new Az(),
     ];
