@@ -6,18 +6,9 @@
 # an arm64 Linux (docs/install.md, "Building the packages"). Then: dotnet nuget push DIR/*.nupkg
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=artifacts/packages
-if [ "${1:-}" = "-o" ]; then out=$2; shift 2; fi
-mkdir -p "$out"; out=$(cd "$out" && pwd)
-rids=("$@")
-if [ ${#rids[@]} -eq 0 ]; then
-  case "$(uname -s)-$(uname -m)" in
-    Linux-x86_64) rids=(linux-x64) ;; Linux-aarch64) rids=(linux-arm64) ;;
-    Darwin-arm64) rids=(osx-arm64) ;; Darwin-x86_64) rids=(osx-x64) ;;
-    *) echo "pack.sh: name the RID (linux-x64, linux-arm64, osx-arm64, osx-x64, win-x64)" >&2; exit 64 ;;
-  esac
-fi
-version=$(sed -n 's/.*Version = "\([^"]*\)".*/\1/p' src/Interlock.Runtime/BuildInfo.cs)
+# shellcheck source=common.sh
+source packaging/common.sh
+parse_args pack.sh artifacts/packages "$@"
 dotnet pack src/Interlock.Cli -c Release -o "$out" -warnaserror -v:q -nologo
 for rid in "${rids[@]}"; do
   # The package is what the publish directory holds: start it empty, so nothing stale is packed.

@@ -9,18 +9,9 @@
 # binary itself (`interlock completions <shell>`, `interlock man`), so they match its commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=artifacts/release
-if [ "${1:-}" = "-o" ]; then out=$2; shift 2; fi
-mkdir -p "$out"; out=$(cd "$out" && pwd)
-rids=("$@")
-if [ ${#rids[@]} -eq 0 ]; then
-  case "$(uname -s)-$(uname -m)" in
-    Linux-x86_64) rids=(linux-x64) ;; Linux-aarch64) rids=(linux-arm64) ;;
-    Darwin-arm64) rids=(osx-arm64) ;; Darwin-x86_64) rids=(osx-x64) ;;
-    *) echo "release.sh: name the RID (linux-x64, linux-arm64, osx-arm64, osx-x64, win-x64)" >&2; exit 64 ;;
-  esac
-fi
-version=$(sed -n 's/.*Version = "\([^"]*\)".*/\1/p' src/Interlock.Runtime/BuildInfo.cs)
+# shellcheck source=common.sh
+source packaging/common.sh
+parse_args release.sh artifacts/release "$@"
 sha() { if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 generator=""   # an interlock that runs here, for the completions and the man page

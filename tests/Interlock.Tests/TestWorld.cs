@@ -85,6 +85,11 @@ public sealed class TestWorld : IWorldView
         [Project + "/package.json"] = "{\n  \"name\": \"app\",\n  \"scripts\": {\n    \"build\": \"tsc -p .\",\n    \"test\": \"jest\",\n    \"lint\": \"eslint .\",\n    \"start\": \"node dist/server.js\"\n  }\n}\n",
     };
 
+    /// <summary>Files the agent's session wrote, with how (<see cref="IWorldView.WrittenInSession"/>).</summary>
+    public Dictionary<string, string> SessionWrites { get; } = new(StringComparer.Ordinal);
+
+    public string? WrittenInSession(string absolutePath) => SessionWrites.GetValueOrDefault(absolutePath);
+
     public string? ReadTextFile(string absolutePath, int maxBytes) =>
         Contents.TryGetValue(absolutePath, out var text) && text.Length <= maxBytes ? text : null;
 

@@ -634,11 +634,11 @@ public sealed class ShellAnalyzer
             Uncertain(state, words, redirects, $"`{exe.Text}` runs a file {unseen}, so what it does cannot be seen");
             return default;
         }
-        if (exe.Text.Contains('/') && SessionProgram(exe.Text, state) is { } session)
+        if (exe.Text.Contains('/') && SessionProgram(exe.Text, state, out var unseenProgram))
         {
-            if (session.Unseen is { } why)
+            if (unseenProgram is not null)
             {
-                Uncertain(state, words, redirects, why);
+                Uncertain(state, words, redirects, unseenProgram);
                 return default;
             }
             // A text file without `#!` that this session wrote: the shell runs it as a script.
@@ -1092,7 +1092,7 @@ public sealed class ShellAnalyzer
     /// <summary>The shell named by the first line of an executable script (<c>#!/bin/sh</c>, <c>#!/usr/bin/env bash</c>), or null.</summary>
     private string? Shebang(string path, ShellState state)
     {
-        if (state.RemoteHost is not null || state.Cwds.Count != 1 || PathResolver.Combine(state.Cwds[0], path) is not { } absolute) return null;
+        if (SingleAbsolute(path, state) is not { } absolute) return null;
         if (state.World.ReadTextFile(absolute, _limits.MaxLength) is not { } text || !text.StartsWith("#!", StringComparison.Ordinal)) return null;
         var line = text[2..(text.IndexOf('\n') is var nl and >= 0 ? nl : text.Length)].Trim();
         var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
@@ -1128,25 +1128,29 @@ public sealed class ShellAnalyzer
     /// <summary>
     /// A program run by path that this session wrote (<see cref="IWorldView.WrittenInSession"/>) and that has no <c>#!</c>
     /// line: a binary or an unreadable file cannot be seen into (<see cref="Unseen"/> says so and names it); a text file
-    /// is run by the shell. Null when the session did not write it (code that was already there is trusted, as before).
+    /// is run by the shell. False when the session did not write it (code that was already there is trusted, as before).
     /// </summary>
-    private (string? Unseen, bool Text)? SessionProgram(string path, ShellState state)
+    private bool SessionProgram(string path, ShellState state, out string? unseen)
     {
-        if (state.RemoteHost is not null || state.Cwds.Count != 1 || PathResolver.Combine(state.Cwds[0], path) is not { } absolute) return null;
-        if (state.World.GetPathKind(absolute) != PathKind.File || state.World.WrittenInSession(absolute) is not { } how) return null;
+        unseen = null;
+        if (SingleAbsolute(path, state) is not { } absolute) return false;
+        if (state.World.GetPathKind(absolute) != PathKind.File || state.World.WrittenInSession(absolute) is not { } how) return false;
         var content = state.World.ReadTextFile(absolute, _limits.MaxLength);
         if (content is null)
-            return ($"`{path}` runs {absolute}, which this session wrote ({how}) and which cannot be read (larger than {_limits.MaxLength / 1024} KiB, or unreadable), so what it does cannot be seen", false);
-        if (content.Contains('\0') || content.StartsWith("\u007fELF", StringComparison.Ordinal))
-            return ($"`{path}` runs {absolute}, a program (binary) this session wrote or built ({how}), so what it does cannot be seen", false);
-        return (null, true);
+            unseen = $"`{path}` runs {absolute}, which this session wrote ({how}) and which cannot be read (larger than {_limits.MaxLength / 1024} KiB, or unreadable), so what it does cannot be seen";
+        else if (content.Contains('\0') || content.StartsWith("\u007fELF", StringComparison.Ordinal))
+            unseen = $"`{path}` runs {absolute}, a program (binary) this session wrote or built ({how}), so what it does cannot be seen";
+        return true;
     }
+
+    /// <summary>The absolute path of <paramref name="path"/> when the command runs locally in one known directory, else null.</summary>
+    private static string? SingleAbsolute(string path, ShellState state) =>
+        state.RemoteHost is null && state.Cwds is [{ } cwd] ? PathResolver.Combine(cwd, path) : null;
 
     /// <summary>The text an earlier part of this command writes into the file at <paramref name="path"/>, when known.</summary>
     private static string? WrittenHere(string path, ShellState state)
     {
-        if (state.RemoteHost is not null || state.Cwds.Count != 1 || PathResolver.Combine(state.Cwds[0], path) is not { } absolute) return null;
-        return state.Written.Files.Lookup(absolute) is { Deleted: false, Text: { } text } ? text : null;
+        return SingleAbsolute(path, state) is { } absolute && state.Written.Files.Lookup(absolute) is { Deleted: false, Text: { } text } ? text : null;
     }
 
     private static string Shorten(string text) => text.Length > 80 ? text[..77] + "..." : text;

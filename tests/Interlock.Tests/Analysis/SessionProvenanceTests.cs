@@ -14,22 +14,12 @@ public sealed class SessionProvenanceTests
 {
     private const string P = TestWorld.Project;
 
-    private sealed class SessionTestWorld(TestWorld inner, params string[] sessionFiles) : IWorldView
-    {
-        public string HomeDirectory => inner.HomeDirectory;
-        public string? GetEnvironmentVariable(string name) => inner.GetEnvironmentVariable(name);
-        public PathKind GetPathKind(string absolutePath) => inner.GetPathKind(absolutePath);
-        public string? FindRepositoryRoot(string absoluteDirectory) => inner.FindRepositoryRoot(absoluteDirectory);
-        public string? CurrentBranch(string repositoryRoot) => inner.CurrentBranch(repositoryRoot);
-        public string? ReadTextFile(string absolutePath, int maxBytes) => inner.ReadTextFile(absolutePath, maxBytes);
-        public string? WrittenInSession(string absolutePath) => sessionFiles.Contains(absolutePath) ? "by `go build -o app`, at 12:00 UTC" : null;
-    }
-
     private static Decision Check(string command, Dictionary<string, string?> files, params string[] session)
     {
         var world = new TestWorld(extraFiles: files.Keys.Select(k => P + "/" + k));
         foreach (var (path, text) in files) if (text is not null) world.Contents[P + "/" + path] = text;
-        return new Engine().Evaluate(new ActionRequest("Bash", command, P), new SessionTestWorld(world, [.. session.Select(s => P + "/" + s)]));
+        foreach (var s in session) world.SessionWrites[P + "/" + s] = "by `go build -o app`, at 12:00 UTC";
+        return new Engine().Evaluate(new ActionRequest("Bash", command, P), world);
     }
 
     private const string Elf = "\u007fELF\u0002\u0001\u0001\0\0\0";

@@ -198,12 +198,20 @@ public sealed class TerraformApplyAndStateTests
     [Fact]
     public void A_saved_plan_the_session_made_with_plan_destroy_is_a_destroy()
     {
-        var world = new SessionPlanWorld(TestWorld.Project + "/p.tfplan", "by `terraform plan -destroy -out=p.tfplan`");
+        var world = SessionPlan("by `terraform plan -destroy -out=p.tfplan`");
         var d = new Engine().Evaluate(new ActionRequest("Bash", "terraform apply p.tfplan", TestWorld.Project), world);
         Assert.Equal("infra.destroy", d.RuleId);
         Assert.Contains("plan -destroy", d.Reason);
-        var other = new SessionPlanWorld(TestWorld.Project + "/p.tfplan", "by `terraform plan -out=p.tfplan`");
+        var other = SessionPlan("by `terraform plan -out=p.tfplan`");
         Assert.Equal(Verdict.Allow, new Engine().Evaluate(new ActionRequest("Bash", "terraform apply p.tfplan", TestWorld.Project), other).Verdict);
+    }
+
+    /// <summary>A world in which this session wrote p.tfplan, by <paramref name="how"/>.</summary>
+    private static TestWorld SessionPlan(string how)
+    {
+        var world = new TestWorld(extraFiles: [TestWorld.Project + "/p.tfplan"]);
+        world.SessionWrites[TestWorld.Project + "/p.tfplan"] = how + ", at 12:00 UTC";
+        return world;
     }
 
     [Theory]
@@ -219,17 +227,5 @@ public sealed class TerraformApplyAndStateTests
         Assert.Equal(Verdict.Ask, d.Verdict);
         Assert.Equal("infra.state-surgery", d.RuleId);
         Assert.Contains("state pull", d.Alternative);
-    }
-
-    private sealed class SessionPlanWorld(string plan, string how) : IWorldView
-    {
-        private readonly TestWorld _inner = new(extraFiles: [plan]);
-        public string HomeDirectory => _inner.HomeDirectory;
-        public string? GetEnvironmentVariable(string name) => _inner.GetEnvironmentVariable(name);
-        public PathKind GetPathKind(string absolutePath) => _inner.GetPathKind(absolutePath);
-        public string? FindRepositoryRoot(string absoluteDirectory) => _inner.FindRepositoryRoot(absoluteDirectory);
-        public string? CurrentBranch(string repositoryRoot) => _inner.CurrentBranch(repositoryRoot);
-        public string? ReadTextFile(string absolutePath, int maxBytes) => _inner.ReadTextFile(absolutePath, maxBytes);
-        public string? WrittenInSession(string absolutePath) => absolutePath == plan ? how + ", at 12:00 UTC" : null;
     }
 }
