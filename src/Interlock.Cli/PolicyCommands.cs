@@ -165,6 +165,9 @@ internal static class PolicyCommands
         V("budgets.lines_removed", s.Budgets.LinesRemoved);
         V("budgets.destructive_commands", s.Budgets.DestructiveCommands);
         V("fail_closed", s.FailClosed.ToString().ToLowerInvariant());
+        foreach (var group in s.DeclaredEnvironments.GroupBy(d => (d.Environment, d.Kind)))
+            sb.AppendLine($"  environments.{group.Key.Environment.ToString().ToLowerInvariant()}.{Interlock.Core.Environments.DeclaredEnvironments.Key(group.Key.Kind)}: [{string.Join(", ", group.Select(d => d.Pattern))}]  # {O("environments")}");
+        V("unknown_environment", s.UnknownIsProduction ? "production" : "unknown");
         sb.AppendLine();
         sb.AppendLine($"rules ({set.Rules.Count(r => r.Overrides is null)}):");
         foreach (var r in set.Rules.Where(r => r.Overrides is null))

@@ -14,14 +14,16 @@ public sealed class Engine
     private readonly EngineOptions _options;
     private readonly CompiledPolicy _policy;
     // Knowledge is stateless, so one index serves every engine (a resident process builds engines per call).
-    private static readonly Dictionary<string, ICommandKnowledge> KnowledgeByName = IndexKnowledge();
+    // Several files may know one executable (npm: publishing and scripts; python: interpreter and Django's manage.py);
+    // each runs, in catalog order.
+    private static readonly Dictionary<string, ICommandKnowledge[]> KnowledgeByName = IndexKnowledge();
 
-    private static Dictionary<string, ICommandKnowledge> IndexKnowledge()
+    private static Dictionary<string, ICommandKnowledge[]> IndexKnowledge()
     {
-        var index = new Dictionary<string, ICommandKnowledge>(StringComparer.Ordinal);
+        var index = new Dictionary<string, ICommandKnowledge[]>(StringComparer.Ordinal);
         foreach (var k in KnowledgeCatalog.All())
-            foreach (var name in k.Executables)
-                index[name] = k;
+            foreach (var name in k.Executables.Distinct())
+                index[name] = index.TryGetValue(name, out var earlier) ? [.. earlier, k] : [k];
         return index;
     }
 
@@ -101,6 +103,28 @@ public sealed class Engine
 
     private const int MaxNestedAnalyses = 4;
 
+    /// <summary>Effect kinds whose target is a remote system with an environment (a cluster, a cloud account, a database,
+    /// infrastructure), as opposed to files on this machine.</summary>
+    private static bool HasRemoteTarget(EffectKind kind) =>
+        kind is EffectKind.DestroyData or EffectKind.DestroyInfrastructure or EffectKind.DeleteClusterResources or EffectKind.ChangeInfrastructure;
+
+    /// <summary><c>settings.unknown_environment: production</c>: a remote target that neither a declaration nor a name
+    /// places in an environment is treated as production, with evidence saying so.</summary>
+    private static void CountUnknownAsProduction(List<Effect> effects)
+    {
+        for (var i = 0; i < effects.Count; i++)
+        {
+            var e = effects[i];
+            if (e.Environment != TargetEnvironment.Unknown || !HasRemoteTarget(e.Kind)) continue;
+            var found = e.EnvironmentEvidence ?? "no context, account, project, workspace or host names its environment";
+            effects[i] = e with
+            {
+                Environment = TargetEnvironment.Production,
+                EnvironmentEvidence = $"{found}; the policy counts targets of unknown environment as production (settings.unknown_environment)",
+            };
+        }
+    }
+
     /// <summary>A knowledge context whose nested analysis (docker exec, kubectl exec, os.system...) reuses this
     /// engine's shell analysis, bounded in depth.</summary>
     private KnowledgeContext Context(IWorldView world, int depth) => new(world, _options, depth >= MaxNestedAnalyses ? null : (code, ctx) =>
@@ -123,7 +147,7 @@ public sealed class Engine
             Redirections.Analyze(inv, context, effects);
             FileReads.Analyze(inv, context, effects);
             if (inv.Name is { Length: > 0 } name && KnowledgeByName.TryGetValue(name, out var knowledge))
-                knowledge.Analyze(inv, context, effects);
+                foreach (var k in knowledge) k.Analyze(inv, context, effects);
             _policy.AddCommandEffects(inv, context, effects);
         }
         foreach (var u in analysis.Uncertainties)
@@ -138,6 +162,7 @@ public sealed class Engine
 
     private Decision Decide(List<Effect> effects, IReadOnlyList<Invocation> invocations, ParseResult? parse, ActionRequest request, IWorldView world)
     {
+        if (_options.UnknownIsProduction) CountUnknownAsProduction(effects);
         Effect? worst = null;
         Ruling? worstRuling = null;
         Ruling? shadow = null;

@@ -50,6 +50,14 @@ public sealed record EngineOptions
     public IReadOnlyList<string> DevelopmentNames { get; init; } =
         ["dev", "development", "local", "localhost", "test", "testing", "sandbox", "minikube", "kind", "docker-desktop", "ci", "scratch", "demo"];
 
+    /// <summary>Concrete names the policy declares to be in an environment (kube contexts, AWS accounts, hosts...);
+    /// checked before the name tokens above.</summary>
+    public IReadOnlyList<Environments.DeclaredTarget> DeclaredEnvironments { get; init; } = [];
+
+    /// <summary>When true, a remote target (cluster, cloud account, database, infrastructure) whose environment
+    /// cannot be determined counts as production (<c>settings.unknown_environment: production</c>).</summary>
+    public bool UnknownIsProduction { get; init; }
+
     public ParseLimits ParseLimits { get; init; } = ParseLimits.Default;
 
     /// <summary>File tools: the largest existing file read to compare an edit with (larger or unreadable files

@@ -34,6 +34,9 @@ public sealed class FileSettings
     public Setting<double>? RemovedFraction, KeptFraction;
     public Setting<TimeSpan>? Window;
     public Setting<Verdict>? FailClosed;
+    /// <summary>Concrete names declared per environment, each with the position of its list.</summary>
+    public Setting<List<(Interlock.Core.Environments.DeclaredTarget Target, SourceLocation At)>>? Environments;
+    public Setting<bool>? UnknownIsProduction;
 }
 
 /// <summary>One policy file as read: its settings, rules, overrides, command rules and tests, and every problem found.</summary>

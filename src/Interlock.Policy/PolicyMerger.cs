@@ -59,6 +59,25 @@ public static class PolicyMerger
                 return inherited;
             }
 
+            // Declarations add up across layers; a project file may only declare production (declaring a name
+            // staging or development there would let the agent lower the approvals its own commands need).
+            IReadOnlyList<Interlock.Core.Environments.DeclaredTarget> Declared(Setting<List<(Interlock.Core.Environments.DeclaredTarget Target, SourceLocation At)>>? setting, IReadOnlyList<Interlock.Core.Environments.DeclaredTarget> inherited)
+            {
+                if (setting is null) return inherited;
+                origins["environments"] = setting.Location.ToString();
+                var result = new List<Interlock.Core.Environments.DeclaredTarget>(inherited);
+                foreach (var (target, at) in setting.Value)
+                {
+                    if (project && target.Environment != TargetEnvironment.Production)
+                    {
+                        Warn(at, $"`environments.{target.Environment.ToString().ToLowerInvariant()}` cannot declare `{target.Pattern}`, so it is ignored");
+                        continue;
+                    }
+                    if (!result.Contains(target)) result.Add(target);
+                }
+                return result;
+            }
+
             s = s with
             {
                 RegenerableNames = List(f.RegenerableNames, s.RegenerableNames, "regenerable_names", tightenAdds: false),
@@ -81,6 +100,8 @@ public static class PolicyMerger
                     LinesRemoved = Number(f.LinesRemoved, s.Budgets.LinesRemoved, "budgets.lines_removed", lowerIsTighter: true),
                     DestructiveCommands = Number(f.DestructiveCommands, s.Budgets.DestructiveCommands, "budgets.destructive_commands", lowerIsTighter: true),
                 },
+                DeclaredEnvironments = Declared(f.Environments, s.DeclaredEnvironments),
+                UnknownIsProduction = Number(f.UnknownIsProduction is { } up ? new Setting<int>(up.Value ? 1 : 0, up.Location) : null, s.UnknownIsProduction ? 1 : 0, "unknown_environment", lowerIsTighter: false) == 1,
                 FailClosed = (Verdict)Number(f.FailClosed is { } fc ? new Setting<int>((int)fc.Value, fc.Location) : null, (int)s.FailClosed, "fail_closed", lowerIsTighter: false),
             };
         }

@@ -22,7 +22,8 @@ public static class PolicyParser
     public const int MaxRules = 5_000;
 
     public static readonly string[] TopLevelFields = ["version", "mode", "settings", "rules", "overrides", "commands", "tests"];
-    public static readonly string[] SettingFields = ["regenerable_names", "production_names", "staging_names", "development_names", "protected_branches", "protected_paths", "edit_thresholds", "budgets", "fail_closed"];
+    public static readonly string[] SettingFields = ["regenerable_names", "production_names", "staging_names", "development_names", "protected_branches", "protected_paths", "edit_thresholds", "budgets", "fail_closed", "environments", "unknown_environment"];
+    public static readonly string[] EnvironmentFields = ["production", "staging", "development"];
     public static readonly string[] EditThresholdFields = ["min_lines", "removed_fraction", "kept_fraction", "max_bytes"];
     public static readonly string[] BudgetFields = ["window", "files_deleted", "lines_removed", "destructive_commands"];
     public static readonly string[] RuleFields = ["id", "description", "match", "verdict", "message", "alternative", "approval", "mode"];
@@ -425,6 +426,14 @@ public static class PolicyParser
                     case "fail_closed":
                         if (ParseVerdict(v, "fail_closed", allowAllow: false) is { } fc) s.FailClosed = new(fc, at);
                         break;
+                    case "environments": ReadEnvironments(v, at); break;
+                    case "unknown_environment":
+                        if (Str(v, "`unknown_environment`") is { } ue)
+                        {
+                            if (ue is "production" or "unknown") s.UnknownIsProduction = new(ue == "production", at);
+                            else Error(v, $"`unknown_environment` must be `production` (a remote target whose environment cannot be told counts as production) or `unknown` (the default), not `{ue}`");
+                        }
+                        break;
                     case "edit_thresholds":
                         if (Map(v, "`edit_thresholds`") is not { } e) break;
                         foreach (var (k2, _, v2) in Entries(e, "`edit_thresholds`", EditThresholdFields))
@@ -455,6 +464,28 @@ public static class PolicyParser
                         break;
                 }
             }
+        }
+
+        /// <summary><c>environments: { production: { kube_contexts: [main], aws_accounts: ["123456789012"] }, staging: ... }</c></summary>
+        private void ReadEnvironments(YamlNode v, SourceLocation at)
+        {
+            if (Map(v, "`environments`") is not { } m) return;
+            var keys = Interlock.Core.Environments.DeclaredEnvironments.Keys;
+            var kinds = keys.Select(k => k.Key).ToArray();
+            var declared = new List<(Interlock.Core.Environments.DeclaredTarget Target, SourceLocation At)>();
+            foreach (var (envName, _, envValue) in Entries(m, "`environments`", EnvironmentFields))
+            {
+                var environment = envName switch { "production" => TargetEnvironment.Production, "staging" => TargetEnvironment.Staging, _ => TargetEnvironment.Development };
+                if (Map(envValue, $"`environments.{envName}`") is not { } byKind) continue;
+                foreach (var (kindName, _, names) in Entries(byKind, $"`environments.{envName}`", kinds))
+                {
+                    var kind = Array.Find(keys, k => k.Key == kindName).Kind;
+                    if (Strings(names, $"`environments.{envName}.{kindName}`") is not { } list) continue;
+                    foreach (var name in list)
+                        declared.Add((new(environment, kind, name.Trim()), At(names)));
+                }
+            }
+            file.Settings.Environments = new(declared, at);
         }
 
         private Setting<ListSetting>? ListSetting(YamlNode v, string key, SourceLocation at)

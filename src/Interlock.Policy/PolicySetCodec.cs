@@ -14,7 +14,7 @@ namespace Interlock.Policy;
 /// </summary>
 public static class PolicySetCodec
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private const int MaxString = PolicyParser.MaxBytes;
     private const int MaxCount = PolicyParser.MaxNodes;
 
@@ -35,6 +35,14 @@ public static class PolicySetCodec
             w.Write(s.Budgets.LinesRemoved);
             w.Write(s.Budgets.DestructiveCommands);
             w.Write((int)s.FailClosed);
+            w.Write(s.DeclaredEnvironments.Count);
+            foreach (var d in s.DeclaredEnvironments)
+            {
+                w.Write((int)d.Environment);
+                w.Write((int)d.Kind);
+                w.Write(d.Pattern);
+            }
+            w.Write(s.UnknownIsProduction);
 
             w.Write(set.Rules.Count);
             foreach (var r in set.Rules) WriteRule(w, r);
@@ -65,6 +73,10 @@ public static class PolicySetCodec
             Budgets = new BudgetSettings { Window = r.Span(), FilesDeleted = r.Int(), LinesRemoved = r.Int(), DestructiveCommands = r.Int() },
             FailClosed = r.Enum<Verdict>(),
         };
+        var declared = new Interlock.Core.Environments.DeclaredTarget[r.Count()];
+        for (var i = 0; i < declared.Length; i++)
+            declared[i] = new(r.Enum<TargetEnvironment>(), r.Enum<Interlock.Core.Environments.TargetKind>(), r.String());
+        settings = settings with { DeclaredEnvironments = declared, UnknownIsProduction = r.Bool() };
         if (settings.FailClosed == Verdict.Allow) throw new FormatException("fail_closed cannot be allow");
         var rules = new PolicyRule[r.Count()];
         for (var i = 0; i < rules.Length; i++) rules[i] = ReadRule(r);

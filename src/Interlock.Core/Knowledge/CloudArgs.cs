@@ -51,8 +51,6 @@ internal static class CloudArgs
         return false;
     }
 
-    /// <summary>Operands (words that are not options), skipping the value of every option <paramref name="takesValue"/> accepts.
-    /// Unknown words count as operands.</summary>
     /// <summary>A subcommand computed at run time could be the destructive one: reports it as indeterminate.</summary>
     public static bool IsUnknownSubcommand(Arg subcommand, string tool, string couldBe, Invocation inv, List<Effect> effects)
     {
@@ -62,6 +60,8 @@ internal static class CloudArgs
         return true;
     }
 
+    /// <summary>Operands (words that are not options), skipping the value of every option <paramref name="takesValue"/> accepts.
+    /// Unknown words count as operands.</summary>
     public static List<Arg> Operands(IReadOnlyList<Arg> args, Func<string, bool> takesValue)
     {
         var result = new List<Arg>();

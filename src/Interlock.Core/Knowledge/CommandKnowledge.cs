@@ -38,6 +38,9 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
     public (TargetEnvironment Environment, string? Evidence) InferEnvironment(string what, string? name, string? source = null)
     {
         if (string.IsNullOrEmpty(name)) return (TargetEnvironment.Unknown, null);
+        // A concrete declaration in the policy beats the spelling of the name.
+        if (Environments.DeclaredEnvironments.Match(Options.DeclaredEnvironments, what, name) is { } declared)
+            return (declared.Environment, $"{what} `{name}`{(source is null ? "" : $" (from {source})")} is declared {declared.Environment.ToString().ToLowerInvariant()} in the policy ({declared.Declaration})");
         if (source is not null) what += $" `{name}` (from {source})";
         var tokens = name.ToLowerInvariant().Split(['-', '_', '.', '/', ':', ' ', '@', '='], StringSplitOptions.RemoveEmptyEntries);
         foreach (var (env, patterns) in new[]
@@ -53,18 +56,21 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
         return (TargetEnvironment.Unknown, source is null ? $"{what} `{name}` matches no environment pattern" : $"{what} matches no environment pattern");
     }
 
-    /// <summary>The most production-like of several inferences (any production evidence wins).</summary>
+    /// <summary>The most production-like of several inferences (any production evidence wins, then staging, then development).</summary>
     public static (TargetEnvironment Environment, string? Evidence) Strictest(params (TargetEnvironment Environment, string? Evidence)[] candidates)
     {
         var best = candidates.Where(c => c.Evidence is not null).OrderByDescending(c => Rank(c.Environment)).FirstOrDefault();
         return best.Evidence is null ? (TargetEnvironment.Unknown, null) : best;
     }
 
+    /// <summary>A name that matches no environment is not evidence: it only decides when no other name places the
+    /// target (so a dev context with a deployment called `api` is development, and <c>unknown_environment</c> applies
+    /// only to targets nothing places).</summary>
     private static int Rank(TargetEnvironment e) => e switch
     {
         TargetEnvironment.Production => 3,
-        TargetEnvironment.Unknown => 2,
-        TargetEnvironment.Staging => 1,
+        TargetEnvironment.Staging => 2,
+        TargetEnvironment.Development => 1,
         _ => 0,
     };
 

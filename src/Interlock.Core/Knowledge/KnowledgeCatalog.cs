@@ -1,6 +1,8 @@
 namespace Interlock.Core.Knowledge;
 
-/// <summary>Every tool Interlock knows. Adding a tool: write its file (and its tests), add one line here.</summary>
+/// <summary>Every tool Interlock knows. Adding a tool: write its file (and its tests), add one line here. Several files
+/// may claim one executable (npm is publishing and scripts, python is an interpreter and Django's manage.py): the
+/// engine runs each of them.</summary>
 public static class KnowledgeCatalog
 {
     public static IReadOnlyList<ICommandKnowledge> All() =>
@@ -20,8 +22,8 @@ public static class KnowledgeCatalog
         new Editors(),
         new ApplyPatchCommand(),
         new Make(),
-        // npm, yarn, pnpm, bun and rake are each known to two files: publishing or interpreter or Rails tasks, and scripts.
-        new SharedExecutables(new Publishing(), new Interpreters(), new Rails(), new PackageScripts(), new Rake()),
+        new Publishing(), new Interpreters(), new Rails(), new PackageScripts(), new Rake(),
+        new Django(), new Laravel(), new DotnetEf(), new Etcd(), new Consul(), new Wrangler(), new Supabase(),
         new Just(), new Taskfile(), new Tox(), new PythonProjectScripts(), new Composer(),
         new OtherInterpreters(),
         new InterlockCli(),

@@ -71,7 +71,7 @@ public sealed class ServiceClis : ICommandKnowledge
         ["hcloud"] = new(EffectKind.DestroyInfrastructure, "Hetzner Cloud resources", []),
         ["linode-cli"] = new(EffectKind.DestroyInfrastructure, "Linode resources", []),
         ["firebase"] = new(EffectKind.DestroyInfrastructure, "Firebase projects and data", ["firestore:delete", "database:remove", "hosting:disable", "functions:delete"]),
-        ["supabase"] = new(EffectKind.DestroyInfrastructure, "Supabase projects and databases", ["reset"]),
+        ["supabase"] = new(EffectKind.DestroyInfrastructure, "Supabase projects and databases", []), // `db reset`: Supabase.cs
         ["jenkins-cli"] = new(EffectKind.DestroyInfrastructure, "Jenkins jobs and builds", ["delete-job", "delete-builds", "delete-node", "delete-view", "delete-credentials"]),
         ["circleci"] = new(EffectKind.DestroyInfrastructure, "CircleCI contexts and secrets", ["remove-secret"]),
         ["gitlab-runner"] = new(EffectKind.DestroyInfrastructure, "GitLab runner registrations", ["unregister"]),

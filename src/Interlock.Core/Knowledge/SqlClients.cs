@@ -36,7 +36,7 @@ public sealed class SqlClients : ICommandKnowledge
         ["-u", "--username", "-p", "--password", "--cqlversion", "--request-timeout", "--connect-timeout"], false, false);
 
     public IReadOnlyList<string> Executables { get; } =
-        ["psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "clickhouse-client", "clickhouse", "cqlsh", "dropdb", "createdb", "mysqladmin", "mariadb-admin"];
+        ["psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "clickhouse-client", "clickhouse", "cqlsh", "dropdb", "createdb", "pg_restore", "mysqladmin", "mariadb-admin"];
 
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
@@ -48,6 +48,9 @@ public sealed class SqlClients : ICommandKnowledge
                 return;
             case "createdb":
                 CreateDb(inv, ctx, effects);
+                return;
+            case "pg_restore":
+                PgRestore(inv, ctx, effects);
                 return;
             case "mysqladmin" or "mariadb-admin":
                 MysqlAdmin(inv, ctx, effects);
@@ -209,13 +212,38 @@ public sealed class SqlClients : ICommandKnowledge
         if (flags.Contains("--help") || flags.Contains("--version")) return;
         var hostIndex = flags.FindIndex(f => f is "-h" or "--host");
         var host = hostIndex >= 0 && hostIndex + 1 < flags.Count ? flags[hostIndex + 1] : flags.FirstOrDefault(f => f.StartsWith("--host="))?[7..];
+        string? hostSource = null;
+        if (host is null) (host, hostSource) = Environments.DatabaseTargets.ClientVariable(ctx, inv, "PGHOST");
         foreach (var db in operands)
         {
-            var env = KnowledgeContext.Strictest(ctx.InferEnvironment("database host", host), ctx.InferEnvironment("database", db.Text));
+            var env = KnowledgeContext.Strictest(ctx.InferEnvironment("database host", host, hostSource), ctx.InferEnvironment("database", db.Text));
             effects.Add(new Effect(EffectKind.DestroyData, $"database {db.Text}", PathClass.Unknown, true, false,
                 $"`dropdb` drops the whole database `{db.Text}`{(host is null ? "" : $" on `{host}`")} with every table in it", inv)
             { Environment = env.Environment, EnvironmentEvidence = env.Evidence });
         }
+    }
+
+    /// <summary><c>pg_restore -d db</c> loads a dump into a database; with <c>--clean</c>/<c>-c</c> it first drops every
+    /// object the dump holds, so rows added since the dump are lost. Without <c>-d</c> it only prints a script.</summary>
+    private static void PgRestore(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var args = inv.Args;
+        if (CloudArgs.Has(args, "--help", "-?", "--version", "-V", "--list", "-l")) return;
+        var database = CloudArgs.Value(args, "-d", "--dbname")?.Text;
+        if (database is null) return;
+        var host = CloudArgs.Value(args, "-h", "--host")?.Text;
+        string? hostSource = null;
+        if (database.Contains("://")) (host, database) = ParseUrl(database, host);
+        if (host is null) (host, hostSource) = Environments.DatabaseTargets.ClientVariable(ctx, inv, "PGHOST");
+        var env = KnowledgeContext.Strictest(ctx.InferEnvironment("database host", host, hostSource), ctx.InferEnvironment("database", database));
+        var where = Where(host, database);
+        // `-c` may come in a cluster of short flags (`-cv`, `-Oc`), up to the first option that takes a value.
+        var clean = args.Any(a => a.Text == "--clean" || (a.Text.Length > 1 && a.Text[0] == '-' && a.Text[1] != '-'
+            && a.Text[1..].TakeWhile(c => "dfFhIjLnNpPsStTUW".IndexOf(c) < 0).Contains('c')));
+        if (clean)
+            CloudArgs.Add(effects, EffectKind.DestroyData, where, $"`pg_restore --clean` drops every object the dump holds in {where} before recreating it: rows written since the dump are lost", inv, env, recursive: true);
+        else
+            CloudArgs.Add(effects, EffectKind.ChangeInfrastructure, where, $"`pg_restore` loads the dump into {where}", inv, env);
     }
 
     private static void CreateDb(Invocation inv, KnowledgeContext ctx, List<Effect> effects)

@@ -83,19 +83,3 @@ public static class TaskRunners
     public static string QuoteWord(string s) =>
         s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@%+,~".Contains(c)) && s[0] != '~' ? s : "'" + s.Replace("'", "'\\''") + "'";
 }
-
-/// <summary>
-/// Several knowledge files about one executable (npm: publishing and scripts; rake: Rails tasks and the Rakefile; bun:
-/// interpreter and scripts). The engine keeps one knowledge per name, so the catalog lists this one composite, which
-/// runs every part that claims the invocation's name.
-/// </summary>
-public sealed class SharedExecutables(params ICommandKnowledge[] parts) : ICommandKnowledge
-{
-    public IReadOnlyList<string> Executables { get; } = parts.SelectMany(p => p.Executables).Distinct().ToList();
-
-    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
-    {
-        foreach (var p in parts)
-            if (p.Executables.Contains(inv.Name!)) p.Analyze(inv, ctx, effects);
-    }
-}

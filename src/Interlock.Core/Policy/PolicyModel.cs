@@ -149,6 +149,10 @@ public sealed record PolicySettings
     public BudgetSettings Budgets { get; init; } = BudgetSettings.Default;
     /// <summary>What the hook answers when Interlock itself fails (deny or ask). Never allow.</summary>
     public Verdict FailClosed { get; init; } = Verdict.Deny;
+    /// <summary>Concrete names declared to be in an environment (<c>settings.environments</c>), every layer's together.</summary>
+    public IReadOnlyList<Environments.DeclaredTarget> DeclaredEnvironments { get; init; } = [];
+    /// <summary><c>settings.unknown_environment: production</c>.</summary>
+    public bool UnknownIsProduction { get; init; }
 
     public static readonly PolicySettings Default = new();
 
@@ -165,6 +169,8 @@ public sealed record PolicySettings
         RewriteRemovedFraction = EditThresholds.RemovedFraction,
         RewriteKeptFraction = EditThresholds.KeptFraction,
         FileEditMaxBytes = EditThresholds.MaxBytes,
+        DeclaredEnvironments = DeclaredEnvironments,
+        UnknownIsProduction = UnknownIsProduction,
     };
 }
 

@@ -42,7 +42,7 @@ public sealed class ContextReaderTests : IDisposable
         Assert.DoesNotContain(d.Effects, e => e.Environment == TargetEnvironment.Production);
     }
 
-    private static string KubeConfigText(string current, string context, string cluster, string server, string? ns = null) => $"""
+    internal static string KubeConfigText(string current, string context, string cluster, string server, string? ns = null) => $"""
         apiVersion: v1
         kind: Config
         clusters:

@@ -27,8 +27,8 @@ public sealed class ScratchProject : IDisposable
         return path;
     }
 
-    public Decision Check(string command, Dictionary<string, string>? env = null, string? cwd = null) =>
-        new Engine().Evaluate(new ActionRequest("Bash", command, cwd ?? Project), new ScratchWorld(Home, env ?? []));
+    public Decision Check(string command, Dictionary<string, string>? env = null, string? cwd = null, Engine? engine = null) =>
+        (engine ?? new Engine()).Evaluate(new ActionRequest("Bash", command, cwd ?? Project), new ScratchWorld(Home, env ?? []));
 
     /// <summary>The real file system through the runtime's world view, with this HOME and hook environment.</summary>
     private sealed class ScratchWorld(string home, Dictionary<string, string> env) : IWorldView

@@ -78,4 +78,31 @@ public sealed class DatabaseClientsTests
         Assert.Equal("indeterminate", TestWorld.Check("curl -s https://x/dump.sql | psql").RuleId);
         Assert.Equal("indeterminate", TestWorld.Check("psql -f missing.sql").RuleId);
     }
+
+    [Theory]
+    [InlineData("pg_restore --clean -d shop dump.pgdump")]
+    [InlineData("pg_restore -c -d shop dump.pgdump")]
+    [InlineData("pg_restore -Oc -d shop dump.pgdump")]
+    [InlineData("pg_restore --clean --if-exists -d postgres://u@localhost/shop dump.pgdump")]
+    public void Pg_restore_with_clean_drops_what_the_dump_holds(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal("data.destroy", d.RuleId);
+        Assert.Contains("rows written since the dump are lost", d.Reason);
+    }
+
+    [Fact]
+    public void Pg_restore_without_clean_changes_the_database_and_without_a_database_prints_a_script()
+    {
+        Assert.Equal(Verdict.Allow, TestWorld.Check("pg_restore -d shop dump.pgdump").Verdict);
+        Assert.Equal("production.change", TestWorld.Check("pg_restore -h db.prod.internal -d shop dump.pgdump").RuleId);
+        Assert.Equal("data.destroy.production", TestWorld.Check("PGHOST=db.prod.internal pg_restore -c -d shop dump.pgdump").RuleId);
+        Assert.Equal(Verdict.Allow, TestWorld.Check("pg_restore -f restore.sql dump.pgdump").Verdict);
+        Assert.Equal(Verdict.Allow, TestWorld.Check("pg_restore --list dump.pgdump").Verdict);
+        Assert.Equal(Verdict.Allow, TestWorld.Check("pg_restore -d shop -f x.sql dump.pgdump -v").Verdict);
+    }
+
+    [Fact]
+    public void Dropdb_reads_PGHOST_like_psql() =>
+        Assert.Equal("data.destroy.production", TestWorld.Check("PGHOST=db.prod.internal dropdb shop").RuleId);
 }

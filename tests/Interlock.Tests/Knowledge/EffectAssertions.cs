@@ -23,14 +23,21 @@ internal static class EffectAssertions
 public sealed class KnowledgeCatalogTests
 {
     [Fact]
-    public void Each_executable_is_owned_by_exactly_one_knowledge_file()
+    public void Each_knowledge_file_is_listed_once()
     {
-        var owners = Interlock.Core.Knowledge.KnowledgeCatalog.All()
-            .SelectMany(k => k.Executables.Select(e => (Executable: e, Owner: k.GetType().Name)))
-            .GroupBy(x => x.Executable)
-            .Where(g => g.Count() > 1)
-            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(x => x.Owner))}")
-            .ToList();
-        Assert.True(owners.Count == 0, "executables claimed twice (one would silently replace the other): " + string.Join("; ", owners));
+        var twice = Interlock.Core.Knowledge.KnowledgeCatalog.All().GroupBy(k => k.GetType().Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(twice.Count == 0, "knowledge listed twice in the catalog (its effects would be reported twice): " + string.Join(", ", twice));
+    }
+
+    [Fact]
+    public void Every_file_that_knows_an_executable_runs()
+    {
+        // npm: Publishing and PackageScripts; python: Interpreters and Django.
+        var engine = new Interlock.Core.Engine();
+        Assert.Contains(engine.Evaluate(new ActionRequest("Bash", "npm unpublish pkg --force", TestWorld.Project), new TestWorld()).Effects, e => e.Kind == EffectKind.DeletePublished);
+        var world = new TestWorld().WithFile(TestWorld.Project + "/package.json", "{\"scripts\":{\"reset\":\"rm -rf ~\"}}");
+        Assert.Equal(Verdict.Deny, engine.Evaluate(new ActionRequest("Bash", "npm run reset", TestWorld.Project), world).Verdict);
+        Assert.Contains(engine.Evaluate(new ActionRequest("Bash", "python3 manage.py flush --noinput", TestWorld.Project), new TestWorld()).Effects, e => e.Kind == EffectKind.DestroyData);
+        Assert.Contains(engine.Evaluate(new ActionRequest("Bash", "python3 -c 'import shutil; shutil.rmtree(\"/\")'", TestWorld.Project), new TestWorld()).Effects, e => e.Kind == EffectKind.DeletePath);
     }
 }

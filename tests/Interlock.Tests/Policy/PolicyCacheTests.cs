@@ -33,6 +33,10 @@ public sealed class PolicyCacheTests : IDisposable
           edit_thresholds: { min_lines: 30, removed_fraction: 0.4, kept_fraction: 0.2, max_bytes: 1000000 }
           budgets: { window: 15m, files_deleted: 20, lines_removed: 1500, destructive_commands: 12 }
           fail_closed: ask
+          environments:
+            production: { kube_contexts: [main], aws_accounts: ["123456789012"], hosts: ["*.corp.example"] }
+            development: { databases: [app_dev] }
+          unknown_environment: production
         rules:
           - id: team.everything
             description: sets every condition
