@@ -44,18 +44,52 @@ public static class DatabaseTargets
         return value is null ? null : FromUrl(value, source!);
     }
 
+    /// <summary>The host and database of the libpq service named by PGSERVICE, from <c>$PGSERVICEFILE</c> or
+    /// <c>~/.pg_service.conf</c> (an INI file, one section per service); null when no service is in use.</summary>
+    public static Target? PgService(KnowledgeContext ctx, Invocation inv)
+    {
+        if (EnvironmentSources.Variable(inv, ctx.World, "PGSERVICE") is not ({ } service, _)) return null;
+        var (file, _) = EnvironmentSources.Variable(inv, ctx.World, "PGSERVICEFILE");
+        var path = EnvironmentSources.Absolute(inv, file ?? "~/.pg_service.conf");
+        if (EnvironmentSources.Read(ctx.World, inv, path) is not { } text) return null;
+        var host = EnvironmentSources.IniValue(text, service, "host");
+        var database = EnvironmentSources.IniValue(text, service, "dbname");
+        return host is null && database is null ? null : new Target(host, database, $"service `{service}` in {EnvironmentSources.Display(inv, path!)}");
+    }
+
+    /// <summary>The host the MySQL client reads from its option files when no option names one: <c>--defaults-file</c>,
+    /// else <c>~/.my.cnf</c>, sections <c>[mysql]</c> then <c>[client]</c>.</summary>
+    public static Target? MyCnf(KnowledgeContext ctx, Invocation inv, string? defaultsFile)
+    {
+        var path = EnvironmentSources.Absolute(inv, defaultsFile ?? "~/.my.cnf");
+        if (EnvironmentSources.Read(ctx.World, inv, path) is not { } text) return null;
+        foreach (var section in new[] { "mysql", "client" })
+        {
+            var host = EnvironmentSources.IniValue(text, section, "host");
+            var database = EnvironmentSources.IniValue(text, section, "database");
+            if (host is not null || database is not null)
+                return new Target(host, database, $"[{section}] of {EnvironmentSources.Display(inv, path!)}");
+        }
+        return null;
+    }
+
     /// <summary>A client's own variable (<c>PGHOST</c>), as the command sees it, with its source.</summary>
     public static (string? Value, string? Source) ClientVariable(KnowledgeContext ctx, Invocation inv, string name) =>
         EnvironmentSources.Variable(inv, ctx.World, name);
 
     /// <summary>The first connection URL among <paramref name="names"/>: set in the command or the hook's environment,
     /// else in the project's <c>.env</c> files (searched in the working directory and the repository root).</summary>
-    public static Target? Url(KnowledgeContext ctx, Invocation inv, params string[] names)
+    public static Target? Url(KnowledgeContext ctx, Invocation inv, params string[] names) => Url(ctx, inv, names, nameFromConfiguration: false);
+
+    /// <summary>As <see cref="Url(KnowledgeContext, Invocation, string[])"/> for a variable a project file names (prisma's <c>env("NAME")</c>).</summary>
+    public static Target? UrlNamedInFile(KnowledgeContext ctx, Invocation inv, string name) => Url(ctx, inv, [name], nameFromConfiguration: true);
+
+    private static Target? Url(KnowledgeContext ctx, Invocation inv, string[] names, bool nameFromConfiguration)
     {
         foreach (var name in names)
         {
             if (inv.Environment.TryGetValue(name, out var inline) && inline is null) return null; // set to something unknown
-            var (value, source) = EnvironmentSources.Variable(inv, ctx.World, name);
+            var (value, source) = EnvironmentSources.Variable(inv, ctx.World, name, nameFromConfiguration);
             if (value is not null) return FromUrl(value, source!);
         }
         foreach (var name in names)

@@ -30,15 +30,22 @@ public static class EnvironmentSources
         "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
         "TF_WORKSPACE", "TF_DATA_DIR", "TF_CLI_ARGS", "TF_CLI_ARGS_apply", "TF_CLI_ARGS_destroy", "TF_CLI_ARGS_plan",
         "CLOUDSDK_CONFIG", "CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT",
-        .. DatabaseTargets.UrlVariables, "PGHOST", "PGDATABASE", "MYSQL_HOST", "CLICKHOUSE_HOST",
+        "AZURE_CONFIG_DIR", "AZURE_SUBSCRIPTION_ID", "PULUMI_STACK", "PULUMI_HOME", "HELM_KUBECONTEXT", "HELM_NAMESPACE",
+        .. DatabaseTargets.UrlVariables, "PGHOST", "PGDATABASE", "PGSERVICE", "PGSERVICEFILE", "MYSQL_HOST", "CLICKHOUSE_HOST",
+        "DB_HOST", "DB_DATABASE", "ETCDCTL_ENDPOINTS", "CONSUL_HTTP_ADDR", "FLYWAY_URL", "LIQUIBASE_COMMAND_URL", "SQLALCHEMY_DATABASE_URI", "TYPEORM_URL",
         .. FrameworkEnvironment.Variables, "DISABLE_DATABASE_ENVIRONMENT_CHECK",
     ];
 
     /// <summary>A variable as the command would see it, and where it came from: set in the command or the script
     /// (<c>AWS_PROFILE=prod aws ...</c>, <c>export</c>), else the hook's environment. A variable the script sets to
     /// something unknown hides the hook's value (null, no source).</summary>
-    public static (string? Value, string? Source) Variable(Invocation inv, IWorldView world, string name)
+    /// <param name="nameFromConfiguration">The name was read from a project file (prisma's <c>env("NAME")</c>): the hook's
+    /// environment holds it only when it is one of <see cref="Variables"/>, and the .env files are read instead.</param>
+    public static (string? Value, string? Source) Variable(Invocation inv, IWorldView world, string name, bool nameFromConfiguration = false)
     {
+        // A reader that consults a variable the world view does not expose would silently see nothing: fail loudly.
+        if (!nameFromConfiguration && Array.IndexOf(Variables, name) < 0)
+            throw new InvalidOperationException($"the context readers consult ${name}, which is missing from EnvironmentSources.Variables");
         if (inv.Environment.TryGetValue(name, out var set))
             return set is null ? (null, null) : (set, $"{name} set in the command");
         if (inv.Context.RemoteHost is not null) return (null, null);

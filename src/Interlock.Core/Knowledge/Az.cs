@@ -63,9 +63,9 @@ public sealed class Az : ICommandKnowledge
         var rg = CloudArgs.Value(args, "-g", "--resource-group");
         var subscription = CloudArgs.Value(args, "--subscription");
         var names = CloudArgs.Values(args, NameOptions);
-        var hints = new List<(string, string?)> { ("resource group", rg?.Text), ("subscription", subscription?.Text ?? inv.GetEnvironment("AZURE_SUBSCRIPTION_ID")) };
+        var hints = new List<(string, string?)> { ("resource group", rg?.Text), ("subscription", subscription?.Text) };
         hints.AddRange(names.Select(n => ("resource", (string?)n.Text)));
-        var env = CloudArgs.Environment(ctx, hints);
+        var env = CloudArgs.Environment(ctx, hints, subscription is null ? Environments.AzureProfile.DefaultSubscription(ctx, inv) : []);
         var where = (rg is not null ? $" in resource group `{CloudArgs.Show(rg)}`" : "") + (subscription is not null ? $" (subscription `{CloudArgs.Show(subscription)}`)" : "");
         var acrImages = group == "acr" && words.Contains("repository");
         var primary = acrImages ? CloudArgs.Values(args, "--repository", "--image", "-t") : CloudArgs.Values(args, "-n", "--name", "--ids");

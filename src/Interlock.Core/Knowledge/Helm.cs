@@ -29,8 +29,12 @@ public sealed class Helm : ICommandKnowledge
         var names = p.Positionals.Skip(1).ToList();
         if (IsDryRun(p)) return;
 
+        // helm reads HELM_KUBECONTEXT and HELM_NAMESPACE when the options are not given.
         var kubeContext = p.Value("--kube-context");
         var ns = p.Value("-n", "--namespace");
+        string? contextSource = null, namespaceSource = null;
+        if (kubeContext is null && Environments.EnvironmentSources.Variable(inv, ctx.World, "HELM_KUBECONTEXT") is ({ } envContext, var cs)) (kubeContext, contextSource) = (envContext, cs);
+        if (ns is null && Environments.EnvironmentSources.Variable(inv, ctx.World, "HELM_NAMESPACE") is ({ } envNamespace, var nsSource)) (ns, namespaceSource) = (envNamespace, nsSource);
         // The kubeconfig is read only when an effect needs it (helm list, status... never do).
         Environments.KubeConfig.Target? kubeRead = null;
         Environments.KubeConfig.Target Kube() => kubeRead ??= Environments.KubeConfig.Read(ctx, inv, p.Value("--kubeconfig"), kubeContext, p.Value("--kube-apiserver") is not null, ns is not null);
@@ -39,8 +43,8 @@ public sealed class Helm : ICommandKnowledge
         IEnumerable<(TargetEnvironment, string?)> Base() =>
         [
             .. Environments.EnvironmentSources.Infer(ctx, Kube().Hints),
-            ctx.InferEnvironment("kube context", kubeContext),
-            ctx.InferEnvironment("namespace", ns),
+            ctx.InferEnvironment("kube context", kubeContext, contextSource),
+            ctx.InferEnvironment("namespace", ns, namespaceSource),
             ctx.InferEnvironment("kubeconfig", p.Value("--kubeconfig")),
             ctx.InferEnvironment("API server", p.Value("--kube-apiserver")),
         ];

@@ -84,7 +84,7 @@ public sealed class Prisma : ICommandKnowledge
             if (name is not null) variable = name;
             break;
         }
-        return DatabaseTargets.Url(ctx, inv, variable);
+        return DatabaseTargets.UrlNamedInFile(ctx, inv, variable);
     }
 
     /// <summary>The <c>url</c> of the schema's <c>datasource</c> block: a literal string, or the variable of <c>env("NAME")</c>.</summary>

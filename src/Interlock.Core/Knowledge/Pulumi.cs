@@ -24,7 +24,9 @@ public sealed class Pulumi : ICommandKnowledge
         var stackArg = CloudArgs.Value(args, "-s", "--stack");
         var cwd = CloudArgs.Value(args, "-C", "--cwd");
         var dirHint = CloudArgs.DirectoryHint(ctx, inv, cwd?.Text);
-        var hints = new List<(string, string?)> { ("stack", stackArg?.Text ?? inv.GetEnvironment("PULUMI_STACK")), ("directory", dirHint) };
+        var hints = new List<(string, string?)> { ("stack", stackArg?.Text), ("directory", dirHint) };
+        var sourced = new List<Environments.EnvironmentHint>();
+        if (stackArg is null && Environments.PulumiStack.Selected(ctx, inv, cwd?.Text) is { } selected) sourced.Add(selected);
         hints.AddRange(CloudArgs.Values(args, "--config-file").Select(v => ("config file", (string?)v.Text)));
         var stack = stackArg is not null ? $"stack `{CloudArgs.Show(stackArg)}`" : "the selected stack";
         var yes = CloudArgs.Has(args, "--yes", "-y", "-f", "--skip-preview");
@@ -33,7 +35,7 @@ public sealed class Pulumi : ICommandKnowledge
         var targets = CloudArgs.Values(args, "-t", "--target");
         var replaces = CloudArgs.Values(args, "--replace");
         hints.AddRange(targets.Concat(replaces).Select(v => ("resource", (string?)v.Text)));
-        (TargetEnvironment, string?) Env() => CloudArgs.Environment(ctx, hints);
+        (TargetEnvironment, string?) Env() => CloudArgs.Environment(ctx, hints, sourced);
 
         switch (sub)
         {

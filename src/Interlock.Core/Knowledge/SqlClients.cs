@@ -120,6 +120,16 @@ public sealed class SqlClients : ICommandKnowledge
         };
         if (host is null && hostVariable is not null) (host, hostSource) = ClientVariable(hostVariable);
         if (database is null && inv.Name == "psql") (database, databaseSource) = ClientVariable("PGDATABASE");
+        // Then the clients' own configuration files: the libpq service file, the MySQL option files.
+        var configured = host is not null ? null
+            : inv.Name == "psql" ? Environments.DatabaseTargets.PgService(ctx, inv)
+            : inv.Name is "mysql" or "mariadb" ? Environments.DatabaseTargets.MyCnf(ctx, inv, args.FirstOrDefault(a => a.Text.StartsWith("--defaults-file=", StringComparison.Ordinal))?.Text[16..])
+            : null;
+        if (configured is not null)
+        {
+            (host, hostSource) = (configured.Host, configured.Source);
+            if (database is null) (database, databaseSource) = (configured.Database, configured.Source);
+        }
         (string?, string?) ClientVariable(string name)
         {
             var (value, source) = Environments.DatabaseTargets.ClientVariable(ctx, inv, name);

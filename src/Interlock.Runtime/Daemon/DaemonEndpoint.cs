@@ -19,11 +19,15 @@ internal static class DaemonEndpoint
     internal static readonly string[] HookVariables =
     [
         "HOME", "USER", "LOGNAME", "TMPDIR", "SHELL", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+        // Every variable the context readers consult (EnvironmentSources.Variables; a test keeps the two in step: this file is
+        // also compiled into interlock-hook, which does not reference the engine): a daemon started with another value must not answer.
         "KUBECONFIG", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "TF_WORKSPACE", "TF_DATA_DIR",
         "TF_CLI_ARGS", "TF_CLI_ARGS_apply", "TF_CLI_ARGS_destroy", "TF_CLI_ARGS_plan",
         "CLOUDSDK_CONFIG", "CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT",
+        "AZURE_CONFIG_DIR", "AZURE_SUBSCRIPTION_ID", "PULUMI_STACK", "PULUMI_HOME", "HELM_KUBECONTEXT", "HELM_NAMESPACE",
         "DATABASE_URL", "DB_URL", "POSTGRES_URL", "POSTGRESQL_URL", "MYSQL_URL", "REDIS_URL", "MONGODB_URI", "MONGODB_URL", "MONGO_URL", "MONGO_URI",
-        "PGHOST", "PGDATABASE", "MYSQL_HOST", "CLICKHOUSE_HOST",
+        "PGHOST", "PGDATABASE", "PGSERVICE", "PGSERVICEFILE", "MYSQL_HOST", "CLICKHOUSE_HOST", "DB_HOST", "DB_DATABASE", "ETCDCTL_ENDPOINTS", "CONSUL_HTTP_ADDR",
+        "FLYWAY_URL", "LIQUIBASE_COMMAND_URL", "SQLALCHEMY_DATABASE_URI", "TYPEORM_URL",
         "RAILS_ENV", "RACK_ENV", "NODE_ENV", "APP_ENV", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "MIX_ENV", "DJANGO_SETTINGS_MODULE", "FLASK_ENV",
         "DISABLE_DATABASE_ENVIRONMENT_CHECK",
         // Where the harnesses read their hook configuration (protected paths follow them).

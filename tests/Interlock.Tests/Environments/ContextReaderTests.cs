@@ -317,4 +317,61 @@ public sealed class ContextReaderTests : IDisposable
         foreach (var name in FileSystemWorld.ExposedVariables.Where(n => !n.StartsWith("INTERLOCK_", StringComparison.Ordinal)))
             Assert.Contains(name, Interlock.Runtime.Daemon.DaemonEndpoint.HookVariables);
     }
+
+    // ---- az, pulumi, helm variables, libpq service file, MySQL option files (issue 19, item 1) ---------------
+
+    [Fact]
+    public void Az_reads_the_default_subscription_of_azureProfile_json()
+    {
+        Write("home/.azure/azureProfile.json", "\uFEFF" + """
+            {"installationId": "x", "subscriptions": [
+              {"id": "1111", "name": "Sandbox", "isDefault": false, "state": "Enabled"},
+              {"id": "2222", "name": "Contoso-Production", "isDefault": true, "state": "Enabled"}]}
+            """);
+        Production(Check("az group delete -n rg-app --yes"), EffectKind.DestroyInfrastructure, "subscription `Contoso-Production` (from the default subscription in ~/.azure/azureProfile.json)");
+        // --subscription replaces the default; AZURE_CONFIG_DIR moves the file.
+        OneApprover(Check("az group delete -n rg-app --yes --subscription Sandbox"));
+        var other = Write("elsewhere/az/azureProfile.json", """{"subscriptions": [{"id": "3", "name": "dev-team", "isDefault": true}]}""");
+        OneApprover(Check("az group delete -n rg-app --yes", new() { ["AZURE_CONFIG_DIR"] = Path.GetDirectoryName(other)! }));
+    }
+
+    [Fact]
+    public void Pulumi_reads_the_stack_selected_for_the_project()
+    {
+        var project = Write("home/src/app/infra/Pulumi.yaml", "name: shop\nruntime: nodejs\n");
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(project)));
+        Write($"home/.pulumi/workspaces/shop-{hash}-workspace.json", """{"stack": "acme/shop/production"}""");
+        Production(Check("pulumi destroy --yes", cwd: Path.GetDirectoryName(project)), EffectKind.DestroyInfrastructure, "the stack selected for project `shop`");
+        Production(Check("pulumi destroy --yes --cwd infra"), EffectKind.DestroyInfrastructure, "workspace.json");
+        Production(Check("pulumi destroy --yes", new() { ["PULUMI_STACK"] = "live" }), EffectKind.DestroyInfrastructure, "$PULUMI_STACK in the hook's environment");
+        OneApprover(Check("pulumi destroy --yes --stack dev", cwd: Path.GetDirectoryName(project)));
+    }
+
+    [Fact]
+    public void Helm_reads_HELM_KUBECONTEXT_and_HELM_NAMESPACE()
+    {
+        Production(Check("helm uninstall api", new() { ["HELM_KUBECONTEXT"] = "prod-eu" }), EffectKind.DeleteClusterResources, "$HELM_KUBECONTEXT in the hook's environment");
+        Production(Check("helm uninstall api", new() { ["HELM_NAMESPACE"] = "payments-live" }), EffectKind.DeleteClusterResources, "$HELM_NAMESPACE");
+        OneApprover(Check("helm uninstall api --kube-context kind-dev", new() { ["HELM_KUBECONTEXT"] = "prod-eu" }));
+    }
+
+    [Fact]
+    public void Psql_reads_the_service_file_and_mysql_its_option_file()
+    {
+        Write("home/.pg_service.conf", "[reporting]\nhost=db.prod.internal\ndbname=reports\n\n[local]\nhost=localhost\n");
+        Production(Check("psql -c 'TRUNCATE events'", new() { ["PGSERVICE"] = "reporting" }), EffectKind.DestroyData, "service `reporting` in ~/.pg_service.conf");
+        OneApprover(Check("psql -c 'TRUNCATE events'", new() { ["PGSERVICE"] = "local" }));
+        Write("home/.my.cnf", "[client]\nuser=app\nhost=mysql-live.internal\n");
+        Production(Check("mysql -e 'DROP TABLE users' shop"), EffectKind.DestroyData, "[client] of ~/.my.cnf");
+        OneApprover(Check("mysql -h 127.0.0.1 -e 'DROP TABLE users' shop"));
+        var other = Write("elsewhere/dev.cnf", "[client]\nhost=localhost\n");
+        OneApprover(Check($"mysql --defaults-file={other} -e 'DROP TABLE users' shop"));
+    }
+
+    [Fact]
+    public void Every_variable_a_reader_consults_is_exposed_or_the_engine_fails_loudly()
+    {
+        var inv = new Invocation("x", "x", [], new ExecContext([Home], Home, null, []), [], null, null, "x");
+        Assert.Throws<InvalidOperationException>(() => { Interlock.Core.Environments.EnvironmentSources.Variable(inv, new TestWorld(), "NOT_A_READER_VARIABLE"); });
+    }
 }
