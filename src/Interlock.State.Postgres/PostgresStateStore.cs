@@ -244,36 +244,54 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
                 throw new StateStoreException($"the audit chain head in {Location} is missing (the database was tampered with); run `interlock audit verify`");
             (seq, previous) = (r.GetInt64(0), r.GetString(1));
         }
-        var records = new List<AuditRecord>(entries.Count);
-        var batch = new NpgsqlBatch(c, tx);
-        foreach (var entry in entries)
+        // One INSERT for the whole batch (each column an array, unnested into rows) and the head's UPDATE, sent
+        // together: the database parses, plans and executes two statements per commit, whatever the batch size.
+        var n = entries.Count;
+        var records = new List<AuditRecord>(n);
+        var seqs = new long[n];
+        var micros = new long[n];
+        var text = new string?[12][];
+        for (var col = 0; col < text.Length; col++) text[col] = new string?[n];
+        for (var i = 0; i < n; i++)
         {
-            var record = AuditChain.Seal(entry, ++seq, previous);
+            var record = AuditChain.Seal(entries[i], ++seq, previous);
             previous = record.Hash;
             records.Add(record);
             var e = record.Entry;
-            var cmd = new NpgsqlBatchCommand($"INSERT INTO audit ({RecordColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);");
-            cmd.Parameters.Add(new() { Value = record.Sequence });
-            cmd.Parameters.Add(new() { Value = AuditChain.FormatTimestamp(e.Timestamp) });
-            cmd.Parameters.Add(new() { Value = e.Harness });
-            cmd.Parameters.Add(new() { Value = (object?)e.SessionId ?? DBNull.Value, DataTypeName = "text" });
-            cmd.Parameters.Add(new() { Value = e.Cwd });
-            cmd.Parameters.Add(new() { Value = e.Tool });
-            cmd.Parameters.Add(new() { Value = (object?)e.Request ?? DBNull.Value, DataTypeName = "text" });
-            cmd.Parameters.Add(new() { Value = e.Verdict });
-            cmd.Parameters.Add(new() { Value = e.RuleId });
-            cmd.Parameters.Add(new() { Value = e.Reason });
-            cmd.Parameters.Add(new() { Value = e.EffectsJson });
-            cmd.Parameters.Add(new() { Value = e.DecisionMicros });
-            cmd.Parameters.Add(new() { Value = record.PreviousHash });
-            cmd.Parameters.Add(new() { Value = record.Hash });
-            batch.BatchCommands.Add(cmd);
+            seqs[i] = record.Sequence;
+            micros[i] = e.DecisionMicros;
+            text[0][i] = AuditChain.FormatTimestamp(e.Timestamp);
+            text[1][i] = e.Harness;
+            text[2][i] = e.SessionId;
+            text[3][i] = e.Cwd;
+            text[4][i] = e.Tool;
+            text[5][i] = e.Request;
+            text[6][i] = e.Verdict;
+            text[7][i] = e.RuleId;
+            text[8][i] = e.Reason;
+            text[9][i] = e.EffectsJson;
+            text[10][i] = record.PreviousHash;
+            text[11][i] = record.Hash;
         }
-        var update = new NpgsqlBatchCommand("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1;");
-        update.Parameters.Add(new() { Value = seq });
-        update.Parameters.Add(new() { Value = previous });
-        batch.BatchCommands.Add(update);
-        await using (batch) await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using (var batch = new NpgsqlBatch(c, tx))
+        {
+            var insert = new NpgsqlBatchCommand($"""
+                INSERT INTO audit ({RecordColumns})
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                     $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[]);
+                """);
+            insert.Parameters.Add(new() { Value = seqs });
+            for (var col = 0; col < 10; col++) insert.Parameters.Add(new() { Value = text[col], DataTypeName = "text[]" });
+            insert.Parameters.Add(new() { Value = micros });
+            insert.Parameters.Add(new() { Value = text[10], DataTypeName = "text[]" });
+            insert.Parameters.Add(new() { Value = text[11], DataTypeName = "text[]" });
+            batch.BatchCommands.Add(insert);
+            var update = new NpgsqlBatchCommand("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1;");
+            update.Parameters.Add(new() { Value = seq });
+            update.Parameters.Add(new() { Value = previous });
+            batch.BatchCommands.Add(update);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return records;
     });
