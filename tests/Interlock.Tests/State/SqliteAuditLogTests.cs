@@ -22,10 +22,10 @@ public sealed class SqliteAuditLogTests : IDisposable
         var written = await store.AppendManyAsync(batch);
         var after = await store.Audit.AppendAsync(Entries.Make(10));
 
-        Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), written.Select(r => r.Sequence));
+        Assert.Equal(Enumerable.Range(2, 9).Select(i => (long)i), written.Select(r => r.Sequence));
         Assert.Equal(single.Hash, written[0].PreviousHash);
         Assert.Equal(written[^1].Hash, after.PreviousHash);
-        Assert.Equal(new AuditHead(10, after.Hash), await store.Audit.GetHeadAsync());
+        Assert.Equal(new AuditHead(11, after.Hash), await store.Audit.GetHeadAsync());
         var read = await Entries.All(store.Audit);
         Assert.Equal([single, .. written, after], read);
         Assert.True((await Verify(store.Audit)).Intact);
