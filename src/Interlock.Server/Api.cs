@@ -366,14 +366,16 @@ public static class Api
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(512);
         using (var w = new Utf8JsonWriter(stream, WriterOptions))
         {
             w.WriteStartObject();
             write(w);
             w.WriteEndObject();
         }
-        return ctx.Response.Body.WriteAsync(stream.ToArray()).AsTask();
+        // With its length known the response is sent whole, without chunked framing.
+        ctx.Response.ContentLength = stream.Length;
+        return ctx.Response.Body.WriteAsync(stream.GetBuffer().AsMemory(0, (int)stream.Length)).AsTask();
     }
 
     public static void WriteDecision(Utf8JsonWriter w, ServerDecision d)

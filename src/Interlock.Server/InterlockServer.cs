@@ -36,9 +36,14 @@ public sealed class InterlockServer : IAsyncDisposable
         time ??= TimeProvider.System;
         AuditRetentionService.Validate(options); // before anything is opened or listens
         var store = await ServerStore.OpenAsync(options);
-        var builder = WebApplication.CreateSlimBuilder();
+        // Configured by its options only: no appsettings.json reloading, whose file watcher watches the working
+        // directory and everything below it (a data directory there meant an inotify event read for every WAL write).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(options.Url);
+        // Read a request as soon as it is there: by default Kestrel first waits with a one-byte peek (to allocate
+        // no buffer for an idle connection), which is one more system call and wake-up per request.
+        builder.WebHost.UseSockets(s => s.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;

@@ -229,54 +229,124 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
     public async ValueTask<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
         (await AppendManyAsync([entry], cancellationToken).ConfigureAwait(false))[0];
 
-    /// <summary>Seals and stores several entries in one transaction (one commit, one flush): the server's group
-    /// commit. The head row is locked first, so the chain stays single with any number of replicas.</summary>
+    /// <summary>The chain head as this store's last append left it: a guess (another replica, or a prune, may have
+    /// moved on since), used to seal the next batch without first reading the head.</summary>
+    private sealed record KnownHead(long Sequence, string Hash);
+
+    private KnownHead? _knownHead;
+
+    /// <summary>
+    /// Seals and stores several entries in one transaction (one commit, one flush): the server's group commit.
+    /// The chain stays single with any number of replicas because the head moves only by compare-and-swap: the
+    /// statement updates the head row only if it still names the record the batch was sealed after, and inserts
+    /// the records only if it did, atomically. The batch is first sealed against the head this store last wrote,
+    /// sent as one statement (one round trip, committed on its own); if the head moved meanwhile nothing is
+    /// written, and the batch is sealed again in a transaction that locks the head row first (progress guaranteed).
+    /// </summary>
     public Task<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default) => RunAsync<IReadOnlyList<AuditRecord>>(async () =>
     {
+        if (entries.Count == 0) return [];
         await using var c = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        long seq;
-        string previous;
-        await using (var head = new NpgsqlCommand("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE;", c, tx))
-        await using (var r = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-                throw new StateStoreException($"the audit chain head in {Location} is missing (the database was tampered with); run `interlock audit verify`");
-            (seq, previous) = (r.GetInt64(0), r.GetString(1));
+            if (Volatile.Read(ref _knownHead) is { } guess)
+            {
+                var records = Seal(entries, guess);
+                if (await InsertIfHeadIs(c, null, guess, records, cancellationToken).ConfigureAwait(false))
+                    return Remember(records);
+            }
+            await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            KnownHead head;
+            await using (var read = new NpgsqlCommand("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE;", c, tx))
+            await using (var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    throw new StateStoreException($"the audit chain head in {Location} is missing (the database was tampered with); run `interlock audit verify`");
+                head = new KnownHead(r.GetInt64(0), r.GetString(1));
+            }
+            var sealedRecords = Seal(entries, head);
+            if (!await InsertIfHeadIs(c, tx, head, sealedRecords, cancellationToken).ConfigureAwait(false))
+                throw new StateStoreException($"the audit chain head in {Location} changed while it was locked (the database was tampered with); run `interlock audit verify`");
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return Remember(sealedRecords);
         }
+        catch
+        {
+            // The outcome may be unknown (a lost connection during the commit): read the head again next time.
+            Volatile.Write(ref _knownHead, null);
+            throw;
+        }
+    });
+
+    private static List<AuditRecord> Seal(IReadOnlyList<AuditEntry> entries, KnownHead after)
+    {
         var records = new List<AuditRecord>(entries.Count);
-        var batch = new NpgsqlBatch(c, tx);
+        var (seq, previous) = (after.Sequence, after.Hash);
         foreach (var entry in entries)
         {
             var record = AuditChain.Seal(entry, ++seq, previous);
             previous = record.Hash;
             records.Add(record);
-            var e = record.Entry;
-            var cmd = new NpgsqlBatchCommand($"INSERT INTO audit ({RecordColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);");
-            cmd.Parameters.Add(new() { Value = record.Sequence });
-            cmd.Parameters.Add(new() { Value = AuditChain.FormatTimestamp(e.Timestamp) });
-            cmd.Parameters.Add(new() { Value = e.Harness });
-            cmd.Parameters.Add(new() { Value = (object?)e.SessionId ?? DBNull.Value, DataTypeName = "text" });
-            cmd.Parameters.Add(new() { Value = e.Cwd });
-            cmd.Parameters.Add(new() { Value = e.Tool });
-            cmd.Parameters.Add(new() { Value = (object?)e.Request ?? DBNull.Value, DataTypeName = "text" });
-            cmd.Parameters.Add(new() { Value = e.Verdict });
-            cmd.Parameters.Add(new() { Value = e.RuleId });
-            cmd.Parameters.Add(new() { Value = e.Reason });
-            cmd.Parameters.Add(new() { Value = e.EffectsJson });
-            cmd.Parameters.Add(new() { Value = e.DecisionMicros });
-            cmd.Parameters.Add(new() { Value = record.PreviousHash });
-            cmd.Parameters.Add(new() { Value = record.Hash });
-            batch.BatchCommands.Add(cmd);
         }
-        var update = new NpgsqlBatchCommand("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1;");
-        update.Parameters.Add(new() { Value = seq });
-        update.Parameters.Add(new() { Value = previous });
-        batch.BatchCommands.Add(update);
-        await using (batch) await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return records;
-    });
+    }
+
+    private IReadOnlyList<AuditRecord> Remember(List<AuditRecord> records)
+    {
+        Volatile.Write(ref _knownHead, new KnownHead(records[^1].Sequence, records[^1].Hash));
+        return records;
+    }
+
+    /// <summary>One statement: moves the head from <paramref name="head"/> to the last record and inserts the records
+    /// (each column an array, unnested into rows), or, when the head is no longer <paramref name="head"/>, does
+    /// nothing. True when the records were inserted.</summary>
+    private static async Task<bool> InsertIfHeadIs(NpgsqlConnection c, NpgsqlTransaction? tx, KnownHead head, List<AuditRecord> records, CancellationToken ct)
+    {
+        var n = records.Count;
+        var seqs = new long[n];
+        var micros = new long[n];
+        var text = new string?[12][];
+        for (var col = 0; col < text.Length; col++) text[col] = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var record = records[i];
+            var e = record.Entry;
+            seqs[i] = record.Sequence;
+            micros[i] = e.DecisionMicros;
+            text[0][i] = AuditChain.FormatTimestamp(e.Timestamp);
+            text[1][i] = e.Harness;
+            text[2][i] = e.SessionId;
+            text[3][i] = e.Cwd;
+            text[4][i] = e.Tool;
+            text[5][i] = e.Request;
+            text[6][i] = e.Verdict;
+            text[7][i] = e.RuleId;
+            text[8][i] = e.Reason;
+            text[9][i] = e.EffectsJson;
+            text[10][i] = record.PreviousHash;
+            text[11][i] = record.Hash;
+        }
+        await using var cmd = new NpgsqlCommand($"""
+            WITH moved AS (UPDATE audit_head SET seq = $15, hash = $16 WHERE id = 1 AND seq = $17 AND hash = $18 RETURNING id)
+            INSERT INTO audit ({RecordColumns})
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                 $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[])
+            WHERE EXISTS (SELECT 1 FROM moved);
+            """, c, tx);
+        cmd.Parameters.Add(new() { Value = seqs });
+        for (var col = 0; col < 10; col++) cmd.Parameters.Add(new() { Value = text[col], DataTypeName = "text[]" });
+        cmd.Parameters.Add(new() { Value = micros });
+        cmd.Parameters.Add(new() { Value = text[10], DataTypeName = "text[]" });
+        cmd.Parameters.Add(new() { Value = text[11], DataTypeName = "text[]" });
+        cmd.Parameters.Add(new() { Value = records[^1].Sequence });
+        cmd.Parameters.Add(new() { Value = records[^1].Hash });
+        cmd.Parameters.Add(new() { Value = head.Sequence });
+        cmd.Parameters.Add(new() { Value = head.Hash });
+        var inserted = await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        if (inserted != 0 && inserted != n)
+            throw new StateStoreException($"the audit append inserted {inserted} of {n} records (the database was tampered with); run `interlock audit verify`");
+        return inserted == n;
+    }
 
     public ValueTask<AuditHead?> GetHeadAsync(CancellationToken cancellationToken = default) => new(RunAsync(async () =>
     {

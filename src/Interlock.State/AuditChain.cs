@@ -48,30 +48,71 @@ public static class AuditChain
 
     public static string ComputeHash(long sequence, AuditEntry entry, string previousHash)
     {
-        var bytes = CanonicalBytes(sequence, entry, previousHash);
-        Span<byte> hash = stackalloc byte[Sha256.HashSizeInBytes];
-        Sha256.HashData(bytes, hash);
-        return Convert.ToHexStringLower(hash);
+        // Encoded into one pooled buffer of the exact size (the server seals thousands of records a second).
+        var length = CanonicalLength(sequence, entry, previousHash, out var timestamp);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var bytes = buffer.AsSpan(0, length);
+            WriteCanonical(bytes, sequence, entry, previousHash, timestamp);
+            Span<byte> hash = stackalloc byte[Sha256.HashSizeInBytes];
+            Sha256.HashData(bytes, hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static byte[] CanonicalBytes(long sequence, AuditEntry e, string previousHash)
     {
-        var buffer = new MemoryStream(256 + (e.Request?.Length ?? 0) + e.Reason.Length + e.EffectsJson.Length);
-        buffer.Write(Magic);
-        WriteInt64(buffer, sequence);
-        WriteString(buffer, FormatTimestamp(e.Timestamp));
-        WriteString(buffer, e.Harness);
-        WriteString(buffer, e.SessionId);
-        WriteString(buffer, e.Cwd);
-        WriteString(buffer, e.Tool);
-        WriteString(buffer, e.Request);
-        WriteString(buffer, e.Verdict);
-        WriteString(buffer, e.RuleId);
-        WriteString(buffer, e.Reason);
-        WriteString(buffer, e.EffectsJson);
-        WriteInt64(buffer, e.DecisionMicros);
-        WriteString(buffer, previousHash);
-        return buffer.ToArray();
+        var bytes = new byte[CanonicalLength(sequence, e, previousHash, out var timestamp)];
+        WriteCanonical(bytes, sequence, e, previousHash, timestamp);
+        return bytes;
+    }
+
+    private static int CanonicalLength(long sequence, AuditEntry e, string previousHash, out string timestamp)
+    {
+        timestamp = FormatTimestamp(e.Timestamp);
+        return Magic.Length + 8 + Length(timestamp) + Length(e.Harness) + Length(e.SessionId) + Length(e.Cwd) + Length(e.Tool)
+            + Length(e.Request) + Length(e.Verdict) + Length(e.RuleId) + Length(e.Reason) + Length(e.EffectsJson) + 8 + Length(previousHash);
+    }
+
+    private static int Length(string? value) => 4 + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
+
+    private static void WriteCanonical(Span<byte> to, long sequence, AuditEntry e, string previousHash, string timestamp)
+    {
+        Magic.CopyTo(to);
+        var at = Magic.Length;
+        BinaryPrimitives.WriteInt64BigEndian(to[at..], sequence);
+        at += 8;
+        at = Write(to, at, timestamp);
+        at = Write(to, at, e.Harness);
+        at = Write(to, at, e.SessionId);
+        at = Write(to, at, e.Cwd);
+        at = Write(to, at, e.Tool);
+        at = Write(to, at, e.Request);
+        at = Write(to, at, e.Verdict);
+        at = Write(to, at, e.RuleId);
+        at = Write(to, at, e.Reason);
+        at = Write(to, at, e.EffectsJson);
+        BinaryPrimitives.WriteInt64BigEndian(to[at..], e.DecisionMicros);
+        at += 8;
+        at = Write(to, at, previousHash);
+        if (at != to.Length) throw new InvalidOperationException("audit record encoding length mismatch");
+    }
+
+    private static int Write(Span<byte> to, int at, string? value)
+    {
+        if (value is null)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(to[at..], -1);
+            return at + 4;
+        }
+        var written = Encoding.UTF8.GetBytes(value, to[(at + 4)..]);
+        BinaryPrimitives.WriteInt32BigEndian(to[at..], written);
+        return at + 4 + written;
     }
 
     private static ReadOnlySpan<byte> CheckpointMagic => "interlock-audit-checkpoint-v1"u8;

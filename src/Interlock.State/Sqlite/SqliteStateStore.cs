@@ -418,7 +418,10 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
         return record;
     }
 
-    /// <summary>Seals and stores several entries in one transaction (one commit, one flush): the server's group commit.</summary>
+    /// <summary>Seals and stores several entries in one transaction (one commit, one flush): the server's group commit.
+    /// One prepared INSERT is executed per record with its parameters re-valued (not re-created), and the chain head is
+    /// updated once, after the last record: the transaction is all-or-nothing, so the head never names a record that
+    /// was not stored.</summary>
     public ValueTask<IReadOnlyList<AuditRecord>> AppendManyAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -431,10 +434,7 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
             var (sequence, previous) = ReadHead(head);
             using var insert = _connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = $"""
-                INSERT INTO audit ({RecordColumns}) VALUES ($seq, $ts, $harness, $session, $cwd, $tool, $request, $verdict, $rule, $reason, $effects, $us, $prev, $hash);
-                UPDATE audit_head SET seq = $seq, hash = $hash WHERE id = 1;
-                """;
+            insert.CommandText = $"INSERT INTO audit ({RecordColumns}) VALUES ($seq, $ts, $harness, $session, $cwd, $tool, $request, $verdict, $rule, $reason, $effects, $us, $prev, $hash);";
             var records = new List<AuditRecord>(entries.Count);
             foreach (var entry in entries)
             {
@@ -444,6 +444,12 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
                 insert.ExecuteNonQuery();
                 records.Add(record);
             }
+            using var update = _connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE audit_head SET seq = $seq, hash = $hash WHERE id = 1;";
+            update.Parameters.AddWithValue("$seq", sequence);
+            update.Parameters.AddWithValue("$hash", previous);
+            update.ExecuteNonQuery();
             transaction.Commit();
             if (_options.WalCheckpointBytes > 0) MaybeCheckpoint();
             return records;
@@ -458,25 +464,34 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
         return (reader.GetInt64(0), reader.GetString(1));
     }
 
+    private static readonly string[] RecordParameterNames =
+        ["$seq", "$ts", "$harness", "$session", "$cwd", "$tool", "$request", "$verdict", "$rule", "$reason", "$effects", "$us", "$prev", "$hash"];
+
+    /// <summary>Sets the record's values on the command's parameters (created on the first call, then reused, so a
+    /// command executed once per record keeps its prepared statement and allocates no parameters).</summary>
     private static void Bind(SqliteCommand insert, AuditRecord record)
     {
         var e = record.Entry;
         var p = insert.Parameters;
-        p.Clear();
-        p.AddWithValue("$seq", record.Sequence);
-        p.AddWithValue("$ts", AuditChain.FormatTimestamp(e.Timestamp));
-        p.AddWithValue("$harness", e.Harness);
-        p.AddWithValue("$session", (object?)e.SessionId ?? DBNull.Value);
-        p.AddWithValue("$cwd", e.Cwd);
-        p.AddWithValue("$tool", e.Tool);
-        p.AddWithValue("$request", (object?)e.Request ?? DBNull.Value);
-        p.AddWithValue("$verdict", e.Verdict);
-        p.AddWithValue("$rule", e.RuleId);
-        p.AddWithValue("$reason", e.Reason);
-        p.AddWithValue("$effects", e.EffectsJson);
-        p.AddWithValue("$us", e.DecisionMicros);
-        p.AddWithValue("$prev", record.PreviousHash);
-        p.AddWithValue("$hash", record.Hash);
+        if (p.Count != RecordParameterNames.Length)
+        {
+            p.Clear();
+            foreach (var name in RecordParameterNames) p.Add(new SqliteParameter { ParameterName = name });
+        }
+        p[0].Value = record.Sequence;
+        p[1].Value = AuditChain.FormatTimestamp(e.Timestamp);
+        p[2].Value = e.Harness;
+        p[3].Value = (object?)e.SessionId ?? DBNull.Value;
+        p[4].Value = e.Cwd;
+        p[5].Value = e.Tool;
+        p[6].Value = (object?)e.Request ?? DBNull.Value;
+        p[7].Value = e.Verdict;
+        p[8].Value = e.RuleId;
+        p[9].Value = e.Reason;
+        p[10].Value = e.EffectsJson;
+        p[11].Value = e.DecisionMicros;
+        p[12].Value = record.PreviousHash;
+        p[13].Value = record.Hash;
     }
 
     /// <summary>When the WAL is past the threshold, copy it into the database and truncate it (TRUNCATE checkpoint),

@@ -34,6 +34,41 @@ public sealed class PostgresStoreTests
     }
 
     [PostgresFact]
+    public async Task A_replica_whose_last_known_head_is_stale_seals_after_the_real_head()
+    {
+        // Each store appends against the head it last wrote without reading it first; when another replica moved
+        // it meanwhile, the conditional insert writes nothing and the batch is sealed again under the head's lock.
+        using var db = new PostgresTestDatabase();
+        await using var a = PostgresStateStore.Open(PostgresStateStore.CreateDataSource(db.ConnectionString));
+        await using var b = PostgresStateStore.Open(PostgresStateStore.CreateDataSource(db.ConnectionString));
+        await a.AppendManyAsync([Entries.Make(1), Entries.Make(2), Entries.Make(3)]);
+        await b.AppendManyAsync([Entries.Make(4), Entries.Make(5)]);
+        var again = await a.AppendManyAsync([Entries.Make(6), Entries.Make(7)]);
+        Assert.Equal([6L, 7L], again.Select(r => r.Sequence));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            var store = i % 2 == 0 ? a : b;
+            for (var n = 0; n < 10; n++) await store.AppendManyAsync(Enumerable.Range(0, 5).Select(k => Entries.Make(100 + i * 50 + n * 5 + k)).ToList());
+        })));
+        var result = await AuditVerifier.VerifyAsync(PostgresStateStore.Open(db.Source).Audit);
+        Assert.True(result.Intact, string.Join("; ", result.Problems.Select(p => p.Message)));
+        Assert.Equal(7 + 200, result.RecordCount);
+        Assert.Equal(207, (await a.GetHeadAsync())!.Sequence);
+    }
+
+    [PostgresFact]
+    public async Task An_append_without_a_chain_head_fails_and_writes_nothing()
+    {
+        using var db = new PostgresTestDatabase();
+        var store = PostgresStateStore.Open(db.Source);
+        await store.AppendManyAsync([Entries.Make(1), Entries.Make(2)]);
+        await using (var cmd = db.Source.CreateCommand("DELETE FROM audit_head;")) await cmd.ExecuteNonQueryAsync();
+        var e = await Assert.ThrowsAsync<StateStoreException>(() => store.AppendManyAsync([Entries.Make(3), Entries.Make(4)]));
+        Assert.Contains("audit chain head", e.Message);
+        await using (var cmd = db.Source.CreateCommand("SELECT count(*) FROM audit;")) Assert.Equal(2L, await cmd.ExecuteScalarAsync());
+    }
+
+    [PostgresFact]
     public async Task Identity_contract_holds_on_postgres()
     {
         using var db = new PostgresTestDatabase();

@@ -13,6 +13,25 @@ public sealed class SqliteAuditLogTests : IDisposable
     private static Task<AuditVerification> Verify(IAuditLog log) => AuditVerifier.VerifyAsync(log).AsTask();
 
     [Fact]
+    public async Task A_group_commit_stores_every_record_exactly_and_moves_the_head_to_its_last()
+    {
+        using var store = _dir.Open();
+        var single = await store.Audit.AppendAsync(Entries.Make(0));
+        // Nulls and values alternate between records of one batch: the reused parameters must not leak a value.
+        var batch = Enumerable.Range(1, 9).Select(i => Entries.Make(i, session: i % 2 == 0 ? null : $"s{i}") with { Request = i % 3 == 0 ? null : $"echo {i}" }).ToList();
+        var written = await store.AppendManyAsync(batch);
+        var after = await store.Audit.AppendAsync(Entries.Make(10));
+
+        Assert.Equal(Enumerable.Range(2, 9).Select(i => (long)i), written.Select(r => r.Sequence));
+        Assert.Equal(single.Hash, written[0].PreviousHash);
+        Assert.Equal(written[^1].Hash, after.PreviousHash);
+        Assert.Equal(new AuditHead(11, after.Hash), await store.Audit.GetHeadAsync());
+        var read = await Entries.All(store.Audit);
+        Assert.Equal([single, .. written, after], read);
+        Assert.True((await Verify(store.Audit)).Intact);
+    }
+
+    [Fact]
     public async Task Appends_chain_each_record_to_the_previous_one_and_verify()
     {
         using var store = _dir.Open();
