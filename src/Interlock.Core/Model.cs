@@ -84,6 +84,12 @@ public interface IWorldView
     /// long; null when missing, unreadable or larger.</summary>
     string? ReadTextFile(string absolutePath, int maxBytes);
 
+    /// <summary>A configuration file as <paramref name="parse"/> reads it (null when it cannot be read). A resident
+    /// process may keep the result while the file is unchanged, so <paramref name="parse"/> must depend on the text
+    /// alone, <paramref name="parser"/> must name it, and nobody may modify what it returns.</summary>
+    T? ReadParsedFile<T>(string absolutePath, int maxBytes, string parser, Func<string, T?> parse) where T : class =>
+        ReadTextFile(absolutePath, maxBytes) is { } text ? parse(text) : null;
+
     /// <summary>The target of the symbolic link at <paramref name="absolutePath"/> as stored in the link (absolute, or
     /// relative to the link's directory), without following it; null when the path is not a symbolic link or that cannot
     /// be told. The engine resolves paths through links itself (<see cref="Analysis.LinkResolver"/>), one component at a time.</summary>

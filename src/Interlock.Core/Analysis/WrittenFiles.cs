@@ -173,6 +173,10 @@ public sealed class WrittenWorld(IWorldView inner, WrittenFiles written) : IWorl
         _ => null,
     };
 
+    public T? ReadParsedFile<T>(string absolutePath, int maxBytes, string parser, Func<string, T?> parse) where T : class =>
+        Written.Lookup(absolutePath) is null ? Inner.ReadParsedFile(absolutePath, maxBytes, parser, parse)
+        : ReadTextFile(absolutePath, maxBytes) is { } text ? parse(text) : null;
+
     public string? ReadSymbolicLink(string absolutePath) => Written.Lookup(absolutePath) is null ? Inner.ReadSymbolicLink(absolutePath) : null;
 
     public FileIdentity? GetFileIdentity(string absolutePath) => Written.Lookup(absolutePath) is null ? Inner.GetFileIdentity(absolutePath) : null;

@@ -13,9 +13,9 @@ public static class AzureProfile
     {
         var (dir, _) = EnvironmentSources.Variable(inv, ctx.World, "AZURE_CONFIG_DIR");
         var root = EnvironmentSources.Absolute(inv, dir ?? "~/.azure");
-        if (root is null || EnvironmentSources.Read(ctx.World, inv, root.TrimEnd('/') + "/azureProfile.json") is not { } text) return [];
-        // The CLI writes the file with a byte-order mark.
-        if (MiniYaml.ParseMapping(text.TrimStart('\uFEFF')) is not { } doc || !doc.TryGetValue("subscriptions", out var subs) || subs is not List<object?> list) return [];
+        // The CLI writes the file with a byte-order mark, which ReadYaml skips.
+        if (root is null || EnvironmentSources.ReadYaml(ctx.World, inv, root.TrimEnd('/') + "/azureProfile.json") is not { } doc) return [];
+        if (!doc.TryGetValue("subscriptions", out var subs) || subs is not List<object?> list) return [];
         var file = EnvironmentSources.Display(inv, root.TrimEnd('/') + "/azureProfile.json");
         foreach (var s in list)
         {

@@ -69,6 +69,12 @@ public static class EnvironmentSources
     public static string? Read(IWorldView world, Invocation inv, string? absolute) =>
         absolute is null || inv.Context.RemoteHost is not null ? null : world.ReadTextFile(absolute, MaxConfigBytes);
 
+    /// <summary>A YAML (or JSON) configuration file parsed with <see cref="MiniYaml"/>, or null; the hook daemon keeps
+    /// the parse while the file is unchanged (<see cref="IWorldView.ReadParsedFile"/>). The result must not be modified.</summary>
+    public static Dictionary<string, object?>? ReadYaml(IWorldView world, Invocation inv, string? absolute) =>
+        absolute is null || inv.Context.RemoteHost is not null ? null
+        : world.ReadParsedFile(absolute, MaxConfigBytes, "mini-yaml", static text => MiniYaml.ParseMapping(text.TrimStart('\uFEFF')));
+
     /// <summary>A path as a tool reads it: <c>~/</c> is the home directory, relative paths are against the cwd.</summary>
     public static string? Absolute(Invocation inv, string? path)
     {

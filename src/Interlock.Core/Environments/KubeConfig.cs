@@ -39,7 +39,7 @@ public static class KubeConfig
 
         var docs = new List<(Dictionary<string, object?> Doc, string Label)>();
         foreach (var (path, label) in files)
-            if (EnvironmentSources.Read(ctx.World, inv, path) is { } text && MiniYaml.ParseMapping(text) is { } doc)
+            if (EnvironmentSources.ReadYaml(ctx.World, inv, path) is { } doc)
                 docs.Add((doc, label));
 
         var hints = new List<EnvironmentHint>();

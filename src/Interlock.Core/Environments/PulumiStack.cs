@@ -23,13 +23,13 @@ public static class PulumiStack
             foreach (var file in new[] { "Pulumi.yaml", "Pulumi.yml" })
             {
                 var path = dir.TrimEnd('/') + "/" + file;
-                if (EnvironmentSources.Read(ctx.World, inv, path) is not { } text) continue;
-                if (MiniYaml.ParseMapping(text) is not { } project || MiniYaml.Get(project, "name") is not { Length: > 0 } name) return null;
+                if (ctx.World.GetPathKind(path) != PathKind.File) continue;
+                if (EnvironmentSources.ReadYaml(ctx.World, inv, path) is not { } project || MiniYaml.Get(project, "name") is not { Length: > 0 } name) return null;
                 var hash = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(path)));
                 var (home, _) = EnvironmentSources.Variable(inv, ctx.World, "PULUMI_HOME");
                 var workspaces = EnvironmentSources.Absolute(inv, home ?? "~/.pulumi")?.TrimEnd('/') + "/workspaces";
                 var workspace = $"{workspaces}/{name}-{hash}-workspace.json";
-                if (EnvironmentSources.Read(ctx.World, inv, workspace) is { } ws && MiniYaml.ParseMapping(ws) is { } doc && MiniYaml.Get(doc, "stack") is { Length: > 0 } stack)
+                if (EnvironmentSources.ReadYaml(ctx.World, inv, workspace) is { } doc && MiniYaml.Get(doc, "stack") is { Length: > 0 } stack)
                     return new("stack", stack, $"the stack selected for project `{name}` in {EnvironmentSources.Display(inv, workspace)}");
                 return null;
             }

@@ -131,6 +131,52 @@ internal sealed class FileSystemWorld : IWorldView
         }
     }
 
+    /// <summary>Parsed configuration files (kubeconfigs, AWS and gcloud configuration) are kept by the resident daemon
+    /// across calls while the file's device, inode, size, mtime and ctime are unchanged (ctime cannot be set back, so an
+    /// edit that restores the mtime is still seen); the caller's access is checked on every read.</summary>
+    public T? ReadParsedFile<T>(string absolutePath, int maxBytes, string parser, Func<string, T?> parse) where T : class
+    {
+        if (absolutePath.StartsWith("/dev/", StringComparison.Ordinal) || absolutePath.StartsWith("/proc/", StringComparison.Ordinal)) return null;
+        if (_access is not null && !_access.MayRead(absolutePath)) return null;
+        var version = Native.FileStatus.Version(absolutePath);
+        if (version is null || version.Value.Size > (ulong)maxBytes)
+            return ReadTextFile(absolutePath, maxBytes) is { } uncached ? parse(uncached) : null;
+        var key = (absolutePath, parser, maxBytes);
+        if (ParsedFiles.TryGet(key, version.Value, out var hit)) return hit as T;
+        var text = ReadTextFile(absolutePath, maxBytes);
+        var parsed = text is null ? null : parse(text);
+        // Stored only when the file did not change while it was read.
+        if (Native.FileStatus.Version(absolutePath) == version) ParsedFiles.Put(key, version.Value, parsed);
+        return parsed;
+    }
+
+    /// <summary>The daemon's cache of parsed files, shared by every call of the process; bounded.</summary>
+    private static class ParsedFiles
+    {
+        private const int MaxEntries = 128;
+        private static readonly Dictionary<(string, string, int), (object Version, object? Value)> Entries = new();
+        private static readonly Lock Gate = new();
+
+        public static bool TryGet((string, string, int) key, object version, out object? value)
+        {
+            lock (Gate)
+            {
+                if (Entries.TryGetValue(key, out var entry) && entry.Version.Equals(version)) { value = entry.Value; return true; }
+            }
+            value = null;
+            return false;
+        }
+
+        public static void Put((string, string, int) key, object version, object? value)
+        {
+            lock (Gate)
+            {
+                if (Entries.Count >= MaxEntries && !Entries.ContainsKey(key)) Entries.Clear();
+                Entries[key] = (version, value);
+            }
+        }
+    }
+
     public string? CurrentBranch(string repositoryRoot)
     {
         try

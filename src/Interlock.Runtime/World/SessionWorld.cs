@@ -13,6 +13,7 @@ internal sealed class SessionWorld(IWorldView inner, Func<IReadOnlyList<string>,
     public string? FindRepositoryRoot(string absoluteDirectory) => inner.FindRepositoryRoot(absoluteDirectory);
     public string? CurrentBranch(string repositoryRoot) => inner.CurrentBranch(repositoryRoot);
     public string? ReadTextFile(string absolutePath, int maxBytes) => inner.ReadTextFile(absolutePath, maxBytes);
+    public T? ReadParsedFile<T>(string absolutePath, int maxBytes, string parser, Func<string, T?> parse) where T : class => inner.ReadParsedFile(absolutePath, maxBytes, parser, parse);
     public string? ReadSymbolicLink(string absolutePath) => inner.ReadSymbolicLink(absolutePath);
     public FileIdentity? GetFileIdentity(string absolutePath) => inner.GetFileIdentity(absolutePath);
 

@@ -22,6 +22,34 @@ internal static unsafe class FileStatus
 
     private static bool _unavailable;
 
+    /// <summary>What changes whenever a file's content may have changed: device, inode, size, mtime and ctime (the
+    /// status-change time, which no unprivileged call can set back, unlike mtime). Follows symbolic links, as reading
+    /// does. Null when unknown.</summary>
+    public static (ulong Device, ulong Inode, ulong Size, long CtimeSeconds, uint CtimeNanoseconds, long MtimeSeconds, uint MtimeNanoseconds)? Version(string absolutePath)
+    {
+        const uint StatxSizeMask = 0x200, StatxCtime = 0x80, StatxMtime = 0x40;
+        if (_unavailable || !OperatingSystem.IsLinux() || absolutePath.Contains('\0')) return null;
+        var bytes = Encoding.UTF8.GetBytes(absolutePath + "\0");
+        var buffer = stackalloc byte[StatxSize];
+        try
+        {
+            fixed (byte* p = bytes)
+            {
+                if (Statx(AtFdCwd, p, 0, StatxType | StatxIno | StatxSizeMask | StatxCtime | StatxMtime, buffer) != 0) return null;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _unavailable = true;
+            return null;
+        }
+        var want = StatxType | StatxIno | StatxSizeMask | StatxCtime | StatxMtime;
+        if ((*(uint*)buffer & want) != want) return null;
+        if ((*(ushort*)(buffer + 28) & 0xF000) != 0x8000) return null; // not a regular file
+        var device = ((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140);
+        return (device, *(ulong*)(buffer + 32), *(ulong*)(buffer + 40), *(long*)(buffer + 96), *(uint*)(buffer + 104), *(long*)(buffer + 112), *(uint*)(buffer + 120));
+    }
+
     public static FileIdentity? Identity(string absolutePath)
     {
         if (_unavailable || !OperatingSystem.IsLinux() || absolutePath.Contains('\0')) return null;
