@@ -34,6 +34,7 @@ public sealed class FileSettings
     public Setting<double>? RemovedFraction, KeptFraction;
     public Setting<TimeSpan>? Window;
     public Setting<Verdict>? FailClosed;
+    public Setting<HarnessPrompt>? HarnessPrompt;
 }
 
 /// <summary>One policy file as read: its settings, rules, overrides, command rules and tests, and every problem found.</summary>

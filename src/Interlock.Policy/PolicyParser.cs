@@ -22,8 +22,16 @@ public static class PolicyParser
     public const int MaxRules = 5_000;
 
     public static readonly string[] TopLevelFields = ["version", "mode", "settings", "rules", "overrides", "commands", "tests"];
-    public static readonly string[] SettingFields = ["regenerable_names", "production_names", "staging_names", "development_names", "protected_branches", "protected_paths", "edit_thresholds", "budgets", "fail_closed"];
+    public static readonly string[] SettingFields = ["regenerable_names", "production_names", "staging_names", "development_names", "protected_branches", "protected_paths", "edit_thresholds", "budgets", "fail_closed", "approvals"];
     public static readonly string[] EditThresholdFields = ["min_lines", "removed_fraction", "kept_fraction", "max_bytes"];
+    public static readonly string[] ApprovalSettingFields = ["harness_prompt"];
+
+    /// <summary>`settings.approvals.harness_prompt` values, as written, from the tightest.</summary>
+    public static readonly (string Name, HarnessPrompt Value)[] HarnessPromptValues =
+        [("never", HarnessPrompt.Never), ("user-mode", HarnessPrompt.UserMode), ("non-production", HarnessPrompt.NonProduction)];
+
+    public static string HarnessPromptName(HarnessPrompt value) => HarnessPromptValues.First(v => v.Value == value).Name;
+
     public static readonly string[] BudgetFields = ["window", "files_deleted", "lines_removed", "destructive_commands"];
     public static readonly string[] RuleFields = ["id", "description", "match", "verdict", "message", "alternative", "approval", "mode"];
     public static readonly string[] OverrideFields = ["description", "match", "verdict", "message", "alternative", "approval", "mode"];
@@ -291,12 +299,9 @@ public static class PolicyParser
 
         private TimeSpan? Duration(YamlNode n, string what)
         {
-            if (n is YamlScalarNode { Value: { Length: >= 2 } v } && long.TryParse(v[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var x) && x > 0 && x <= 10_000_000)
-            {
-                TimeSpan? t = v[^1] switch { 's' => TimeSpan.FromSeconds(x), 'm' => TimeSpan.FromMinutes(x), 'h' => TimeSpan.FromHours(x), 'd' => TimeSpan.FromDays(x), _ => null };
-                if (t is not null && t <= TimeSpan.FromDays(366)) return t;
-            }
-            Error(n, $"{what} must be a duration such as 90s, 30m, 8h or 7d (at most a year), not {Describe(n)}");
+            if (n is YamlScalarNode { Value: { } v } && Interlock.Core.Durations.Parse(v) is { } t && t >= TimeSpan.FromSeconds(1) && t <= TimeSpan.FromDays(366))
+                return t;
+            Error(n, $"{what} must be a duration {Interlock.Core.Durations.Examples} (at least 1s, at most a year), not {Describe(n)}");
             return null;
         }
 
@@ -424,6 +429,16 @@ public static class PolicyParser
                     case "protected_paths": s.ProtectedPaths = ListSetting(v, key, at); break;
                     case "fail_closed":
                         if (ParseVerdict(v, "fail_closed", allowAllow: false) is { } fc) s.FailClosed = new(fc, at);
+                        break;
+                    case "approvals":
+                        if (Map(v, "`approvals`") is not { } ap) break;
+                        foreach (var (k2, _, v2) in Entries(ap, "`approvals`", ApprovalSettingFields))
+                        {
+                            var name = v2 is YamlScalarNode sc ? sc.Value : null;
+                            var match = HarnessPromptValues.Where(h => h.Name == name).ToList();
+                            if (match.Count == 1) s.HarnessPrompt = new(match[0].Value, At(v2));
+                            else Error(v2, $"{k2} must be {string.Join(", ", HarnessPromptValues[..^1].Select(h => h.Name))} or {HarnessPromptValues[^1].Name}, not {Describe(v2)}");
+                        }
                         break;
                     case "edit_thresholds":
                         if (Map(v, "`edit_thresholds`") is not { } e) break;
