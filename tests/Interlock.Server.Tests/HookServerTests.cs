@@ -147,7 +147,7 @@ public sealed class HookServerTests
         var answer = RunHook(t.Url, t.AgentToken, "terraform destroy", Workspace("prod-eu"));
         Assert.Contains("\"permissionDecision\":\"deny\"", answer.Stdout);
         Assert.Contains("[server.paused]", answer.Stdout);
-        Assert.Contains("refusing requests from this machine for 300 s", answer.Stdout);
+        Assert.Contains("refusing requests from this machine for 5 minutes", answer.Stdout);
         Assert.Contains("INTERLOCK_AGENT_TOKEN", answer.Stdout);
     }
 

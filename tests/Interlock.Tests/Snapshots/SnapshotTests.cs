@@ -292,7 +292,7 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(0, pruned.Exit);
         Assert.Contains("pruned 1 captured event older than 7d (they can no longer be undone)", pruned.Stdout);
         // The copy was written moments ago: a capture may still be recording it, so it stays, and the user is told.
-        Assert.Contains("freed 0 stored file copies; 1 copy written in the last 2 minutes is kept", pruned.Stdout);
+        Assert.Contains("freed 0 stored file copies (0 bytes); 1 copy written in the last 2 minutes is kept", pruned.Stdout);
         using (var store = _state.Open())
         {
             Assert.Empty(store.Snapshots.List(10));
