@@ -82,7 +82,7 @@ check "serve answers /health: $health" grep -q '"status":"ok"' <<<"$health"
 token=$("$il" admin token agent ci-agent --operator olivia 2>/dev/null)
 check "admin created two production approvers and an agent token" test -n "$token"
 prod='{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"terraform destroy -auto-approve"},"cwd":"/srv/infra/prod"}'
-out=$(printf '%s' "$prod" | INTERLOCK_SERVER_URL="$url" INTERLOCK_AGENT_TOKEN="$token" INTERLOCK_SERVER_WAIT_MS=0 "$il" hook claude-code 2>&1)
+out=$(printf '%s' "$prod" | INTERLOCK_SERVER_URL="$url" INTERLOCK_AGENT_TOKEN="$token" "$il" hook claude-code 2>&1)
 check "a production action through the server waits for 2 approvals" grep -q '2 approval' <<<"$out"
 kill -TERM "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null
 

@@ -357,7 +357,7 @@ internal static class AuditCommands
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     Console.Out.Write(sb.ToString());
-                    Console.Error.WriteLine($"interlock: cannot read the archive {path}: {e.Message}. Give the file a prune wrote (`interlock audit verify` names each checkpoint's archive).");
+                    Console.Error.WriteLine(Interlock.Core.DecisionMessages.Sentences($"interlock: cannot read the archive {path}: {e.Message}", "Give the file a prune wrote (`interlock audit verify` names each checkpoint's archive)."));
                     return CliStore.ExitNoState;
                 }
                 archivesIntact &= a.Intact;

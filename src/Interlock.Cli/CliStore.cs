@@ -18,7 +18,7 @@ internal static class CliStore
         }
         catch (StateNotFoundException e)
         {
-            Console.Error.WriteLine($"interlock: {e.Message}. Set INTERLOCK_STATE_DIR or use --state-dir if it lives elsewhere.");
+            Console.Error.WriteLine(Interlock.Core.DecisionMessages.Sentences($"interlock: {e.Message}", "Set INTERLOCK_STATE_DIR or use --state-dir if it lives elsewhere."));
             return ExitNoState;
         }
         catch (StateStoreException e)

@@ -39,8 +39,10 @@ internal static class HookCommand
         an ask or deny says so in its reason.
 
         Approval server: with INTERLOCK_SERVER_URL and INTERLOCK_AGENT_TOKEN set, decisions are made by the server
-        (see `interlock serve --help`): an action that needs approval waits up to INTERLOCK_SERVER_WAIT_MS (default
-        5000, kept 3 s inside the deadline) for humans, then is stopped with the request id; retry it once approved.
+        (see `interlock serve --help`): an action that needs approval becomes a request, and the hook answers at once
+        (or after the server's --hook-wait, always inside the deadline) with a stop that carries the request's
+        dashboard link; retry it once approved. An ask the server's policy leaves to the harness's own prompt
+        (settings.approvals.harness_prompt) is put to the harness's user instead.
         If the server cannot be reached, INTERLOCK_SERVER_POSTURE=closed (default) stops anything that would ask or
         be denied and lets the rest through on local policy; =local uses the local decision.
 

@@ -108,10 +108,10 @@ internal static class PolicyCommands
         var errors = loaded.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         var warnings = loaded.Diagnostics.Count - errors;
         foreach (var f in loaded.Files)
-            Console.Out.WriteLine($"{(f.HasErrors ? "invalid" : "valid  ")} {f.Layer.ToString().ToLowerInvariant(),-8} {f.Path} ({f.Rules.Count} rule(s) and override(s), {f.Commands.Count} command rule(s), {f.Tests.Count} test(s))");
+            Console.Out.WriteLine($"{(f.HasErrors ? "invalid" : "valid  ")} {f.Layer.ToString().ToLowerInvariant(),-8} {f.Path} ({Plural.Of(f.Rules.Count(r => r.Overrides is null), "rule")}, {Plural.Of(f.Rules.Count(r => r.Overrides is not null), "override")}, {Plural.Of(f.Commands.Count, "command rule")}, {Plural.Of(f.Tests.Count, "test")})");
         Console.Out.WriteLine(errors == 0
-            ? $"the policy is valid{(warnings > 0 ? $" ({warnings} warning(s))" : "")}"
-            : $"{errors} error(s), {warnings} warning(s): while a policy file is invalid, the hook stops every action. Fix the errors above and run `interlock policy validate` again.");
+            ? $"the policy is valid{(warnings > 0 ? $" ({Plural.Of(warnings, "warning")})" : "")}"
+            : $"{Plural.Of(errors, "error")}, {Plural.Of(warnings, "warning")}: while a policy file is invalid, the hook stops every action. Fix the errors above and run `interlock policy validate` again.");
         return errors == 0 ? 0 : 1;
     }
 
@@ -168,6 +168,7 @@ internal static class PolicyCommands
         foreach (var group in s.DeclaredEnvironments.GroupBy(d => (d.Environment, d.Kind)))
             sb.AppendLine($"  environments.{group.Key.Environment.ToString().ToLowerInvariant()}.{Interlock.Core.Environments.DeclaredEnvironments.Key(group.Key.Kind)}: [{string.Join(", ", group.Select(d => d.Pattern))}]  # {O("environments")}");
         V("unknown_environment", s.UnknownIsProduction ? "production" : "unknown");
+        V("approvals.harness_prompt", PolicyParser.HarnessPromptName(s.HarnessPrompt));
         sb.AppendLine();
         sb.AppendLine($"rules ({set.Rules.Count(r => r.Overrides is null)}):");
         foreach (var r in set.Rules.Where(r => r.Overrides is null))
@@ -192,7 +193,7 @@ internal static class PolicyCommands
         v.ToString().ToLowerInvariant() + (v == Core.Verdict.Ask && a is not null ? " (" + Approval(a) + ")" : "");
 
     private static string Approval(ApprovalRequirement a) =>
-        $"{a.Approvers} approver(s){(a.Group is { } g ? " from " + g : "")}{(a.Expiry is { } x ? ", valid " + Duration(x) : "")}";
+        $"{Plural.Of(a.Approvers, "approver")}{(a.Group is { } g ? " from " + g : "")}{(a.Expiry is { } x ? ", valid " + Duration(x) : "")}";
 
     internal static string Duration(TimeSpan t) =>
         t.TotalDays >= 1 && t.TotalDays % 1 == 0 ? $"{t.TotalDays}d" : t.TotalHours >= 1 && t.TotalHours % 1 == 0 ? $"{t.TotalHours}h" : t.TotalMinutes >= 1 && t.TotalMinutes % 1 == 0 ? $"{t.TotalMinutes}m" : $"{t.TotalSeconds}s";

@@ -27,33 +27,55 @@ internal static class ServerCommands
         if (path.EndsWith(".dll", StringComparison.Ordinal)) { start.FileName = "dotnet"; start.ArgumentList.Add(path); }
         start.ArgumentList.Add(command);
         foreach (var a in args) start.ArgumentList.Add(a);
-        // Ctrl+C reaches the server too (same process group); this process waits for it to stop cleanly.
-        Console.CancelKeyPress += (_, e) => e.Cancel = true;
-        using var process = Process.Start(start)!;
-        // A SIGTERM or SIGHUP sent to this process alone (systemd, `kill <pid>`, a closed terminal) is passed on, so
-        // the server stops cleanly with it instead of running on as an orphan; this process then waits for it.
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Stop(process); });
-        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Stop(process); });
-        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; Stop(process); });
-        process.WaitForExit();
-        return process.ExitCode;
+        // A SIGTERM, SIGINT, SIGHUP or SIGQUIT sent to this process alone (systemd, `kill <pid>`, `kill -INT`, a closed
+        // terminal) is passed on as SIGTERM, so the server stops cleanly with it instead of running on as an orphan; this
+        // process then waits for it. The handlers are in place before the server starts: no signal falls in between
+        // (a signal that arrives before the server exists is passed on as soon as it does).
+        Process? process = null;
+        var gate = new object();
+        var stopRequested = false;
+        void OnSignal(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            lock (gate) { stopRequested = true; if (process is not null) Stop(process); }
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+        using var child = Process.Start(start)!;
+        lock (gate) { process = child; if (stopRequested) Stop(child); }
+        child.WaitForExit();
+        return child.ExitCode;
     }
 
     private const int SigTerm = 15;
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
+    // The C library by its real name: under Native AOT a bare "libc" is probed for at run time (and not found where
+    // only libc.so.6 exists), which would fail the very call that keeps the server from being orphaned.
+    [DllImport("libc.so.6", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignalLinux(int pid, int signal);
 
-    /// <summary>SIGTERM to the server (Process.Kill would be SIGKILL: no clean shutdown).</summary>
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignalOther(int pid, int signal);
+
+    /// <summary>SIGTERM to the server (Process.Kill would be SIGKILL: no clean shutdown). Should the signal call itself
+    /// fail, the server is killed outright rather than left running.</summary>
     private static void Stop(Process process)
     {
         try
         {
-            if (!process.HasExited && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) SendSignal(process.Id, SigTerm);
+            if (process.HasExited) return;
+            var sent = OperatingSystem.IsLinux() ? SendSignalLinux(process.Id, SigTerm) : OperatingSystem.IsMacOS() ? SendSignalOther(process.Id, SigTerm) : -1;
+            if (sent != 0) process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
             // It has already gone.
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or System.ComponentModel.Win32Exception)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
         }
     }
 
@@ -172,7 +194,7 @@ internal static class ServerCommands
                             }
                             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                             {
-                                return Fail($"cannot read the archive {path}: {e.Message}. Give a copy of the file the server's prune wrote to its --audit-archive-dir.", 66);
+                                return Fail(Interlock.Core.DecisionMessages.Sentences($"cannot read the archive {path}: {e.Message}", "Give a copy of the file the server's prune wrote to its --audit-archive-dir."), 66);
                             }
                             archivesIntact &= a.Intact;
                             Interlock.State.AuditReport.AppendArchive(report, path, a);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Interlock.Core;
 using Interlock.Core.Analysis;
 using Interlock.State;
 using Interlock.State.Sqlite;
@@ -61,10 +62,13 @@ internal static class SnapshotCommands
             if (prune)
             {
                 var text = olderThan ?? Environment.GetEnvironmentVariable("INTERLOCK_SNAPSHOT_RETENTION") ?? "7d";
-                if (ParseAge(text) is not { } age) return Usage($"`--older-than` takes an age such as 7d, 12h, 2w or 30m, not `{text}`.");
-                var (events, objects, inUse) = log.Prune(DateTimeOffset.UtcNow - age);
-                Console.Out.WriteLine($"pruned {events} captured event{(events == 1 ? "" : "s")} older than {text} (they can no longer be undone) and freed {objects} stored file cop{(objects == 1 ? "y" : "ies")}" +
-                    (inUse > 0 ? $"; {inUse} cop{(inUse == 1 ? "y" : "ies")} written in the last {(int)Interlock.State.Sqlite.SqliteStateStore.CaptureGrace.TotalMinutes} minutes {(inUse == 1 ? "is" : "are")} kept, since a hook may be recording {(inUse == 1 ? "it" : "them")} right now: run the prune again later to free {(inUse == 1 ? "it" : "them")}" : ""));
+                if (Durations.Parse(text) is not { } age)
+                    return Usage($"`--older-than` takes an age {Durations.Examples} (0d prunes everything recorded until now), not `{text}`{(olderThan is null ? " (from INTERLOCK_SNAPSHOT_RETENTION)" : "")}.");
+                var p = log.Prune(DateTimeOffset.UtcNow - age);
+                var kept = p.ObjectsInUse == 0 ? ""
+                    : $"; {Plural.Of(p.ObjectsInUse, "copy", "copies")} written in the last {Plural.Duration(Interlock.State.Sqlite.SqliteStateStore.CaptureGrace)} {(p.ObjectsInUse == 1 ? "is" : "are")} kept, " +
+                      $"since a hook may be recording {(p.ObjectsInUse == 1 ? "it" : "them")} right now: run the prune again later to free {(p.ObjectsInUse == 1 ? "it" : "them")}";
+                Console.Out.WriteLine($"pruned {Plural.Of(p.Events, "captured event")} older than {text} (they can no longer be undone) and freed {Plural.Of(p.Objects, "stored file copy", "stored file copies")} ({Plural.Of(p.FreedBytes, "byte")}){kept}");
                 return 0;
             }
             var list = log.List(count, session);
@@ -142,7 +146,7 @@ internal static class SnapshotCommands
             }
             if (conflicts.Count > 0 && !force)
             {
-                Console.Error.WriteLine($"interlock: {conflicts.Count} file{(conflicts.Count == 1 ? " has" : "s have")} changed since the action; nothing was restored (use --force to overwrite them):");
+                Console.Error.WriteLine($"interlock: {Plural.Of(conflicts.Count, "file")} {(conflicts.Count == 1 ? "has" : "have")} changed since the action; nothing was restored (use --force to overwrite them):");
                 foreach (var c in conflicts) Console.Error.WriteLine($"  {c}");
                 return ExitProblem;
             }
@@ -249,19 +253,6 @@ internal static class SnapshotCommands
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
-    }
-
-    internal static TimeSpan? ParseAge(string s)
-    {
-        if (s.Length < 2 || !double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0) return null;
-        return s[^1] switch
-        {
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            'd' => TimeSpan.FromDays(n),
-            'w' => TimeSpan.FromDays(7 * n),
-            _ => null,
-        };
     }
 
     private static int Usage(string message)

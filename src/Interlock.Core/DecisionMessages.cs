@@ -14,20 +14,50 @@ public static class DecisionMessages
     {
         if (d.Verdict == Verdict.Allow) return "";
         var what = tool is null or "Bash" ? "this command" : FileTools.Contains(tool) ? $"this {tool}" : $"this call of {tool}";
-        var sb = new StringBuilder("Interlock ");
-        sb.Append(d.Verdict == Verdict.Deny ? "blocked " : "needs a human to approve ").Append(what);
-        sb.Append(" [").Append(d.RuleId).Append("]: ").Append(d.Reason.TrimEnd());
-        // Reasons are written as clauses, some without a closing stop: the next sentence must not run into them.
-        if (!EndsSentence(sb)) sb.Append('.');
-        if (d.Alternative is not null) sb.Append(" Instead: ").Append(d.Alternative);
+        var head = $"Interlock {(d.Verdict == Verdict.Deny ? "blocked" : "needs a human to approve")} {what} [{d.RuleId}]: {d.Reason}";
+        return d.Alternative is { } instead ? Sentences(head, "Instead: " + instead) : Sentences(head);
+    }
+
+    /// <summary>
+    /// The one way messages are joined: each part is a sentence or a clause (reasons are often written without a closing
+    /// stop), so each is trimmed, ended with a full stop unless it already ends a sentence (". ! ?", possibly inside a
+    /// closing bracket or quote: "(see below.)"), and the parts are joined with one space. Empty parts are skipped. No
+    /// part runs into the next ("needs a human Instead:") and none gets a second stop ("approve..").
+    /// </summary>
+    public static string Sentences(params ReadOnlySpan<string?> parts)
+    {
+        var sb = new StringBuilder();
+        foreach (var part in parts)
+        {
+            var p = part?.Trim();
+            if (string.IsNullOrEmpty(p)) continue;
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(Sentence(p));
+        }
         return sb.ToString();
     }
 
-    /// <summary>Ends with . ! or ?, possibly inside a closing bracket or quote ("(see below.)").</summary>
-    private static bool EndsSentence(StringBuilder sb)
+    /// <summary><paramref name="text"/> trimmed and ended as a sentence (a full stop added when it has none).</summary>
+    public static string Sentence(string text)
     {
-        var i = sb.Length - 1;
-        if (i > 0 && sb[i] is ')' or '"' or '`' or '\'') i--;
-        return sb[i] is '.' or '!' or '?';
+        var t = text.TrimEnd();
+        while (t.EndsWith("..", StringComparison.Ordinal) && !t.EndsWith("...", StringComparison.Ordinal)) t = t[..^1];
+        return t.Length == 0 || EndsSentence(t) ? t : t + ".";
+    }
+
+    /// <summary>A clause without its closing stop, for text that continues after it ("because {reason}, ...").</summary>
+    public static string Clause(string text)
+    {
+        var t = text.Trim();
+        while (t.Length > 0 && t[^1] == '.' && !t.EndsWith("...", StringComparison.Ordinal)) t = t[..^1];
+        return t;
+    }
+
+    /// <summary>Ends with . ! or ?, possibly inside a closing bracket or quote ("(see below.)").</summary>
+    private static bool EndsSentence(string s)
+    {
+        var i = s.Length - 1;
+        if (i > 0 && s[i] is ')' or '"' or '`' or '\'') i--;
+        return s[i] is '.' or '!' or '?';
     }
 }

@@ -37,6 +37,7 @@ public sealed class FileSettings
     /// <summary>Concrete names declared per environment, each with the position of its list.</summary>
     public Setting<List<(Interlock.Core.Environments.DeclaredTarget Target, SourceLocation At)>>? Environments;
     public Setting<bool>? UnknownIsProduction;
+    public Setting<HarnessPrompt>? HarnessPrompt;
 }
 
 /// <summary>One policy file as read: its settings, rules, overrides, command rules and tests, and every problem found.</summary>

@@ -49,13 +49,14 @@ public static class PolicyMerger
                 return kept;
             }
 
-            T Number<T>(Setting<T>? setting, T inherited, string name, bool lowerIsTighter) where T : IComparable<T>
+            T Number<T>(Setting<T>? setting, T inherited, string name, bool lowerIsTighter, Func<T, string>? show = null, string? tighter = null) where T : IComparable<T>
             {
                 if (setting is null) return inherited;
-                var tighter = lowerIsTighter ? setting.Value.CompareTo(inherited) <= 0 : setting.Value.CompareTo(inherited) >= 0;
-                if (!project || tighter) origins[name] = setting.Location.ToString();
-                if (!project || tighter) return setting.Value;
-                Warn(setting.Location, $"`{name}` can only be made {(lowerIsTighter ? "lower" : "higher")} than the inherited {inherited}, so {setting.Value} is ignored");
+                var isTighter = lowerIsTighter ? setting.Value.CompareTo(inherited) <= 0 : setting.Value.CompareTo(inherited) >= 0;
+                if (!project || isTighter) origins[name] = setting.Location.ToString();
+                if (!project || isTighter) return setting.Value;
+                show ??= v => v.ToString() ?? "";
+                Warn(setting.Location, $"`{name}` can only be made {tighter ?? (lowerIsTighter ? "lower" : "higher")} than the inherited {show(inherited)} in a project file, so {show(setting.Value)} is ignored");
                 return inherited;
             }
 
@@ -102,7 +103,10 @@ public static class PolicyMerger
                 },
                 DeclaredEnvironments = Declared(f.Environments, s.DeclaredEnvironments),
                 UnknownIsProduction = Number(f.UnknownIsProduction is { } up ? new Setting<int>(up.Value ? 1 : 0, up.Location) : null, s.UnknownIsProduction ? 1 : 0, "unknown_environment", lowerIsTighter: false) == 1,
-                FailClosed = (Verdict)Number(f.FailClosed is { } fc ? new Setting<int>((int)fc.Value, fc.Location) : null, (int)s.FailClosed, "fail_closed", lowerIsTighter: false),
+                FailClosed = (Verdict)Number(f.FailClosed is { } fc ? new Setting<int>((int)fc.Value, fc.Location) : null, (int)s.FailClosed, "fail_closed", lowerIsTighter: false,
+                    show: v => ((Verdict)v).ToString().ToLowerInvariant(), tighter: "stricter"),
+                HarnessPrompt = (HarnessPrompt)Number(f.HarnessPrompt is { } hp ? new Setting<int>((int)hp.Value, hp.Location) : null, (int)s.HarnessPrompt, "approvals.harness_prompt", lowerIsTighter: true,
+                    show: v => PolicyParser.HarnessPromptName((HarnessPrompt)v), tighter: "stricter"),
             };
         }
 

@@ -22,9 +22,17 @@ public static class PolicyParser
     public const int MaxRules = 5_000;
 
     public static readonly string[] TopLevelFields = ["version", "mode", "settings", "rules", "overrides", "commands", "tests"];
-    public static readonly string[] SettingFields = ["regenerable_names", "production_names", "staging_names", "development_names", "protected_branches", "protected_paths", "edit_thresholds", "budgets", "fail_closed", "environments", "unknown_environment"];
+    public static readonly string[] SettingFields = ["regenerable_names", "production_names", "staging_names", "development_names", "protected_branches", "protected_paths", "edit_thresholds", "budgets", "fail_closed", "approvals", "environments", "unknown_environment"];
     public static readonly string[] EnvironmentFields = ["production", "staging", "development"];
     public static readonly string[] EditThresholdFields = ["min_lines", "removed_fraction", "kept_fraction", "max_bytes"];
+    public static readonly string[] ApprovalSettingFields = ["harness_prompt"];
+
+    /// <summary>`settings.approvals.harness_prompt` values, as written, from the tightest.</summary>
+    public static readonly (string Name, HarnessPrompt Value)[] HarnessPromptValues =
+        [("never", HarnessPrompt.Never), ("user-mode", HarnessPrompt.UserMode), ("non-production", HarnessPrompt.NonProduction)];
+
+    public static string HarnessPromptName(HarnessPrompt value) => HarnessPromptValues.First(v => v.Value == value).Name;
+
     public static readonly string[] BudgetFields = ["window", "files_deleted", "lines_removed", "destructive_commands"];
     public static readonly string[] RuleFields = ["id", "description", "match", "verdict", "message", "alternative", "approval", "mode"];
     public static readonly string[] OverrideFields = ["description", "match", "verdict", "message", "alternative", "approval", "mode"];
@@ -74,20 +82,60 @@ public static class PolicyParser
 
     private const string TabMessage = "this is not valid YAML: YAML indents with spaces, and this line's indentation has a tab; replace the tab with spaces";
 
-    /// <summary>Where the first line whose indentation holds a tab has it, when the reader failed: the reader's own
-    /// position for a tab is often the file's start, or far from the tab.</summary>
-    private static SourceLocation? TabIndentation(string text, string path)
+    /// <summary>
+    /// The tab that made the YAML reader fail, when one did: the reader's own position for a tab is often the file's
+    /// start, or far from the tab, but not every tab is the cause (a tab inside a block scalar, on a blank line, or after
+    /// the indentation is fine). A line whose indentation holds a tab is the cause when writing spaces in its place
+    /// lets the reader get past where it failed; the lines nearest the failure are tried first, a bounded number.
+    /// </summary>
+    private static SourceLocation? TabCause(string text, string path)
     {
-        var line = 1;
-        for (var start = 0; start <= text.Length; line++)
+        if (FailurePosition(text) is not { } failure) return null; // the reader itself is fine: a later stage failed
+        var lines = text.Split('\n');
+        var candidates = new List<(int Line, int Column)>();
+        for (var n = 0; n < lines.Length; n++)
         {
-            var end = text.IndexOf('\n', start);
-            if (end < 0) end = text.Length;
-            for (var i = start; i < end && text[i] is ' ' or '\t'; i++)
-                if (text[i] == '\t') return new SourceLocation(path, line, i - start + 1);
-            start = end + 1;
+            var line = lines[n];
+            var indent = 0;
+            while (indent < line.Length && line[indent] is ' ' or '\t') indent++;
+            var tab = line.IndexOf('\t', 0, indent);
+            if (tab >= 0) candidates.Add((n + 1, tab + 1));
+        }
+        foreach (var (line, column) in candidates.OrderBy(c => Math.Abs(c.Line - failure.Line)).ThenBy(c => c.Line).Take(12))
+        {
+            var original = lines[line - 1];
+            var indent = 0;
+            while (indent < original.Length && original[indent] is ' ' or '\t') indent++;
+            foreach (var width in (int[])[1, 2, 4, 8])
+            {
+                lines[line - 1] = original[..indent].Replace("\t", new string(' ', width)) + original[indent..];
+                var after = FailurePosition(string.Join('\n', lines));
+                lines[line - 1] = original;
+                if (after is null || (after.Value.Line, after.Value.Column).CompareTo((failure.Line, failure.Column)) > 0)
+                    return new SourceLocation(path, line, column);
+            }
         }
         return null;
+    }
+
+    /// <summary>Where the YAML reader (events only: syntax, not duplicate keys) fails on <paramref name="text"/>, or null.</summary>
+    private static (long Line, long Column)? FailurePosition(string text)
+    {
+        var at = (Line: 1L, Column: 1L);
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            while (parser.MoveNext()) at = (parser.Current!.Start.Line, parser.Current.Start.Column);
+            return null;
+        }
+        catch (YamlException e)
+        {
+            return (e.Start.Line, e.Start.Column);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return at;
+        }
     }
 
     /// <summary>The message for malformed YAML that made the YAML library fail with something other than its own
@@ -97,11 +145,22 @@ public static class PolicyParser
         // under AOT): it says nothing to a policy author, so only where the reader stopped is given.
         "this is not valid YAML (the YAML reader gave up here or after); check the quoting, brackets, indentation and keys from this point on";
 
-    private static string Plain(YamlException e)
+    /// <summary>The YAML library's own words for what is wrong, without its position prefix. Never an inner
+    /// exception's message: that is the runtime's, which under Native AOT is only a resource key
+    /// (`Arg_InvalidOperationException`, `Argument_AddingDuplicateWithKey, x`).</summary>
+    internal static string Plain(YamlException e)
     {
-        var m = e.InnerException?.Message ?? e.Message;
+        var m = e.Message;
         var at = m.IndexOf("): ", StringComparison.Ordinal);
-        return at >= 0 && m.StartsWith('(') ? m[(at + 3)..] : m;
+        m = (at >= 0 && m.StartsWith('(') ? m[(at + 3)..] : m).Trim();
+        return m.Length == 0 || LooksLikeResourceKey(m) ? "the YAML reader gave up here; check the quoting, brackets, indentation and keys from this point on" : m;
+    }
+
+    /// <summary>A runtime resource key ("Arg_InvalidOperationException", "Argument_AddingDuplicateWithKey, a") rather than words.</summary>
+    internal static bool LooksLikeResourceKey(string message)
+    {
+        var word = message.Split(',', 2)[0];
+        return word.Contains('_') && !word.Contains(' ') && word.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
     }
 
     internal static string Kebab(string pascal)
@@ -134,7 +193,7 @@ public static class PolicyParser
         /// cause and is reported where it is; otherwise the reader's own position and message.</summary>
         public void YamlError(string text, SourceLocation at, string message)
         {
-            if (TabIndentation(text, file.Path) is { } tab) Error(tab, TabMessage);
+            if (TabCause(text, file.Path) is { } tab) Error(tab, TabMessage);
             else Error(at, message);
         }
 
@@ -292,12 +351,9 @@ public static class PolicyParser
 
         private TimeSpan? Duration(YamlNode n, string what)
         {
-            if (n is YamlScalarNode { Value: { Length: >= 2 } v } && long.TryParse(v[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var x) && x > 0 && x <= 10_000_000)
-            {
-                TimeSpan? t = v[^1] switch { 's' => TimeSpan.FromSeconds(x), 'm' => TimeSpan.FromMinutes(x), 'h' => TimeSpan.FromHours(x), 'd' => TimeSpan.FromDays(x), _ => null };
-                if (t is not null && t <= TimeSpan.FromDays(366)) return t;
-            }
-            Error(n, $"{what} must be a duration such as 90s, 30m, 8h or 7d (at most a year), not {Describe(n)}");
+            if (n is YamlScalarNode { Value: { } v } && Interlock.Core.Durations.Parse(v) is { } t && t >= TimeSpan.FromSeconds(1) && t <= TimeSpan.FromDays(366))
+                return t;
+            Error(n, $"{what} must be a duration {Interlock.Core.Durations.Examples} (at least 1s, at most a year), not {Describe(n)}");
             return null;
         }
 
@@ -432,6 +488,16 @@ public static class PolicyParser
                         {
                             if (ue is "production" or "unknown") s.UnknownIsProduction = new(ue == "production", at);
                             else Error(v, $"`unknown_environment` must be `production` (a remote target whose environment cannot be told counts as production) or `unknown` (the default), not `{ue}`");
+                        }
+                        break;
+                    case "approvals":
+                        if (Map(v, "`approvals`") is not { } ap) break;
+                        foreach (var (k2, _, v2) in Entries(ap, "`approvals`", ApprovalSettingFields))
+                        {
+                            var name = v2 is YamlScalarNode sc ? sc.Value : null;
+                            var match = HarnessPromptValues.Where(h => h.Name == name).ToList();
+                            if (match.Count == 1) s.HarnessPrompt = new(match[0].Value, At(v2));
+                            else Error(v2, $"{k2} must be {string.Join(", ", HarnessPromptValues[..^1].Select(h => h.Name))} or {HarnessPromptValues[^1].Name}, not {Describe(v2)}");
                         }
                         break;
                     case "edit_thresholds":

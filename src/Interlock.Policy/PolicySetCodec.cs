@@ -14,7 +14,7 @@ namespace Interlock.Policy;
 /// </summary>
 public static class PolicySetCodec
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
     private const int MaxString = PolicyParser.MaxBytes;
     private const int MaxCount = PolicyParser.MaxNodes;
 
@@ -35,6 +35,7 @@ public static class PolicySetCodec
             w.Write(s.Budgets.LinesRemoved);
             w.Write(s.Budgets.DestructiveCommands);
             w.Write((int)s.FailClosed);
+            w.Write((int)s.HarnessPrompt);
             w.Write(s.DeclaredEnvironments.Count);
             foreach (var d in s.DeclaredEnvironments)
             {
@@ -72,6 +73,7 @@ public static class PolicySetCodec
             EditThresholds = new EditThresholds { MinLines = r.Int(), RemovedFraction = r.Double(), KeptFraction = r.Double(), MaxBytes = r.Int() },
             Budgets = new BudgetSettings { Window = r.Span(), FilesDeleted = r.Int(), LinesRemoved = r.Int(), DestructiveCommands = r.Int() },
             FailClosed = r.Enum<Verdict>(),
+            HarnessPrompt = r.Enum<HarnessPrompt>(),
         };
         var declared = new Interlock.Core.Environments.DeclaredTarget[r.Count()];
         for (var i = 0; i < declared.Length; i++)

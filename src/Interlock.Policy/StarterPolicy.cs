@@ -27,6 +27,11 @@ public static class StarterPolicy
             add: []
           # What the hook answers if Interlock itself fails: deny (default) or ask.
           fail_closed: deny
+          # Who approves an ask: the agent harness's own prompt when the hook runs as you with no approval server
+          # (user-mode, the default), also with a server (non-production), or never (always an Interlock request).
+          # Production asks never go to the harness's prompt.
+          approvals:
+            harness_prompt: user-mode
 
         rules:
           # Example: every change to database migrations needs a human.

@@ -262,7 +262,7 @@ public static class Api
             ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problem(ctx, 429, "too many invalid tokens",
                 $"{limiter.Limit} requests from your address ({AttemptLimiter.AddressKey(ctx.Connection.RemoteIpAddress)}) carried a token that is not valid (unknown, revoked or expired) " +
-                $"within {Minutes(limiter.Window)}, so requests with a token from this address are refused for {seconds} more seconds (see Retry-After), valid token or not. " +
+                $"within {Plural.Duration(limiter.Window)}, so requests with a token from this address are refused for {seconds} more seconds (see Retry-After), valid token or not. " +
                 "Find the client sending a wrong token (INTERLOCK_TOKEN, INTERLOCK_AGENT_TOKEN or the dashboard cookie), give it a valid one " +
                 "(`interlock admin tokens` lists them; `interlock admin token agent|human ...` issues one), then retry after that time.",
                 "Authorization", "rate-limited");
@@ -317,10 +317,6 @@ public static class Api
     }
 
     internal static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-
-    private static string Minutes(TimeSpan t) => t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes)
-        ? (t.TotalMinutes == 1 ? "1 minute" : $"{t.TotalMinutes:0} minutes")
-        : Math.Ceiling(t.TotalSeconds) == 1 ? "1 second" : $"{Math.Ceiling(t.TotalSeconds):0} seconds";
 
     /// <summary>The request body as JSON, bounded; answers 413 / 400 itself and returns null when it is not.</summary>
     internal static async Task<JsonDocument?> ReadJsonAsync(HttpContext ctx, long maxBytes)
@@ -445,7 +441,7 @@ public static class Api
         w.WriteString("operatorCounts", "never: the agent's operator cannot approve their own agent's action");
         w.WriteNumber("pendingForSeconds", o.PendingFor.TotalSeconds);
         w.WriteNumber("grantValidForSeconds", o.GrantValidFor.TotalSeconds);
-        w.WriteNumber("maxWaitMs", o.MaxWait.TotalMilliseconds);
+        w.WriteNumber("hookWaitMs", o.HookWait.TotalMilliseconds);
     }
 
     private static string Clip(string s) => s.Length > 64 ? s[..64] + "..." : s;

@@ -13,7 +13,7 @@ namespace Interlock.Server;
 
 /// <summary>What the server answers a decision call with.</summary>
 /// <param name="Status">allowed, denied, granted (an approved action, now used), pending (waiting for humans),
-/// rejected (a human denied it), expired.</param>
+/// rejected (a human denied it), expired, harness-prompt (an ask the harness's own prompt approves).</param>
 public sealed record ServerDecision(Verdict Verdict, string Status, string RuleId, string Reason, string? Alternative, string? RequestId,
     int RequiredApprovals, string? ApproverGroup, string Environment, string? Repository, IReadOnlyList<Effect> Effects);
 
@@ -71,6 +71,11 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
             result = new ServerDecision(decision.Verdict, decision.Verdict == Verdict.Allow ? "allowed" : "denied", decision.RuleId, decision.Reason,
                 decision.Alternative, null, 1, null, envText, repository, decision.Effects);
         }
+        else if (Interlock.Core.Policy.ApprovalRoute.HarnessMayApprove(options.HarnessPrompt, decision, call.HarnessCanAsk, userModeWithoutServer: false))
+        {
+            // The server's policy lets the harness's own prompt approve this (non-production) ask: no request is made.
+            result = new ServerDecision(Verdict.Ask, HarnessPromptStatus, decision.RuleId, decision.Reason, decision.Alternative, null, 1, null, envText, repository, decision.Effects);
+        }
         else
         {
             var fingerprint = ActionFingerprint.Compute(request, repository, envText);
@@ -110,7 +115,7 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
                     changes.Publish();
                     webhooks.Notify("request.created", pending);
                 }
-                var wait = TimeSpan.FromMilliseconds(Math.Min(call.WaitMs, options.MaxWait.TotalMilliseconds));
+                var wait = TimeSpan.FromMilliseconds(Math.Min(call.WaitMs, options.HookWait.TotalMilliseconds));
                 var settled = await WaitAsync(pending.Id, wait, ct);
                 ApprovalRequest? used = null;
                 if (settled.Status == ApprovalStatus.Approved)
@@ -123,7 +128,7 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
                 {
                     ApprovalStatus.Denied => Rejected(decision, settled, envText, repository),
                     ApprovalStatus.Expired => new ServerDecision(Verdict.Deny, "expired", decision.RuleId,
-                        $"request {settled.Id} for this action expired before it was approved and used ({decision.Reason}).",
+                        $"request {settled.Id} for this action expired before it was approved and used ({DecisionMessages.Clause(decision.Reason)}).",
                         "Retry the action to ask again, and tell the user it needs approval.", settled.Id, required, group, envText, repository, decision.Effects),
                     ApprovalStatus.Consumed or ApprovalStatus.Approved => new ServerDecision(Verdict.Deny, "used", decision.RuleId,
                         $"the approval of request {settled.Id} was already used by another call: a grant allows the action once.",
@@ -136,6 +141,9 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
         return result;
     }
 
+    /// <summary>The status of an ask left to the harness's own prompt (the audit record carries it).</summary>
+    public const string HarnessPromptStatus = "harness-prompt";
+
     private static ServerDecision Granted(Decision d, ApprovalRequest r, string env, string? repo) =>
         new(Verdict.Allow, "granted", "approval.granted",
             $"approved by {string.Join(" and ", r.Votes.Where(v => v.Approve && v.Approver != r.Action.Operator).Select(v => v.Approver))} (request {r.Id}); this grant is now used and allows this exact action once",
@@ -145,16 +153,16 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
     {
         var deny = r.Votes.FirstOrDefault(v => !v.Approve);
         var why = deny is null ? "" : $"{deny.Approver} denied it{(string.IsNullOrEmpty(deny.Comment) ? "" : $": \"{deny.Comment}\"")}";
-        return new(Verdict.Deny, "rejected", d.RuleId, $"a human denied request {r.Id} ({why}). The action was: {d.Reason}",
+        return new(Verdict.Deny, "rejected", d.RuleId, DecisionMessages.Sentences($"a human denied request {r.Id} ({why})", $"The action was: {d.Reason}"),
             "Do not retry this action; ask the user what they want instead.", r.Id, r.Action.RequiredApprovals, r.Action.ApproverGroup, env, repo, d.Effects);
     }
 
     private static ServerDecision Pending(Decision d, ApprovalRequest r, string env, string? repo)
     {
         var who = r.Action.ApproverGroup is { } g ? $" from members of `{g}`" : "";
-        var need = $"{r.Action.RequiredApprovals} approval{(r.Action.RequiredApprovals == 1 ? "" : "s")}{who}";
+        var need = Plural.Of(r.Action.RequiredApprovals, "approval") + who;
         return new(Verdict.Deny, "pending", d.RuleId,
-            $"{d.Reason}. It needs {need} (the agent's operator does not count); request {r.Id} is waiting ({r.CountedApprovals} of {r.Action.RequiredApprovals} so far).",
+            DecisionMessages.Sentences(d.Reason, $"It needs {need} (the agent's operator does not count); request {r.Id} is waiting ({r.CountedApprovals} of {r.Action.RequiredApprovals} so far)"),
             $"Ask a human to approve request {r.Id} in the Interlock dashboard or with `interlock approve {r.Id}`, then retry exactly the same action: it will be allowed once.",
             r.Id, r.Action.RequiredApprovals, r.Action.ApproverGroup, env, repo, d.Effects);
     }

@@ -182,7 +182,7 @@ public static class Dashboard
                 <dt>Other asks</dt><dd>1 approval from {(o.ApproverGroup is { } g ? $"members of <b>{E(g)}</b>" : "any human account")}.</dd>
                 <dt>Two-person rule</dt><dd>The agent's own operator never counts towards approvals (they may deny); one person counts once; one deny ends a request.</dd>
                 <dt>Grants</dt><dd>An approval allows the exact action (tool, command or edit, directory, repository, environment) once, for the same agent, within {o.GrantValidFor.TotalMinutes:0} minutes.</dd>
-                <dt>Waiting</dt><dd>Requests expire after {o.PendingFor.TotalHours:0.#} hours; a hook call waits at most {o.MaxWait.TotalSeconds:0} s for the outcome.</dd>
+                <dt>Waiting</dt><dd>Requests expire after {Interlock.Core.Plural.Duration(o.PendingFor)}; {(o.HookWait > TimeSpan.Zero ? $"a hook call waits up to {Interlock.Core.Plural.Duration(o.HookWait)} for the outcome, then answers with the request's link" : "a hook call does not wait: it answers at once with the request's link, and the agent retries after the approval")}.</dd>
                 </dl>
                 """);
         }, "Effective policy"));

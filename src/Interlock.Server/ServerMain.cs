@@ -24,9 +24,12 @@ public static class ServerMain
           --approver-group <group> Who approves other asks (1 approval; default: any human account).
           --grant-minutes <n>      How long an approved action may be retried, once (default 30).
           --pending-hours <n>      How long a request waits for humans (default 24).
+          --hook-wait <duration>   How long a hook call that became a request waits for the humans before
+                                   it answers with the request's link (default 0s: at once; at most 25s).
           --policy <file>          A policy file (docs/policy.md) to decide with: its ask rules' approval
-                                   requirements (approvers, group, expiry) override the two options above and
-                                   --grant-minutes. An invalid file stops the server from starting.
+                                   requirements (approvers, group, expiry) override --prod-group, --approver-group
+                                   and --grant-minutes; its approvals.harness_prompt says whether a harness's
+                                   own prompt approves non-production asks. An invalid file stops the server from starting.
           --webhook <url>          Notify on new requests and outcomes (repeatable). Add ",secret=S" to sign
                                    (HMAC-SHA256) or ",format=slack" for a Slack incoming webhook.
 
@@ -117,6 +120,16 @@ public static class ServerMain
                 case "--approver-group": o = o with { ApproverGroup = Group(Value()) }; break;
                 case "--grant-minutes": o = o with { GrantValidFor = TimeSpan.FromMinutes(Number("--grant-minutes")) }; break;
                 case "--pending-hours": o = o with { PendingFor = TimeSpan.FromHours(Number("--pending-hours")) }; break;
+                case "--hook-wait":
+                {
+                    var v = Value();
+                    o = o with
+                    {
+                        HookWait = Interlock.Core.Durations.Parse(v) is { } w && w <= ServerOptions.MaxHookWait ? w
+                            : throw new UsageException($"`--hook-wait` needs a duration from 0s to {Interlock.Core.Plural.Duration(ServerOptions.MaxHookWait)} (how long a hook call waits for humans before it answers with the request's link), not `{v}`"),
+                    };
+                    break;
+                }
                 case "--webhook": hooks.Add(ParseWebhook(Value())); break;
                 case "--policy": o = o with { Policy = LoadPolicy(Value()) }; break;
                 case "--audit-retention": o = o with { AuditRetention = Age("--audit-retention", Value()) }; break;
@@ -139,7 +152,7 @@ public static class ServerMain
     }
 
     private static TimeSpan Age(string option, string value) =>
-        AuditCutoff.ParseAge(value) is { } age && age > TimeSpan.Zero
+        Interlock.Core.Durations.Parse(value) is { } age && age > TimeSpan.Zero
             ? age : throw new UsageException($"`{option}` needs a positive age such as 90d, 12h, 2w or 30m, not `{value}`");
 
     /// <summary>A policy file read as the system layer (the server's operator wrote it), by the same loader the hook

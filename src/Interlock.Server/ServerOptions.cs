@@ -32,8 +32,18 @@ public sealed record ServerOptions
     /// <summary>How long an approved action may be retried (once).</summary>
     public TimeSpan GrantValidFor { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Upper bound on how long one decision call may wait for humans (the hook asks for less).</summary>
-    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(25);
+    /// <summary>How long a decision call that became a request waits for humans before it answers "pending" (with the
+    /// request's dashboard link) — the one setting for that wait (`interlock serve --hook-wait`), shown on the
+    /// dashboard's policy page and in GET /v1/policy. Default 0: the hook answers at once and the agent retries after
+    /// the approval. A hook never waits past its own deadline: it sends the longest it can wait, and the shorter holds.</summary>
+    public TimeSpan HookWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The longest <see cref="HookWait"/> may be: below the hooks' own deadline (INTERLOCK_HOOK_TIMEOUT_MS
+    /// raised to its useful maximum) and every harness's hook timeout.</summary>
+    public static readonly TimeSpan MaxHookWait = TimeSpan.FromSeconds(25);
+
+    /// <summary>The server's policy's `settings.approvals.harness_prompt` (the built-in default without --policy).</summary>
+    public Interlock.Core.Policy.HarnessPrompt HarnessPrompt => Policy?.Settings.HarnessPrompt ?? Interlock.Core.Policy.PolicySettings.Default.HarnessPrompt;
 
     /// <summary>How often a waiting decision call re-reads its request. Changes on this replica wake it at once; with
     /// PostgreSQL, other replicas' changes do too (LISTEN/NOTIFY) and <see cref="ListeningPollInterval"/> applies.</summary>

@@ -107,7 +107,7 @@ public sealed class Webhooks : IAsyncDisposable
     {
         var what = ev switch
         {
-            "request.created" => $"needs {r.Action.RequiredApprovals} approval(s){(r.Action.ApproverGroup is { } g ? $" from {g}" : "")}",
+            "request.created" => $"needs {Interlock.Core.Plural.Of(r.Action.RequiredApprovals, "approval")}{(r.Action.ApproverGroup is { } g ? $" from {g}" : "")}",
             "request.approved" => "was approved",
             "request.denied" => "was denied",
             "request.consumed" => "was approved and has now run",

@@ -51,7 +51,7 @@ public sealed record AuditCutoff(DateTimeOffset? Before, long KeepLast)
     public static DateTimeOffset? ParseBefore(string text, DateTimeOffset now, out string? error)
     {
         error = null;
-        if (ParseAge(text) is { } age) return now - age;
+        if (Interlock.Core.Durations.Parse(text) is { } age) return now - age;
         if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
             || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out date) && text.Contains('T'))
         {
@@ -64,22 +64,6 @@ public sealed record AuditCutoff(DateTimeOffset? Before, long KeepLast)
         }
         error = $"`{text}` is neither an age (90d, 12h, 2w, 30m) nor a date (2026-01-31 or 2026-01-31T12:00:00Z)";
         return null;
-    }
-
-    /// <summary>"90d", "12h", "2w", "30m" (minutes), "45s": a non-negative age of at most 100,000 years; null otherwise.</summary>
-    public static TimeSpan? ParseAge(string text)
-    {
-        if (text.Length is < 2 or > 24 || !double.TryParse(text[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) || n > 100_000 * 365.0)
-            return null;
-        return text[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            'd' => TimeSpan.FromDays(n),
-            'w' => TimeSpan.FromDays(7 * n),
-            _ => null,
-        };
     }
 }
 

@@ -99,7 +99,7 @@ public sealed class ApprovalServerTests
     [Fact]
     public async Task A_waiting_call_is_answered_as_soon_as_humans_decide()
     {
-        await using var t = await TestServer.StartAsync(configure: o => o with { ApproverGroup = null });
+        await using var t = await TestServer.StartAsync(configure: o => o with { ApproverGroup = null, HookWait = TimeSpan.FromSeconds(20) });
         var waiting = t.DecideAsync("terraform destroy", "/srv/infra/dev", waitMs: 20_000);
         string? id = null;
         using var human = t.Client(t.Ana);

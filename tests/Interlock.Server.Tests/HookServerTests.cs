@@ -13,11 +13,66 @@ public sealed class HookServerTests
     internal static string Event(string command, string cwd) =>
         $$"""{"hook_event_name":"PreToolUse","session_id":"sess-1","tool_name":"Bash","tool_input":{"command":{{System.Text.Json.JsonSerializer.Serialize(command)}}},"cwd":{{System.Text.Json.JsonSerializer.Serialize(cwd)}}}""";
 
-    internal static HookAnswer RunHook(string url, string token, string command, string cwd, bool failClosed = true, int waitMs = 0)
+    internal static HookAnswer RunHook(string url, string token, string command, string cwd, bool failClosed = true, int waitMs = 0, IHookAdapter? adapter = null)
     {
         var stage = new ServerDecideStage(new Engine(), () => new FileSystemWorld(), new ServerConnection(new Uri(url.TrimEnd('/') + "/"), token, failClosed, waitMs) { TimeoutMs = 30_000 });
         var pipeline = new DecisionPipeline([stage]);
-        return pipeline.Run(new ClaudeCodeAdapter(), Encoding.UTF8.GetBytes(Event(command, cwd)));
+        return pipeline.Run(adapter ?? new ClaudeCodeAdapter(), Encoding.UTF8.GetBytes(Event(command, cwd)));
+    }
+
+    private static Interlock.Core.Policy.CompiledPolicy ServerPolicy(string yaml)
+    {
+        var (set, diagnostics) = Interlock.Policy.PolicyMerger.Merge([Interlock.Policy.PolicyParser.Parse(yaml, "/etc/interlock/policy.yaml", Interlock.Core.Policy.PolicyLayer.System)]);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == Interlock.Policy.DiagnosticSeverity.Error);
+        return Interlock.Core.Policy.CompiledPolicy.Compile(set);
+    }
+
+    [Fact]
+    public async Task By_default_a_pending_ask_is_answered_at_once_with_the_requests_dashboard_link_even_for_a_harness_that_can_ask()
+    {
+        await using var t = await TestServer.StartAsync();
+        Assert.Equal(TimeSpan.Zero, t.Options.HookWait);
+        // The hook could wait 20 s; the server's setting (none) decides.
+        var answer = RunHook(t.Url, t.AgentToken, "terraform destroy", Workspace("dev"), waitMs: 20_000);
+        Assert.Contains("\"permissionDecision\":\"deny\"", answer.Stdout); // never ask: the harness's prompt would approve past the server
+        using var human = t.Client(t.Ana);
+        var id = (await human.GetFromJsonElement("v1/requests?status=pending")).GetProperty("requests")[0].GetProperty("id").GetString()!;
+        Assert.Contains($"{t.Url}/requests/{id}", answer.Stdout);
+        Assert.Contains("once it is approved, retry exactly the same action", answer.Stdout);
+        Assert.DoesNotContain("..", answer.Stdout);
+        // The dashboard's policy page and the API say the same.
+        Assert.Equal(0, (await human.GetFromJsonElement("v1/policy")).GetProperty("hookWaitMs").GetDouble());
+        Assert.Contains("a hook call does not wait: it answers at once with the request's link", await human.GetStringAsync("policy"));
+    }
+
+    [Fact]
+    public async Task The_hook_wait_is_one_server_setting_shown_on_the_policy_page()
+    {
+        await using var t = await TestServer.StartAsync(configure: o => o with { HookWait = TimeSpan.FromSeconds(1) });
+        using var human = t.Client(t.Ana);
+        Assert.Equal(1000, (await human.GetFromJsonElement("v1/policy")).GetProperty("hookWaitMs").GetDouble());
+        var page = await human.GetStringAsync("policy");
+        Assert.Contains("a hook call waits up to 1 second for the outcome", page);
+        Assert.DoesNotContain("1 seconds", page);
+        Assert.DoesNotContain("25 s", page);
+    }
+
+    [Fact]
+    public async Task A_server_policy_may_leave_non_production_asks_to_the_harness_prompt_but_never_production()
+    {
+        await using var t = await TestServer.StartAsync(configure: o => o with { Policy = ServerPolicy("settings:\n  approvals:\n    harness_prompt: non-production\n") });
+        var dev = RunHook(t.Url, t.AgentToken, "terraform destroy", Workspace("dev"));
+        Assert.Contains("\"permissionDecision\":\"ask\"", dev.Stdout);
+        using var human = t.Client(t.Ana);
+        Assert.Equal(0, (await human.GetFromJsonElement("v1/requests?status=pending")).GetProperty("requests").GetArrayLength());
+        var audit = (await human.GetFromJsonElement("v1/audit")).ToString();
+        Assert.Contains("[harness-prompt; agent ci-bot", audit);
+
+        // A harness without a prompt gets a request, and so does production.
+        Assert.Contains("\"permissionDecision\":\"deny\"", RunHook(t.Url, t.AgentToken, "terraform destroy", Workspace("dev"), adapter: new CodexAdapter()).Stdout);
+        var prod = RunHook(t.Url, t.AgentToken, "terraform destroy", Workspace("prod-eu"));
+        Assert.Contains("\"permissionDecision\":\"deny\"", prod.Stdout);
+        Assert.Equal(2, (await human.GetFromJsonElement("v1/requests?status=pending")).GetProperty("requests").GetArrayLength());
     }
 
     private static string Workspace(string name)
@@ -92,7 +147,7 @@ public sealed class HookServerTests
         var answer = RunHook(t.Url, t.AgentToken, "terraform destroy", Workspace("prod-eu"));
         Assert.Contains("\"permissionDecision\":\"deny\"", answer.Stdout);
         Assert.Contains("[server.paused]", answer.Stdout);
-        Assert.Contains("refusing requests from this machine for 300 s", answer.Stdout);
+        Assert.Contains("refusing requests from this machine for 5 minutes", answer.Stdout);
         Assert.Contains("INTERLOCK_AGENT_TOKEN", answer.Stdout);
     }
 

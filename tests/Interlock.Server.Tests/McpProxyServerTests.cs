@@ -48,7 +48,6 @@ public sealed class McpProxyServerTests : IDisposable
         };
         psi.Environment["INTERLOCK_SERVER_URL"] = t.Url;
         psi.Environment["INTERLOCK_AGENT_TOKEN"] = t.AgentToken;
-        psi.Environment["INTERLOCK_SERVER_WAIT_MS"] = "0";
         psi.Environment["INTERLOCK_HOOK_TIMEOUT_MS"] = "25000";
         psi.Environment["INTERLOCK_STATE_DIR"] = Path.Combine(_dir, "state");
         psi.Environment["INTERLOCK_CONFIG_DIR"] = psi.Environment["INTERLOCK_SYSTEM_CONFIG_DIR"] = Path.Combine(_dir, "no-policy");

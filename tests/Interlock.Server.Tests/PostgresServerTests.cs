@@ -60,7 +60,7 @@ public sealed class PostgresServerTests
     {
         // Polling is set to a minute, so only a notification can answer the waiting call within the test's bound.
         await using var t = await TestServer.StartAsync(postgres: true,
-            configure: o => o with { ApproverGroup = "prod-approvers", ListeningPollInterval = TimeSpan.FromMinutes(1) });
+            configure: o => o with { ApproverGroup = "prod-approvers", ListeningPollInterval = TimeSpan.FromMinutes(1), HookWait = TimeSpan.FromSeconds(20) });
         var replica = await t.StartReplicaAsync();
         var until = Stopwatch.StartNew();
         while (!(t.Server.Service.Store.ListeningForReplicas && replica.Service.Store.ListeningForReplicas))

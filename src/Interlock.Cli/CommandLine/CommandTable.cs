@@ -84,7 +84,7 @@ internal static class CommandTable
             ["status", "reset"], ["--session", "--harness", "--state-dir"], Operand.Words),
         new("serve", ["serve [--url URL] [--database <conn>]"],
             "Start the approval server and its dashboard (http://127.0.0.1:8787; see `interlock serve --help`).",
-            [], ["--url", "--database", "--data-dir", "--prod-group", "--approver-group", "--grant-minutes", "--pending-hours", "--webhook", "--policy", "--audit-retention"], Operand.None),
+            [], ["--url", "--database", "--data-dir", "--prod-group", "--approver-group", "--grant-minutes", "--pending-hours", "--hook-wait", "--webhook", "--policy", "--audit-retention"], Operand.None),
         new("admin", ["admin <user|token> ..."],
             "Accounts and tokens for the approval server (`interlock admin --help`).",
             ["user", "token"], ["--database", "--data-dir", "--group", "--operator"], Operand.Words),

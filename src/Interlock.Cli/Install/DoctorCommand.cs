@@ -154,7 +154,7 @@ internal static class DoctorCommand
         var (serverOk, serverLines) = Server(env.ServerUrl);
         env.Out.WriteLine(serverLines);
         if (!serverOk) problems++;
-        env.Out.WriteLine(problems == 0 ? "No problems found." : $"{problems} problem(s) found.");
+        env.Out.WriteLine(problems == 0 ? "No problems found." : $"{Interlock.Core.Plural.Of(problems, "problem")} found.");
         return problems == 0 ? 0 : 1;
     }
 
@@ -225,7 +225,7 @@ internal static class DoctorCommand
         if (policy.FirstError is { } error)
         {
             var count = policy.Diagnostics.Count(d => d.Severity == Interlock.Policy.DiagnosticSeverity.Error);
-            return (false, $"policy:  PROBLEM {error.Location}: {error.Message}{(count > 1 ? $" ({count - 1} more error(s))" : "")}; the hook stops every action until it is fixed\n" +
+            return (false, $"policy:  PROBLEM {error.Location}: {error.Message}{(count > 1 ? $" ({Interlock.Core.Plural.Of(count - 1, "more error")})" : "")}; the hook stops every action until it is fixed\n" +
                 $"         fix: edit {error.Location.File}, then run `interlock policy validate` in {env.Project} (it lists every problem and how to fix it)");
         }
         return (true, policy.Files.Count == 0

@@ -77,6 +77,23 @@ public sealed class FileWriters : ICommandKnowledge
         return null;
     }
 
+    /// <summary>The device a copy, move or link takes its content from (/dev/null, /dev/zero...), or null.</summary>
+    private static string? DeviceSource(Arg source, Invocation inv, KnowledgeContext ctx) =>
+        source.Known && !source.Glob && ctx.Paths.Resolve(source, inv.Context, followFinal: false) is [{ Class: PathClass.NullDevice } t] ? t.Path : null;
+
+    /// <summary>What putting a device's content in place of an existing file does to it: the file's contents are gone
+    /// whether it is copied from /dev/null (empty), moved (the file becomes the device node), linked (reads give the
+    /// device) or copied from an endless device (/dev/zero, /dev/urandom: it fills until the disk is full).</summary>
+    private static (EffectKind Kind, string What) FromDevice(string command, string device, string file) => command switch
+    {
+        "mv" => (EffectKind.EmptyFile, $"replaces {file} with the device {device}; its contents are lost"),
+        "ln" => (EffectKind.EmptyFile, $"replaces {file} with a link to the device {device}; its contents are lost"),
+        _ when device == "/dev/null" => (EffectKind.EmptyFile, $"empties {file} by copying /dev/null over it"),
+        _ when device is "/dev/zero" or "/dev/urandom" or "/dev/random" or "/dev/full" =>
+            (EffectKind.DestroyContents, $"overwrites {file} with endless bytes from {device} (until the disk is full); its contents are lost"),
+        _ => (EffectKind.OverwriteFile, $"replaces the existing file {file} with what {device} gives"),
+    };
+
     private static void CopyOrMove(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var (flags, operands) = Options.Split(inv.Args, f => f is "-t" or "--target-directory" or "-S" or "--suffix" or "-m" or "--mode" or "-o" or "--owner" or "-g" or "--group" or "-e" or "--rsh");
@@ -101,10 +118,13 @@ public sealed class FileWriters : ICommandKnowledge
 
         foreach (var d in ctx.Paths.Resolve(dest, inv.Context))
         {
+            // Onto a character device (/dev/null, /dev/zero, /dev/tty...): a copy only writes into it (harmless, as a
+            // redirection is); a move takes the source away (a non-root move fails, root's replaces the device node with
+            // it): either way the source is gone, so it is decided as deleting the source, as `rm` would be.
             if (d.Class == PathClass.NullDevice && isMove)
             {
                 foreach (var s in sources)
-                    ctx.AddPathEffects(effects, EffectKind.DeletePath, s, true, inv, t => $"moves {t.Path} into /dev/null, which deletes it");
+                    ctx.AddPathEffects(effects, EffectKind.DeletePath, s, true, inv, t => $"moves {t.Path} onto the device {d.Path}, which deletes it");
                 continue;
             }
             if (d.Class == PathClass.Disk)
@@ -136,13 +156,12 @@ public sealed class FileWriters : ICommandKnowledge
                             $"{(isMove ? "moves" : "copies")} {s.Text} to {entry.Path}", inv, entry.Exists ? "exists" : null));
                 }
             // Writing into an existing directory creates entries; onto an existing file (or a system path) replaces it.
-            var empties = !isMove && sources.Count == 1 && sources[0].Text == "/dev/null";
             if (d.IsFile || (!d.Exists && sources.Count == 1) || d.Class is PathClass.SystemCritical)
             {
-                var kind = empties && d.Exists ? EffectKind.EmptyFile : EffectKind.OverwriteFile;
-                effects.Add(new Effect(kind, d.Path, d.Class, false, false,
-                    kind == EffectKind.EmptyFile ? $"empties {d.Path} by copying /dev/null over it"
-                    : d.Exists ? $"replaces the existing file {d.Path}" : $"writes {d.Path}", inv, d.Exists ? "exists" : null));
+                var (kind, what) = d.Exists && sources.Count == 1 && DeviceSource(sources[0], inv, ctx) is { } device
+                    ? FromDevice(inv.Name ?? "", device, d.Path)
+                    : (EffectKind.OverwriteFile, d.Exists ? $"replaces the existing file {d.Path}" : $"writes {d.Path}");
+                effects.Add(new Effect(kind, d.Path, d.Class, false, false, what, inv, d.Exists ? "exists" : null));
             }
         }
     }

@@ -135,6 +135,48 @@ public sealed record EditThresholds
     public int MaxBytes { get; init; } = 2 * 1024 * 1024;
 }
 
+/// <summary>
+/// When the agent harness's own permission prompt may be the approval of an ask (`settings.approvals.harness_prompt`).
+/// Ordered from the tightest: a project file may only move towards <see cref="Never"/>. Whatever the setting, an ask
+/// that is production (two approvers, or an effect in production) never goes to the harness's prompt, and a harness
+/// without a prompt (Codex, Gemini CLI, Kiro) always gets an Interlock approval request.
+/// </summary>
+public enum HarnessPrompt
+{
+    /// <summary>Every ask becomes an Interlock request (`interlock approve`, or the approval server's dashboard).</summary>
+    Never,
+
+    /// <summary>The default: the harness's prompt approves non-production asks when the hook runs as the developer
+    /// (user mode) with no approval server; with a server or in enforced mode, asks become requests.</summary>
+    UserMode,
+
+    /// <summary>The harness's prompt approves non-production asks everywhere, with an approval server too (set in the
+    /// server's policy) and in enforced mode (set in the system file).</summary>
+    NonProduction,
+}
+
+/// <summary>How an ask is approved: who decides whether the harness's prompt may.</summary>
+public static class ApprovalRoute
+{
+    /// <summary>Whether the harness's own prompt may approve <paramref name="ask"/>: the harness can ask, the ask is
+    /// not production, and <paramref name="setting"/> allows it where the hook runs (<paramref name="userModeWithoutServer"/>:
+    /// as the developer, with no approval server).</summary>
+    public static bool HarnessMayApprove(HarnessPrompt setting, Decision ask, bool harnessCanAsk, bool userModeWithoutServer) =>
+        harnessCanAsk && !IsProduction(ask) && setting switch
+        {
+            HarnessPrompt.NonProduction => true,
+            HarnessPrompt.UserMode => userModeWithoutServer,
+            _ => false,
+        };
+
+    /// <summary>Production: the ruling needs two or more approvers (the two-person rule), or an effect lands in production.</summary>
+    public static bool IsProduction(Decision d) =>
+        d.RequiredApprovals >= 2 || d.Effects.Any(e => e.Environment == TargetEnvironment.Production);
+
+    /// <summary>The note the audit record carries when the harness's prompt was the approval route.</summary>
+    public const string HarnessPromptNote = " [approval: the harness's own prompt asks its user (settings.approvals.harness_prompt)]";
+}
+
 /// <summary>Named settings of the policy. The merged, effective values; <see cref="PolicySet.Origins"/> says where each came from.</summary>
 public sealed record PolicySettings
 {
@@ -153,6 +195,8 @@ public sealed record PolicySettings
     public IReadOnlyList<Environments.DeclaredTarget> DeclaredEnvironments { get; init; } = [];
     /// <summary><c>settings.unknown_environment: production</c>.</summary>
     public bool UnknownIsProduction { get; init; }
+    /// <summary>When the harness's own prompt may approve an ask (<see cref="Policy.HarnessPrompt"/>).</summary>
+    public HarnessPrompt HarnessPrompt { get; init; } = HarnessPrompt.UserMode;
 
     public static readonly PolicySettings Default = new();
 

@@ -49,9 +49,5 @@ internal sealed class CodexAdapter : JsonHookAdapter
     /// <summary>The reason without its closing full stop: Codex shows the model "Command blocked by PreToolUse hook:
     /// {reason}. Command: {command}" (codex-rs, 0.171), adding the stop itself, so a reason ending in one would read
     /// "...retried once.. Command: ...". A trailing ellipsis is left as it is.</summary>
-    internal static string Reason(string message)
-    {
-        var m = message.TrimEnd();
-        return m.EndsWith('.') && !m.EndsWith("..", StringComparison.Ordinal) ? m[..^1] : m;
-    }
+    internal static string Reason(string message) => DecisionMessages.Clause(message);
 }

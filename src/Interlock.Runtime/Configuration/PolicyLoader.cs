@@ -16,7 +16,7 @@ internal sealed record LoadedPolicy(CompiledPolicy Compiled, IReadOnlyList<Polic
         var e = FirstError!;
         var more = Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error) - 1;
         return new Decision(Verdict.Deny, "policy.invalid",
-            $"Interlock's policy file is invalid, so it stops every action until it is fixed: {e.Location}: {e.Message}{(more > 0 ? $" ({more} more error(s))" : "")}",
+            $"Interlock's policy file is invalid, so it stops every action until it is fixed: {e.Location}: {e.Message}{(more > 0 ? $" ({Plural.Of(more, "more error")})" : "")}",
             $"Ask the user to fix {e.Location.File} (run `interlock policy validate` to see every problem and how to fix it).", [], [], null);
     }
 }

@@ -118,7 +118,7 @@ internal static class SystemDaemon
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
         {
-            Console.Error.WriteLine($"interlock: daemon --system: cannot listen on {path}: {e.Message}. Its directory must be the daemon user's (systemd's RuntimeDirectory=interlock makes /run/interlock).");
+            Console.Error.WriteLine(Interlock.Core.DecisionMessages.Sentences($"interlock: daemon --system: cannot listen on {path}: {e.Message}", "Its directory must be the daemon user's (systemd's RuntimeDirectory=interlock makes /run/interlock)."));
             return null;
         }
     }

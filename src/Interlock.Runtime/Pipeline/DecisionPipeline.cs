@@ -111,6 +111,9 @@ internal sealed class DecisionContext(IDecisionCaller caller, HookEvent hookEven
     /// <summary>A message that replaces the one derived from <see cref="Decision"/> (invalid events).</summary>
     public string? Message { get; set; }
 
+    /// <summary>How the ask was put to a human, when the audit record must say so (the harness's own prompt).</summary>
+    public string? ApprovalNote { get; set; }
+
     /// <summary>Problems stages met that the user should see on stderr (the audit could not be written...).</summary>
     public List<string> Problems { get; } = [];
 

@@ -99,7 +99,7 @@ internal static class DecisionPipelines
             ? [
                 new DecideStage(engine, world, invalidPolicy),
                 new BudgetStage(world, engine.Options, budgetLimits, time),
-                new ApprovalStage(world, time),
+                new ApprovalStage(world, time, engine.Policy.Settings.HarnessPrompt),
                 new ProvenanceStage(time),
                 new SnapshotStage(snapshotLimits, time),
                 new AuditStage(time),

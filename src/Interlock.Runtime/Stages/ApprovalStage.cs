@@ -1,5 +1,6 @@
 using Interlock.Core;
 using Interlock.Core.Knowledge;
+using Interlock.Core.Policy;
 using Interlock.State;
 using Interlock.State.Approvals;
 
@@ -10,14 +11,17 @@ namespace Interlock.Runtime.Stages;
 /// <list type="bullet">
 /// <item>if a human approved this exact action for this agent session (`interlock approve &lt;id&gt;`), its one-time
 /// grant is used and the action is allowed;</item>
-/// <item>otherwise, for a harness without a native ask (Codex, Gemini CLI, Amazon Q, Kiro), the ask becomes a deny
-/// that carries a pending request id and tells a human how to approve it; the agent's identical retry after the
-/// approval passes once.</item>
+/// <item>where the harness has its own prompt (Claude Code, Cursor, Copilot) and the policy lets it approve this ask
+/// (<see cref="ApprovalRoute.HarnessMayApprove"/>: not production, and `settings.approvals.harness_prompt`, by default
+/// in user mode), the ask stays an ask and the harness asks its user; the audit record says so;</item>
+/// <item>otherwise (a harness without a prompt: Codex, Gemini CLI, Amazon Q, Kiro; a production ask; the policy says
+/// never; enforced mode) the ask becomes a deny that carries a pending request id and tells a human how to approve
+/// it; the agent's identical retry after the approval passes once.</item>
 /// </list>
-/// Harnesses with a native ask keep asking their own user. Locally the person at the terminal is both operator and
-/// approver, so a request needs one approval; the two-person rule needs the approval server.
+/// Locally the person at the terminal is both operator and approver, so a request needs one approval; the
+/// two-person rule needs the approval server.
 /// </summary>
-internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time = null) : IDecisionStage
+internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time = null, HarnessPrompt harnessPrompt = HarnessPrompt.UserMode) : IDecisionStage
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -31,6 +35,7 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
         var fingerprint = ActionFingerprint.Compute(request, repository, env);
         var agent = AgentId(context.Event);
         var now = _time.GetUtcNow();
+        var harnessApproves = ApprovalRoute.HarnessMayApprove(harnessPrompt, decision, context.Caller.SupportsAsk, userModeWithoutServer: context.Event.Caller is null);
         try
         {
             var store = context.Store;
@@ -47,7 +52,11 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
                 context.Message = null;
                 return;
             }
-            if (context.Caller.SupportsAsk) return;
+            if (harnessApproves)
+            {
+                context.ApprovalNote = ApprovalRoute.HarnessPromptNote;
+                return;
+            }
             var pending = store.Approvals.SubmitAsync(new ApprovalSubmission
             {
                 Fingerprint = fingerprint,
@@ -66,13 +75,19 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
                 EffectsJson = AuditEffects.Json(decision.Effects, decision.Matches),
             }, now).AsTask().GetAwaiter().GetResult();
             context.Decision = decision with { Verdict = Verdict.Deny };
-            context.Message = PendingMessage(decision, context.ToolWord, pending.Id, context.Event.Caller);
+            context.Message = PendingMessage(decision, context.ToolWord, pending.Id, context.Event.Caller, WhyNotTheHarness(decision, context));
         }
         catch (Exception e) when (e is StateStoreException or IOException or UnauthorizedAccessException)
         {
-            if (context.Caller.SupportsAsk) return; // the harness still asks its user
+            if (harnessApproves)
+            {
+                // The grant could not be looked up, but the harness still asks its user.
+                context.ApprovalNote = ApprovalRoute.HarnessPromptNote;
+                return;
+            }
             context.Decision = decision with { Verdict = Verdict.Deny };
-            context.Message = $"{PipelineMessages.Describe(decision, context.ToolWord)} This harness cannot ask a human itself, and Interlock could not record a request for approval ({e.Message}), so the action is stopped; a human can run it themselves.";
+            context.Message = DecisionMessages.Sentences(PipelineMessages.Describe(decision, context.ToolWord),
+                $"{WhyNotTheHarness(decision, context)}, and Interlock could not record a request for approval ({e.Message}), so the action is stopped; a human can run it themselves");
             context.Problems.Add($"the approval request could not be recorded: {e.Message}");
         }
     }
@@ -81,13 +96,18 @@ internal sealed class ApprovalStage(Func<IWorldView> world, TimeProvider? time =
     internal static string AgentId(HookEvent e) =>
         e.Caller is { } c ? $"uid {c.Uid}:{e.Harness}:{e.SessionId ?? "no-session"}" : $"{e.Harness}:{e.SessionId ?? "no-session"}";
 
-    internal static string PendingMessage(Decision d, string? tool, string id, CallerIdentity? caller = null) =>
-        caller is null
-            ? $"{PipelineMessages.Describe(d, tool)} This needs a human's approval, and this agent cannot ask for it itself: " +
-              $"it is waiting as request {id}. Tell the user; a human approves it by running `interlock approve {id}` " +
-              $"(or refuses with `interlock deny {id}`) in a terminal, then the identical action can be retried once."
-            : $"{PipelineMessages.Describe(d, tool)} This needs a human's approval, and this agent cannot ask for it itself: " +
-              $"it is waiting as request {id}. Tell the user; on this machine (enforced mode) an approver other than {caller.User} " +
+    /// <summary>Why this ask is not put to the harness's own prompt (a clause: "this agent cannot ask for it itself").</summary>
+    internal static string WhyNotTheHarness(Decision d, DecisionContext context) =>
+        !context.Caller.SupportsAsk ? "This needs a human's approval, and this agent cannot ask for it itself"
+        : ApprovalRoute.IsProduction(d) ? "This needs a human's approval through Interlock: a production action is never approved at the agent's own prompt"
+        : context.Event.Caller is not null ? "This needs a human's approval through Interlock: in enforced mode the agent's own prompt does not approve (the system policy's approvals.harness_prompt)"
+        : "This needs a human's approval through Interlock: the policy's approvals.harness_prompt is never, so the agent's own prompt does not approve";
+
+    internal static string PendingMessage(Decision d, string? tool, string id, CallerIdentity? caller = null, string why = "This needs a human's approval, and this agent cannot ask for it itself") =>
+        DecisionMessages.Sentences(PipelineMessages.Describe(d, tool), caller is null
+            ? $"{why}: it is waiting as request {id}. Tell the user; a human approves it by running `interlock approve {id}` " +
+              $"(or refuses with `interlock deny {id}`) in a terminal, then the identical action can be retried once"
+            : $"{why}: it is waiting as request {id}. Tell the user; on this machine (enforced mode) an approver other than {caller.User} " +
               $"approves it with `sudo interlock approve {id}` (or as a member of the approvers group; `interlock deny {id}` refuses), " +
-              $"then the identical action can be retried once.";
+              $"then the identical action can be retried once");
 }

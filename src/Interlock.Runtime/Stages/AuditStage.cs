@@ -39,7 +39,7 @@ internal sealed class AuditStage(TimeProvider? time = null) : IDecisionStage
             e.What,
             d.Verdict.ToString().ToLowerInvariant(),
             d.RuleId,
-            (context.Message ?? d.Reason) + ShadowNote(d) + e.Caller?.AuditNote,
+            (context.Message ?? d.Reason) + ShadowNote(d) + (d.Verdict == Verdict.Ask ? context.ApprovalNote : null) + e.Caller?.AuditNote,
             AuditEffects.Json(d.Effects, d.Matches),
             micros);
         try

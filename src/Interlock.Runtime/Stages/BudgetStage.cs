@@ -39,13 +39,13 @@ internal sealed class BudgetStage(Func<IWorldView> world, EngineOptions options,
         if (check.Breaker is not { } breaker) return;
 
         var d = context.Decision;
-        var since = check.FirstInWindow is { } first ? Duration(_time.GetUtcNow() - first) : "the last few minutes";
+        var since = check.FirstInWindow is { } first ? Plural.Duration(_time.GetUtcNow() - first) : "the last few minutes";
         context.Decision = d with
         {
             Verdict = Verdict.Ask,
             RuleId = "budget.breaker",
             Reason = $"this session has {Totals(check.WindowTotals)} in {since} ({breaker.Reason}; the circuit breaker tripped at {breaker.TrippedAt:HH:mm:ss} UTC), " +
-                     $"so every further destructive action in it needs a human" + (d.Verdict == Verdict.Ask ? $"; this one also meets rule {d.RuleId}: {d.Reason}" : ""),
+                     $"so every further destructive action in it needs a human" + (d.Verdict == Verdict.Ask ? $"; this one also meets rule {d.RuleId}: {DecisionMessages.Clause(d.Reason)}" : ""),
             Alternative = $"Stop and let the user review the work so far (`git status`, `interlock history --session {context.Event.SessionId}`); a human resets the breaker with `interlock breaker reset --session {context.Event.SessionId ?? "<id>"}`.",
         };
         context.Message = null;
@@ -80,12 +80,9 @@ internal sealed class BudgetStage(Func<IWorldView> world, EngineOptions options,
     private static string Totals(BudgetUsage t)
     {
         var parts = new List<string>();
-        if (t.FilesDeleted > 0) parts.Add($"deleted or emptied {t.FilesDeleted} file{(t.FilesDeleted == 1 ? "" : "s")}");
-        if (t.LinesRemoved > 0) parts.Add($"removed {t.LinesRemoved} line{(t.LinesRemoved == 1 ? "" : "s")}");
-        if (t.DestructiveCommands > 0) parts.Add($"run {t.DestructiveCommands} destructive action{(t.DestructiveCommands == 1 ? "" : "s")}");
+        if (t.FilesDeleted > 0) parts.Add($"deleted or emptied {Plural.Of(t.FilesDeleted, "file")}");
+        if (t.LinesRemoved > 0) parts.Add($"removed {Plural.Of(t.LinesRemoved, "line")}");
+        if (t.DestructiveCommands > 0) parts.Add($"run {Plural.Of(t.DestructiveCommands, "destructive action")}");
         return parts.Count == 0 ? "done destructive work" : string.Join(", ", parts);
     }
-
-    private static string Duration(TimeSpan t) =>
-        t.TotalMinutes >= 1 ? $"{(int)Math.Ceiling(t.TotalMinutes)} minute{((int)Math.Ceiling(t.TotalMinutes) == 1 ? "" : "s")}" : Math.Max(1, (int)t.TotalSeconds) is var s && s == 1 ? "1 second" : $"{s} seconds";
 }

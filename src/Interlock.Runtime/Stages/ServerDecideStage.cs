@@ -6,13 +6,16 @@ using Interlock.State.Wire;
 namespace Interlock.Runtime.Stages;
 
 /// <summary>Where the approval server is and who this agent is: INTERLOCK_SERVER_URL and INTERLOCK_AGENT_TOKEN
-/// (the hook), INTERLOCK_TOKEN (a human's CLI). INTERLOCK_SERVER_POSTURE: closed (default) or local.</summary>
+/// (the hook), INTERLOCK_TOKEN (a human's CLI). INTERLOCK_SERVER_POSTURE: closed (default) or local.
+/// <paramref name="WaitMs"/> is the longest this caller can let the server wait for humans (a bound from its deadline,
+/// not a setting): how long the server waits is its own setting (`interlock serve --hook-wait`, default none).</summary>
 internal sealed record ServerConnection(Uri Url, string Token, bool FailClosed, int WaitMs)
 {
     /// <summary>How long one call may take in all (the wait for humans included); inside the hook's deadline.</summary>
     public int TimeoutMs { get; init; } = WaitMs + 2500;
 
-    public const int DefaultWaitMs = 5000;
+    /// <summary>The server's answer, the network and the hook's own work after it: kept back from the deadline.</summary>
+    public const int MarginMs = 3000;
 
     /// <summary>The hook's connection, or null when no server is configured (local decisions, as before).</summary>
     public static ServerConnection? ForAgent(TimeSpan deadline) => From("INTERLOCK_AGENT_TOKEN", deadline);
@@ -28,9 +31,8 @@ internal sealed record ServerConnection(Uri Url, string Token, bool FailClosed, 
         if (!Uri.TryCreate(url.TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new ServerUnreachableException($"INTERLOCK_SERVER_URL `{url}` is not an http(s) URL");
         var posture = Environment.GetEnvironmentVariable("INTERLOCK_SERVER_POSTURE");
-        // The wait for humans stays well inside the hook's own deadline (and so inside the agent's hook timeout).
-        var wait = int.TryParse(Environment.GetEnvironmentVariable("INTERLOCK_SERVER_WAIT_MS"), out var w) && w >= 0 ? w : DefaultWaitMs;
-        wait = (int)Math.Max(0, Math.Min(wait, deadline.TotalMilliseconds - 3000));
+        // Whatever the server's wait, it stays well inside the hook's own deadline (and so the agent's hook timeout).
+        var wait = (int)Math.Max(0, deadline.TotalMilliseconds - MarginMs);
         return new ServerConnection(uri, token, !string.Equals(posture, "local", StringComparison.OrdinalIgnoreCase), wait)
         {
             TimeoutMs = (int)Math.Max(1000, deadline.TotalMilliseconds - 1000),
@@ -52,8 +54,10 @@ internal sealed class ServerUnreachableException(string message, Exception? inne
 /// <summary>
 /// The decide stage when the hook is connected to an approval server: the local engine runs (its answers about
 /// this machine are recorded and sent along, and its effects feed the snapshot stage), but the verdict is the
-/// server's, made with the organisation's policy. An ask waits on the server for humans, up to a bound inside the
-/// hook's deadline; still pending, it is a deny naming the request and how to retry. When the server cannot be
+/// server's, made with the organisation's policy. An ask becomes a request on the server, which answers at once (or
+/// after its --hook-wait, inside the hook's deadline); still pending, it is a deny that carries the request's dashboard
+/// link and says to retry after the approval. An ask the server's policy leaves to the harness's own prompt
+/// (`approvals.harness_prompt: non-production`) stays an ask, recorded as such. When the server cannot be
 /// reached, the posture decides: closed (default) stops anything the local policy would ask about or deny and
 /// keeps the local allow for the rest; local uses the local decision. Nothing is ever approved offline.
 /// </summary>
@@ -72,8 +76,9 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
         context.Analysed = true;
         try
         {
-            var answer = Ask(new DecisionCall(e.Harness, e.SessionId, e.Request, recording.Facts, server.WaitMs));
+            var (answer, status) = Ask(new DecisionCall(e.Harness, e.SessionId, e.Request, recording.Facts, server.WaitMs) { HarnessCanAsk = context.Caller.SupportsAsk });
             context.Decision = answer with { Effects = local.Effects, Invocations = local.Invocations, Parse = local.Parse };
+            if (status == HarnessPromptStatus) context.ApprovalNote = Interlock.Core.Policy.ApprovalRoute.HarnessPromptNote;
         }
         catch (ServerUnreachableException ex)
         {
@@ -94,7 +99,13 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
         };
     }
 
-    private Decision Ask(DecisionCall call)
+    /// <summary>The server's status for an ask left to the harness's own prompt (ApprovalService.HarnessPromptStatus).</summary>
+    internal const string HarnessPromptStatus = "harness-prompt";
+
+    /// <summary>The dashboard page of a request, as the humans reach the server.</summary>
+    internal Uri RequestLink(string id) => new(server.Url, "requests/" + Uri.EscapeDataString(id));
+
+    private (Decision Decision, string? Status) Ask(DecisionCall call)
     {
         using var body = new MemoryStream();
         using (var w = new Utf8JsonWriter(body)) DecisionWire.Write(w, call);
@@ -118,14 +129,14 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 // The server pauses an address that sent too many invalid tokens; this agent's own may be fine.
-                var wait = response.Headers.RetryAfter?.Delta is { } d ? $" for {d.TotalSeconds:0} s" : "";
-                return new Decision(Verdict.Deny, "server.paused", $"the approval server is refusing requests from this machine{wait} (HTTP 429: {Detail(text)}), so the action is stopped.",
-                    $"Retry the action{(wait.Length > 0 ? " after that" : " later")}; if it keeps happening, a process here is using a wrong or revoked token: fix its INTERLOCK_AGENT_TOKEN.", [], [], null);
+                var wait = response.Headers.RetryAfter?.Delta is { } d ? $" for {Plural.Duration(d)}" : "";
+                return (new Decision(Verdict.Deny, "server.paused", $"the approval server is refusing requests from this machine{wait} (HTTP 429: {Detail(text)}), so the action is stopped.",
+                    $"Retry the action{(wait.Length > 0 ? " after that" : " later")}; if it keeps happening, a process here is using a wrong or revoked token: fix its INTERLOCK_AGENT_TOKEN.", [], [], null), null);
             }
             if (!response.IsSuccessStatusCode)
             {
                 if ((int)response.StatusCode is >= 400 and < 500)
-                    return new Decision(Verdict.Deny, "server.rejected-request", $"the approval server rejected the request (HTTP {(int)response.StatusCode}: {Detail(text)}), so the action is stopped.", "Report this: the hook and the server may be different versions.", [], [], null);
+                    return (new Decision(Verdict.Deny, "server.rejected-request", $"the approval server rejected the request (HTTP {(int)response.StatusCode}: {Detail(text)}), so the action is stopped.", "Report this: the hook and the server may be different versions.", [], [], null), null);
                 throw new ServerUnreachableException($"HTTP {(int)response.StatusCode}: {Detail(text)}");
             }
             try
@@ -135,7 +146,13 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
                 var verdict = r.GetProperty("verdict").GetString() switch { "allow" => Verdict.Allow, "ask" => Verdict.Ask, _ => Verdict.Deny };
                 var alternative = r.TryGetProperty("alternative", out var a) ? a.GetString() : null;
                 var required = r.TryGetProperty("requiredApprovals", out var ra) && ra.TryGetInt32(out var n) ? n : 1;
-                return new Decision(verdict, r.GetProperty("ruleId").GetString() ?? "server", r.GetProperty("reason").GetString() ?? "", alternative, [], [], null) { RequiredApprovals = required };
+                var status = r.TryGetProperty("status", out var st) ? st.GetString() : null;
+                // Only an ask the server left to the harness's prompt may reach the harness as an ask: any other ask
+                // (a pending request) is a stop, or the harness's prompt would approve past the server.
+                if (verdict == Verdict.Ask && status != HarnessPromptStatus) verdict = Verdict.Deny;
+                if (status == "pending" && r.TryGetProperty("requestId", out var rid) && rid.GetString() is { Length: > 0 } id)
+                    alternative = $"Tell the user it is waiting for approval at {RequestLink(id)} (or `interlock approve {id}`); once it is approved, retry exactly the same action: it will be allowed once.";
+                return (new Decision(verdict, r.GetProperty("ruleId").GetString() ?? "server", r.GetProperty("reason").GetString() ?? "", alternative, [], [], null) { RequiredApprovals = required }, status);
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
             {

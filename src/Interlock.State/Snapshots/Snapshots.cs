@@ -61,7 +61,11 @@ public interface ISnapshotLog
     /// <summary>When the oldest recorded event happened, or null when there is none (cheap: one indexed query).</summary>
     DateTimeOffset? OldestEventTime();
 
-    /// <summary>Removes events older than <paramref name="cutoff"/> and objects no event refers to any more.
-    /// Returns (events removed, objects removed).</summary>
-    (int Events, int Objects, int ObjectsInUse) Prune(DateTimeOffset cutoff);
+    /// <summary>Removes events older than <paramref name="cutoff"/> and the stored copies no event refers to any more
+    /// (a copy a capture may be recording right now is kept and counted in <see cref="SnapshotPrune.ObjectsInUse"/>).</summary>
+    SnapshotPrune Prune(DateTimeOffset cutoff);
 }
+
+/// <summary>What a prune removed: events, stored copies and their bytes, and the unreferenced copies it kept because a
+/// capture may be recording them right now.</summary>
+public readonly record struct SnapshotPrune(int Events, int Objects, long FreedBytes, int ObjectsInUse);

@@ -116,12 +116,22 @@ public sealed partial class SqliteStateStore : ISnapshotLog
     /// <summary>Longer than any hook call may run (its deadline is 10 s by default; the harness gives it 30 s).</summary>
     public static readonly TimeSpan CaptureGrace = TimeSpan.FromMinutes(2);
 
-    public (int Events, int Objects, int ObjectsInUse) Prune(DateTimeOffset cutoff) => Run(() =>
+    public SnapshotPrune Prune(DateTimeOffset cutoff) => Run(() =>
     {
         int events;
         HashSet<string> referenced = new(StringComparer.Ordinal);
+        // Each copy the pruned events used, with the time of the newest of them (recorded after the copy was written).
+        Dictionary<string, DateTime> lastUse = new(StringComparer.Ordinal);
         using (var tx = _connection.BeginTransaction(deferred: false))
         {
+            using (var used = _connection.CreateCommand())
+            {
+                used.Transaction = tx;
+                used.CommandText = "SELECT f.hash, MAX(e.ts) FROM snapshot_file f JOIN snapshot_event e ON e.id = f.event_id WHERE e.ts < $c GROUP BY f.hash;";
+                used.Parameters.AddWithValue("$c", FormatTime(cutoff));
+                using var r = used.ExecuteReader();
+                while (r.Read()) lastUse[r.GetString(0)] = ParseTime(r.GetString(1)).UtcDateTime;
+            }
             using (var del = _connection.CreateCommand())
             {
                 del.Transaction = tx;
@@ -144,6 +154,7 @@ public sealed partial class SqliteStateStore : ISnapshotLog
             }
             // Objects are removed while the write lock is held, so no capture can refer to one being removed.
             int objects = 0, inUse = 0;
+            long bytes = 0;
             if (Directory.Exists(ObjectsDirectory))
             {
                 foreach (var file in Directory.EnumerateFiles(ObjectsDirectory, "*", SearchOption.AllDirectories))
@@ -151,14 +162,19 @@ public sealed partial class SqliteStateStore : ISnapshotLog
                     var name = Path.GetFileName(file);
                     if (referenced.Contains(name)) continue;
                     // A capture writes (or touches) its objects before it records its event, within one hook call's
-                    // deadline: an unreferenced object touched in the last CaptureGrace may be one being captured.
-                    if (File.GetLastWriteTimeUtc(file) > DateTime.UtcNow - CaptureGrace) { inUse++; continue; }
+                    // deadline: an unreferenced object touched in the last CaptureGrace may be one being captured,
+                    // unless nothing touched it after the newest pruned event that used it was recorded.
+                    var written = File.GetLastWriteTimeUtc(file);
+                    var idle = written <= DateTime.UtcNow - CaptureGrace || lastUse.TryGetValue(name, out var used) && written <= used;
+                    if (!idle) { inUse++; continue; }
+                    var size = new FileInfo(file).Length;
                     File.Delete(file);
                     objects++;
+                    bytes += size;
                 }
             }
             tx.Commit();
-            return (events, objects, inUse);
+            return new SnapshotPrune(events, objects, bytes, inUse);
         }
     });
 }

@@ -91,8 +91,15 @@ public sealed class WireFormatException(string field, string message) : Exceptio
     public string Field { get; } = field;
 }
 
-/// <summary>What a hook asks the server: the action, who/where, the recorded world facts, and how long it waits.</summary>
-public sealed record DecisionCall(string Harness, string? SessionId, ActionRequest Request, WorldFacts World, int WaitMs);
+/// <summary>What a hook asks the server: the action, who/where, the recorded world facts, the longest it can wait for
+/// humans (<paramref name="WaitMs"/>: a bound from its own deadline; how long the server waits is the server's
+/// setting, ServerOptions.HookWait), and whether its harness can put an ask to its own user.</summary>
+public sealed record DecisionCall(string Harness, string? SessionId, ActionRequest Request, WorldFacts World, int WaitMs)
+{
+    /// <summary>The harness has its own permission prompt (Claude Code, Cursor, Copilot): an ask the server's policy
+    /// lets it approve is answered with ask instead of becoming a request.</summary>
+    public bool HarnessCanAsk { get; init; }
+}
 
 /// <summary>
 /// JSON for POST /v1/decisions, written with Utf8JsonWriter and read with JsonDocument (no reflection: the hook is
@@ -153,6 +160,7 @@ public static class DecisionWire
         WriteMap(w, "identities", world.Identities);
         w.WriteEndObject();
         w.WriteNumber("waitMs", call.WaitMs);
+        if (call.HarnessCanAsk) w.WriteBoolean("harnessCanAsk", true);
         w.WriteEndObject();
     }
 
@@ -241,7 +249,14 @@ public static class DecisionWire
             if (wm.ValueKind != JsonValueKind.Number || !wm.TryGetInt32(out wait) || wait < 0 || wait > 600_000)
                 throw new WireFormatException("waitMs", "`waitMs` must be a whole number of milliseconds from 0 to 600000");
         }
-        return new DecisionCall(harness, session, new ActionRequest(tool, command, cwd) { File = file, ToolArguments = toolArguments }, world, wait);
+        var canAsk = false;
+        if (root.TryGetProperty("harnessCanAsk", out var ca) && ca.ValueKind != JsonValueKind.Null)
+        {
+            if (ca.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                throw new WireFormatException("harnessCanAsk", "`harnessCanAsk` must be true or false");
+            canAsk = ca.GetBoolean();
+        }
+        return new DecisionCall(harness, session, new ActionRequest(tool, command, cwd) { File = file, ToolArguments = toolArguments }, world, wait) { HarnessCanAsk = canAsk };
     }
 
     private static void ReadMap(JsonElement parent, string name, Dictionary<string, string?> into, int maxValue)

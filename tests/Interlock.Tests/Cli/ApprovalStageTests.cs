@@ -31,11 +31,11 @@ public sealed class ApprovalStageTests : IDisposable
     private static byte[] Event(string command, string session = "s1") => Encoding.UTF8.GetBytes(
         $$"""{"session_id":"{{session}}","cwd":"{{TestWorld.Project}}","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":{{JsonSerializer.Serialize(command, JsonStrings.Default.String)}} } }""");
 
-    private HookAnswer Hook(IHookAdapter adapter, byte[] input)
+    private HookAnswer Hook(IHookAdapter adapter, byte[] input, Interlock.Core.Policy.HarnessPrompt harnessPrompt = Interlock.Core.Policy.HarnessPrompt.UserMode)
     {
         IStateStore Open() => _dir.Open();
         var world = () => (IWorldView)new TestWorld();
-        return new DecisionPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world), new AuditStage()], Open).Run(adapter, input);
+        return new DecisionPipeline([new DecideStage(new Engine(), world), new ApprovalStage(world, harnessPrompt: harnessPrompt), new AuditStage()], Open).Run(adapter, input);
     }
 
     private static (string Decision, string Reason) Parse(string output)
@@ -90,9 +90,36 @@ public sealed class ApprovalStageTests : IDisposable
     }
 
     [Fact]
-    public void Harnesses_with_a_native_ask_keep_asking()
+    public async Task Harnesses_with_a_native_ask_keep_asking_and_the_audit_says_the_harness_prompt_was_the_route()
     {
         Assert.Equal("ask", Parse(Hook(new ClaudeCodeAdapter(), Event("git reset --hard")).Stdout).Decision);
+        using var s = _dir.Open();
+        var record = Assert.Single(await Entries.All(s.Audit));
+        Assert.Equal("ask", record.Entry.Verdict);
+        Assert.Contains("[approval: the harness's own prompt asks its user", record.Entry.Reason);
+        Assert.Empty(await s.Approvals.ListAsync(ApprovalStatus.Pending, 10));
+    }
+
+    [Fact]
+    public async Task A_production_ask_never_goes_to_the_harness_prompt()
+    {
+        var (decision, reason) = Parse(Hook(new ClaudeCodeAdapter(), Event("kubectl --context prod-eu delete namespace payments")).Stdout);
+        Assert.Equal("deny", decision);
+        Assert.Contains("a production action is never approved at the agent's own prompt", reason);
+        var id = RequestId(reason);
+        using var s = _dir.Open();
+        Assert.Equal(id, Assert.Single(await s.Approvals.ListAsync(ApprovalStatus.Pending, 10)).Id);
+        Assert.DoesNotContain(await Entries.All(s.Audit), r => r.Entry.Reason.Contains("harness's own prompt asks"));
+    }
+
+    [Fact]
+    public void With_harness_prompt_never_every_ask_becomes_a_request_even_where_the_harness_can_ask()
+    {
+        var (decision, reason) = Parse(Hook(new ClaudeCodeAdapter(), Event("git reset --hard"), Interlock.Core.Policy.HarnessPrompt.Never).Stdout);
+        Assert.Equal("deny", decision);
+        Assert.Contains("approvals.harness_prompt is never", reason);
+        Assert.DoesNotContain("..", reason);
+        RequestId(reason);
     }
 
     [Fact]

@@ -367,7 +367,7 @@ public sealed class InstallTests : IDisposable
         Assert.Contains($"fix: remove `disableAllHooks` from {claude} (or set it to false)", text);
         Assert.Contains($"PROBLEM hook disabled: `hooksConfig.enabled: false` in {gemini}, so Gemini CLI skips", text);
         Assert.Contains($"PROBLEM hook disabled: `disableAllHooks: true` in {copilot}, so GitHub Copilot CLI skips", text);
-        Assert.Contains("3 problem(s) found.", text);
+        Assert.Contains("3 problems found.", text);
 
         // Gemini's list of disabled hooks naming Interlock's; a setting that leaves hooks on is no problem.
         File.WriteAllText(gemini, """{ "hooksConfig": { "enabled": true, "disabled": ["interlock"] } }""");
@@ -378,7 +378,7 @@ public sealed class InstallTests : IDisposable
         text = _out.ToString();
         Assert.Contains($"PROBLEM hook disabled: `hooksConfig.disabled` lists interlock in {gemini}, so Gemini CLI skips Interlock's hook", text);
         Assert.Contains($"fix: remove interlock from `hooksConfig.disabled` in {gemini}", text);
-        Assert.Contains("1 problem(s) found.", text);
+        Assert.Contains("1 problem found.", text);
     }
 
     [Fact]
@@ -403,7 +403,7 @@ public sealed class InstallTests : IDisposable
         Assert.Contains($"policy:  PROBLEM {project}:3:5: ", output);
         Assert.Contains("the hook stops every action until it is fixed", output);
         Assert.Contains($"fix: edit {project}, then run `interlock policy validate` in {Project}", output);
-        Assert.Contains("1 problem(s) found.", output);
+        Assert.Contains("1 problem found.", output);
 
         // An invalid user layer is found the same way (the project's is fixed again).
         File.WriteAllText(project, "rules: []\n");

@@ -12,11 +12,44 @@ public sealed class FileWritersTests
     [InlineData("truncate -s 0 src/app.py")]
     [InlineData("cat /dev/null > src/app.py")]
     [InlineData("cp /dev/null Makefile")]
+    [InlineData("install /dev/null Makefile")]
+    [InlineData("mv /dev/null Makefile")]
+    [InlineData("ln -sf /dev/null Makefile")]
+    [InlineData("ln -sf /dev/zero Makefile")]
     public void Emptying_existing_files_asks(string command)
     {
         Single(command, EffectKind.EmptyFile);
         Assert.Equal(Verdict.Ask, TestWorld.Check(command).Verdict);
     }
+
+    [Theory]
+    [InlineData("mv src/app.py /dev/null", "rm src/app.py", "/dev/null")]
+    [InlineData("mv -f src/app.py /dev/zero", "rm -f src/app.py", "/dev/zero")]
+    [InlineData("mv -t /dev/null src/app.py", "rm src/app.py", "/dev/null")]
+    [InlineData("mv src /dev/null", "rm -r src", "/dev/null")]
+    public void A_move_onto_a_device_is_decided_and_described_as_deleting_the_source(string move, string rm, string device)
+    {
+        var e = Single(move, EffectKind.DeletePath);
+        Assert.Contains($"onto the device {device}, which deletes it", e.Description);
+        var (moved, removed) = (TestWorld.Check(move), TestWorld.Check(rm));
+        Assert.Equal((removed.Verdict, removed.RuleId), (moved.Verdict, moved.RuleId));
+    }
+
+    [Theory]
+    [InlineData("cp /dev/zero src/app.py", "/dev/zero")]
+    [InlineData("cp /dev/urandom Makefile", "/dev/urandom")]
+    public void Copying_an_endless_device_over_a_file_destroys_its_contents(string command, string device)
+    {
+        var e = Single(command, EffectKind.DestroyContents);
+        Assert.Contains($"endless bytes from {device}", e.Description);
+        Assert.Equal(Verdict.Ask, TestWorld.Check(command).Verdict);
+    }
+
+    [Theory]
+    [InlineData("cp src/app.py /dev/null")]
+    [InlineData("cp src/app.py /dev/zero")]
+    [InlineData("echo x > /dev/zero")]
+    public void Copying_or_redirecting_into_a_device_changes_nothing(string command) => None(command);
 
     [Theory]
     [InlineData("echo x > new-file.txt")]

@@ -45,6 +45,41 @@ public class PolicyValidationTests
     public void A_reader_failure_never_shows_the_runtimes_message() =>
         Assert.DoesNotContain("Exception", PolicyParser.ReaderFailure);
 
+    [Theory]
+    // A tab inside a block scalar is content, not the cause: the unclosed quote two lines on is.
+    [InlineData("rules:\n  - id: a\n    description: |\n      \tliteral tab\n    match: { effect: delete-path }\n    verdict: deny\n  - id: \"b\n", 7, 9, "quoted scalar")]
+    // A tab after the indentation is fine YAML; the error is the unknown effect, at its own column (a tab counts as one).
+    [InlineData("rules:\n  - id: a\n    match: {\teffect: delete-pth }\n    verdict: deny\n", 3, 22, "unknown effect `delete-pth`")]
+    [InlineData("settings:\n  budgets:\n    window:\t[1]\n", 3, 13, "window must be a duration")]
+    [InlineData("settings: {budgets: {window: 5m},\tfoo: 1}\n", 1, 35, "unknown field `foo`")]
+    public void A_tab_that_is_not_the_cause_does_not_move_the_error(string text, int line, int column, string expected)
+    {
+        var e = Single(text);
+        Assert.Equal((line, column), (e.Location.Line, e.Location.Column));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain("tab", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Arg_InvalidOperationException", true)]
+    [InlineData("Argument_AddingDuplicateWithKey, fail_closed", true)]
+    [InlineData("Duplicate key fail_closed", false)]
+    [InlineData("While scanning a quoted scalar, found unexpected end of stream.", false)]
+    public void Runtime_resource_keys_are_recognised_and_never_shown(string message, bool isKey) =>
+        Assert.Equal(isKey, PolicyParser.LooksLikeResourceKey(message));
+
+    [Theory]
+    [InlineData("settings:\n  approvals:\n    harness_prompt: sometimes\n", 3, 21, "harness_prompt must be never, user-mode or non-production, not the value `sometimes`")]
+    [InlineData("settings:\n  approvals:\n    harness_promt: never\n", 3, 5, "did you mean `harness_prompt`?")]
+    [InlineData("settings:\n  approvals: never\n", 2, 14, "`approvals` must be a mapping")]
+    [InlineData("settings:\n  approvals:\n    harness_prompt: [never]\n", 3, 21, "not a list")]
+    public void Approval_settings_are_validated_at_their_position(string text, int line, int column, string expected)
+    {
+        var e = Single(text);
+        Assert.Equal((line, column), (e.Location.Line, e.Location.Column));
+        Assert.Contains(expected, e.Message);
+    }
+
     [Fact]
     public void Yaml_syntax_errors_have_positions()
     {

@@ -263,6 +263,23 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Prune_older_than_0d_frees_everything_recorded_until_now_and_says_what_it_freed()
+    {
+        File.WriteAllText(P("gone.txt"), "bye\n");
+        Assert.Equal("", Bash("rm gone.txt"));
+        var pruned = Cli("history", "prune", "--older-than", "0d");
+        Assert.Equal(0, pruned.Exit);
+        // The copy belonged to the pruned event and nothing touched it since: no capture can be recording it.
+        Assert.Contains("pruned 1 captured event older than 0d (they can no longer be undone) and freed 1 stored file copy (4 bytes)", pruned.Stdout);
+        Assert.DoesNotContain("kept", pruned.Stdout);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_state.Path, "snapshots", "objects"), "*", SearchOption.AllDirectories));
+
+        var bad = Cli("history", "prune", "--older-than", "7");
+        Assert.NotEqual(0, bad.Exit);
+        Assert.Contains("`--older-than` takes an age such as 90s, 30m, 12h, 7d or 2w (0d prunes everything recorded until now), not `7`", bad.Stderr);
+    }
+
+    [Fact]
     public void Prune_removes_old_events_and_unreferenced_objects()
     {
         File.WriteAllText(P("gone.txt"), "bye\n");
@@ -275,7 +292,7 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(0, pruned.Exit);
         Assert.Contains("pruned 1 captured event older than 7d (they can no longer be undone)", pruned.Stdout);
         // The copy was written moments ago: a capture may still be recording it, so it stays, and the user is told.
-        Assert.Contains("freed 0 stored file copies; 1 copy written in the last 2 minutes is kept", pruned.Stdout);
+        Assert.Contains("freed 0 stored file copies (0 bytes); 1 copy written in the last 2 minutes is kept", pruned.Stdout);
         using (var store = _state.Open())
         {
             Assert.Empty(store.Snapshots.List(10));
