@@ -78,7 +78,7 @@ internal static class DashboardAssets
         table{width:100%;border-collapse:collapse;background:var(--surface);border:1px solid var(--line);border-radius:var(--radius);overflow:hidden;box-shadow:var(--shadow)}
         th{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);text-align:left;background:var(--surface-2);font-weight:600}
         th,td{padding:.5rem .7rem;border-bottom:1px solid var(--line);vertical-align:top;text-align:left} tr:last-child td{border-bottom:0}
-        td.action{max-width:22rem} td.nowrap,th.nowrap{white-space:nowrap}
+        td.action{min-width:11rem;max-width:24rem} td.action code{overflow-wrap:break-word} td.nowrap,th.nowrap{white-space:nowrap}
         .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:0 0 1rem}
         .filters label{display:grid;gap:.15rem;font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
         .votes{list-style:none;padding:0;margin:0;display:grid;gap:.5rem}
@@ -127,6 +127,8 @@ internal static class DashboardAssets
               if (old && (old.contains(document.activeElement) || (comment && comment.value))) card.replaceWith(old);
             });
             region.replaceChildren(...next.childNodes);
+            const count = region.id && document.getElementById(region.id + '-count');
+            if (count) count.textContent = region.querySelectorAll('[data-request]').length;
             tick();
           });
         }

@@ -96,9 +96,9 @@ internal static partial class Html
                 sb.Append(env == "production" ? "<li class=env-effect-production>" : "<li>");
                 sb.Append(Prose(Str(e, "description") ?? Str(e, "kind") ?? "an effect"));
                 sb.Append("<div class=touch>");
-                if (Str(e, "target") is { Length: > 0 } target) sb.Append("<code>").Append(E(target)).Append("</code>");
+                if (Str(e, "target") is { Length: > 0 } target) sb.Append(target.Contains('`') ? $"<span>{Prose(target)}</span>" : $"<code>{E(target)}</code>");
                 if (Str(e, "kind") is { } kind) sb.Append("<span class=chip>").Append(E(Words(kind))).Append("</span>");
-                if (Str(e, "class") is { } cls && cls != "Other") sb.Append("<span class=chip>").Append(E(Words(cls))).Append("</span>");
+                if (Str(e, "class") is { } cls && cls is not ("Other" or "Unknown")) sb.Append("<span class=chip>").Append(E(Words(cls))).Append("</span>");
                 if (e.TryGetProperty("recursive", out var rec) && rec.ValueKind == JsonValueKind.True) sb.Append("<span class=chip>whole tree</span>");
                 if (env is { Length: > 0 } && env != "unknown") sb.Append(EnvBadge(env));
                 foreach (var p in e.EnumerateObject())
