@@ -172,7 +172,8 @@ internal static class SignIn
             await service.Store.RunAsync(async (_, _, ids) => { await ids.SaveChallengeAsync(System.Buffers.Text.Base64Url.EncodeToString(options.Challenge), Passkeys.RegisterPurpose(p.Name), now, now + Passkeys.ChallengeLifetime); return 0; });
             await RawJson(ctx, 200, Passkeys.OptionsJson(options));
         }));
-        app.MapPost("/account/passkeys", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async p =>
+        // Typed as a RequestDelegate: the request delegate generator otherwise misreads this handler (CS9144 under AOT).
+        app.MapPost("/account/passkeys", (RequestDelegate)(ctx => Api.Authed(ctx, service, TokenKind.Human, async p =>
         {
             if (!Dashboard.SameOrigin(ctx)) { await JsonError(ctx, 403, "Cross-site requests are refused: add passkeys from your account page."); return; }
             var rp = RelyingParty.For(ctx, o, out var why);
@@ -193,7 +194,7 @@ internal static class SignIn
                 await RawJson(ctx, 200, $"{{\"message\":{JsonSerializer.Serialize($"Passkey “{label}” added: you can now sign in with it.", DashboardJson.Default.String)}}}");
             }
             catch (PasskeyRefusedException e) { await JsonError(ctx, 400, $"The passkey was not added: {e.Message}."); }
-        }));
+        })));
         app.MapPost("/account/passkeys/remove", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async p =>
         {
             if (!Dashboard.SameOrigin(ctx)) { await Dashboard.CrossSite(ctx); return; }
