@@ -64,7 +64,7 @@ public sealed class AuditRetentionMigrationTests
         using (var version = raw.CreateCommand())
         {
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(7L, version.ExecuteScalar());
+            Assert.Equal(8L, version.ExecuteScalar());
         }
         Assert.Equal(records, await Entries.All(store.Audit));
         await PruneAndVerify(store.Audit, dir.Path, records);
@@ -94,7 +94,7 @@ public sealed class AuditRetentionMigrationTests
             {
                 await c.OpenAsync();
                 await using var version = new NpgsqlCommand("SELECT MAX(version) FROM interlock_schema;", c);
-                Assert.Equal(2, Convert.ToInt32(await version.ExecuteScalarAsync()));
+                Assert.Equal(3, Convert.ToInt32(await version.ExecuteScalarAsync()));
             }
             Assert.Equal(records, await Entries.All(store.Audit));
             await PruneAndVerify(store.Audit, dir.Path, records);
