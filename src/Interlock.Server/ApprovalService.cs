@@ -204,7 +204,7 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
     private async Task AuditAsync(DecisionCall call, Principal who, ServerDecision d, TimeSpan took)
     {
         var request = call.Request;
-        var entry = new AuditEntry(time.GetUtcNow(), call.Harness, call.SessionId ?? $"agent:{who.Name}", request.Cwd, request.Tool,
+        var entry = new AuditEntry(time.GetUtcNow(), call.Harness, call.SessionId ?? (who.IsHuman ? $"human:{who.Name}" : $"agent:{who.Name}"), request.Cwd, request.Tool,
             $"{Summary(request)}", d.Verdict.ToString().ToLowerInvariant(), d.RuleId,
             $"[{d.Status}{(d.RequestId is null ? "" : " " + d.RequestId)}; {(who.IsHuman ? "human" : "agent")} {who.Name}{(who.Token.Operator is { } op ? $", operator {op}" : "")}] {d.Reason}",
             AuditEffects.Json(d.Effects), (long)took.TotalMicroseconds);

@@ -1,124 +1,84 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Interlock.State;
 using Interlock.State.Approvals;
 using Interlock.State.Identity;
+using static Interlock.Server.Html;
 
 namespace Interlock.Server;
 
 /// <summary>
-/// The dashboard: server-rendered HTML, one small script for the live feed (server-sent events). Sign-in takes a
-/// human's token and sets an HttpOnly, SameSite=Strict session cookie (a short-lived session token stored hashed
-/// like any other). Forms that change something also check that the Origin is this server's.
+/// The dashboard: server-rendered HTML with one stylesheet and one script (/assets/), live updates over server-sent
+/// events. Humans sign in with their token or a passkey; either sets an HttpOnly, SameSite=Strict session cookie (a
+/// short-lived session token stored hashed like any other). Everything that changes something is a POST whose
+/// Origin (or Referer) must be this server's.
 /// </summary>
 public static class Dashboard
 {
+    private const string Csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
     public static void Map(WebApplication app, ApprovalService service)
     {
-        app.MapGet("/login", (HttpContext ctx) => Html(ctx, 200, "Sign in", LoginForm(ctx.Request.Query["error"].ToString())));
-        // Sign-in limits (see ServerOptions.SignInFailuresPerAddress): guessing tokens from one address, and
-        // minting sessions for one account, are both bounded; the address is the TCP peer (a reverse proxy in front
-        // would make every client one address: run the server on loopback behind it with its own limits).
-        var failuresByAddress = new AttemptLimiter(service.Options.SignInFailuresPerAddress, service.Options.SignInWindow);
-        var sessionsByAccount = new AttemptLimiter(service.Options.SignInsPerAccount, service.Options.SignInWindow);
-        app.MapPost("/login", async (HttpContext ctx) =>
+        app.MapGet("/assets/app.css", (HttpContext ctx) => Asset(ctx, "text/css; charset=utf-8", DashboardAssets.Css));
+        app.MapGet("/assets/app.js", (HttpContext ctx) => Asset(ctx, "text/javascript; charset=utf-8", DashboardAssets.Js));
+        SignIn.Map(app, service);
+        app.MapGet("/", (HttpContext ctx) => Page(ctx, service, "/", async p =>
         {
-            if (!SameOrigin(ctx)) { await Html(ctx, 403, "Refused", "<p>Cross-site form posts are refused.</p>"); return; }
-            var address = AttemptLimiter.AddressKey(ctx.Connection.RemoteIpAddress);
-            if (failuresByAddress.RetryAfter(address, service.Time.GetUtcNow()) is { } wait)
-            {
-                await TooMany(ctx, wait, $"Too many failed sign-ins from your address ({failuresByAddress.Limit} in {failuresByAddress.Window.TotalMinutes:0} minutes), so sign-in is paused for it. Try again in {Math.Ceiling(wait.TotalSeconds):0} seconds with a valid human token (an administrator creates one with <code>interlock admin token human &lt;name&gt;</code>).");
-                return;
-            }
-            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
-            var token = form["token"].ToString().Trim();
-            var p = await service.AuthenticateAsync(token);
-            if (p is not { Token.Kind: TokenKind.Human })
-            {
-                failuresByAddress.Record(address, service.Time.GetUtcNow());
-                ctx.Response.Redirect("/login?error=" + Uri.EscapeDataString(p is null ? "That token is not valid (unknown, revoked or expired)." : "Agent tokens cannot sign in to the dashboard; use your own (human) token."));
-                return;
-            }
             var now = service.Time.GetUtcNow();
-            if (sessionsByAccount.RetryAfter(p.Name, now) is { } accountWait)
+            var recent = await service.Store.RunAsync((_, a, _) => a.ListAsync(null, 40).AsTask());
+            var sb = new StringBuilder(Flash(ctx.Request.Query["msg"], ctx.Request.Query["tone"]));
+            var pending = await service.Store.RunAsync((_, a, _) => a.ListAsync(ApprovalStatus.Pending, 100).AsTask());
+            sb.Append($"<h2>Waiting for approval <span class=count id=pending-count>{pending.Count}</span> <span id=live class=live title='updates arrive without reloading'>live</span></h2>");
+            sb.Append("<div id=pending data-live='/fragments/pending'>").Append(PendingHtml(pending, p, now)).Append("</div>");
+            sb.Append("<h2>Recently decided</h2>");
+            var decided = recent.Where(r => r.Status != ApprovalStatus.Pending).Take(25).ToList();
+            if (decided.Count == 0)
+                sb.Append(Empty("No decisions yet", "<p>Requests that were approved, denied, used or expired are listed here, with who voted. The full record of every decision, including actions that were simply allowed, is in the <a href='/audit'>audit trail</a>.</p>"));
+            else
             {
-                await TooMany(ctx, accountWait, $"Account {E(p.Name)} has signed in {sessionsByAccount.Limit} times in {sessionsByAccount.Window.TotalMinutes:0} minutes, so new sessions for it are paused. Use a browser that is already signed in, or try again in {Math.Ceiling(accountWait.TotalSeconds):0} seconds; if you did not sign in that often, ask an administrator to rotate your token.");
-                return;
+                sb.Append("<table><tr><th>status</th><th>request</th><th>agent</th><th>action</th><th>votes</th><th class=nowrap>when</th></tr>");
+                foreach (var r in decided)
+                {
+                    var votes = r.Votes.Count == 0 ? "<span class=muted>none</span>" : string.Join(", ", r.Votes.Select(v => $"{E(v.Approver)} {(v.Approve ? "approved" : "denied")}"));
+                    sb.Append($"<tr><td>{StatusBadge(r.Status)}</td><td><a class=req-id href='/requests/{E(r.Id)}'>{E(r.Id)}</a></td><td>{E(r.Action.AgentId)}</td><td class=action><code>{E(Clip(r.Action.Action))}</code></td><td>{votes}</td><td class=nowrap>{When(r.ConsumedAt ?? r.DecidedAt ?? r.ExpiresAt, now)}</td></tr>");
+                }
+                sb.Append("</table>");
             }
-            sessionsByAccount.Record(p.Name, now);
-            var session = await service.Store.RunAsync((_, _, ids) => ids.IssueTokenAsync(TokenKind.Session, p.Name, null, now, now + service.Options.SessionLifetime).AsTask());
-            ctx.Response.Cookies.Append(Api.SessionCookie, session.Secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = ctx.Request.IsHttps, Path = "/", MaxAge = service.Options.SessionLifetime });
-            ctx.Response.Redirect("/");
-        });
-        app.MapPost("/logout", async (HttpContext ctx) =>
-        {
-            if (!SameOrigin(ctx)) { await Html(ctx, 403, "Refused", "<p>Cross-site form posts are refused.</p>"); return; }
-            var caller = await Api.CallerOf(ctx, service);
-            var p = caller.Principal;
-            ctx.Request.Cookies.TryGetValue(Api.SessionCookie, out var s);
-            // Signing out still revokes the session while the address is paused for token guessing: the answer is
-            // the same either way (a redirect), so it tells a guesser nothing, and only a session is ever revoked.
-            if (p is null && caller.PausedFor is not null && s is not null && await service.AuthenticateAsync(s) is { Token.Kind: TokenKind.Session } session)
-                p = session;
-            if (p is not null)
-            {
-                await service.Store.RunAsync((_, _, ids) => ids.RevokeTokenAsync(p.Token.Id, service.Time.GetUtcNow()).AsTask());
-                if (s is not null) service.ForgetAuthentication(s);
-            }
-            ctx.Response.Cookies.Delete(Api.SessionCookie);
-            ctx.Response.Redirect("/login");
-        });
-        app.MapGet("/", (HttpContext ctx) => Page(ctx, service, async p =>
-        {
-            var pending = await PendingHtml(service);
-            var recent = await service.Store.RunAsync((_, a, _) => a.ListAsync(null, 30).AsTask());
-            var sb = new StringBuilder();
-            if (ctx.Request.Query["msg"].ToString() is { Length: > 0 } msg) sb.Append("<p class=msg id=flash>").Append(E(msg)).Append("</p>");
-            sb.Append("<h2>Waiting for approval <span id=live class=live>live</span></h2><div id=pending>").Append(pending).Append("</div>");
-            sb.Append("<h2>Recent requests</h2><table><tr><th>id</th><th>status</th><th>agent</th><th>action</th><th>votes</th></tr>");
-            foreach (var r in recent.Where(r => r.Status != ApprovalStatus.Pending))
-                sb.Append($"<tr><td><a href='/requests/{E(r.Id)}'>{E(r.Id)}</a></td><td class='st-{r.Status.ToString().ToLowerInvariant()}'>{r.Status.ToString().ToLowerInvariant()}</td><td>{E(r.Action.AgentId)}</td><td><code>{E(Clip(r.Action.Action))}</code></td><td>{E(string.Join(", ", r.Votes.Select(v => $"{v.Approver} {(v.Approve ? "approved" : "denied")}")))}</td></tr>");
-            sb.Append("</table>");
-            sb.Append("""
-                <script>
-                const es = new EventSource('/events');
-                es.onmessage = async () => {
-                  const r = await fetch('/fragments/pending', {credentials: 'same-origin'});
-                  if (r.ok) document.getElementById('pending').innerHTML = await r.text();
-                };
-                es.onopen = () => document.getElementById('live').dataset.state = 'open';
-                </script>
-                """);
             return sb.ToString();
         }, "Approvals"));
-        app.MapGet("/fragments/pending", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async _ =>
+        app.MapGet("/fragments/pending", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async p =>
         {
-            ctx.Response.ContentType = "text/html; charset=utf-8";
-            await ctx.Response.WriteAsync(await PendingHtml(service));
+            var pending = await service.Store.RunAsync((_, a, _) => a.ListAsync(ApprovalStatus.Pending, 100).AsTask());
+            await Fragment(ctx, PendingHtml(pending, p, service.Time.GetUtcNow()));
         }));
-        app.MapGet("/requests/{id}", (HttpContext ctx) => Page(ctx, service, async _ =>
+        app.MapGet("/requests/{id}", (HttpContext ctx) => Page(ctx, service, "/", async p =>
         {
             var id = (string)ctx.Request.RouteValues["id"]!;
-            var r = id.Length > 64 ? null : await service.Store.RunAsync((_, a, _) => a.GetAsync(id).AsTask());
-            if (r is null) return "<p>No request has this id.</p>";
-            var sb = new StringBuilder(RequestCard(r));
-            sb.Append("<h3>Votes</h3><ul>");
-            foreach (var v in r.Votes)
-                sb.Append($"<li>{E(v.Approver)} {(v.Approve ? "approved" : "denied")} at {v.At:u}{(v.Approve && v.Approver == r.Action.Operator ? " (the operator: not counted)" : "")}{(string.IsNullOrEmpty(v.Comment) ? "" : $": “{E(v.Comment)}”")}</li>");
-            sb.Append("</ul>");
-            return sb.ToString();
+            var body = await RequestDetail(service, id, p);
+            if (body is null) return Empty("No request has this id", $"<p>Check the link, or find the request in the <a href='/'>approval queue</a> or the <a href='/audit'>audit trail</a>.</p>");
+            return Flash(ctx.Request.Query["msg"], ctx.Request.Query["tone"]) +
+                $"<p class='muted small'><span id=live class=live>live</span> · <a href='/audit?q={Uri.EscapeDataString(id)}'>audit records of this request</a></p>" +
+                $"<div data-live='/fragments/requests/{E(id)}'>{body}</div>";
         }, "Request"));
+        app.MapGet("/fragments/requests/{id}", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async p =>
+        {
+            var body = await RequestDetail(service, (string)ctx.Request.RouteValues["id"]!, p);
+            if (body is null) { ctx.Response.StatusCode = 404; return; }
+            await Fragment(ctx, body);
+        }));
         app.MapPost("/requests/{id}/vote", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async p =>
         {
-            if (!SameOrigin(ctx)) { await Html(ctx, 403, "Refused", "<p>Cross-site form posts are refused.</p>"); return; }
+            if (!SameOrigin(ctx)) { await CrossSite(ctx); return; }
             var id = (string)ctx.Request.RouteValues["id"]!;
             var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
             var approve = form["decision"].ToString() == "approve";
-            var comment = form["comment"].ToString();
+            var comment = form["comment"].ToString().Trim();
             if (comment.Length > 2000) comment = comment[..2000];
+            var back = form["return"].ToString();
+            if (!(back == "/" || (back.StartsWith("/requests/", StringComparison.Ordinal) && back.Length < 100 && !back.Contains("//", StringComparison.Ordinal)))) back = "/";
             var result = await service.VoteAsync(p, id, approve, comment.Length == 0 ? null : comment);
-            ctx.Response.Redirect("/?msg=" + Uri.EscapeDataString(ApprovalRules.Explain(result.Outcome, result.Request, p.Name)));
+            var tone = result.Outcome is VoteOutcome.Counted or VoteOutcome.Decided ? "ok" : "warn";
+            ctx.Response.Redirect($"{back}?tone={tone}&msg={Uri.EscapeDataString(ApprovalRules.Explain(result.Outcome, result.Request, p.Name))}");
         }));
         app.MapGet("/events", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async _ =>
         {
@@ -155,28 +115,17 @@ public static class Dashboard
                 // The client left or the server is stopping: the stream just ends.
             }
         }));
-        app.MapGet("/audit", (HttpContext ctx) => Page(ctx, service, async _ =>
+        app.MapGet("/audit", (HttpContext ctx) => Page(ctx, service, "/audit", async _ => await AuditPage(ctx, service), "Audit trail"));
+        app.MapGet("/fragments/audit/verify", (HttpContext ctx) => Api.Authed(ctx, service, TokenKind.Human, async _ =>
         {
-            var agent = ctx.Request.Query["agent"].ToString();
-            var session = ctx.Request.Query["session"].ToString();
-            var records = await service.Store.RunAsync((log, _, _) => log.TailAsync(1000).AsTask());
-            var sb = new StringBuilder("<form method=get class=filter>Agent <input name=agent value='" + E(agent) + "'> Session <input name=session value='" + E(session) + "'> <button>Filter</button></form>");
-            sb.Append("<table><tr><th>#</th><th>time</th><th>session</th><th>verdict</th><th>rule</th><th>action</th><th>reason</th></tr>");
-            foreach (var r in records.Reverse())
-            {
-                var e = r.Entry;
-                if (agent.Length > 0 && !e.Reason.Contains($"agent {agent}", StringComparison.Ordinal) && e.SessionId != $"agent:{agent}") continue;
-                if (session.Length > 0 && e.SessionId != session) continue;
-                sb.Append($"<tr><td>{r.Sequence}</td><td>{e.Timestamp:u}</td><td>{E(e.SessionId ?? "")}</td><td class='v-{E(e.Verdict)}'>{E(e.Verdict)}</td><td>{E(e.RuleId)}</td><td><code>{E(Clip(e.Request ?? ""))}</code></td><td>{E(e.Reason)}</td></tr>");
-            }
-            sb.Append("</table><p>The full trail is hash-chained: verify it with <code>interlock audit verify --server</code> or GET /v1/audit/verify; export it as JSONL from GET /v1/audit/export.</p>");
-            return sb.ToString();
-        }, "Audit timeline"));
-        app.MapGet("/policy", (HttpContext ctx) => Page(ctx, service, _ =>
+            var v = await service.Store.RunAsync((log, _, _) => AuditVerifier.VerifyAsync(log, ctx.RequestAborted).AsTask());
+            await Fragment(ctx, VerificationBanner(v));
+        }));
+        app.MapGet("/policy", (HttpContext ctx) => Page(ctx, service, "/policy", _ =>
         {
             var o = service.Options;
             return Task.FromResult($"""
-                <dl>
+                <dl class=policy>
                 <dt>Rules</dt><dd>Interlock's built-in policy: deny the unrecoverable, ask for the destructive but legitimate, allow the rest. The server analyses every action itself; the agent's own verdict is never trusted.</dd>
                 <dt>Production</dt><dd>Actions whose effects land in production need 2 approvals from members of <b>{E(o.ProductionApproverGroup)}</b>.</dd>
                 <dt>Other asks</dt><dd>1 approval from {(o.ApproverGroup is { } g ? $"members of <b>{E(g)}</b>" : "any human account")}.</dd>
@@ -188,50 +137,96 @@ public static class Dashboard
         }, "Effective policy"));
     }
 
-    private static async Task<string> PendingHtml(ApprovalService service)
+    /// <summary>The queue: requests this viewer can act on first, then by time left.</summary>
+    private static string PendingHtml(IReadOnlyList<ApprovalRequest> pending, Principal p, DateTimeOffset now)
     {
-        var pending = await service.Store.RunAsync((_, a, _) => a.ListAsync(ApprovalStatus.Pending, 100).AsTask());
-        if (pending.Count == 0) return "<p class=empty>Nothing is waiting.</p>";
-        var sb = new StringBuilder();
-        foreach (var r in pending)
-        {
-            sb.Append("<div class=card data-request='").Append(E(r.Id)).Append("'>").Append(RequestCard(r));
-            sb.Append($"""
-                <form method=post action="/requests/{E(r.Id)}/vote" class=vote>
-                  <input name=comment placeholder="comment (recorded with your vote)" maxlength=2000>
-                  <button name=decision value=approve class=approve>Approve</button>
-                  <button name=decision value=deny class=deny>Deny</button>
-                </form></div>
+        if (pending.Count == 0)
+            return Empty("Nothing is waiting", """
+                <p>When an agent's action needs a human (deleting infrastructure, force-pushing a protected branch, anything in production), it appears here at once, without reloading, with what it would do and who asked.</p>
+                <p>To connect an agent, give it its own token (<code>interlock admin token agent &lt;name&gt; --operator &lt;you&gt;</code>) and set <code>INTERLOCK_SERVER_URL</code> and <code>INTERLOCK_AGENT_TOKEN</code> where its hook runs. You can also vote from a terminal: <code>interlock requests</code>, <code>interlock approve &lt;id&gt;</code>.</p>
                 """);
-        }
-        return sb.ToString();
-    }
-
-    private static string RequestCard(ApprovalRequest r)
-    {
-        var a = r.Action;
         var sb = new StringBuilder();
-        sb.Append($"<h3><a href='/requests/{E(r.Id)}'>{E(r.Id)}</a> <span class='env env-{E(a.Environment)}'>{E(a.Environment)}</span> <span class='st-{r.Status.ToString().ToLowerInvariant()}'>{r.Status.ToString().ToLowerInvariant()}</span></h3>");
-        sb.Append($"<pre class=action>{E(a.Action)}</pre>");
-        sb.Append("<p class=reason>").Append(E(a.Reason)).Append(" <small>[").Append(E(a.RuleId)).Append("]</small></p>");
-        sb.Append("<ul class=effects>");
-        try
-        {
-            using var doc = JsonDocument.Parse(a.EffectsJson);
-            foreach (var e in doc.RootElement.EnumerateArray())
-                if (e.TryGetProperty("description", out var d)) sb.Append("<li>").Append(E(d.GetString() ?? "")).Append("</li>");
-        }
-        catch (JsonException) { sb.Append("<li>(effects unreadable)</li>"); }
-        sb.Append("</ul><table class=facts>");
-        sb.Append($"<tr><th>agent</th><td>{E(a.AgentId)} ({E(a.Harness)}{(a.SessionId is null ? "" : ", session " + E(a.SessionId))})</td></tr>");
-        sb.Append($"<tr><th>operator</th><td>{E(a.Operator ?? "-")} (cannot approve)</td></tr>");
-        sb.Append($"<tr><th>repository</th><td>{E(a.Repository ?? "-")}</td></tr><tr><th>directory</th><td>{E(a.Cwd)}</td></tr>");
-        sb.Append($"<tr><th>needs</th><td>{a.RequiredApprovals} approval(s){(a.ApproverGroup is { } g ? " from " + E(g) : "")}; {r.CountedApprovals} so far</td></tr>");
-        sb.Append($"<tr><th>expires</th><td>{r.ExpiresAt:u}</td></tr></table>");
+        foreach (var r in pending.OrderByDescending(r => VoteRight.Of(r, p).MayApprove).ThenBy(r => r.ExpiresAt))
+            sb.Append(RequestCard(r, p, now, "/", detail: false));
         return sb.ToString();
     }
 
-    private static async Task Page(HttpContext ctx, ApprovalService service, Func<Principal, Task<string>> body, string title)
+    private static async Task<string?> RequestDetail(ApprovalService service, string id, Principal p)
+    {
+        var r = id.Length > 64 ? null : await service.Store.RunAsync((_, a, _) => a.GetAsync(id).AsTask());
+        return r is null ? null : RequestCard(r, p, service.Time.GetUtcNow(), "/requests/" + r.Id, detail: true);
+    }
+
+    private static async Task<string> AuditPage(HttpContext ctx, ApprovalService service)
+    {
+        var q = ctx.Request.Query;
+        string F(string name, int max = 200) { var v = q[name].ToString().Trim(); return v.Length > max ? v[..max] : v; }
+        var who = F("who", 64);
+        if (who.Length == 0) who = F("agent", 64); // the old filter's name
+        var session = F("session");
+        var verdict = F("verdict", 16);
+        var text = F("q");
+        const int scanned = 2000, shown = 300;
+        var records = await service.Store.RunAsync((log, _, _) => log.TailAsync(scanned).AsTask());
+        var now = service.Time.GetUtcNow();
+        var sb = new StringBuilder("<div id=verify data-once='/fragments/audit/verify'><p class='banner info'>Verifying the hash chain...</p></div>");
+        sb.Append("<form method=get class=filters>");
+        sb.Append($"<label>Who <input name=who value='{E(who)}' placeholder='agent or human' size=14></label>");
+        sb.Append($"<label>Session <input name=session value='{E(session)}' size=14></label>");
+        sb.Append("<label>Verdict <select name=verdict><option value=''>any</option>");
+        foreach (var v in new[] { "allow", "ask", "deny" }) sb.Append($"<option{(v == verdict ? " selected" : "")}>{v}</option>");
+        sb.Append("</select></label>");
+        sb.Append($"<label>Contains <input name=q value='{E(text)}' placeholder='command, request id, reason' size=22></label>");
+        sb.Append("<button class=primary>Filter</button>");
+        if (who.Length + session.Length + verdict.Length + text.Length > 0) sb.Append("<a class=button href='/audit'>Clear</a>");
+        sb.Append("</form>");
+        var rows = new StringBuilder();
+        var count = 0;
+        foreach (var r in records.Reverse())
+        {
+            var e = r.Entry;
+            var actor = Actor(e.Reason);
+            if (who.Length > 0 && actor.Name != who && actor.Operator != who) continue;
+            if (session.Length > 0 && e.SessionId != session) continue;
+            if (verdict.Length > 0 && e.Verdict != verdict) continue;
+            if (text.Length > 0 && !(e.Request ?? "").Contains(text, StringComparison.OrdinalIgnoreCase) && !e.Reason.Contains(text, StringComparison.OrdinalIgnoreCase)) continue;
+            if (++count > shown) break;
+            var whoHtml = actor.Kind switch
+            {
+                "human" => $"<b>{E(actor.Name)}</b> <span class=muted>human</span>",
+                "agent" => $"<b>{E(actor.Name)}</b> <span class=muted>agent{(actor.Operator is { } op ? $", operator {E(op)}" : "")}</span>",
+                _ => $"<span class=muted>{E(e.Harness)}</span>",
+            };
+            var sessionHtml = e.SessionId is null || actor.Kind == "human" || e.SessionId.StartsWith("agent:", StringComparison.Ordinal) || e.SessionId.StartsWith("human:", StringComparison.Ordinal)
+                ? "" : $"<div class=small><a href='/audit?session={Uri.EscapeDataString(e.SessionId)}'>{E(e.SessionId)}</a></div>";
+            var request = actor.RequestId is { } rid ? $" <a class=req-id href='/requests/{E(rid)}'>{E(rid)}</a>" : "";
+            rows.Append($"<tr><td class='nowrap muted'>{r.Sequence}</td><td class=nowrap>{When(e.Timestamp, now)}</td><td>{whoHtml}{sessionHtml}</td>");
+            rows.Append($"<td><span class='badge v-{E(e.Verdict)}'>{E(e.Verdict)}</span>{(actor.Status is { } st ? $"<div class='small muted'>{E(st)}{request}</div>" : "")}</td>");
+            rows.Append($"<td class=action><code>{E(Clip(e.Request ?? e.Tool))}</code></td><td>{Prose(actor.Reason)} <span class=rule>{E(e.RuleId)}</span></td></tr>");
+        }
+        if (count == 0)
+            sb.Append(records.Count == 0
+                ? Empty("The audit trail is empty", "<p>Every decision the server makes (allowed, asked, denied) and every vote is recorded here, hash-chained so that a changed or removed record is detected. Records appear once agents send their actions to this server.</p>")
+                : Empty("No record matches these filters", $"<p>Searched the newest {Number(Math.Min(records.Count, scanned))} records. <a href='/audit'>Clear the filters</a>, or export the whole trail with <code>GET /v1/audit/export</code>.</p>"));
+        else
+        {
+            sb.Append("<table><tr><th>#</th><th>when</th><th>who</th><th>verdict</th><th>action</th><th>reason</th></tr>").Append(rows).Append("</table>");
+            sb.Append($"<p class='muted small'>{(count > shown ? $"The newest {shown} matches" : $"{count} match{(count == 1 ? "" : "es")}")} among the newest {Number(Math.Min(records.Count, scanned))} records. Export the whole trail as JSONL from <code>GET /v1/audit/export</code>; verify it offline with <code>interlock audit verify --server</code>.</p>");
+        }
+        return sb.ToString();
+    }
+
+    private static string VerificationBanner(AuditVerification v)
+    {
+        var from = v.Checkpoint is { } c ? $" from the checkpoint after record #{c.LastSequence} (older records were archived)" : "";
+        if (v.Intact)
+            return $"<p class='banner ok' id=chain data-intact=true>✓ <b>Chain intact:</b> {Number(v.RecordCount)} records verified{from}, up to #{v.LastSequence}. No record was changed, inserted or removed.</p>";
+        var first = v.Problems[0];
+        return $"<p class='banner bad' id=chain data-intact=false>✗ <b>Chain broken:</b> {Number(v.Problems.Count)}{(v.ProblemsTruncated ? "+" : "")} problem(s), the first at record #{first.Sequence} ({E(first.Kind)}: {E(first.Message)}). Records may have been changed or removed: keep a copy of the database and run <code>interlock audit verify --server</code> for the full report.</p>";
+    }
+
+    /// <summary>A full page for a signed-in human, or a redirect to sign-in.</summary>
+    internal static async Task Page(HttpContext ctx, ApprovalService service, string section, Func<Principal, Task<string>> body, string title)
     {
         var caller = await Api.CallerOf(ctx, service);
         if (caller.PausedFor is { } wait)
@@ -241,53 +236,58 @@ public static class Dashboard
         }
         var p = caller.Principal;
         if (p is null || !p.IsHuman) { ctx.Response.Redirect("/login"); return; }
-        var nav = $"<nav><b>Interlock</b> <a href='/'>Approvals</a> <a href='/audit'>Audit</a> <a href='/policy'>Policy</a> <span class=who>{E(p.Name)} ({E(string.Join(", ", p.Groups))})</span> <form method=post action=/logout style=display:inline><button>Sign out</button></form></nav>";
-        await Html(ctx, 200, title, nav + $"<h1>{E(title)}</h1>" + await body(p));
+        var content = await body(p);
+        string Link(string href, string text) => $"<a href='{href}'{(href == section ? " aria-current=page" : "")}>{text}</a>";
+        var groups = p.Groups.Count == 0 ? "no groups" : string.Join(", ", p.Groups.Select(E));
+        var top = $"<header class=top><a class=brand href='/'>Interlock</a><nav>{Link("/", "Approvals")}{Link("/audit", "Audit")}{Link("/policy", "Policy")}{Link("/account", "Account")}</nav>" +
+                  $"<span class=who><b>{E(p.Name)}</b> · {groups}</span><form method=post action=/logout class=inline><button class=ghost>Sign out</button></form></header>";
+        await Write(ctx, 200, title, $"{top}<main><h1>{E(title)}</h1>{content}</main>");
     }
 
-    private static Task TooMany(HttpContext ctx, TimeSpan wait, string message, string heading = "Sign-in paused")
+    internal static Task TooMany(HttpContext ctx, TimeSpan wait, string message, string heading = "Sign-in paused")
     {
         ctx.Response.Headers.RetryAfter = Api.RetryAfterSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Html(ctx, 429, "Too many attempts", $"<h1>{heading}</h1><p class=error id=limited>{message}</p>");
+        return Write(ctx, 429, "Too many attempts", $"<main class=signin><div class=card><h1>{heading}</h1><p class='banner bad' id=limited>{message}</p></div></main>");
     }
 
-    private static string LoginForm(string error) => $"""
-        <h1>Interlock</h1>
-        {(error.Length > 0 ? $"<p class=error>{E(error)}</p>" : "")}
-        <form method=post action=/login>
-          <label>Your token <input type=password name=token id=token autocomplete=current-password size=70></label>
-          <button id=signin>Sign in</button>
-        </form>
-        <p>Get a token from an administrator: <code>interlock admin token human &lt;your-name&gt;</code>.</p>
-        """;
+    internal static Task CrossSite(HttpContext ctx) =>
+        Write(ctx, 403, "Refused", "<main class=signin><div class=card><h1>Refused</h1><p class='banner bad'>Cross-site form posts are refused: this form must be sent from the dashboard's own pages. Open the dashboard and try again there.</p></div></main>");
 
-    private static Task Html(HttpContext ctx, int status, string title, string body)
+    internal static Task Write(HttpContext ctx, int status, string title, string body)
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "text/html; charset=utf-8";
-        ctx.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-        return ctx.Response.WriteAsync($$"""
-            <!doctype html><html><head><meta charset=utf-8><title>{{E(title)}} - Interlock</title>
-            <style>
-            body{font:14px system-ui,sans-serif;margin:1.5em;max-width:70em} nav a{margin-right:1em} .who{color:#555;margin:0 1em}
-            .card{border:1px solid #ccc;border-radius:6px;padding:.5em 1em;margin:.8em 0} pre.action{background:#f4f4f4;padding:.5em;white-space:pre-wrap}
-            .env-production{background:#c00;color:#fff;padding:0 .4em;border-radius:3px} .approve{background:#2a7;color:#fff} .deny{background:#c33;color:#fff}
-            table{border-collapse:collapse} td,th{border-bottom:1px solid #eee;padding:.2em .5em;text-align:left;vertical-align:top} .msg{background:#ffd} .error{color:#c00}
-            .live{font-size:60%;color:#999} .live[data-state=open]{color:#2a7}
-            </style></head><body>{{body}}</body></html>
+        ctx.Response.Headers.ContentSecurityPolicy = Csp;
+        ctx.Response.Headers.CacheControl = "no-store";
+        return ctx.Response.WriteAsync($"""
+            <!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content="width=device-width, initial-scale=1">
+            <meta name=color-scheme content="light dark"><title>{E(title)} · Interlock</title>
+            <link rel=stylesheet href="/assets/app.css"><script src="/assets/app.js" defer></script></head><body>{body}</body></html>
             """);
     }
 
+    private static Task Fragment(HttpContext ctx, string html)
+    {
+        ctx.Response.ContentType = "text/html; charset=utf-8";
+        ctx.Response.Headers.CacheControl = "no-store";
+        return ctx.Response.WriteAsync(html);
+    }
+
+    private static Task Asset(HttpContext ctx, string type, string text)
+    {
+        ctx.Response.ContentType = type;
+        ctx.Response.Headers.CacheControl = "public, max-age=300";
+        return ctx.Response.WriteAsync(text);
+    }
+
     /// <summary>A state-changing form must come from this server's own pages (CSRF defence next to SameSite=Strict).</summary>
-    private static bool SameOrigin(HttpContext ctx)
+    internal static bool SameOrigin(HttpContext ctx)
     {
         var origin = ctx.Request.Headers.Origin.ToString();
         if (origin.Length == 0 || origin == "null") origin = ctx.Request.Headers.Referer.ToString();
         if (origin.Length == 0) return false;
         return Uri.TryCreate(origin, UriKind.Absolute, out var u) && string.Equals(u.Authority, ctx.Request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
-
-    private static string E(string s) => WebUtility.HtmlEncode(s);
 
     private static string Clip(string s) => s.Length > 120 ? s[..120] + "..." : s;
 }

@@ -20,6 +20,8 @@ public static class ServerMain
           --database <conn>        PostgreSQL connection string ("Host=...;Database=...;Username=...;Password=...")
                                    for teams and several replicas. Default: embedded SQLite in --data-dir.
           --data-dir <dir>         Embedded database directory (default: <state dir>/server).
+          --public-url <url>       The address people open the dashboard at (https://interlock.example.com), when a
+                                   proxy stands in front; passkeys are bound to its host name. Default: as reached.
           --prod-group <group>     Who approves production actions (2 approvals; default prod-approvers).
           --approver-group <group> Who approves other asks (1 approval; default: any human account).
           --grant-minutes <n>      How long an approved action may be retried, once (default 30).
@@ -115,6 +117,7 @@ public static class ServerMain
             {
                 case "--url": o = o with { Url = Value() }; break;
                 case "--database": o = o with { Database = Value() }; break;
+                case "--public-url": o = o with { PublicUrl = PublicUrl(Value()) }; break;
                 case "--data-dir": o = o with { DataDirectory = Path.GetFullPath(Value()) }; break;
                 case "--prod-group": o = o with { ProductionApproverGroup = Group(Value()) }; break;
                 case "--approver-group": o = o with { ApproverGroup = Group(Value()) }; break;
@@ -167,6 +170,11 @@ public static class ServerMain
             throw new UsageException($"the policy file is invalid, so the server does not start: {string.Join("; ", errors.Take(5))} (check it with `interlock policy validate {path}`)");
         return loaded.Compiled;
     }
+
+    private static string PublicUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.AbsolutePath == "/" && u.Query.Length == 0
+            ? u.GetLeftPart(UriPartial.Authority)
+            : throw new UsageException($"`--public-url` needs the dashboard's address, scheme and host only (https://interlock.example.com), not `{url}`");
 
     private static string Group(string g) => TokenSecrets.IsValidName(g) ? g : throw new UsageException($"`{g}` is not a valid group name");
 

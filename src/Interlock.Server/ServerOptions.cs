@@ -61,6 +61,15 @@ public sealed record ServerOptions
 
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 
+    /// <summary>The address people open the dashboard at (https://interlock.example.com), when it differs from what
+    /// the server sees (a TLS proxy in front): passkeys are bound to its host name and origin. Null: the scheme and
+    /// Host of each request.</summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>Passkey ceremonies started (options requested) per client address and <see cref="SignInWindow"/>:
+    /// each stores a challenge, so this bounds what an anonymous client can make the server keep.</summary>
+    public int PasskeyStartsPerAddress { get; init; } = 60;
+
     /// <summary>Dashboard sign-in limits, per <see cref="SignInWindow"/>: failed attempts from one client address
     /// (IPv6: one /64), and sessions issued to one account (each sign-in stores a session token).</summary>
     public int SignInFailuresPerAddress { get; init; } = 10;

@@ -343,6 +343,92 @@ public sealed partial class PostgresStateStore
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }).ConfigureAwait(false);
 
+    private const string PasskeyColumns = "p.credential_id, p.user_name, p.label, p.public_key, p.sign_count, p.rp_id, p.created_at, p.last_used_at";
+
+    public ValueTask<bool> AddPasskeyAsync(Passkey k, CancellationToken cancellationToken = default) => new(RunAsync(async () =>
+    {
+        // Only for an active user: the insert selects the user row, so a missing or disabled user inserts nothing.
+        await using (var check = _source.CreateCommand("SELECT 1 FROM app_user WHERE name = $1 AND NOT disabled;"))
+        {
+            check.Parameters.Add(new() { Value = k.User });
+            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) throw new ArgumentException($"`{k.User}` is not an active user");
+        }
+        await using var cmd = _source.CreateCommand("""
+            INSERT INTO passkey (credential_id, user_name, label, public_key, sign_count, rp_id, created_at, last_used_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT (credential_id) DO NOTHING;
+            """);
+        cmd.Parameters.Add(new() { Value = k.CredentialId });
+        cmd.Parameters.Add(new() { Value = k.User });
+        cmd.Parameters.Add(new() { Value = k.Label });
+        cmd.Parameters.Add(new() { Value = k.PublicKey });
+        cmd.Parameters.Add(new() { Value = k.SignCount });
+        cmd.Parameters.Add(new() { Value = k.RelyingParty });
+        cmd.Parameters.Add(new() { Value = k.CreatedAt.ToUniversalTime() });
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }));
+
+    public ValueTask<IReadOnlyList<Passkey>> ListPasskeysAsync(string user, CancellationToken cancellationToken = default) => new(RunAsync<IReadOnlyList<Passkey>>(async () =>
+    {
+        await using var cmd = _source.CreateCommand($"SELECT {PasskeyColumns} FROM passkey p WHERE p.user_name = $1 ORDER BY p.created_at, p.credential_id;");
+        cmd.Parameters.Add(new() { Value = user });
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<Passkey>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(ReadPasskeyRow(r));
+        return list;
+    }));
+
+    public ValueTask<Passkey?> FindPasskeyAsync(string credentialId, CancellationToken cancellationToken = default) => new(RunAsync(async () =>
+    {
+        await using var cmd = _source.CreateCommand($"SELECT {PasskeyColumns} FROM passkey p JOIN app_user u ON u.name = p.user_name AND NOT u.disabled WHERE p.credential_id = $1;");
+        cmd.Parameters.Add(new() { Value = credentialId });
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadPasskeyRow(r) : null;
+    }));
+
+    public ValueTask<bool> UsePasskeyAsync(string credentialId, long expected, long next, DateTimeOffset now, CancellationToken cancellationToken = default) => new(RunAsync(async () =>
+    {
+        await using var cmd = _source.CreateCommand("UPDATE passkey SET sign_count = $3, last_used_at = $4 WHERE credential_id = $1 AND sign_count = $2;");
+        cmd.Parameters.Add(new() { Value = credentialId });
+        cmd.Parameters.Add(new() { Value = expected });
+        cmd.Parameters.Add(new() { Value = next });
+        cmd.Parameters.Add(new() { Value = now.ToUniversalTime() });
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }));
+
+    public ValueTask<bool> RemovePasskeyAsync(string user, string credentialId, CancellationToken cancellationToken = default) => new(RunAsync(async () =>
+    {
+        await using var cmd = _source.CreateCommand("DELETE FROM passkey WHERE user_name = $1 AND credential_id = $2;");
+        cmd.Parameters.Add(new() { Value = user });
+        cmd.Parameters.Add(new() { Value = credentialId });
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }));
+
+    public ValueTask SaveChallengeAsync(string challenge, string purpose, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) => new(RunAsync(async () =>
+    {
+        await using (var prune = _source.CreateCommand("DELETE FROM webauthn_challenge WHERE expires_at <= $1;"))
+        {
+            prune.Parameters.Add(new() { Value = now.ToUniversalTime() });
+            await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using var cmd = _source.CreateCommand("INSERT INTO webauthn_challenge (challenge, purpose, expires_at) VALUES ($1, $2, $3);");
+        cmd.Parameters.Add(new() { Value = challenge });
+        cmd.Parameters.Add(new() { Value = purpose });
+        cmd.Parameters.Add(new() { Value = expiresAt.ToUniversalTime() });
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }));
+
+    public ValueTask<bool> TakeChallengeAsync(string challenge, string purpose, DateTimeOffset now, CancellationToken cancellationToken = default) => new(RunAsync(async () =>
+    {
+        await using var cmd = _source.CreateCommand("DELETE FROM webauthn_challenge WHERE challenge = $1 RETURNING purpose, expires_at;");
+        cmd.Parameters.Add(new() { Value = challenge });
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) && r.GetString(0) == purpose && Time(r, 1)!.Value > now;
+    }));
+
+    private static Passkey ReadPasskeyRow(NpgsqlDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3), r.GetInt64(4), r.GetString(5), Time(r, 6)!.Value, Time(r, 7));
+
     public ValueTask<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(int limit, CancellationToken cancellationToken = default) => new(RunAsync<IReadOnlyList<WebhookDelivery>>(async () =>
     {
         await using var cmd = _source.CreateCommand("SELECT id, url, event, request_id, attempt, status_code, error, at FROM webhook_delivery ORDER BY id DESC LIMIT $1;");

@@ -15,7 +15,7 @@ namespace Interlock.State.Postgres;
 /// </summary>
 public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprovalStore, IIdentityStore
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only. Internal for the migration tests.
     internal static readonly string[] Migrations =
@@ -119,6 +119,24 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
             hash           text   NOT NULL
         );
         ALTER TABLE audit_head ADD COLUMN checkpoint_hash text;
+        """,
+        """
+        CREATE TABLE passkey (
+            credential_id text        PRIMARY KEY,
+            user_name     text        NOT NULL,
+            label         text        NOT NULL,
+            public_key    bytea       NOT NULL,
+            sign_count    bigint      NOT NULL,
+            rp_id         text        NOT NULL,
+            created_at    timestamptz NOT NULL,
+            last_used_at  timestamptz
+        );
+        CREATE INDEX passkey_user ON passkey (user_name);
+        CREATE TABLE webauthn_challenge (
+            challenge  text        PRIMARY KEY,
+            purpose    text        NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
         """,
     ];
 

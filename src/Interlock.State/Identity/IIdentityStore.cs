@@ -37,6 +37,13 @@ public sealed record IssuedToken(TokenInfo Info, string Secret);
 /// <summary>One attempt to deliver a webhook notification.</summary>
 public sealed record WebhookDelivery(long Id, string Url, string Event, string? RequestId, int Attempt, int? StatusCode, string? Error, DateTimeOffset At);
 
+/// <summary>A passkey (WebAuthn credential) a human registered to sign in to the dashboard: the public key only.</summary>
+/// <param name="CredentialId">The authenticator's credential id, base64url.</param>
+/// <param name="PublicKey">The COSE public key as the authenticator gave it at registration.</param>
+/// <param name="SignCount">The highest signature counter seen (0 for authenticators that do not count).</param>
+/// <param name="RelyingParty">The WebAuthn RP ID (the server's host name) it was registered for.</param>
+public sealed record Passkey(string CredentialId, string User, string Label, byte[] PublicKey, long SignCount, string RelyingParty, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+
 /// <summary>
 /// Users, groups and access tokens for the approval server (SQLite and PostgreSQL). Token secrets are random
 /// (256 bits) and only their SHA-256 is stored, so a copy of the database cannot be used to sign in.
@@ -63,6 +70,27 @@ public interface IIdentityStore
     ValueTask<bool> RevokeTokenAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     ValueTask<IReadOnlyList<TokenInfo>> ListTokensAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new passkey for an active user; false when its credential id is already registered.</summary>
+    ValueTask<bool> AddPasskeyAsync(Passkey passkey, CancellationToken cancellationToken = default);
+
+    ValueTask<IReadOnlyList<Passkey>> ListPasskeysAsync(string user, CancellationToken cancellationToken = default);
+
+    /// <summary>The passkey with this credential id, with its owner active; null otherwise.</summary>
+    ValueTask<Passkey?> FindPasskeyAsync(string credentialId, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves the signature counter from <paramref name="expected"/> to <paramref name="next"/> (compare and
+    /// set, so two sign-ins with one signature cannot both pass); false when another sign-in moved it first.</summary>
+    ValueTask<bool> UsePasskeyAsync(string credentialId, long expected, long next, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    ValueTask<bool> RemovePasskeyAsync(string user, string credentialId, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps a WebAuthn challenge until <paramref name="expiresAt"/>; <paramref name="purpose"/> says what it
+    /// is for ("register:&lt;user&gt;", "sign-in"). Expired challenges are dropped here.</summary>
+    ValueTask SaveChallengeAsync(string challenge, string purpose, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes a challenge (it can be used once): true when it existed, had this purpose and had not expired.</summary>
+    ValueTask<bool> TakeChallengeAsync(string challenge, string purpose, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     ValueTask RecordDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default);
 

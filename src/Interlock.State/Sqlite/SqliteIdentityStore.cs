@@ -121,6 +121,96 @@ public sealed partial class SqliteStateStore
             return list;
         }));
 
+    private const string PasskeyColumns = "p.credential_id, p.user_name, p.label, p.public_key, p.sign_count, p.rp_id, p.created_at, p.last_used_at";
+
+    public ValueTask<bool> AddPasskeyAsync(Passkey k, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Run(() =>
+        {
+            using var tx = _connection.BeginTransaction(deferred: false);
+            if (ReadUser(k.User, tx) is not { Disabled: false }) throw new ArgumentException($"`{k.User}` is not an active user");
+            using var cmd = Command(tx, """
+                INSERT INTO passkey (credential_id, user_name, label, public_key, sign_count, rp_id, created_at, last_used_at)
+                VALUES ($id, $u, $l, $k, $c, $rp, $now, NULL) ON CONFLICT (credential_id) DO NOTHING;
+                """);
+            cmd.Parameters.AddWithValue("$id", k.CredentialId);
+            cmd.Parameters.AddWithValue("$u", k.User);
+            cmd.Parameters.AddWithValue("$l", k.Label);
+            cmd.Parameters.AddWithValue("$k", k.PublicKey);
+            cmd.Parameters.AddWithValue("$c", k.SignCount);
+            cmd.Parameters.AddWithValue("$rp", k.RelyingParty);
+            cmd.Parameters.AddWithValue("$now", FormatTime(k.CreatedAt));
+            var added = cmd.ExecuteNonQuery() == 1;
+            tx.Commit();
+            return added;
+        }));
+
+    public ValueTask<IReadOnlyList<Passkey>> ListPasskeysAsync(string user, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<Passkey>>(Run(() =>
+        {
+            using var cmd = Command(null, $"SELECT {PasskeyColumns} FROM passkey p WHERE p.user_name = $u ORDER BY p.created_at, p.credential_id;");
+            cmd.Parameters.AddWithValue("$u", user);
+            using var r = cmd.ExecuteReader();
+            var list = new List<Passkey>();
+            while (r.Read()) list.Add(ReadPasskeyRow(r));
+            return list;
+        }));
+
+    public ValueTask<Passkey?> FindPasskeyAsync(string credentialId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Run(() =>
+        {
+            using var cmd = Command(null, $"SELECT {PasskeyColumns} FROM passkey p JOIN app_user u ON u.name = p.user_name AND u.disabled = 0 WHERE p.credential_id = $id;");
+            cmd.Parameters.AddWithValue("$id", credentialId);
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? ReadPasskeyRow(r) : null;
+        }));
+
+    public ValueTask<bool> UsePasskeyAsync(string credentialId, long expected, long next, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Run(() =>
+        {
+            using var cmd = Command(null, "UPDATE passkey SET sign_count = $next, last_used_at = $now WHERE credential_id = $id AND sign_count = $expected;");
+            cmd.Parameters.AddWithValue("$id", credentialId);
+            cmd.Parameters.AddWithValue("$expected", expected);
+            cmd.Parameters.AddWithValue("$next", next);
+            cmd.Parameters.AddWithValue("$now", FormatTime(now));
+            return cmd.ExecuteNonQuery() == 1;
+        }));
+
+    public ValueTask<bool> RemovePasskeyAsync(string user, string credentialId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Run(() =>
+        {
+            using var cmd = Command(null, "DELETE FROM passkey WHERE user_name = $u AND credential_id = $id;");
+            cmd.Parameters.AddWithValue("$u", user);
+            cmd.Parameters.AddWithValue("$id", credentialId);
+            return cmd.ExecuteNonQuery() == 1;
+        }));
+
+    public ValueTask SaveChallengeAsync(string challenge, string purpose, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        Run(() =>
+        {
+            using var cmd = Command(null, "DELETE FROM webauthn_challenge WHERE expires_at <= $now; INSERT INTO webauthn_challenge (challenge, purpose, expires_at) VALUES ($c, $p, $exp);");
+            cmd.Parameters.AddWithValue("$now", FormatTime(now));
+            cmd.Parameters.AddWithValue("$c", challenge);
+            cmd.Parameters.AddWithValue("$p", purpose);
+            cmd.Parameters.AddWithValue("$exp", FormatTime(expiresAt));
+            return cmd.ExecuteNonQuery();
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> TakeChallengeAsync(string challenge, string purpose, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Run(() =>
+        {
+            using var cmd = Command(null, "DELETE FROM webauthn_challenge WHERE challenge = $c RETURNING purpose, expires_at;");
+            cmd.Parameters.AddWithValue("$c", challenge);
+            using var r = cmd.ExecuteReader();
+            return r.Read() && r.GetString(0) == purpose && ParseTime(r.GetString(1)) > now;
+        }));
+
+    private static Passkey ReadPasskeyRow(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3), r.GetInt64(4), r.GetString(5), ParseTime(r.GetString(6)),
+            r.IsDBNull(7) ? null : ParseTime(r.GetString(7)));
+
     public ValueTask RecordDeliveryAsync(WebhookDelivery d, CancellationToken cancellationToken = default)
     {
         Run(() =>

@@ -48,7 +48,7 @@ public sealed class StateNotFoundException(string path)
 public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.IIdentityStore
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 7;
+    public const int SchemaVersion = 8;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     // Internal for the migration tests, which build a database of an earlier version.
@@ -207,6 +207,24 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
             PRIMARY KEY (session_key, path)
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX session_file_at ON session_file (session_key, at);
+        """,
+        """
+        CREATE TABLE passkey (
+            credential_id TEXT    PRIMARY KEY,
+            user_name     TEXT    NOT NULL,
+            label         TEXT    NOT NULL,
+            public_key    BLOB    NOT NULL,
+            sign_count    INTEGER NOT NULL,
+            rp_id         TEXT    NOT NULL,
+            created_at    TEXT    NOT NULL,
+            last_used_at  TEXT
+        ) STRICT;
+        CREATE INDEX passkey_user ON passkey (user_name);
+        CREATE TABLE webauthn_challenge (
+            challenge  TEXT PRIMARY KEY,
+            purpose    TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) STRICT;
         """,
     ];
 

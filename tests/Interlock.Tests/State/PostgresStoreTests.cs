@@ -131,5 +131,47 @@ internal static class IdentityContract
         var deliveries = await ids.ListDeliveriesAsync(10);
         Assert.Equal([2, 1], deliveries.Select(d => d.Attempt));
         Assert.Equal(200, deliveries[0].StatusCode);
+
+        await Passkeys(ids);
+    }
+
+    /// <summary>Passkeys and WebAuthn challenges: stored per user, found only while the user is active, the counter
+    /// moves by compare-and-set, a challenge is taken once, for its purpose, before it expires.</summary>
+    private static async Task Passkeys(IIdentityStore ids)
+    {
+        await ids.SaveUserAsync("pia", [], T0);
+        var key = new Passkey("cred-1", "pia", "laptop", [1, 2, 3], 0, "localhost", T0, null);
+        Assert.True(await ids.AddPasskeyAsync(key));
+        Assert.False(await ids.AddPasskeyAsync(key with { User = "olivia" })); // a credential id belongs to one user
+        await Assert.ThrowsAsync<ArgumentException>(async () => await ids.AddPasskeyAsync(key with { CredentialId = "cred-x", User = "nobody" }));
+        Assert.True(await ids.AddPasskeyAsync(key with { CredentialId = "cred-2", Label = "phone", CreatedAt = T0.AddMinutes(1) }));
+        Assert.Equal(["laptop", "phone"], (await ids.ListPasskeysAsync("pia")).Select(k => k.Label));
+        Assert.Empty(await ids.ListPasskeysAsync("olivia"));
+        var found = (await ids.FindPasskeyAsync("cred-1"))!;
+        Assert.Equal(new byte[] { 1, 2, 3 }, found.PublicKey);
+        Assert.Equal("localhost", found.RelyingParty);
+
+        Assert.True(await ids.UsePasskeyAsync("cred-1", 0, 5, T0.AddMinutes(2)));
+        Assert.False(await ids.UsePasskeyAsync("cred-1", 0, 6, T0.AddMinutes(2))); // lost the race: the counter moved
+        found = (await ids.FindPasskeyAsync("cred-1"))!;
+        Assert.Equal(5, found.SignCount);
+        Assert.Equal(T0.AddMinutes(2), found.LastUsedAt);
+
+        Assert.False(await ids.RemovePasskeyAsync("olivia", "cred-2")); // only its owner removes it
+        Assert.True(await ids.RemovePasskeyAsync("pia", "cred-2"));
+        Assert.Null(await ids.FindPasskeyAsync("cred-2"));
+        await ids.SaveUserAsync("pia", [], T0);
+        Assert.True(await ids.DisableUserAsync("pia"));
+        Assert.Null(await ids.FindPasskeyAsync("cred-1")); // a disabled user's passkeys stop working
+
+        await ids.SaveChallengeAsync("ch-1", "sign-in", T0, T0.AddMinutes(2));
+        await ids.SaveChallengeAsync("ch-2", "register:pia", T0, T0.AddMinutes(2));
+        await ids.SaveChallengeAsync("ch-3", "sign-in", T0, T0.AddMinutes(2));
+        Assert.False(await ids.TakeChallengeAsync("ch-2", "sign-in", T0)); // wrong purpose: taken, and refused
+        Assert.False(await ids.TakeChallengeAsync("ch-2", "register:pia", T0));
+        Assert.True(await ids.TakeChallengeAsync("ch-1", "sign-in", T0.AddMinutes(1)));
+        Assert.False(await ids.TakeChallengeAsync("ch-1", "sign-in", T0.AddMinutes(1))); // once only
+        Assert.False(await ids.TakeChallengeAsync("ch-3", "sign-in", T0.AddMinutes(3))); // expired
+        Assert.False(await ids.TakeChallengeAsync("never-issued", "sign-in", T0));
     }
 }
