@@ -222,7 +222,7 @@ public static class Dashboard
         if (v.Intact)
             return $"<p class='banner ok' id=chain data-intact=true>✓ <b>Chain intact:</b> {Number(v.RecordCount)} records verified{from}, up to #{v.LastSequence}. No record was changed, inserted or removed.</p>";
         var first = v.Problems[0];
-        return $"<p class='banner bad' id=chain data-intact=false>✗ <b>Chain broken:</b> {Number(v.Problems.Count)}{(v.ProblemsTruncated ? "+" : "")} problem(s), the first at record #{first.Sequence} ({E(first.Kind)}: {E(first.Message)}). Records may have been changed or removed: keep a copy of the database and run <code>interlock audit verify --server</code> for the full report.</p>";
+        return $"<p class='banner bad' id=chain data-intact=false>✗ <b>Chain broken:</b> {Number(v.Problems.Count)}{(v.ProblemsTruncated ? "+" : "")} {Interlock.Core.Plural.Noun(v.Problems.Count, "problem")}, the first at record #{first.Sequence} ({E(first.Kind)}: {E(first.Message)}). Records may have been changed or removed: keep a copy of the database and run <code>interlock audit verify --server</code> for the full report.</p>";
     }
 
     /// <summary>A full page for a signed-in human, or a redirect to sign-in.</summary>
@@ -231,7 +231,7 @@ public static class Dashboard
         var caller = await Api.CallerOf(ctx, service);
         if (caller.PausedFor is { } wait)
         {
-            await TooMany(ctx, wait, $"Too many requests from your address carried a session or token that is not valid ({service.TokenFailures.Limit} in {service.TokenFailures.Window.TotalMinutes:0} minutes), so they are paused for it. Try again in {Api.RetryAfterSeconds(wait)} seconds; if a script or agent on your machine uses an old token, give it a valid one first.", "Requests paused");
+            await TooMany(ctx, wait, $"Too many requests from your address carried a session or token that is not valid ({service.TokenFailures.Limit} in {Interlock.Core.Plural.Duration(service.TokenFailures.Window)}), so they are paused for it. Try again in {Interlock.Core.Plural.Duration(TimeSpan.FromSeconds(Api.RetryAfterSeconds(wait)))}; if a script or agent on your machine uses an old token, give it a valid one first.", "Requests paused");
             return;
         }
         var p = caller.Principal;
