@@ -11,25 +11,13 @@ public sealed class ConsulTests
     [InlineData("consul kv delete -recurse app/")]
     [InlineData("consul kv delete --recurse app/")]
     [InlineData("consul kv delete -recurse")]
-    public void Wipes_ask(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.Equal("data.destroy", d.RuleId);
-        Assert.Equal(1, d.RequiredApprovals);
-    }
+    public void Wipes_ask(string command) => EffectAssertions.WipeAsks(command);
 
     [Theory]
     [InlineData("consul kv delete -http-addr=https://consul.prod.internal:8501 -recurse app/")]
     [InlineData("CONSUL_HTTP_ADDR=https://consul-live:8500 consul kv delete -recurse app/")]
     [InlineData("consul kv delete -datacenter prod-eu -recurse app/")]
-    public void In_production_they_need_two_approvers(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.EndsWith(".production", d.RuleId);
-        Assert.Equal(2, d.RequiredApprovals);
-    }
+    public void In_production_they_need_two_approvers(string command) => EffectAssertions.ProductionAsksTwo(command);
 
     [Theory]
     [InlineData("consul kv get -recurse app/")]
@@ -37,5 +25,5 @@ public sealed class ConsulTests
     [InlineData("consul kv export app/")]
     [InlineData("consul catalog services")]
     [InlineData("consul kv delete -help")]
-    public void Reads_and_other_commands_pass(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+    public void Reads_and_other_commands_pass(string command) => EffectAssertions.Allows(command);
 }

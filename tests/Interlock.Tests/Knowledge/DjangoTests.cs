@@ -13,26 +13,14 @@ public sealed class DjangoTests
     [InlineData("django-admin flush --noinput")]
     [InlineData("python manage.py reset_db --noinput")]
     [InlineData("python -u manage.py migrate billing zero")]
-    public void Wipes_ask(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.Equal("data.destroy", d.RuleId);
-        Assert.Equal(1, d.RequiredApprovals);
-    }
+    public void Wipes_ask(string command) => EffectAssertions.WipeAsks(command);
 
     [Theory]
     [InlineData("python manage.py flush --noinput --settings=shop.settings.production")]
     [InlineData("DJANGO_SETTINGS_MODULE=shop.settings.prod python manage.py flush --noinput")]
     [InlineData("DATABASE_URL=postgres://app@db.prod.internal/app python manage.py reset_db --noinput")]
     [InlineData("python manage.py migrate --settings=shop.settings.production")]
-    public void In_production_they_need_two_approvers(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.True(d.RuleId!.EndsWith(".production") || d.RuleId == "production.change", d.RuleId);
-        Assert.Equal(2, d.RequiredApprovals);
-    }
+    public void In_production_they_need_two_approvers(string command) => EffectAssertions.ProductionAsksTwo(command);
 
     [Theory]
     [InlineData("python manage.py runserver")]
@@ -41,5 +29,5 @@ public sealed class DjangoTests
     [InlineData("python manage.py flush --help")]
     [InlineData("python manage.py showmigrations")]
     [InlineData("python tools/manage.py.bak flush")]
-    public void Reads_and_other_commands_pass(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+    public void Reads_and_other_commands_pass(string command) => EffectAssertions.Allows(command);
 }

@@ -11,26 +11,14 @@ public sealed class DotnetEfTests
     [InlineData("dotnet ef database drop --force --project src/Api")]
     [InlineData("dotnet-ef database drop -f")]
     [InlineData("dotnet ef database update 0")]
-    public void Wipes_ask(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.Equal("data.destroy", d.RuleId);
-        Assert.Equal(1, d.RequiredApprovals);
-    }
+    public void Wipes_ask(string command) => EffectAssertions.WipeAsks(command);
 
     [Theory]
     [InlineData("dotnet ef database drop -f -- --environment Production")]
     [InlineData("ASPNETCORE_ENVIRONMENT=Production dotnet ef database drop -f")]
     [InlineData("dotnet ef database update 0 --connection \"Host=pg.prod.internal;Database=shop\"")]
     [InlineData("dotnet ef database update --connection \"Server=tcp:sql-live.example.net,1433;Initial Catalog=shop\"")]
-    public void In_production_they_need_two_approvers(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.True(d.RuleId!.EndsWith(".production") || d.RuleId == "production.change", d.RuleId);
-        Assert.Equal(2, d.RequiredApprovals);
-    }
+    public void In_production_they_need_two_approvers(string command) => EffectAssertions.ProductionAsksTwo(command);
 
     [Theory]
     [InlineData("dotnet ef migrations add AddIndex")]
@@ -39,7 +27,7 @@ public sealed class DotnetEfTests
     [InlineData("dotnet build")]
     [InlineData("dotnet ef --help")]
     [InlineData("dotnet test")]
-    public void Reads_and_other_commands_pass(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+    public void Reads_and_other_commands_pass(string command) => EffectAssertions.Allows(command);
 
     [Theory]
     [InlineData("Host=db1;Database=app", "db1", "app")]

@@ -13,6 +13,26 @@ internal static class EffectAssertions
         return matching[0];
     }
 
+    /// <summary>A data wipe outside production: asks one approver, rule data.destroy.</summary>
+    public static void WipeAsks(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("data.destroy", d.RuleId);
+        Assert.Equal(1, d.RequiredApprovals);
+    }
+
+    /// <summary>In production: asks two approvers, by a `.production` rule or production.change.</summary>
+    public static void ProductionAsksTwo(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.True(d.RuleId!.EndsWith(".production", StringComparison.Ordinal) || d.RuleId == "production.change", d.RuleId);
+        Assert.Equal(2, d.RequiredApprovals);
+    }
+
+    public static void Allows(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+
     public static void None(string command, string cwd = TestWorld.Project)
     {
         var d = TestWorld.Check(command, cwd);

@@ -13,24 +13,12 @@ public sealed class EtcdTests
     [InlineData("etcdctl --endpoints http://10.0.0.5:2379 del --prefix /")]
     [InlineData("etcdctl compaction 1234")]
     [InlineData("etcdctl lease revoke 694d77aa9e38260f")]
-    public void Wipes_ask(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.Equal("data.destroy", d.RuleId);
-        Assert.Equal(1, d.RequiredApprovals);
-    }
+    public void Wipes_ask(string command) => EffectAssertions.WipeAsks(command);
 
     [Theory]
     [InlineData("etcdctl --endpoints https://etcd.prod.internal:2379 del --prefix /")]
     [InlineData("ETCDCTL_ENDPOINTS=https://etcd-live-1:2379 etcdctl del --prefix app/")]
-    public void In_production_they_need_two_approvers(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.EndsWith(".production", d.RuleId);
-        Assert.Equal(2, d.RequiredApprovals);
-    }
+    public void In_production_they_need_two_approvers(string command) => EffectAssertions.ProductionAsksTwo(command);
 
     [Theory]
     [InlineData("etcdctl get --prefix /")]
@@ -39,5 +27,5 @@ public sealed class EtcdTests
     [InlineData("etcdctl --endpoints https://etcd.prod.internal:2379 get foo")]
     [InlineData("etcdctl snapshot save backup.db")]
     [InlineData("etcdctl del --help")]
-    public void Reads_and_other_commands_pass(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+    public void Reads_and_other_commands_pass(string command) => EffectAssertions.Allows(command);
 }

@@ -12,26 +12,14 @@ public sealed class LaravelTests
     [InlineData("php artisan db:wipe")]
     [InlineData("./artisan migrate:refresh")]
     [InlineData("php artisan migrate:reset")]
-    public void Wipes_ask(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.Equal("data.destroy", d.RuleId);
-        Assert.Equal(1, d.RequiredApprovals);
-    }
+    public void Wipes_ask(string command) => EffectAssertions.WipeAsks(command);
 
     [Theory]
     [InlineData("php artisan migrate:fresh --env=production --force")]
     [InlineData("APP_ENV=production php artisan db:wipe --force")]
     [InlineData("DB_HOST=mysql.prod.internal php artisan migrate:refresh --force")]
     [InlineData("php artisan migrate --force --env=production")]
-    public void In_production_they_need_two_approvers(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.True(d.RuleId!.EndsWith(".production") || d.RuleId == "production.change", d.RuleId);
-        Assert.Equal(2, d.RequiredApprovals);
-    }
+    public void In_production_they_need_two_approvers(string command) => EffectAssertions.ProductionAsksTwo(command);
 
     [Theory]
     [InlineData("php artisan list")]
@@ -40,7 +28,7 @@ public sealed class LaravelTests
     [InlineData("php artisan tinker")]
     [InlineData("php -r 'echo 1;'")]
     [InlineData("php vendor/bin/phpunit")]
-    public void Reads_and_other_commands_pass(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+    public void Reads_and_other_commands_pass(string command) => EffectAssertions.Allows(command);
 
     [Fact]
     public void The_environment_is_read_from_the_projects_env_file_as_laravel_does()

@@ -10,30 +10,18 @@ public sealed class SupabaseTests
     [InlineData("supabase db reset")]
     [InlineData("npx supabase db reset --linked")]
     [InlineData("supabase db reset --db-url postgres://postgres@db.example.com:5432/postgres")]
-    public void Wipes_ask(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.Equal("data.destroy", d.RuleId);
-        Assert.Equal(1, d.RequiredApprovals);
-    }
+    public void Wipes_ask(string command) => EffectAssertions.WipeAsks(command);
 
     [Theory]
     [InlineData("supabase db reset --db-url postgres://postgres@db.prod.example.com/postgres")]
-    public void In_production_they_need_two_approvers(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.EndsWith(".production", d.RuleId);
-        Assert.Equal(2, d.RequiredApprovals);
-    }
+    public void In_production_they_need_two_approvers(string command) => EffectAssertions.ProductionAsksTwo(command);
 
     [Theory]
     [InlineData("supabase db diff")]
     [InlineData("supabase start")]
     [InlineData("supabase db reset --help")]
     [InlineData("supabase status")]
-    public void Reads_and_other_commands_pass(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+    public void Reads_and_other_commands_pass(string command) => EffectAssertions.Allows(command);
 
     [Fact]
     public void The_linked_project_ref_is_read_for_the_environment()

@@ -10,31 +10,19 @@ public sealed class WranglerTests
     [InlineData("wrangler d1 execute shop --command \"DROP TABLE users\"")]
     [InlineData("wrangler d1 execute shop --command \"DELETE FROM orders\"")]
     [InlineData("npx wrangler d1 execute shop --remote --command \"TRUNCATE orders\"")]
-    public void Wipes_ask(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.Equal("data.destroy", d.RuleId);
-        Assert.Equal(1, d.RequiredApprovals);
-    }
+    public void Wipes_ask(string command) => EffectAssertions.WipeAsks(command);
 
     [Theory]
     [InlineData("wrangler d1 execute shop-prod --remote --command \"DROP TABLE users\"")]
     [InlineData("wrangler d1 execute shop --remote --env production --command \"DELETE FROM users\"")]
-    public void In_production_they_need_two_approvers(string command)
-    {
-        var d = TestWorld.Check(command);
-        Assert.Equal(Verdict.Ask, d.Verdict);
-        Assert.EndsWith(".production", d.RuleId);
-        Assert.Equal(2, d.RequiredApprovals);
-    }
+    public void In_production_they_need_two_approvers(string command) => EffectAssertions.ProductionAsksTwo(command);
 
     [Theory]
     [InlineData("wrangler d1 execute shop --command \"SELECT count(*) FROM users\"")]
     [InlineData("wrangler d1 list")]
     [InlineData("wrangler dev")]
     [InlineData("wrangler d1 execute shop --remote --command \"SELECT 1\"")]
-    public void Reads_and_other_commands_pass(string command) => Assert.Equal(Verdict.Allow, TestWorld.Check(command).Verdict);
+    public void Reads_and_other_commands_pass(string command) => EffectAssertions.Allows(command);
 
     [Fact]
     public void The_local_copy_is_development_and_says_so()
