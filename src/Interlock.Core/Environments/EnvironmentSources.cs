@@ -24,8 +24,14 @@ public static class EnvironmentSources
 
     /// <summary>Variables the readers consult in the hook's environment. The runtime's world view must expose every
     /// one (and the hook daemon must be keyed on them), or a reader silently sees nothing.</summary>
+    /// <summary>How many GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n pairs of the hook's environment are read; a larger
+    /// GIT_CONFIG_COUNT there makes git commands indeterminate.</summary>
+    public const int GitConfigEntries = 16;
+
     public static readonly string[] Variables =
     [
+        "GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS",
+        .. Enumerable.Range(0, GitConfigEntries).SelectMany(n => new[] { $"GIT_CONFIG_KEY_{n}", $"GIT_CONFIG_VALUE_{n}" }),
         "KUBECONFIG",
         "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
         "TF_WORKSPACE", "TF_DATA_DIR", "TF_CLI_ARGS", "TF_CLI_ARGS_apply", "TF_CLI_ARGS_destroy", "TF_CLI_ARGS_plan",

@@ -48,7 +48,7 @@ public sealed class Git : ICommandKnowledge
                 EmbeddedCode.Indeterminate(inv, $"`git --config-env` sets `{parts[^2]}`, a command git runs, from the environment", effects);
             i += ValuedGlobals.Contains(t) ? 2 : 1;
         }
-        configs.AddRange(EnvironmentConfig(inv, effects));
+        configs.AddRange(EnvironmentConfig(inv, ctx, effects));
         foreach (var v in CommandVariables)
             if (inv.Environment.TryGetValue(v, out var value))
             {
@@ -333,12 +333,23 @@ public sealed class Git : ICommandKnowledge
     /// <c>GIT_CONFIG_KEY_n</c>/<c>GIT_CONFIG_VALUE_n</c>, and <c>GIT_CONFIG_PARAMETERS</c> (what <c>git -c</c> passes to
     /// the git processes it starts: shell-quoted <c>'key=value'</c> or <c>'key'='value'</c> words). A count, key or
     /// value not known in advance may define any alias.</summary>
-    private static IEnumerable<(string Key, string Value, bool Known)> EnvironmentConfig(Invocation inv, List<Effect> effects)
+    private static IEnumerable<(string Key, string Value, bool Known)> EnvironmentConfig(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
-        var result = new List<(string, string, bool)>();
-        if (inv.Environment.TryGetValue("GIT_CONFIG_COUNT", out var countText))
+        // Set in the command or the script, else in the hook's environment (which a harness's settings file can set
+        // for every command the agent runs), for as many entries as the world view exposes.
+        bool TryGet(string name, out string? value)
         {
-            if (countText is null || !int.TryParse(countText, out var count) || count < 0 || count > 1000)
+            if (inv.Environment.TryGetValue(name, out value)) return true;
+            if (inv.Context.RemoteHost is null && Array.IndexOf(Environments.EnvironmentSources.Variables, name) >= 0
+                && ctx.World.GetEnvironmentVariable(name) is { } fromHook) { value = fromHook; return true; }
+            value = null;
+            return false;
+        }
+        var result = new List<(string, string, bool)>();
+        if (TryGet("GIT_CONFIG_COUNT", out var countText))
+        {
+            var inline = inv.Environment.ContainsKey("GIT_CONFIG_COUNT");
+            if (countText is null || !int.TryParse(countText, out var count) || count < 0 || count > (inline ? 1000 : Environments.EnvironmentSources.GitConfigEntries))
             {
                 if (countText is null || countText.Trim().Length > 0)
                     EmbeddedCode.Indeterminate(inv, "`GIT_CONFIG_COUNT` gives git configuration (aliases, commands it runs) the guard cannot read", effects);
@@ -346,18 +357,17 @@ public sealed class Git : ICommandKnowledge
             else
                 for (var n = 0; n < count; n++)
                 {
-                    inv.Environment.TryGetValue($"GIT_CONFIG_KEY_{n}", out var key);
-                    inv.Environment.TryGetValue($"GIT_CONFIG_VALUE_{n}", out var value);
+                    var hasKey = TryGet($"GIT_CONFIG_KEY_{n}", out var key);
+                    var hasValue = TryGet($"GIT_CONFIG_VALUE_{n}", out var value);
                     if (key is null)
                     {
-                        if (inv.Environment.ContainsKey($"GIT_CONFIG_KEY_{n}"))
-                            EmbeddedCode.Indeterminate(inv, $"`GIT_CONFIG_KEY_{n}` names a git setting the guard cannot read", effects);
+                        if (hasKey) EmbeddedCode.Indeterminate(inv, $"`GIT_CONFIG_KEY_{n}` names a git setting the guard cannot read", effects);
                         continue;
                     }
-                    result.Add((key, value ?? "", value is not null || !inv.Environment.ContainsKey($"GIT_CONFIG_VALUE_{n}")));
+                    result.Add((key, value ?? "", value is not null || !hasValue));
                 }
         }
-        if (inv.Environment.TryGetValue("GIT_CONFIG_PARAMETERS", out var parameters))
+        if (TryGet("GIT_CONFIG_PARAMETERS", out var parameters))
         {
             if (parameters is null)
                 EmbeddedCode.Indeterminate(inv, "`GIT_CONFIG_PARAMETERS` gives git configuration (aliases, commands it runs) the guard cannot read", effects);

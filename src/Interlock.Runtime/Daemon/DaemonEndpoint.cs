@@ -30,6 +30,8 @@ internal static class DaemonEndpoint
         "FLYWAY_URL", "LIQUIBASE_COMMAND_URL", "SQLALCHEMY_DATABASE_URI", "TYPEORM_URL",
         "RAILS_ENV", "RACK_ENV", "NODE_ENV", "APP_ENV", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "MIX_ENV", "DJANGO_SETTINGS_MODULE", "FLASK_ENV",
         "DISABLE_DATABASE_ENVIRONMENT_CHECK",
+        "GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS",
+        .. Enumerable.Range(0, 16).SelectMany(n => new[] { $"GIT_CONFIG_KEY_{n}", $"GIT_CONFIG_VALUE_{n}" }),
         // Where the harnesses read their hook configuration (protected paths follow them).
         "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_SYSTEM_SETTINGS_PATH", "COPILOT_HOME",
     ];

@@ -374,4 +374,16 @@ public sealed class ContextReaderTests : IDisposable
         var inv = new Invocation("x", "x", [], new ExecContext([Home], Home, null, []), [], null, null, "x");
         Assert.Throws<InvalidOperationException>(() => { Interlock.Core.Environments.EnvironmentSources.Variable(inv, new TestWorld(), "NOT_A_READER_VARIABLE"); });
     }
+
+    [Fact]
+    public void Git_configuration_in_the_hooks_environment_defines_aliases_too()
+    {
+        // A harness's settings file can set these for every command the agent runs.
+        var d = Check("git up", new() { ["GIT_CONFIG_COUNT"] = "1", ["GIT_CONFIG_KEY_0"] = "alias.up", ["GIT_CONFIG_VALUE_0"] = "reset --hard" });
+        Assert.Equal("git.discard-changes", d.RuleId);
+        Assert.Equal(Verdict.Deny, Check("git x", new() { ["GIT_CONFIG_PARAMETERS"] = "'alias.x=!rm -rf ~'" }).Verdict);
+        Assert.Equal(Verdict.Ask, Check("git up", new() { ["GIT_CONFIG_COUNT"] = "40" }).Verdict); // more entries than are read
+        Assert.Equal(Verdict.Allow, Check("git up").Verdict);
+        Assert.Equal(Verdict.Allow, Check("git status", new() { ["GIT_CONFIG_COUNT"] = "1", ["GIT_CONFIG_KEY_0"] = "user.name", ["GIT_CONFIG_VALUE_0"] = "me" }).Verdict);
+    }
 }
