@@ -124,7 +124,7 @@ public sealed class TokenGuessLimitTests
         Assert.Equal(TimeSpan.FromMinutes(5), paused.Headers.RetryAfter?.Delta);
         var html = await paused.Content.ReadAsStringAsync();
         Assert.Contains("Requests paused", html);
-        Assert.Contains("Try again in 300 seconds", html);
+        Assert.Contains("Try again in 5 minutes", html);
     }
 
     [Fact]

@@ -338,7 +338,8 @@ public sealed class InstallTests : IDisposable
         Assert.DoesNotContain("codex", stdout);
 
         Assert.Equal(0, Install("gemini"));
-        Assert.Equal(0, HookProcessTests.Interlock("", env, "doctor", "--dir", Project).Exit);
+        var healthy = HookProcessTests.Interlock("", env, "doctor", "--dir", Project);
+        Assert.True(healthy.Exit == 0, $"doctor exit {healthy.Exit}:\n{healthy.Stdout}\n{healthy.Stderr}");
 
         // An invalid project policy is a problem, with where and how to fix it.
         Directory.CreateDirectory(Path.Combine(Project, ".interlock"));
