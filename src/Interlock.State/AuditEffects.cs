@@ -28,6 +28,8 @@ public static class AuditEffects
                 w.WriteString("class", e.Class.ToString());
                 w.WriteBoolean("recursive", e.Recursive);
                 w.WriteString("environment", e.Environment.ToString().ToLowerInvariant());
+                // Where the environment came from (a kube context read from ~/.kube/config, a declaration in the policy).
+                if (e.EnvironmentEvidence is not null) w.WriteString("environmentEvidence", e.EnvironmentEvidence);
                 w.WriteString("description", e.Description);
                 if (matches is not null)
                     foreach (var m in matches)
