@@ -29,7 +29,7 @@ public sealed class Etcd : ICommandKnowledge
                     CloudArgs.Add(effects, EffectKind.DestroyData, $"keys from {key}", $"`etcdctl del --from-key` deletes every key from `{key}` on in {cluster}", inv, env, recursive: true);
                 else if (CloudArgs.Has(args, "--prefix"))
                     CloudArgs.Add(effects, EffectKind.DestroyData, $"keys under {key}",
-                        string.IsNullOrEmpty(key) || key == "/" || key == "\"\"" ? $"`etcdctl del --prefix` deletes every key in {cluster}" : $"`etcdctl del --prefix` deletes every key under `{key}` in {cluster}",
+                        string.IsNullOrEmpty(key) || key == "/" ? $"`etcdctl del --prefix` deletes every key in {cluster}" : $"`etcdctl del --prefix` deletes every key under `{key}` in {cluster}",
                         inv, env, recursive: true);
                 else if (key is not null)
                     CloudArgs.Add(effects, EffectKind.DestroyData, $"key {key}", $"`etcdctl del` deletes the key `{key}` in {cluster}", inv, env);

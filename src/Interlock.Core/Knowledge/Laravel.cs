@@ -60,14 +60,9 @@ public sealed class Laravel : ICommandKnowledge
         if (target is not null) hints.AddRange(target.Hints());
         else
         {
-            foreach (var (name, label) in new[] { ("DB_HOST", "database host"), ("DB_DATABASE", "database") })
-            {
-                var (value, source) = EnvironmentSources.Variable(inv, ctx.World, name);
-                if (value is null && DatabaseTargets.DotEnv(ctx, inv, name) is ({ } v, { } file)) (value, source) = (v, $"{name} in {file}");
-                if (value is null) continue;
-                hints.Add(new(label, value, source));
-                if (name == "DB_HOST") host = value; else database = value;
-            }
+            // The variable, else the project's .env, as for APP_ENV.
+            if (FrameworkEnvironment.Hints(ctx, inv, "DB_HOST") is [var h]) { host = h.Name; hints.Add(h with { What = "database host" }); }
+            if (FrameworkEnvironment.Hints(ctx, inv, "DB_DATABASE") is [var d]) { database = d.Name; hints.Add(d with { What = "database" }); }
         }
         var env = CloudArgs.Environment(ctx, connection is null ? [] : [("database connection", connection)], hints);
         var where = host is null && database is null ? (connection is null ? "the app's default database" : $"the `{connection}` connection") : SqlClients.Where(host, database);

@@ -185,7 +185,8 @@ public sealed class SqlClients : ICommandKnowledge
         }
     }
 
-    private static string? ReadFile(string path, Invocation inv, KnowledgeContext ctx)
+    /// <summary>A SQL file a client runs, read through the world view (bounded); null when it runs elsewhere or cannot be read.</summary>
+    internal static string? ReadFile(string path, Invocation inv, KnowledgeContext ctx)
     {
         if (inv.Context.RemoteHost is not null) return null;
         var abs = PathResolver.Combine(KnowledgeContext.Cwd(inv), path);

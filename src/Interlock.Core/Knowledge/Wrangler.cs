@@ -36,7 +36,7 @@ public sealed class Wrangler : ICommandKnowledge
                     SqlClients.AddSqlEffects(SqlClassifier.Analyze(sql, SqlDialect.Sqlite), inv, where, env, effects);
                 else if (CloudArgs.Value(args, "--file") is { } file)
                 {
-                    var text = file.Known && Environments.EnvironmentSources.Absolute(inv, file.Text) is { } path ? ctx.World.ReadTextFile(path, 4 * 1024 * 1024) : null;
+                    var text = file.Known ? SqlClients.ReadFile(file.Text, inv, ctx) : null;
                     if (text is null)
                         CloudArgs.Add(effects, EffectKind.Indeterminate, where, $"`wrangler d1 execute` runs SQL from the file {file.Text}, which cannot be read in advance", inv, env);
                     else SqlClients.AddSqlEffects(SqlClassifier.Analyze(text, SqlDialect.Sqlite), inv, where, env, effects);
