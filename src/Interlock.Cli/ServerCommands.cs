@@ -164,6 +164,7 @@ internal static class ServerCommands
                         Console.Out.WriteLine($"{r.GetProperty("id").GetString()}  {r.GetProperty("status").GetString(),-8} {r.GetProperty("countedApprovals").GetInt32()}/{r.GetProperty("requiredApprovals").GetInt32()}  {r.GetProperty("environment").GetString(),-11} agent {r.GetProperty("agent").GetString()} (operator {r.GetProperty("operator").GetString()})");
                         Console.Out.WriteLine($"    {r.GetProperty("action").GetString()}");
                         Console.Out.WriteLine($"    {r.GetProperty("reason").GetString()}");
+                        if (Where(r) is { } where) Console.Out.WriteLine($"    {where}");
                     }
                     if (!any) Console.Out.WriteLine($"no {status} requests");
                     return 0;
@@ -278,6 +279,17 @@ internal static class ServerCommands
         e.GetProperty("id").GetInt64(), e.GetProperty("firstSequence").GetInt64(), e.GetProperty("lastSequence").GetInt64(), e.GetProperty("lastHash").GetString()!,
         e.GetProperty("count").GetInt64(), Interlock.State.AuditChain.ParseTimestamp(e.GetProperty("prunedAt").GetString()!), e.GetProperty("archive").GetString(),
         e.GetProperty("archiveSha256").GetString(), e.GetProperty("previousHash").GetString()!, e.GetProperty("hash").GetString()!);
+
+    /// <summary>"from host, in repository on branch", from what the request carries (older servers send less).</summary>
+    private static string? Where(JsonElement r)
+    {
+        static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var (host, repository, branch) = (Text(r, "host"), Text(r, "repository"), Text(r, "branch"));
+        var parts = new List<string>();
+        if (host is not null) parts.Add($"from {host}");
+        if (repository is not null) parts.Add($"in {repository}{(branch is null ? "" : $" on branch {branch}")}");
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
 
     private static string? Get(HttpClient client, string path)
     {

@@ -404,6 +404,8 @@ public static class Api
         w.WriteString("action", a.Action);
         w.WriteString("cwd", a.Cwd);
         w.WriteString("repository", a.Repository);
+        w.WriteString("branch", a.Branch);
+        w.WriteString("host", a.Host);
         w.WriteString("environment", a.Environment);
         w.WriteString("ruleId", a.RuleId);
         w.WriteString("reason", a.Reason);

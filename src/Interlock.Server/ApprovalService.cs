@@ -100,6 +100,8 @@ public sealed class ApprovalService(ServerStore store, ServerOptions options, Ch
                     Action = Summary(request),
                     Cwd = request.Cwd,
                     Repository = repository,
+                    Host = call.Host,
+                    Branch = repository is null ? null : call.World.CurrentBranch(repository),
                     Environment = envText,
                     RuleId = decision.RuleId,
                     Reason = decision.Reason,

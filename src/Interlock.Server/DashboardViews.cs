@@ -148,7 +148,9 @@ internal static partial class Html
         Fact(sb, "agent", $"{E(a.AgentId)} <span class=muted>via {E(a.Harness)}</span>");
         Fact(sb, "operator", a.Operator is null ? "<span class=muted>none recorded</span>" : $"{E(a.Operator)}{(a.Operator == viewer.Name ? " <span class=muted>(you)</span>" : "")}");
         Fact(sb, "environment", $"{EnvBadge(a.Environment)}{(evidence.Count > 0 ? $"<div class=evidence>{string.Join("<br>", evidence.Distinct().Select(Prose))}</div>" : "")}");
-        Fact(sb, "repository", a.Repository is null ? "<span class=muted>not in a repository</span>" : $"<code>{E(a.Repository)}</code>");
+        Fact(sb, "host", a.Host is null ? "<span class=muted>not reported</span>" : $"<code>{E(a.Host)}</code>");
+        Fact(sb, "repository", a.Repository is null ? "<span class=muted>not in a repository</span>"
+            : $"<code>{E(a.Repository)}</code>{(a.Branch is null ? "" : $" <span class=muted>on branch</span> <code>{E(a.Branch)}</code>")}");
         Fact(sb, "directory", $"<code>{E(a.Cwd)}</code>");
         if (a.SessionId is not null) Fact(sb, "session", $"<a href='/audit?session={Uri.EscapeDataString(a.SessionId)}'>{E(a.SessionId)}</a>");
         Fact(sb, "asked", When(r.CreatedAt, now));

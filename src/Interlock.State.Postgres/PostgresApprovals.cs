@@ -8,7 +8,7 @@ public sealed partial class PostgresStateStore
 {
     private const string RequestColumns =
         "id, fingerprint, agent_id, operator, harness, session_id, tool, action, cwd, repository, environment, rule_id, reason, effects, " +
-        "required_approvals, approver_group, grant_valid_us, status, created_at, expires_at, decided_at, grant_expires_at, consumed_at";
+        "required_approvals, approver_group, grant_valid_us, status, created_at, expires_at, decided_at, grant_expires_at, consumed_at, host, branch";
 
     public ValueTask<ApprovalRequest> SubmitAsync(ApprovalSubmission s, DateTimeOffset now, CancellationToken cancellationToken = default) => new(RunAsync(async () =>
     {
@@ -40,7 +40,7 @@ public sealed partial class PostgresStateStore
         var id = ApprovalRows.NewId();
         await using (var insert = new NpgsqlCommand($"""
             INSERT INTO approval_request ({RequestColumns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'pending', $18, $19, NULL, NULL, NULL);
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'pending', $18, $19, NULL, NULL, NULL, $20, $21);
             """, c, tx))
         {
             var p = insert.Parameters;
@@ -63,6 +63,8 @@ public sealed partial class PostgresStateStore
             p.Add(new() { Value = (long)s.GrantValidFor.TotalMicroseconds });
             p.Add(new() { Value = now.ToUniversalTime() });
             p.Add(new() { Value = (now + s.PendingFor).ToUniversalTime() });
+            p.Add(Text(s.Host));
+            p.Add(Text(s.Branch));
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         var created = (await GetRequestAsync(id, c, tx, forUpdate: false, cancellationToken).ConfigureAwait(false))!;

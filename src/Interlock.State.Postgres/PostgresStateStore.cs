@@ -15,7 +15,7 @@ namespace Interlock.State.Postgres;
 /// </summary>
 public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprovalStore, IIdentityStore
 {
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only. Internal for the migration tests.
     internal static readonly string[] Migrations =
@@ -137,6 +137,10 @@ public sealed partial class PostgresStateStore : IStateStore, IAuditLog, IApprov
             purpose    text        NOT NULL,
             expires_at timestamptz NOT NULL
         );
+        """,
+        """
+        ALTER TABLE approval_request ADD COLUMN host text;
+        ALTER TABLE approval_request ADD COLUMN branch text;
         """,
     ];
 

@@ -83,6 +83,24 @@ public sealed class HookServerTests
     }
 
     [Fact]
+    public async Task The_request_says_which_machine_repository_and_branch_asked_in_the_api_and_on_its_page()
+    {
+        await using var t = await TestServer.StartAsync();
+        var repo = Path.GetDirectoryName(Workspace("prod-eu"))!;
+        Directory.CreateDirectory(Path.Combine(repo, ".git"));
+        File.WriteAllText(Path.Combine(repo, ".git", "HEAD"), "ref: refs/heads/release/2026-12\n");
+        RunHook(t.Url, t.AgentToken, "terraform destroy", Path.Combine(repo, "prod-eu"));
+        using var human = t.Client(t.Ana);
+        var pending = (await human.GetFromJsonElement("v1/requests?status=pending")).GetProperty("requests")[0];
+        Assert.Equal(Environment.MachineName, pending.GetProperty("host").GetString());
+        Assert.Equal(repo, pending.GetProperty("repository").GetString());
+        Assert.Equal("release/2026-12", pending.GetProperty("branch").GetString());
+        var page = await human.GetStringAsync("requests/" + pending.GetProperty("id").GetString());
+        Assert.Contains($"<dt>host</dt><dd><code>{System.Net.WebUtility.HtmlEncode(Environment.MachineName)}</code>", page);
+        Assert.Contains("<span class=muted>on branch</span> <code>release/2026-12</code>", page);
+    }
+
+    [Fact]
     public async Task Pending_is_a_deny_with_the_request_id_and_the_retry_after_approval_passes_once()
     {
         await using var t = await TestServer.StartAsync();

@@ -76,7 +76,10 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
         context.Analysed = true;
         try
         {
-            var (answer, status) = Ask(new DecisionCall(e.Harness, e.SessionId, e.Request, recording.Facts, server.WaitMs) { HarnessCanAsk = context.Caller.SupportsAsk });
+            // Asked here so the facts carry them: approvers see the repository and its branch beside the host.
+            if (recording.FindRepositoryRoot(e.Request.Cwd) is { } repository) recording.CurrentBranch(repository);
+            var call = new DecisionCall(e.Harness, e.SessionId, e.Request, recording.Facts, server.WaitMs) { HarnessCanAsk = context.Caller.SupportsAsk, Host = HostName() };
+            var (answer, status) = Ask(call);
             context.Decision = answer with { Effects = local.Effects, Invocations = local.Invocations, Parse = local.Parse };
             if (status == HarnessPromptStatus) context.ApprovalNote = Interlock.Core.Policy.ApprovalRoute.HarnessPromptNote;
         }
@@ -97,6 +100,13 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
             Reason = $"Interlock could not reach its approval server at {server.Url} ({why}). This action {(local.Verdict == Verdict.Ask ? "needs a human's approval" : "is not allowed")} ([{local.RuleId}] {local.Reason}), and nothing is approved while the server is away, so it is stopped.",
             Alternative = "Retry when the server is back (check it with `curl " + server.Url + "health`); tell the user the approval server is unreachable.",
         };
+    }
+
+    /// <summary>This machine's name, or null when the system gives none.</summary>
+    private static string? HostName()
+    {
+        try { return Environment.MachineName is { Length: > 0 and <= 255 } name ? name : null; }
+        catch (InvalidOperationException) { return null; }
     }
 
     /// <summary>The server's status for an ask left to the harness's own prompt (ApprovalService.HarnessPromptStatus).</summary>

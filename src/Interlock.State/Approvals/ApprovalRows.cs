@@ -38,7 +38,8 @@ internal static class ApprovalRows
     }
 
     /// <summary>Columns 1 to 16 of a request row: fingerprint, agent, operator, harness, session, tool, action, cwd,
-    /// repository, environment, rule, reason, effects, approvals required, approver group, grant validity (µs).</summary>
+    /// repository, environment, rule, reason, effects, approvals required, approver group, grant validity (µs); and
+    /// 23 and 24, the asker's host and branch (added by a later migration, so they come last).</summary>
     public static ApprovalSubmission ReadSubmission(DbDataReader r) => new()
     {
         Fingerprint = r.GetString(1),
@@ -57,5 +58,7 @@ internal static class ApprovalRows
         RequiredApprovals = Convert.ToInt32(r.GetValue(14), System.Globalization.CultureInfo.InvariantCulture), // INTEGER in SQLite, int4 in PostgreSQL
         ApproverGroup = r.IsDBNull(15) ? null : r.GetString(15),
         GrantValidFor = TimeSpan.FromMicroseconds(r.GetInt64(16)),
+        Host = r.IsDBNull(23) ? null : r.GetString(23),
+        Branch = r.IsDBNull(24) ? null : r.GetString(24),
     };
 }

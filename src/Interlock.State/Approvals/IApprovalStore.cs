@@ -48,6 +48,12 @@ public sealed record ApprovalSubmission
 
     public string? Repository { get; init; }
 
+    /// <summary>The agent's machine (its host name, as the hook reports it); null locally and from older hooks.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The checked-out branch of <see cref="Repository"/> on the agent's machine, when it has one.</summary>
+    public string? Branch { get; init; }
+
     /// <summary>production, staging, development or unknown.</summary>
     public required string Environment { get; init; }
 

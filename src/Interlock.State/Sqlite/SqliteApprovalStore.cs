@@ -14,7 +14,7 @@ public sealed partial class SqliteStateStore : IApprovalStore
 
     private const string RequestColumns =
         "id, fingerprint, agent_id, operator, harness, session_id, tool, action, cwd, repository, environment, rule_id, reason, effects, " +
-        "required_approvals, approver_group, grant_valid_us, status, created_at, expires_at, decided_at, grant_expires_at, consumed_at";
+        "required_approvals, approver_group, grant_valid_us, status, created_at, expires_at, decided_at, grant_expires_at, consumed_at, host, branch";
 
     public ValueTask<ApprovalRequest> SubmitAsync(ApprovalSubmission s, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Run(() =>
@@ -38,7 +38,7 @@ public sealed partial class SqliteStateStore : IApprovalStore
             var id = ApprovalRows.NewId();
             using (var insert = Command(tx, $"""
                 INSERT INTO approval_request ({RequestColumns})
-                VALUES ($id, $f, $a, $op, $h, $sid, $tool, $action, $cwd, $repo, $env, $rule, $reason, $effects, $req, $group, $grant, 'pending', $now, $exp, NULL, NULL, NULL);
+                VALUES ($id, $f, $a, $op, $h, $sid, $tool, $action, $cwd, $repo, $env, $rule, $reason, $effects, $req, $group, $grant, 'pending', $now, $exp, NULL, NULL, NULL, $host, $branch);
                 """))
             {
                 var p = insert.Parameters;
@@ -61,6 +61,8 @@ public sealed partial class SqliteStateStore : IApprovalStore
                 p.AddWithValue("$grant", (long)s.GrantValidFor.TotalMicroseconds);
                 p.AddWithValue("$now", FormatTime(now));
                 p.AddWithValue("$exp", FormatTime(now + s.PendingFor));
+                p.AddWithValue("$host", (object?)s.Host ?? DBNull.Value);
+                p.AddWithValue("$branch", (object?)s.Branch ?? DBNull.Value);
                 insert.ExecuteNonQuery();
             }
             var created = GetRequest(id, tx)!;

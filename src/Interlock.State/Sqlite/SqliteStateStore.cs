@@ -48,7 +48,7 @@ public sealed class StateNotFoundException(string path)
 public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.IIdentityStore
 {
     /// <summary>The schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 8;
+    public const int SchemaVersion = 9;
 
     // Migrations[i] brings the schema from version i to i + 1. Append only; never edit a shipped migration.
     // Internal for the migration tests, which build a database of an earlier version.
@@ -225,6 +225,10 @@ public sealed partial class SqliteStateStore : IStateStore, IAuditLog, Identity.
             purpose    TEXT NOT NULL,
             expires_at TEXT NOT NULL
         ) STRICT;
+        """,
+        """
+        ALTER TABLE approval_request ADD COLUMN host TEXT;
+        ALTER TABLE approval_request ADD COLUMN branch TEXT;
         """,
     ];
 

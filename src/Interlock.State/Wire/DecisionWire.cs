@@ -99,6 +99,10 @@ public sealed record DecisionCall(string Harness, string? SessionId, ActionReque
     /// <summary>The harness has its own permission prompt (Claude Code, Cursor, Copilot): an ask the server's policy
     /// lets it approve is answered with ask instead of becoming a request.</summary>
     public bool HarnessCanAsk { get; init; }
+
+    /// <summary>The agent machine's host name, shown to approvers as where the request came from (its say-so, like
+    /// the facts); the repository's branch travels in the facts.</summary>
+    public string? Host { get; init; }
 }
 
 /// <summary>
@@ -161,6 +165,7 @@ public static class DecisionWire
         w.WriteEndObject();
         w.WriteNumber("waitMs", call.WaitMs);
         if (call.HarnessCanAsk) w.WriteBoolean("harnessCanAsk", true);
+        if (call.Host is not null) w.WriteString("host", call.Host);
         w.WriteEndObject();
     }
 
@@ -181,6 +186,7 @@ public static class DecisionWire
         if (root.ValueKind != JsonValueKind.Object) throw new WireFormatException("$", "the body must be a JSON object");
         var harness = RequiredString(root, "harness", 64);
         var session = OptionalString(root, "sessionId", 256);
+        var host = OptionalString(root, "host", 255);
         var tool = RequiredString(root, "tool", 256);
         var cwd = RequiredString(root, "cwd", 4096);
         if (!cwd.StartsWith('/')) throw new WireFormatException("cwd", "`cwd` must be an absolute path");
@@ -256,7 +262,7 @@ public static class DecisionWire
                 throw new WireFormatException("harnessCanAsk", "`harnessCanAsk` must be true or false");
             canAsk = ca.GetBoolean();
         }
-        return new DecisionCall(harness, session, new ActionRequest(tool, command, cwd) { File = file, ToolArguments = toolArguments }, world, wait) { HarnessCanAsk = canAsk };
+        return new DecisionCall(harness, session, new ActionRequest(tool, command, cwd) { File = file, ToolArguments = toolArguments }, world, wait) { HarnessCanAsk = canAsk, Host = host };
     }
 
     private static void ReadMap(JsonElement parent, string name, Dictionary<string, string?> into, int maxValue)

@@ -81,7 +81,7 @@ public class GeneralTests
         var f = Check.One(sb.ToString(), ScriptLanguage.Python);
         Assert.Equal(DeletePath, f.Kind);
         Assert.Equal("/srv", f.Argument);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}"); // quadratic scanning would take minutes
     }
 
     [Theory]
@@ -96,7 +96,7 @@ public class GeneralTests
         string code = string.Concat(Enumerable.Repeat(unit, 190_000 / unit.Length));
         var watch = Stopwatch.StartNew();
         var findings = ScriptAnalyzer.Analyze(code, language);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
         Assert.NotEmpty(findings); // nesting too deep, work limit, or the (dynamic) calls themselves
     }
 

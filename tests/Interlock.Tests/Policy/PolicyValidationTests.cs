@@ -264,6 +264,6 @@ public class GlobTests
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Assert.False(new Glob(pattern, pathMode: true).IsMatch(path));
         Assert.False(Glob.MatchSegment(new string('*', 50) + "b", new string('a', 5000)));
-        Assert.True(watch.ElapsedMilliseconds < 2000, $"{watch.ElapsedMilliseconds} ms");
+        Assert.True(watch.ElapsedMilliseconds < 20_000, $"{watch.ElapsedMilliseconds} ms"); // backtracking would take hours; a loaded machine, seconds
     }
 }

@@ -76,6 +76,8 @@ public sealed class ApprovalStoreContract : IDisposable
         Action = command,
         Cwd = cwd,
         Repository = "/work/infra",
+        Host = "build-7.internal",
+        Branch = "release/2026-12",
         Environment = "production",
         RuleId = "iac.destroy",
         Reason = "destroys every resource in the workspace",
@@ -108,6 +110,21 @@ public sealed class ApprovalStoreContract : IDisposable
         Assert.Equal(["ana", "ben"], second.Request.Votes.Select(v => v.Approver));
         Assert.Equal("looks right", second.Request.Votes[0].Comment);
         Assert.Equal(T0.AddMinutes(13), second.Request.GrantExpiresAt);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
+    public async Task A_request_keeps_who_asked_from_where(string backend)
+    {
+        using var store = OpenStore(backend);
+        var r = await store.Approvals.SubmitAsync(Submission(), T0);
+        var read = (await store.Approvals.GetAsync(r.Id))!.Action;
+        Assert.Equal(("agent-1", "olivia", "codex", "/work/infra", "build-7.internal", "release/2026-12"),
+            (read.AgentId, read.Operator, read.Harness, read.Repository, read.Host, read.Branch));
+        var listed = Assert.Single(await store.Approvals.ListAsync(ApprovalStatus.Pending, 10));
+        Assert.Equal(("build-7.internal", "release/2026-12"), (listed.Action.Host, listed.Action.Branch));
+
+        var bare = await store.Approvals.SubmitAsync(Submission(command: "terraform destroy -target=x") with { Host = null, Branch = null }, T0);
+        Assert.Equal((null, null), ((await store.Approvals.GetAsync(bare.Id))!.Action.Host, (await store.Approvals.GetAsync(bare.Id))!.Action.Branch));
     }
 
     [Theory, MemberData(nameof(Backends))]

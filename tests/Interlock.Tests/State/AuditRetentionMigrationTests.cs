@@ -58,13 +58,13 @@ public sealed class AuditRetentionMigrationTests
                 "\nUPDATE audit_head SET seq = 8, hash = '" + records[^1].Hash + "';\n" + string.Join("\n", records.Select(Insert)) + "\nPRAGMA user_version = 5;";
             cmd.ExecuteNonQuery();
         }
-        Assert.Equal(8, SqliteStateStore.SchemaVersion); // 6: audit checkpoints; 7: session files (provenance); 8: passkeys
+        Assert.Equal(9, SqliteStateStore.SchemaVersion); // 6: audit checkpoints; 7: session files (provenance); 8: passkeys; 9: the asker's host and branch
         using var store = dir.Open(create: false);
         using (var raw = dir.Raw())
         using (var version = raw.CreateCommand())
         {
             version.CommandText = "PRAGMA user_version;";
-            Assert.Equal(8L, version.ExecuteScalar());
+            Assert.Equal(9L, version.ExecuteScalar());
         }
         Assert.Equal(records, await Entries.All(store.Audit));
         await PruneAndVerify(store.Audit, dir.Path, records);
@@ -87,14 +87,14 @@ public sealed class AuditRetentionMigrationTests
         }
         try
         {
-            Assert.Equal(3, PostgresStateStore.SchemaVersion);
+            Assert.Equal(4, PostgresStateStore.SchemaVersion);
             var cs = new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ConnectionString;
             await using var store = await PostgresStateStore.OpenAsync(cs);
             await using (var c = new NpgsqlConnection(cs))
             {
                 await c.OpenAsync();
                 await using var version = new NpgsqlCommand("SELECT MAX(version) FROM interlock_schema;", c);
-                Assert.Equal(3, Convert.ToInt32(await version.ExecuteScalarAsync()));
+                Assert.Equal(4, Convert.ToInt32(await version.ExecuteScalarAsync()));
             }
             Assert.Equal(records, await Entries.All(store.Audit));
             await PruneAndVerify(store.Audit, dir.Path, records);
