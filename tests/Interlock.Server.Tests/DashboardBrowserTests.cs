@@ -122,6 +122,9 @@ public sealed class DashboardBrowserTests
         Assert.Equal(1, await olivia.Locator($"{card} button.deny").CountAsync()); // the operator may still stop it
         await olivia.GotoAsync($"{t.Url}/requests/{id}");
         await olivia.WaitForSelectorAsync("[data-cannot]:has-text(\"You are the agent's operator\")");
+        // Who asked, from where: the agent's host, and the repository with its branch.
+        Assert.Equal("olivia-laptop", await olivia.Locator("dt:text-is('host') + dd").InnerTextAsync());
+        Assert.Equal("/srv/infra on branch main", await olivia.Locator("dt:text-is('repository') + dd").InnerTextAsync());
         await olivia.WaitForSelectorAsync("#live[data-state=open]");
         await ShotAsync(olivia, "request-as-operator-light");
 

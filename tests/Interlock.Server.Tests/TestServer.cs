@@ -133,8 +133,11 @@ public sealed class TestServer : IAsyncDisposable
     public static string DecisionBody(string command, string cwd, int waitMs = 0, string session = "s1") =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["harness"] = "codex", ["sessionId"] = session, ["tool"] = "Bash", ["cwd"] = cwd, ["command"] = command, ["waitMs"] = waitMs,
-            ["world"] = new Dictionary<string, object?> { ["home"] = "/home/olivia", ["repositories"] = new Dictionary<string, string?> { [cwd] = "/srv/infra" } },
+            ["harness"] = "codex", ["sessionId"] = session, ["tool"] = "Bash", ["cwd"] = cwd, ["command"] = command, ["waitMs"] = waitMs, ["host"] = "olivia-laptop",
+            ["world"] = new Dictionary<string, object?>
+            {
+                ["home"] = "/home/olivia", ["repositories"] = new Dictionary<string, string?> { [cwd] = "/srv/infra" }, ["branches"] = new Dictionary<string, string?> { ["/srv/infra"] = "main" },
+            },
         });
 
     public static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient client, string path, string json)
