@@ -65,6 +65,15 @@ public sealed record Invocation(
     /// `export KUBECONFIG=...` earlier); a null value means set to something unknown.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = NoEnvironment;
 
+    /// <summary>Set when the command's standard output goes into this shell variable (<c>TOKEN=$(cmd)</c>, <c>export
+    /// TOKEN="$(cmd)"</c>, a prefix assignment) and nothing later in the command expands the variable where its value
+    /// could be shown: as an argument, a redirection or here-document, or in an environment dump (<c>env</c>,
+    /// <c>printenv</c>, <c>set</c>, <c>export -p</c>). What it prints does not reach the agent's output.</summary>
+    public string? OutputCapturedInto { get; init; }
+
+    /// <summary>Which capture <see cref="OutputCapturedInto"/> belongs to (the analysis's own numbering).</summary>
+    internal int CaptureId { get; init; }
+
     /// <summary>A variable from <see cref="Environment"/>, or null.</summary>
     public string? GetEnvironment(string name) => Environment.GetValueOrDefault(name);
 }

@@ -32,6 +32,12 @@ public sealed class ShellAnalyzer
     private bool _forkBomb;
     private int _nestedShells;
 
+    // Output capture (Invocation.OutputCapturedInto): the assignment whose `$(...)` is being walked, whether the
+    // command being walked pipes its output on (then it is not what is captured), and the analysis's captures.
+    private (string Name, int Id)? _capture;
+    private bool _pipedOn;
+    private CaptureLog _captures = new();
+
     private ShellAnalyzer(ParseLimits limits) => _limits = limits;
 
     public static ShellAnalysis Analyze(Script script, string cwd, IWorldView world, ParseLimits? limits = null) =>
@@ -42,8 +48,14 @@ public sealed class ShellAnalyzer
     {
         var analyzer = new ShellAnalyzer(limits ?? ParseLimits.Default);
         var state = ShellState.Start(context, world);
+        analyzer._captures = state.Captures;
         analyzer.WalkScript(script, state);
-        return new ShellAnalysis(analyzer._invocations, analyzer._uncertainties, analyzer._forkBomb) { Written = state.Written.Files };
+        // A capture whose value the command shows later is printed after all.
+        var invocations = analyzer._invocations;
+        for (var i = 0; i < invocations.Count; i++)
+            if (invocations[i].OutputCapturedInto is not null && analyzer._captures.Shown.Contains(invocations[i].CaptureId))
+                invocations[i] = invocations[i] with { OutputCapturedInto = null, CaptureId = 0 };
+        return new ShellAnalysis(invocations, analyzer._uncertainties, analyzer._forkBomb) { Written = state.Written.Files };
     }
 
     // ------------------------------------------------------------ walking the tree
@@ -90,7 +102,10 @@ public sealed class ShellAnalyzer
             // Each part of a multi-command pipeline runs in its own subshell.
             var s = multi ? state.Clone() : state;
             var feed = i == 0 ? initialFeed : new PipeFeed(previousOutput, previousProducer);
+            var pipedOn = _pipedOn;
+            _pipedOn = pipedOn || i < pipeline.Commands.Count - 1;
             var result = WalkCommand(pipeline.Commands[i], s, feed, inPipelineOrBackground: multi || background);
+            _pipedOn = pipedOn;
             previousOutput = result.Output;
             previousProducer = result.Producer;
         }
@@ -204,14 +219,37 @@ public sealed class ShellAnalyzer
 
     private CommandOutput WalkSimple(SimpleCommand cmd, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
     {
-        // Substitutions run before the command itself.
-        WalkWordSubstitutions(cmd.Words, state);
+        // Substitutions run before the command itself. Values assigned follow what they capture; every other word
+        // that expands a captured variable shows its value.
+        var declaration = cmd.Words.Count > 1 && cmd.Words[0].IsUnquotedLiteral && cmd.Words[0].Parts is [LiteralPart { Text: "export" or "declare" or "typeset" or "local" or "readonly" }];
+        for (var i = 0; i < cmd.Words.Count; i++)
+        {
+            if (declaration && i > 0 && DeclaredValue(cmd.Words[i]) is var (name, value))
+            {
+                SetCaptured(state.Captured, name, WalkAssignedValue(name, value, state));
+                continue;
+            }
+            WalkWordSubstitutions([cmd.Words[i]], state);
+            ShowCaptured(cmd.Words[i].Parts, state);
+        }
+        Dictionary<string, int[]>? prefixCaptured = null;
         foreach (var a in cmd.Assignments)
         {
-            if (a.Value is not null) WalkWordSubstitutions([a.Value], state);
-            if (a.ArrayValues is not null) WalkWordSubstitutions(a.ArrayValues, state);
+            var captured = a.Value is null ? [] : WalkAssignedValue(a.Name, a.Value.Parts, state);
+            if (a.ArrayValues is not null)
+            {
+                WalkWordSubstitutions(a.ArrayValues, state);
+                captured = [.. captured, .. a.ArrayValues.SelectMany(v => CapturesIn(v.Parts, state))];
+            }
+            if (cmd.Words.Count == 0) SetCaptured(state.Captured, a.Name, captured);
+            else if (captured.Length > 0) SetCaptured(prefixCaptured ??= new(StringComparer.Ordinal), a.Name, captured);
         }
         WalkRedirectSubstitutions(cmd.Redirects, state);
+        foreach (var r in cmd.Redirects)
+        {
+            ShowCaptured(r.Target.Parts, state);
+            if (r.HereDoc is { } doc) ShowCaptured(doc.Body.Parts, state);
+        }
 
         var words = new List<Arg>();
         foreach (var w in cmd.Words) words.AddRange(WordExpander.Expand(w, state));
@@ -253,6 +291,13 @@ public sealed class ShellAnalyzer
         var stdin = StdinOf(cmd.Redirects, redirects, feed, state);
         foreach (var a in cmd.Assignments)
             state.CommandEnvironment[a.Name] = a.Value is null ? null : Known(WordExpander.ExpandSingle(a.Value, state));
+        // What the command's prefix assignments captured is in its environment, for nested shells and dumps to show.
+        var outerCaptured = new List<(string, int[]?)>();
+        foreach (var (name, ids) in prefixCaptured ?? [])
+        {
+            outerCaptured.Add((name, state.Captured.GetValueOrDefault(name)));
+            state.Captured[name] = ids;
+        }
         try
         {
             var output = Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
@@ -262,7 +307,84 @@ public sealed class ShellAnalyzer
         finally
         {
             state.CommandEnvironment.Clear();
+            foreach (var (name, ids) in outerCaptured) SetCaptured(state.Captured, name, ids ?? []);
         }
+    }
+
+    /// <summary>`export NAME=value` and the like: the name and the value's parts, when the word assigns.</summary>
+    private static (string Name, IReadOnlyList<WordPart> Value)? DeclaredValue(Word word)
+    {
+        if (word.Parts is not [LiteralPart { Quoted: false } first, ..]) return null;
+        var eq = first.Text.IndexOf('=');
+        if (eq <= 0 || !first.Text.AsSpan(0, eq).TrimEnd('+').ToString().All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return null;
+        var rest = first.Text[(eq + 1)..];
+        List<WordPart> value = rest.Length > 0 ? [new LiteralPart(rest, false)] : [];
+        value.AddRange(word.Parts.Skip(1));
+        return (first.Text[..eq].TrimEnd('+'), value);
+    }
+
+    /// <summary>Walks the substitutions of a value assigned to <paramref name="name"/> and returns the captures it holds
+    /// after: a value that is exactly one `$(...)` captures that command's output (a new capture); otherwise what the
+    /// captured variables it expands hold.</summary>
+    private int[] WalkAssignedValue(string name, IReadOnlyList<WordPart> value, ShellState state)
+    {
+        if (value is [CommandSubstitutionPart substitution] && _captures.Next() is var id and > 0)
+        {
+            var (outer, pipedOn) = (_capture, _pipedOn);
+            (_capture, _pipedOn) = ((name, id), false);
+            try { WalkScript(substitution.Body, state.Clone()); }
+            finally { (_capture, _pipedOn) = (outer, pipedOn); }
+            return [id];
+        }
+        foreach (var part in value) WalkPartSubstitutions(part, state);
+        return CapturesIn(value, state);
+    }
+
+    private static void SetCaptured(Dictionary<string, int[]> captured, string name, int[] ids)
+    {
+        if (ids.Length > 0) captured[name] = ids;
+        else captured.Remove(name);
+    }
+
+    /// <summary>The captures held by the variables that <paramref name="parts"/> expand (not inside substitutions,
+    /// which are walked as commands of their own).</summary>
+    private static int[] CapturesIn(IEnumerable<WordPart> parts, ShellState state)
+    {
+        if (state.Captured.Count == 0) return [];
+        List<int>? ids = null;
+        foreach (var part in parts)
+        {
+            if (part is not ParameterPart p) continue;
+            if (state.Captured.TryGetValue(p.Name, out var held)) (ids ??= []).AddRange(held);
+            if (p.Argument is { } arg) (ids ??= []).AddRange(CapturesIn(arg.Parts, state));
+        }
+        return ids is null ? [] : [.. ids.Distinct()];
+    }
+
+    private void ShowCaptured(IEnumerable<WordPart> parts, ShellState state) => _captures.Show(CapturesIn(parts, state));
+
+    /// <summary>Commands that print the environment or the shell's variables, captured values included.</summary>
+    private static bool PrintsVariables(Invocation inv) => inv.Name switch
+    {
+        "printenv" => true,
+        "env" => EnvRunsNothing(inv.Args),
+        "set" => inv.Args.Count == 0,
+        "export" or "declare" or "typeset" or "readonly" or "local" =>
+            inv.Args.Count == 0 || inv.Args.Any(a => a.Text.StartsWith('-') && a.Text.Contains('p')) || inv.Args.All(a => a.Text.StartsWith('-')),
+        _ => false,
+    };
+
+    private static bool EnvRunsNothing(IReadOnlyList<Arg> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (t == "--") return i == args.Count - 1;
+            if (t is "-u" or "--unset" or "-C" or "--chdir") { i++; continue; }
+            if (t.StartsWith('-') || t.Contains('=')) continue;
+            return false;
+        }
+        return true;
     }
 
     private void CallFunction(FunctionDefinition function, List<Arg> words, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
@@ -362,6 +484,15 @@ public sealed class ShellAnalyzer
     }
 
     private void WalkPartSubstitutions(WordPart part, ShellState state)
+    {
+        // A substitution's output becomes words or input of the command around it, not a captured value of its own.
+        var outer = _capture;
+        _capture = null;
+        try { WalkSubstitution(part, state); }
+        finally { _capture = outer; }
+    }
+
+    private void WalkSubstitution(WordPart part, ShellState state)
     {
         switch (part)
         {
@@ -1258,7 +1389,18 @@ public sealed class ShellAnalyzer
 
     // ------------------------------------------------------------ output
 
-    private void Emit(Invocation invocation) => _invocations.Add(invocation);
+    private void Emit(Invocation invocation)
+    {
+        // Inside `NAME=$(...)`, a command whose standard output is not piped on or redirected writes into NAME.
+        if (_capture is { } c && !_pipedOn && !RedirectsOutput(invocation.Redirects))
+            invocation = invocation with { OutputCapturedInto = c.Name, CaptureId = c.Id };
+        if (PrintsVariables(invocation)) _captures.ShowAll();
+        _invocations.Add(invocation);
+    }
+
+    private static bool RedirectsOutput(IReadOnlyList<ResolvedRedirect> redirects) =>
+        redirects.Any(r => r.Kind is RedirectKind.Output or RedirectKind.Clobber or RedirectKind.Append or RedirectKind.DuplicateOut or RedirectKind.ReadWrite
+            ? r.Fd is null or 1 : r.Kind is RedirectKind.OutputBoth or RedirectKind.AppendBoth);
 
     private void Uncertain(ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, string reason)
     {

@@ -31,6 +31,14 @@ internal sealed class ShellState
     public Dictionary<string, string> Aliases { get; private init; } = new(StringComparer.Ordinal);
     public HashSet<string> ActiveFunctions { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Variables holding captured command output: name → the captures whose output is in it
+    /// (<see cref="Invocation.OutputCapturedInto"/>).</summary>
+    public Dictionary<string, int[]> Captured { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The captures numbered so far and those whose value the command shows. Shared by every clone: a value
+    /// shown in a subshell, a branch or a nested shell counts.</summary>
+    public CaptureLog Captures { get; private init; } = new();
+
     /// <summary>Links the command has created so far (<c>ln</c>, <c>cp -s</c>, <c>cp -l</c>). Shared by every clone: a
     /// link made in a subshell, a branch or a nested shell stays on disk for what runs after (a branch that may not run
     /// still counts, which is the stricter reading).</summary>
@@ -76,6 +84,8 @@ internal sealed class ShellState
         ActiveFunctions = new(ActiveFunctions, StringComparer.Ordinal),
         CommandEnvironment = new(CommandEnvironment, StringComparer.Ordinal),
         CreatedLinks = CreatedLinks,
+        Captured = new(Captured, StringComparer.Ordinal),
+        Captures = Captures,
     };
 
     /// <summary>A state whose links start from those of an outer analysis (a nested shell analysed on its own).</summary>
@@ -106,9 +116,31 @@ internal sealed class ShellState
         }
         foreach (var b in branches)
         {
+            // A value captured in any branch may be in the variable afterwards.
+            foreach (var (k, ids) in b.Captured) Captured[k] = Captured.TryGetValue(k, out var mine) ? [.. mine.Union(ids)] : ids;
             foreach (var (k, v) in b.Functions) Functions.TryAdd(k, v);
             foreach (var (k, v) in b.Aliases) Aliases.TryAdd(k, v);
         }
+    }
+}
+
+/// <summary>Captures of command output into variables, shared by a state and its clones.</summary>
+internal sealed class CaptureLog
+{
+    private const int MaxCaptures = 256;
+    private int _next;
+
+    public HashSet<int> Shown { get; } = [];
+
+    /// <summary>A new capture's id; 0 (never captured) past the bound, so a flood of captures is treated as shown.</summary>
+    public int Next() => _next < MaxCaptures ? ++_next : 0;
+
+    public void Show(IEnumerable<int> ids) => Shown.UnionWith(ids);
+
+    /// <summary>Every capture so far is shown (an environment dump).</summary>
+    public void ShowAll()
+    {
+        for (var i = 1; i <= _next; i++) Shown.Add(i);
     }
 }
 

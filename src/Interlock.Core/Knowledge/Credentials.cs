@@ -21,17 +21,24 @@ public static class Credentials
             var match = true;
             for (var i = 0; i < p.Path.Length && match; i++) match = words[i] == p.Path[i];
             if (!match || p.Prints?.Invoke(inv.Args) == false) continue;
-            effects.Add(Printed(inv, $"{inv.Name} {string.Join(' ', p.Path)}", p.What));
+            Add(effects, inv, $"{inv.Name} {string.Join(' ', p.Path)}", p.What);
             return true;
         }
         return false;
     }
 
-    public static Effect Printed(Invocation inv, string command, string what) =>
-        new(EffectKind.ReadSecret, command, PathClass.Unknown, false, true, $"`{command}` prints {what}", inv, "credential-command")
+    /// <summary>Adds the effect of <paramref name="command"/> printing <paramref name="what"/>, unless its output is
+    /// captured into a shell variable that nothing in the command shows (<c>GH_TOKEN=$(gh auth token) gh api ...</c>,
+    /// <see cref="Invocation.OutputCapturedInto"/>): then the credential reaches the program that needs it, not the
+    /// conversation.</summary>
+    public static void Add(List<Effect> effects, Invocation inv, string command, string what)
+    {
+        if (inv.OutputCapturedInto is not null) return;
+        effects.Add(new(EffectKind.ReadSecret, command, PathClass.Unknown, false, true, $"`{command}` prints {what}", inv, "credential-command")
         {
             Environment = TargetEnvironment.Unknown,
-        };
+        });
+    }
 
     /// <summary>An option is present (<c>--raw</c>, <c>--reveal</c>) as a word or <c>--name=value</c>.</summary>
     public static Func<IReadOnlyList<Arg>, bool> With(params string[] options) => args =>

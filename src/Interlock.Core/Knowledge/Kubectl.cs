@@ -92,7 +92,7 @@ public sealed class Kubectl : ICommandKnowledge
                  && (format is "yaml" or "json" or "wide-json" || format.StartsWith("jsonpath") || format.StartsWith("go-template") || format.StartsWith("template") || format.StartsWith("custom-columns")))
             what = "the secrets' data";
         if (what is null) return false;
-        effects.Add(Credentials.Printed(inv, $"{inv.Name} {sub} {rest.FirstOrDefault()?.Text}", what));
+        Credentials.Add(effects, inv, $"{inv.Name} {sub} {rest.FirstOrDefault()?.Text}", what);
         return true;
     }
 

@@ -63,4 +63,47 @@ public sealed class CredentialsTests
     [InlineData("vault status")]
     [InlineData("vault login -no-print")]
     public void Status_and_listing_forms_are_allowed(string command) => None(command);
+
+    /// <summary>Output captured into a variable goes to the program that uses the variable, not into the conversation.</summary>
+    [Theory]
+    [InlineData("TOKEN=$(gh auth token)")]
+    [InlineData("TOKEN=\"$(gh auth token)\"; gh api user -H \"X-Trace: 1\"")]
+    [InlineData("GH_TOKEN=$(gh auth token) gh release create v1.2.0")]
+    [InlineData("export GH_TOKEN=$(gh auth token) && gh pr list")]
+    [InlineData("export AWS_SESSION=$(aws configure export-credentials --format env-no-export); echo done")]
+    [InlineData("local_token=$(gcloud auth print-access-token 2>/dev/null); [[ -n $local_token ]] || echo missing")]
+    [InlineData("K=$(kubectl config view --raw); unset K")]
+    [InlineData("A=$(gh auth token); B=$A; export B; gh pr list")]
+    public void A_credential_captured_into_a_variable_nothing_shows_is_allowed(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.DoesNotContain(d.Effects, e => e.Detail == "credential-command");
+        Assert.Equal(Verdict.Allow, d.Verdict);
+    }
+
+    /// <summary>The captured value shown later (an argument, a redirect, a here-document, an environment dump, a
+    /// nested shell), or output that does not go into the variable, prints the credential after all.</summary>
+    [Theory]
+    [InlineData("TOKEN=$(gh auth token); echo $TOKEN")]
+    [InlineData("TOKEN=$(gh auth token) && printf '%s' \"${TOKEN}\"")]
+    [InlineData("TOKEN=$(gh auth token); echo \"${TOKEN:0:8}\"")]
+    [InlineData("A=$(gh auth token); B=$A; echo $B")]
+    [InlineData("export GH_TOKEN=$(gh auth token); env")]
+    [InlineData("export GH_TOKEN=$(gh auth token); printenv GH_TOKEN")]
+    [InlineData("GH_TOKEN=$(gh auth token) env")]
+    [InlineData("GH_TOKEN=$(gh auth token) bash -c 'echo $GH_TOKEN'")]
+    [InlineData("export GH_TOKEN=$(gh auth token); declare -p")]
+    [InlineData("TOKEN=$(gh auth token); cat <<EOF\n$TOKEN\nEOF")]
+    [InlineData("TOKEN=$(gh auth token >&2)")]
+    [InlineData("TOKEN=$(gh auth token | tee /dev/stderr)")]
+    [InlineData("TOKEN=$(echo \"$(gh auth token)\" >&2)")]
+    [InlineData("echo \"$(gh auth token)\"")]
+    [InlineData("if true; then T=$(gh auth token); fi; echo $T")]
+    [InlineData("T=$(gh auth token); ls $T")]
+    public void A_credential_captured_and_then_shown_still_asks(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("secrets.print", d.RuleId);
+    }
 }
