@@ -37,6 +37,19 @@ public sealed class ShellAnalyzer
     private (string Name, int Id)? _capture;
     private bool _pipedOn;
     private CaptureLog _captures = new();
+    private int[] _capturesInEnvironment = [];
+
+    /// <summary>Programs that do not print their environment: a captured credential in it reaches them unseen (the
+    /// CLIs that take tokens from variables, and builtins and wrappers, whose own output is their arguments). Any other
+    /// program (an interpreter, a script, a task runner, a tool not listed) may print it, so it counts as shown.</summary>
+    private static readonly HashSet<string> KeepEnvironmentToThemselves =
+    [
+        "gh", "glab", "git", "aws", "gcloud", "gsutil", "bq", "az", "kubectl", "helm", "terraform", "tofu", "terragrunt", "pulumi",
+        "docker", "podman", "curl", "wget", "vault", "op", "doppler", "ssh", "scp", "rsync", "psql", "mysql", "redis-cli",
+        "echo", "printf", "test", "[", "cd", "true", "false", ":", "export", "unset", "local", "declare", "typeset", "readonly",
+        "read", "sleep", "wait", "exit", "return", "shift", "sudo", "doas", "env", "timeout", "nice", "nohup", "time", "command",
+        "exec", "builtin", "xargs", "flock", "ls", "mkdir", "cat", "grep", "head", "tail", "wc", "tr", "cut", "sort", "uniq", "jq", "",
+    ];
 
     private ShellAnalyzer(ParseLimits limits) => _limits = limits;
 
@@ -222,11 +235,19 @@ public sealed class ShellAnalyzer
         // Substitutions run before the command itself. Values assigned follow what they capture; every other word
         // that expands a captured variable shows its value.
         var declaration = cmd.Words.Count > 1 && cmd.Words[0].IsUnquotedLiteral && cmd.Words[0].Parts is [LiteralPart { Text: "export" or "declare" or "typeset" or "local" or "readonly" }];
+        var exports = declaration && (cmd.Words[0].Parts is [LiteralPart { Text: "export" }]
+            || cmd.Words.Skip(1).Any(w => w.Parts is [LiteralPart { Text: ['-', .. var flags] }] && flags.Contains('x')));
+        if (cmd.Words.Count > 1 && cmd.Words[0].Parts is [LiteralPart { Text: "set" }]
+            && cmd.Words.Skip(1).Any(w => w.Parts is [LiteralPart { Text: var t }] && (t is "allexport" || t.StartsWith('-') && !t.StartsWith("--") && t.Contains('a'))))
+            state.ExportAll = true;
         for (var i = 0; i < cmd.Words.Count; i++)
         {
+            if (exports && i > 0 && cmd.Words[i].Parts is [LiteralPart { Text: var exported }] && !exported.StartsWith('-') && !exported.Contains('='))
+                state.Exported.Add(exported);
             if (declaration && i > 0 && DeclaredValue(cmd.Words[i]) is var (name, value))
             {
                 SetCaptured(state.Captured, name, WalkAssignedValue(name, value, state));
+                if (exports) state.Exported.Add(name);
                 continue;
             }
             WalkWordSubstitutions([cmd.Words[i]], state);
@@ -298,6 +319,8 @@ public sealed class ShellAnalyzer
             outerCaptured.Add((name, state.Captured.GetValueOrDefault(name)));
             state.Captured[name] = ids;
         }
+        var outerEnvironment = _capturesInEnvironment;
+        _capturesInEnvironment = [.. state.CapturesInEnvironment().Concat(prefixCaptured?.Values.SelectMany(v => v) ?? [])];
         try
         {
             var output = Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
@@ -308,6 +331,7 @@ public sealed class ShellAnalyzer
         {
             state.CommandEnvironment.Clear();
             foreach (var (name, ids) in outerCaptured) SetCaptured(state.Captured, name, ids ?? []);
+            _capturesInEnvironment = outerEnvironment;
         }
     }
 
@@ -1395,6 +1419,7 @@ public sealed class ShellAnalyzer
         if (_capture is { } c && !_pipedOn && !RedirectsOutput(invocation.Redirects))
             invocation = invocation with { OutputCapturedInto = c.Name, CaptureId = c.Id };
         if (PrintsVariables(invocation)) _captures.ShowAll();
+        else if (_capturesInEnvironment.Length > 0 && !KeepEnvironmentToThemselves.Contains(invocation.Name ?? "?")) _captures.Show(_capturesInEnvironment);
         _invocations.Add(invocation);
     }
 

@@ -39,6 +39,15 @@ internal sealed class ShellState
     /// shown in a subshell, a branch or a nested shell counts.</summary>
     public CaptureLog Captures { get; private init; } = new();
 
+    /// <summary>Variables exported to the commands the script runs (<c>export</c>, <c>declare -x</c>), and whether
+    /// <c>set -a</c> exports every assignment: a captured value in the environment is visible to every program run.</summary>
+    public HashSet<string> Exported { get; private init; } = new(StringComparer.Ordinal);
+    public bool ExportAll { get; set; }
+
+    /// <summary>The captures in the environment of the commands run now (exported variables that hold one).</summary>
+    public IEnumerable<int> CapturesInEnvironment() =>
+        Captured.Where(c => ExportAll || Exported.Contains(c.Key)).SelectMany(c => c.Value);
+
     /// <summary>Links the command has created so far (<c>ln</c>, <c>cp -s</c>, <c>cp -l</c>). Shared by every clone: a
     /// link made in a subshell, a branch or a nested shell stays on disk for what runs after (a branch that may not run
     /// still counts, which is the stricter reading).</summary>
@@ -86,6 +95,8 @@ internal sealed class ShellState
         CreatedLinks = CreatedLinks,
         Captured = new(Captured, StringComparer.Ordinal),
         Captures = Captures,
+        Exported = new(Exported, StringComparer.Ordinal),
+        ExportAll = ExportAll,
     };
 
     /// <summary>A state whose links start from those of an outer analysis (a nested shell analysed on its own).</summary>

@@ -74,6 +74,8 @@ public sealed class CredentialsTests
     [InlineData("local_token=$(gcloud auth print-access-token 2>/dev/null); [[ -n $local_token ]] || echo missing")]
     [InlineData("K=$(kubectl config view --raw); unset K")]
     [InlineData("A=$(gh auth token); B=$A; export B; gh pr list")]
+    [InlineData("T=$(gh auth token); python3 -c 'print(1)'")]
+    [InlineData("export GH_TOKEN=$(gh auth token); git push origin main; gh pr create --fill")]
     public void A_credential_captured_into_a_variable_nothing_shows_is_allowed(string command)
     {
         var d = TestWorld.Check(command);
@@ -100,6 +102,11 @@ public sealed class CredentialsTests
     [InlineData("echo \"$(gh auth token)\"")]
     [InlineData("if true; then T=$(gh auth token); fi; echo $T")]
     [InlineData("T=$(gh auth token); ls $T")]
+    [InlineData("GH_TOKEN=$(gh auth token) python3 -c 'import os; print(os.environ[\"GH_TOKEN\"])'")]
+    [InlineData("export GH_TOKEN=$(gh auth token); node -e 'console.log(process.env.GH_TOKEN)'")]
+    [InlineData("T=$(gh auth token); export T; ./deploy.sh")]
+    [InlineData("declare -x T=$(gh auth token); make release")]
+    [InlineData("set -a; T=$(gh auth token); perl -e 'print $ENV{T}'")]
     public void A_credential_captured_and_then_shown_still_asks(string command)
     {
         var d = TestWorld.Check(command);
