@@ -27,6 +27,10 @@ internal static class ServerCommands
         if (path.EndsWith(".dll", StringComparison.Ordinal)) { start.FileName = "dotnet"; start.ArgumentList.Add(path); }
         start.ArgumentList.Add(command);
         foreach (var a in args) start.ArgumentList.Add(a);
+        // A larger young-generation budget than the default (sized from the CPU cache): fewer collections under load,
+        // +10% decisions/s at 128 connections (docs/performance.md, fifth measurement). The GC reads it only from the
+        // environment (it has no runtimeconfig name), so it is set here; a value the user set wins.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Gen0BudgetVariable))) start.Environment[Gen0BudgetVariable] = Gen0Budget;
         // A SIGTERM, SIGINT, SIGHUP or SIGQUIT sent to this process alone (systemd, `kill <pid>`, `kill -INT`, a closed
         // terminal) is passed on as SIGTERM, so the server stops cleanly with it instead of running on as an orphan; this
         // process then waits for it. The handlers are in place before the server starts: no signal falls in between
@@ -48,6 +52,9 @@ internal static class ServerCommands
         child.WaitForExit();
         return child.ExitCode;
     }
+
+    internal const string Gen0BudgetVariable = "DOTNET_GCgen0size";
+    internal const string Gen0Budget = "0x4000000"; // 64 MiB
 
     private const int SigTerm = 15;
 
