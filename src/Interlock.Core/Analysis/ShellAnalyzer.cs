@@ -313,14 +313,15 @@ public sealed class ShellAnalyzer
         foreach (var a in cmd.Assignments)
             state.CommandEnvironment[a.Name] = a.Value is null ? null : Known(WordExpander.ExpandSingle(a.Value, state));
         // What the command's prefix assignments captured is in its environment, for nested shells and dumps to show.
-        var outerCaptured = new List<(string, int[]?)>();
+        // (Nothing to do, and nothing allocated, for the usual command that involves no captured value.)
+        List<(string, int[]?)>? outerCaptured = null;
         foreach (var (name, ids) in prefixCaptured ?? [])
         {
-            outerCaptured.Add((name, state.Captured.GetValueOrDefault(name)));
+            (outerCaptured ??= []).Add((name, state.Captured.GetValueOrDefault(name)));
             state.Captured[name] = ids;
         }
         var outerEnvironment = _capturesInEnvironment;
-        _capturesInEnvironment = [.. state.CapturesInEnvironment().Concat(prefixCaptured?.Values.SelectMany(v => v) ?? [])];
+        _capturesInEnvironment = state.Captured.Count == 0 ? [] : [.. state.CapturesInEnvironment().Concat(prefixCaptured?.Values.SelectMany(v => v) ?? [])];
         try
         {
             var output = Resolve(words, redirects, stdin, state, TextOf(cmd, words), inPipelineOrBackground);
@@ -330,7 +331,7 @@ public sealed class ShellAnalyzer
         finally
         {
             state.CommandEnvironment.Clear();
-            foreach (var (name, ids) in outerCaptured) SetCaptured(state.Captured, name, ids ?? []);
+            foreach (var (name, ids) in outerCaptured ?? []) SetCaptured(state.Captured, name, ids ?? []);
             _capturesInEnvironment = outerEnvironment;
         }
     }
@@ -1424,8 +1425,13 @@ public sealed class ShellAnalyzer
     }
 
     private static bool RedirectsOutput(IReadOnlyList<ResolvedRedirect> redirects) =>
-        redirects.Any(r => r.Kind is RedirectKind.Output or RedirectKind.Clobber or RedirectKind.Append or RedirectKind.DuplicateOut or RedirectKind.ReadWrite
-            ? r.Fd is null or 1 : r.Kind is RedirectKind.OutputBoth or RedirectKind.AppendBoth);
+        redirects.Any(r => r.Kind switch
+        {
+            RedirectKind.Output or RedirectKind.Clobber or RedirectKind.Append or RedirectKind.DuplicateOut => r.Fd is null or 1,
+            RedirectKind.ReadWrite => r.Fd == 1, // `<>` opens standard input unless a descriptor is given
+            RedirectKind.OutputBoth or RedirectKind.AppendBoth => true,
+            _ => false,
+        });
 
     private void Uncertain(ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, string reason)
     {

@@ -13,6 +13,16 @@ public sealed class ServeSignalTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>`interlock serve` with a fake interlock-server: the shell script <paramref name="script"/> at <paramref name="server"/>.</summary>
+    private static ProcessStartInfo Serve(string server, string script)
+    {
+        File.WriteAllText(server, script);
+        File.SetUnixFileMode(server, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "interlock"), ["serve"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.Environment["INTERLOCK_SERVER_BIN"] = server;
+        return psi;
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
@@ -22,11 +32,7 @@ public sealed class ServeSignalTests : IDisposable
         var server = Path.Combine(_dir, "interlock-server");
         var got = Path.Combine(_dir, "got");
         var started = Path.Combine(_dir, "started");
-        File.WriteAllText(server, $"#!/bin/sh\ntrap 'echo $1 > \"{got}\"; exit 0' TERM\necho up > \"{started}\"\nwhile :; do sleep 0.1; done\n");
-        File.SetUnixFileMode(server, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "interlock"), ["serve"]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.Environment["INTERLOCK_SERVER_BIN"] = server;
-        using var serve = Process.Start(psi)!;
+        using var serve = Process.Start(Serve(server, $"#!/bin/sh\ntrap 'echo $1 > \"{got}\"; exit 0' TERM\necho up > \"{started}\"\nwhile :; do sleep 0.1; done\n"))!;
         var clock = Stopwatch.StartNew();
         while (!File.Exists(started) && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
         Assert.True(File.Exists(started), "the fake server did not start");
@@ -46,10 +52,7 @@ public sealed class ServeSignalTests : IDisposable
     {
         var server = Path.Combine(_dir, "interlock-server");
         var seen = Path.Combine(_dir, "seen");
-        File.WriteAllText(server, $"#!/bin/sh\nprintf '%s' \"$DOTNET_GCgen0size\" > \"{seen}\"\n");
-        File.SetUnixFileMode(server, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "interlock"), ["serve"]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.Environment["INTERLOCK_SERVER_BIN"] = server;
+        var psi = Serve(server, $"#!/bin/sh\nprintf '%s' \"$DOTNET_GCgen0size\" > \"{seen}\"\n");
         psi.Environment.Remove("DOTNET_GCgen0size");
         if (set is not null) psi.Environment["DOTNET_GCgen0size"] = set;
         using var serve = Process.Start(psi)!;
