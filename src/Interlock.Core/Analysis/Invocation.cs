@@ -74,6 +74,12 @@ public sealed record Invocation(
     /// <summary>Which capture <see cref="OutputCapturedInto"/> belongs to (the analysis's own numbering).</summary>
     internal int CaptureId { get; init; }
 
+    /// <summary>The command that reads this one's standard output through a pipe (<c>gh auth token | docker login
+    /// --password-stdin</c>): set when the next stage of the pipeline is one simple command (wrappers such as sudo
+    /// stripped) and this command's output is not redirected elsewhere. What that command does with it (keeps it to
+    /// itself, passes it on, prints it) is its tool's knowledge.</summary>
+    public Invocation? PipedInto { get; init; }
+
     /// <summary>A variable from <see cref="Environment"/>, or null.</summary>
     public string? GetEnvironment(string name) => Environment.GetValueOrDefault(name);
 }

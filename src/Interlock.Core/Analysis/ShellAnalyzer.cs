@@ -39,6 +39,23 @@ public sealed class ShellAnalyzer
     private CaptureLog _captures = new();
     private int[] _capturesInEnvironment = [];
 
+    // Pipes (Invocation.PipedInto): the pipeline stage the command being walked runs in, and every pipeline of more than
+    // one command, as its stages, in the order they were walked (an enclosing pipeline before the ones inside it).
+    private Stage? _stage;
+    private readonly List<Stage[]> _pipelines = [];
+
+    /// <summary>One command of a pipeline: the invocations that run in it (indices into the invocations; not those of
+    /// substitutions in its words, nor wrappers such as sudo that hand their standard input and output on) and those
+    /// whose standard output is the stage's. The last stage of an inner pipeline writes its enclosing stage's output.</summary>
+    private sealed class Stage(Stage? enclosing, bool writesEnclosing, bool simple)
+    {
+        public readonly List<int> Runs = [];
+        public readonly List<int> Writers = [];
+        public Stage? Enclosing { get; } = enclosing;
+        public bool WritesEnclosing { get; } = writesEnclosing;
+        public bool Simple { get; } = simple;
+    }
+
     /// <summary>Programs that do not print their environment: a captured credential in it reaches them unseen (the
     /// CLIs that take tokens from variables, and builtins and wrappers, whose own output is their arguments). Any other
     /// program (an interpreter, a script, a task runner, a tool not listed) may print it, so it counts as shown.</summary>
@@ -68,7 +85,19 @@ public sealed class ShellAnalyzer
         for (var i = 0; i < invocations.Count; i++)
             if (invocations[i].OutputCapturedInto is not null && analyzer._captures.Shown.Contains(invocations[i].CaptureId))
                 invocations[i] = invocations[i] with { OutputCapturedInto = null, CaptureId = 0 };
+        analyzer.LinkPipes();
         return new ShellAnalysis(invocations, analyzer._uncertainties, analyzer._forkBomb) { Written = state.Written.Files };
+    }
+
+    /// <summary>Sets <see cref="Invocation.PipedInto"/>: a stage's writers are read by the next stage when that stage is
+    /// one simple command. Last stage first, and enclosing pipelines first, so each reader linked is already final.</summary>
+    private void LinkPipes()
+    {
+        foreach (var stages in _pipelines)
+            for (var i = stages.Length - 2; i >= 0; i--)
+                if (stages[i + 1] is { Simple: true, Runs: [var reader] })
+                    foreach (var w in stages[i].Writers)
+                        _invocations[w] = _invocations[w] with { PipedInto = _invocations[reader] };
     }
 
     // ------------------------------------------------------------ walking the tree
@@ -110,8 +139,13 @@ public sealed class ShellAnalyzer
         string? previousOutput = null;
         string? previousProducer = null;
         var multi = pipeline.Commands.Count > 1;
+        var stages = multi ? new Stage[pipeline.Commands.Count] : null;
+        if (stages is not null) _pipelines.Add(stages);
+        var enclosing = _stage;
         for (var i = 0; i < pipeline.Commands.Count; i++)
         {
+            if (stages is not null)
+                _stage = stages[i] = new Stage(enclosing, writesEnclosing: i == stages.Length - 1, pipeline.Commands[i] is SimpleCommand);
             // Each part of a multi-command pipeline runs in its own subshell.
             var s = multi ? state.Clone() : state;
             var feed = i == 0 ? initialFeed : new PipeFeed(previousOutput, previousProducer);
@@ -119,6 +153,7 @@ public sealed class ShellAnalyzer
             _pipedOn = pipedOn || i < pipeline.Commands.Count - 1;
             var result = WalkCommand(pipeline.Commands[i], s, feed, inPipelineOrBackground: multi || background);
             _pipedOn = pipedOn;
+            _stage = enclosing;
             previousOutput = result.Output;
             previousProducer = result.Producer;
         }
@@ -131,6 +166,18 @@ public sealed class ShellAnalyzer
     private readonly record struct CommandOutput(string? Output, string? Producer);
 
     private CommandOutput WalkCommand(Command command, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
+    {
+        // `{ ...; } > file` inside a pipeline: what runs in the group still runs in the stage, but writes elsewhere.
+        if (command is not SimpleCommand && _stage is { } stage && command.Redirects.Any(r => RedirectsOutput(r.Kind, r.Fd)))
+        {
+            _stage = new Stage(stage, writesEnclosing: false, simple: false);
+            try { return WalkCommandCore(command, state, feed, inPipelineOrBackground); }
+            finally { _stage = stage; }
+        }
+        return WalkCommandCore(command, state, feed, inPipelineOrBackground);
+    }
+
+    private CommandOutput WalkCommandCore(Command command, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
     {
         switch (command)
         {
@@ -355,10 +402,10 @@ public sealed class ShellAnalyzer
     {
         if (value is [CommandSubstitutionPart substitution] && _captures.Next() is var id and > 0)
         {
-            var (outer, pipedOn) = (_capture, _pipedOn);
-            (_capture, _pipedOn) = ((name, id), false);
+            var (outer, pipedOn, stage) = (_capture, _pipedOn, _stage);
+            (_capture, _pipedOn, _stage) = ((name, id), false, null);
             try { WalkScript(substitution.Body, state.Clone()); }
-            finally { (_capture, _pipedOn) = (outer, pipedOn); }
+            finally { (_capture, _pipedOn, _stage) = (outer, pipedOn, stage); }
             return [id];
         }
         foreach (var part in value) WalkPartSubstitutions(part, state);
@@ -511,10 +558,10 @@ public sealed class ShellAnalyzer
     private void WalkPartSubstitutions(WordPart part, ShellState state)
     {
         // A substitution's output becomes words or input of the command around it, not a captured value of its own.
-        var outer = _capture;
-        _capture = null;
+        var (outer, stage) = (_capture, _stage);
+        (_capture, _stage) = (null, null);
         try { WalkSubstitution(part, state); }
-        finally { _capture = outer; }
+        finally { (_capture, _stage) = (outer, stage); }
     }
 
     private void WalkSubstitution(WordPart part, ShellState state)
@@ -826,9 +873,10 @@ public sealed class ShellAnalyzer
     private CommandOutput Unwrap(List<Arg> words, List<ResolvedRedirect> redirects, Stdin stdin, ShellState state,
         List<Arg> rest, string? via, bool inPipeline)
     {
-        // The wrapper itself is also an invocation (it may be what a policy cares about, e.g. sudo).
+        // The wrapper itself is also an invocation (it may be what a policy cares about, e.g. sudo). It hands its standard
+        // input and output to the command it runs, except a tracer, which prints what passes through.
         Emit(new Invocation(BaseName(words[0].Text), words[0].Text, words.Skip(1).ToList(), state.Context(), [], null, null,
-            string.Join(' ', words.Select(w => Quote(w.Text)))));
+            string.Join(' ', words.Select(w => Quote(w.Text)))), handsOnStdio: via is not ("strace" or "ltrace"));
         if (rest.Count == 0) return default;
         var inner = via is null ? state : WithVia(state, via);
         var output = Resolve(rest, redirects, stdin, inner, string.Join(' ', rest.Select(w => Quote(w.Text))), inPipeline);
@@ -968,7 +1016,7 @@ public sealed class ShellAnalyzer
             break;
         }
         var command = args.Skip(i).ToList();
-        Emit(new Invocation("env", words[0].Text, args, state.Context(), [], null, null, string.Join(' ', words.Select(w => Quote(w.Text)))));
+        Emit(new Invocation("env", words[0].Text, args, state.Context(), [], null, null, string.Join(' ', words.Select(w => Quote(w.Text)))), handsOnStdio: command.Count > 0);
         if (command.Count == 0) return default;
         return Resolve(command, redirects, stdin, inner, string.Join(' ', command.Select(w => Quote(w.Text))), inPipeline);
     }
@@ -1414,8 +1462,18 @@ public sealed class ShellAnalyzer
 
     // ------------------------------------------------------------ output
 
-    private void Emit(Invocation invocation)
+    private void Emit(Invocation invocation, bool handsOnStdio = false)
     {
+        if (_stage is not null && !handsOnStdio)
+        {
+            var writes = !RedirectsOutput(invocation.Redirects);
+            for (var s = _stage; s is not null; s = s.Enclosing)
+            {
+                s.Runs.Add(_invocations.Count);
+                if (writes) s.Writers.Add(_invocations.Count);
+                writes &= s.WritesEnclosing;
+            }
+        }
         // Inside `NAME=$(...)`, a command whose standard output is not piped on or redirected writes into NAME.
         if (_capture is { } c && !_pipedOn && !RedirectsOutput(invocation.Redirects))
             invocation = invocation with { OutputCapturedInto = c.Name, CaptureId = c.Id };
@@ -1424,14 +1482,15 @@ public sealed class ShellAnalyzer
         _invocations.Add(invocation);
     }
 
-    private static bool RedirectsOutput(IReadOnlyList<ResolvedRedirect> redirects) =>
-        redirects.Any(r => r.Kind switch
-        {
-            RedirectKind.Output or RedirectKind.Clobber or RedirectKind.Append or RedirectKind.DuplicateOut => r.Fd is null or 1,
-            RedirectKind.ReadWrite => r.Fd == 1, // `<>` opens standard input unless a descriptor is given
-            RedirectKind.OutputBoth or RedirectKind.AppendBoth => true,
-            _ => false,
-        });
+    private static bool RedirectsOutput(IReadOnlyList<ResolvedRedirect> redirects) => redirects.Any(r => RedirectsOutput(r.Kind, r.Fd));
+
+    private static bool RedirectsOutput(RedirectKind kind, int? fd) => kind switch
+    {
+        RedirectKind.Output or RedirectKind.Clobber or RedirectKind.Append or RedirectKind.DuplicateOut => fd is null or 1,
+        RedirectKind.ReadWrite => fd == 1, // `<>` opens standard input unless a descriptor is given
+        RedirectKind.OutputBoth or RedirectKind.AppendBoth => true,
+        _ => false,
+    };
 
     private void Uncertain(ShellState state, List<Arg> words, List<ResolvedRedirect> redirects, string reason)
     {

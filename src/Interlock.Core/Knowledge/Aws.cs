@@ -49,8 +49,8 @@ public sealed class Aws : ICommandKnowledge
     /// <summary>Operations whose output holds credentials (AWS CLI reference: configure export-credentials, sts
     /// get-session-token/assume-role return an access key, secret key and session token; codeartifact
     /// get-authorization-token a repository token; secretsmanager get-secret-value the secret; ssm
-    /// get-parameter(s) a SecureString only --with-decryption). `ecr get-login-password` is left out: its documented
-    /// use is piping into `docker login --password-stdin`, and the guard cannot yet tell a piped output from a printed one.</summary>
+    /// get-parameter(s) a SecureString only --with-decryption; ecr get-login-password a registry password, whose documented
+    /// use, piped into `docker login --password-stdin`, prints nothing: see <see cref="KnowledgeContext.OutputKeptFromAgent"/>).</summary>
     private static readonly Credentials.Printer[] CredentialPrinters =
     [
         new(["configure", "export-credentials"], "the profile's access key, secret key and session token"),
@@ -60,6 +60,8 @@ public sealed class Aws : ICommandKnowledge
         new(["sts", "assume-role-with-web-identity"], "temporary credentials for the role"),
         new(["sts", "assume-role-with-saml"], "temporary credentials for the role"),
         new(["sts", "get-federation-token"], "temporary credentials (access key, secret key and session token)"),
+        new(["ecr", "get-login-password"], "a registry password"),
+        new(["ecr-public", "get-login-password"], "a registry password"),
         new(["codeartifact", "get-authorization-token"], "a repository authorization token"),
         new(["secretsmanager", "get-secret-value"], "the secret's value"),
         new(["secretsmanager", "batch-get-secret-value"], "the secrets' values"),
@@ -96,7 +98,7 @@ public sealed class Aws : ICommandKnowledge
             return;
         }
         var svc = serviceArg.Text;
-        if (opArg is not null && Credentials.Check(inv, [svc, opArg.Text], CredentialPrinters, effects)) return;
+        if (opArg is not null && Credentials.Check(inv, ctx, [svc, opArg.Text], CredentialPrinters, effects)) return;
         if (opArg is null || svc is "help" or "configure" or "sts" or "sso" or "sso-oidc" or "pricing" or "history") return;
         var op = opArg.Text;
         var rest = args.Skip(positions[1] + 1).ToList();

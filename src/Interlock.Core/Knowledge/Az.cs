@@ -55,7 +55,7 @@ public sealed class Az : ICommandKnowledge
             return;
         }
         var words = path.Select(a => a.Text).ToList();
-        if (Credentials.Check(inv, words, CredentialPrinters, effects)) return;
+        if (Credentials.Check(inv, ctx, words, CredentialPrinters, effects)) return;
         var group = words[0];
         if (LocalGroups.Contains(group)) return;
         if (CloudArgs.Has(args, "--what-if", "--dryrun", "--dry-run")) return;

@@ -9,12 +9,32 @@ public interface ICommandKnowledge
     IReadOnlyList<string> Executables { get; }
 
     void Analyze(Invocation invocation, KnowledgeContext context, List<Effect> effects);
+
+    /// <summary>What the tool does with what is piped into it (<see cref="Invocation.PipedInto"/>); most tools do not
+    /// say, and then it may be printed.</summary>
+    InputUse StandardInput(Invocation invocation) => InputUse.Unknown;
+}
+
+/// <summary>What a command does with text on its standard input, as far as the agent's view of it goes.</summary>
+public enum InputUse
+{
+    /// <summary>Not known: it may print it.</summary>
+    Unknown,
+
+    /// <summary>Reads it as a secret and prints none of it (<c>docker login --password-stdin</c>).</summary>
+    KeepsToItself,
+
+    /// <summary>A filter: prints what it read, changed (<c>tr -d '\n'</c>, <c>base64</c>); where its output goes decides.</summary>
+    PassesOn,
 }
 
 /// <summary>The read-only world and helpers every piece of knowledge uses.</summary>
 /// <param name="nested">Analyses shell code that a tool runs elsewhere (inside a container, a pod, an
 /// interpreter's os.system) and returns its effects; supplied by the engine so there is one shell analysis.</param>
-public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Func<string, ExecContext, List<Effect>>? nested = null)
+/// <param name="inputUse">What a command does with piped-in text, from its tool's knowledge (<see
+/// cref="ICommandKnowledge.StandardInput"/>); supplied by the engine, which indexes the knowledge.</param>
+public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Func<string, ExecContext, List<Effect>>? nested = null,
+    Func<Invocation, InputUse>? inputUse = null)
 {
     public IWorldView World { get; } = world;
     public EngineOptions Options { get; } = options;
@@ -23,7 +43,28 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
     /// <summary>The context for one invocation: its world includes the files earlier parts of the command write
     /// (<see cref="WrittenFiles"/>), so a script, makefile or SQL file is read as it will be when the invocation runs.</summary>
     public KnowledgeContext For(Invocation invocation) =>
-        invocation.Context.Written.IsEmpty && World is not WrittenWorld ? this : new(WrittenWorld.Over(World, invocation.Context.Written), Options, nested);
+        invocation.Context.Written.IsEmpty && World is not WrittenWorld ? this : new(WrittenWorld.Over(World, invocation.Context.Written), Options, nested, inputUse);
+
+    /// <summary>Whether what <paramref name="invocation"/> prints stays out of the agent's view: captured into a
+    /// variable that nothing in the command shows (<see cref="Invocation.OutputCapturedInto"/>), or piped into a
+    /// command that keeps it to itself, through filters that pass it on (<c>gh auth token | tr -d '\n' | docker login
+    /// --password-stdin</c>, <c>T=$(gh auth token | tr -d '\n')</c>). Anything else may print it.</summary>
+    public bool OutputKeptFromAgent(Invocation invocation)
+    {
+        // A pipeline is finite and each link points to a later stage, so this ends; the bound is only a guard.
+        for (var (at, hops) = (invocation, 0); hops < 1024; hops++)
+        {
+            if (at.OutputCapturedInto is not null) return true;
+            if (at.PipedInto is not { } reader || inputUse is null) return false;
+            switch (inputUse(reader))
+            {
+                case InputUse.KeepsToItself: return true;
+                case InputUse.PassesOn: at = reader; continue;
+                default: return false;
+            }
+        }
+        return false;
+    }
 
     /// <summary>The effects of <paramref name="code"/> run as a shell command in <paramref name="context"/>.
     /// Without a nested analyser (or past its depth bound) the code is reported as indeterminate.</summary>

@@ -13,7 +13,7 @@ public static class Credentials
 
     /// <summary>Adds the effect when <paramref name="words"/> (the command's subcommand words, options left out) start
     /// with one of <paramref name="printers"/>' paths and its condition holds. Returns whether one matched.</summary>
-    public static bool Check(Invocation inv, IReadOnlyList<string> words, IEnumerable<Printer> printers, List<Effect> effects)
+    public static bool Check(Invocation inv, KnowledgeContext context, IReadOnlyList<string> words, IEnumerable<Printer> printers, List<Effect> effects)
     {
         foreach (var p in printers)
         {
@@ -21,19 +21,19 @@ public static class Credentials
             var match = true;
             for (var i = 0; i < p.Path.Length && match; i++) match = words[i] == p.Path[i];
             if (!match || p.Prints?.Invoke(inv.Args) == false) continue;
-            Add(effects, inv, $"{inv.Name} {string.Join(' ', p.Path)}", p.What);
+            Add(effects, inv, context, $"{inv.Name} {string.Join(' ', p.Path)}", p.What);
             return true;
         }
         return false;
     }
 
-    /// <summary>Adds the effect of <paramref name="command"/> printing <paramref name="what"/>, unless its output is
-    /// captured into a shell variable that nothing in the command shows (<c>GH_TOKEN=$(gh auth token) gh api ...</c>,
-    /// <see cref="Invocation.OutputCapturedInto"/>): then the credential reaches the program that needs it, not the
-    /// conversation.</summary>
-    public static void Add(List<Effect> effects, Invocation inv, string command, string what)
+    /// <summary>Adds the effect of <paramref name="command"/> printing <paramref name="what"/>, unless its output stays
+    /// out of the agent's view (<see cref="KnowledgeContext.OutputKeptFromAgent"/>: <c>GH_TOKEN=$(gh auth token) gh api
+    /// ...</c>, <c>aws ecr get-login-password | docker login --password-stdin ...</c>): then the credential reaches the
+    /// program that needs it, not the conversation.</summary>
+    public static void Add(List<Effect> effects, Invocation inv, KnowledgeContext context, string command, string what)
     {
-        if (inv.OutputCapturedInto is not null) return;
+        if (context.OutputKeptFromAgent(inv)) return;
         effects.Add(new(EffectKind.ReadSecret, command, PathClass.Unknown, false, true, $"`{command}` prints {what}", inv, "credential-command")
         {
             Environment = TargetEnvironment.Unknown,

@@ -58,6 +58,23 @@ public sealed class Docker : ICommandKnowledge
         "alpha", "bake", "debug", "scout", "extension", "desktop", "ai", "mcp", "model",
     ];
 
+    /// <summary><c>login --password-stdin</c> reads the password and prints only "Login Succeeded"; <c>secret create
+    /// NAME -</c> stores what it reads and prints the secret's ID (docker, podman and nerdctl references).</summary>
+    public InputUse StandardInput(Invocation inv)
+    {
+        if (inv.Name is "docker-compose" or "podman-compose") return InputUse.Unknown;
+        var args = inv.Args;
+        var i = CliArgs.Parse(args, 0, f => GlobalValued.Contains(f), stopAtPositional: true).StoppedAt;
+        if (i >= args.Count) return InputUse.Unknown;
+        var rest = args.Skip(i + 1).ToList();
+        return args[i].Text switch
+        {
+            "login" when rest.Any(a => a.Text == "--password-stdin") => InputUse.KeepsToItself,
+            "secret" when rest is [{ Text: "create" }, ..] && rest[^1].Text == "-" => InputUse.KeepsToItself,
+            _ => InputUse.Unknown,
+        };
+    }
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;

@@ -76,7 +76,7 @@ public sealed class Gcloud : ICommandKnowledge
                 $"runs `gcloud {string.Join(' ', words.Take(unknown + 1).Select(w => w.Text))}`, a command computed at run time (it could delete)", inv));
             return;
         }
-        if (Credentials.Check(inv, words.TakeWhile(w => w.Known).Select(w => w.Text).ToList(), CredentialPrinters, effects)) return;
+        if (Credentials.Check(inv, ctx, words.TakeWhile(w => w.Known).Select(w => w.Text).ToList(), CredentialPrinters, effects)) return;
         var group = words[0].Text;
         if (LocalGroups.Contains(group)) return;
         if (verbIndex < 0) verbIndex = words.Count - 1;

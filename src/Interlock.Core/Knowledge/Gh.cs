@@ -18,6 +18,23 @@ public sealed class Gh : ICommandKnowledge
         new(["auth", "status"], "the signed-in token", args => args.Any(a => a.Text is "--show-token" or "-t")),
     ];
 
+    /// <summary>Commands that read a secret on standard input and print none of it (gh manual): <c>gh auth login
+    /// --with-token</c>, <c>glab auth login --stdin</c>, and <c>gh secret set NAME</c> without <c>--body</c> or
+    /// <c>--env-file</c> (it prints "Set secret NAME").</summary>
+    public InputUse StandardInput(Invocation inv)
+    {
+        var args = inv.Args;
+        var words = args.Where((a, i) => !a.Text.StartsWith('-') && (i == 0 || args[i - 1].Text is not ("-R" or "--repo"))).Take(2).Select(a => a.Text).ToList();
+        bool Has(params string[] options) => args.Any(a => options.Any(o => a.Text == o || a.Text.StartsWith(o + "=", StringComparison.Ordinal)));
+        return (inv.Name, words) switch
+        {
+            ("gh", ["auth", "login"]) when Has("--with-token") => InputUse.KeepsToItself,
+            ("glab", ["auth", "login"]) when Has("--stdin") => InputUse.KeepsToItself,
+            ("gh", ["secret", "set"]) when !Has("-b", "--body", "-f", "--env-file") => InputUse.KeepsToItself,
+            _ => InputUse.Unknown,
+        };
+    }
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;
@@ -41,7 +58,7 @@ public sealed class Gh : ICommandKnowledge
             return;
         }
         if (words.Count < 2) return;
-        if (Credentials.Check(inv, words.Select(w => w.Arg.Text).ToList(), CredentialPrinters, effects)) return;
+        if (Credentials.Check(inv, ctx, words.Select(w => w.Arg.Text).ToList(), CredentialPrinters, effects)) return;
         var command = words[1].Arg.Text;
         var operands = words.Skip(2).Select(w => w.Arg.Text).ToList();
         var first = operands.FirstOrDefault();

@@ -304,7 +304,7 @@ public sealed class Git : ICommandKnowledge
             case "credential":
                 // git-credential(1): `fill` prints the username and password the helpers hold for the described URL.
                 if (operands.FirstOrDefault()?.Text == "fill")
-                    Credentials.Add(effects, inv, "git credential fill", "the stored username and password for the repository's host");
+                    Credentials.Add(effects, inv, ctx, "git credential fill", "the stored username and password for the repository's host");
                 break;
             case "worktree":
                 if (operands.FirstOrDefault()?.Text is "remove" && parsed.Has("force"))

@@ -20,6 +20,12 @@ public sealed class Helm : ICommandKnowledge
 
     private const string ValuedShort = "nfoalsm";
 
+    /// <summary><c>helm registry login HOST --password-stdin</c> reads the password and prints only "Login Succeeded".</summary>
+    public InputUse StandardInput(Invocation inv) =>
+        inv.Args.Where(a => !a.Text.StartsWith('-')).Take(2).Select(a => a.Text).SequenceEqual(["registry", "login"]) && inv.Args.Any(a => a.Text == "--password-stdin")
+            ? InputUse.KeepsToItself
+            : InputUse.Unknown;
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var p = CliArgs.Parse(inv.Args, 0, f => f.StartsWith("--") ? ValuedLong.Contains(f) : f.Length == 2 && ValuedShort.Contains(f[1]));

@@ -46,6 +46,7 @@ public static class KnowledgeCatalog
         new Scheduling(),
         new Rsync(),
         new Gh(),
+        new TextFilters(),
         new Terraform(), new Pulumi(), new Cdk(), new Sam(), new Serverless(), new Eksctl(), new Ansible(), new Aws(), new Gcloud(), new Gsutil(), new Az(),
     ];
 }

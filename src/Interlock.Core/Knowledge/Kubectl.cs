@@ -81,7 +81,7 @@ public sealed class Kubectl : ICommandKnowledge
     /// client keys and tokens (without --raw they are redacted); `create token` prints a service account token; `get
     /// secret` with an output format (-o yaml/json/jsonpath/go-template) prints secrets' data (base64 is not encryption);
     /// a plain `get secrets` lists names only.</summary>
-    private static bool PrintsCredential(Invocation inv, CliArgs p, string sub, List<Arg> rest, List<Effect> effects)
+    private static bool PrintsCredential(Invocation inv, KnowledgeContext ctx, CliArgs p, string sub, List<Arg> rest, List<Effect> effects)
     {
         string? what = null;
         if (sub == "config" && rest.FirstOrDefault()?.Text == "view" && p.Has("--raw"))
@@ -92,8 +92,20 @@ public sealed class Kubectl : ICommandKnowledge
                  && (format is "yaml" or "json" or "wide-json" || format.StartsWith("jsonpath") || format.StartsWith("go-template") || format.StartsWith("template") || format.StartsWith("custom-columns")))
             what = "the secrets' data";
         if (what is null) return false;
-        Credentials.Add(effects, inv, $"{inv.Name} {sub} {rest.FirstOrDefault()?.Text}", what);
+        Credentials.Add(effects, inv, ctx, $"{inv.Name} {sub} {rest.FirstOrDefault()?.Text}", what);
         return true;
+    }
+
+    /// <summary><c>kubectl create secret generic NAME --from-file=KEY=/dev/stdin</c> (or <c>--from-env-file</c>) stores
+    /// what it reads and prints only "secret/NAME created"; with <c>-o</c> it prints the secret back.</summary>
+    public InputUse StandardInput(Invocation inv)
+    {
+        var p = CliArgs.Parse(inv.Args, 0, TakesValue);
+        return p.Positionals is [{ Text: "create" }, { Text: "secret" }, ..] && p.Value("-o", "--output") is null
+            && inv.Args.Any(a => (a.Text.StartsWith("--from-file=", StringComparison.Ordinal) || a.Text.StartsWith("--from-env-file=", StringComparison.Ordinal))
+                                 && a.Text.EndsWith("/dev/stdin", StringComparison.Ordinal))
+            ? InputUse.KeepsToItself
+            : InputUse.Unknown;
     }
 
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
@@ -109,7 +121,7 @@ public sealed class Kubectl : ICommandKnowledge
             sub = rest[0].Text;
             rest = rest.Skip(1).ToList();
         }
-        if (PrintsCredential(inv, p, sub, rest, effects)) return;
+        if (PrintsCredential(inv, ctx, p, sub, rest, effects)) return;
         if (ReadOnly.Contains(sub)) return;
         if (IsDryRun(p)) return;
 

@@ -104,7 +104,7 @@ public sealed class ServiceClis : ICommandKnowledge
         // Command words are the leading non-option arguments (`vault kv destroy`, `op item delete`); flag-style
         // verbs (`kafka-topics --delete`) count anywhere.
         var commandWords = CommandWords(args);
-        if (Credentials.Check(inv, commandWords, SecretPrinters.GetValueOrDefault(inv.Name!) ?? [], effects)) return;
+        if (Credentials.Check(inv, ctx, commandWords, SecretPrinters.GetValueOrDefault(inv.Name!) ?? [], effects)) return;
         var verb = commandWords.FirstOrDefault(w => CommonVerbs.Contains(w) || tool.Verbs.Contains(w) || w.EndsWith(":delete") || w.EndsWith(":destroy"))
                    ?? args.Select(a => a.Text).FirstOrDefault(t => t.StartsWith('-') && tool.Verbs.Contains(t));
         if (verb is null) return;

@@ -37,6 +37,7 @@ public sealed class CredentialsTests
     [InlineData("vault token create")]
     [InlineData("op read op://vault/item/password")]
     [InlineData("doppler secrets get DATABASE_URL")]
+    [InlineData("aws ecr get-login-password --region us-east-1")]
     public void Printing_a_credential_asks(string command)
     {
         var d = TestWorld.Check(command);
@@ -50,7 +51,6 @@ public sealed class CredentialsTests
     [InlineData("aws sts get-caller-identity")]
     [InlineData("aws ssm get-parameter --name /app/flag")]
     [InlineData("aws configure get region")]
-    [InlineData("aws ecr get-login-password | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com")]
     [InlineData("gh auth status")]
     [InlineData("gcloud auth list")]
     [InlineData("kubectl config view")]
@@ -108,6 +108,56 @@ public sealed class CredentialsTests
     [InlineData("declare -x T=$(gh auth token); make release")]
     [InlineData("set -a; T=$(gh auth token); perl -e 'print $ENV{T}'")]
     public void A_credential_captured_and_then_shown_still_asks(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Equal("secrets.print", d.RuleId);
+    }
+
+    /// <summary>Piped into a command that keeps it to itself (each tool's reference: docker/podman/helm registry login
+    /// --password-stdin, gh auth login --with-token, gh secret set, kubectl create secret --from-file=/dev/stdin), through
+    /// filters that pass it on, the credential never reaches the conversation.</summary>
+    [Theory]
+    [InlineData("aws ecr get-login-password | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com")]
+    [InlineData("aws ecr get-login-password --region eu-west-1 | podman login --username AWS --password-stdin 1.dkr.ecr.eu-west-1.amazonaws.com")]
+    [InlineData("aws ecr get-login-password | helm registry login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com")]
+    [InlineData("gh auth token | docker login ghcr.io -u me --password-stdin")]
+    [InlineData("gh auth token | tr -d '\\n' | sudo docker login ghcr.io -u me --password-stdin")]
+    [InlineData("gcloud auth print-access-token | docker login -u oauth2accesstoken --password-stdin https://europe-docker.pkg.dev")]
+    [InlineData("gcloud auth print-access-token | kubectl create secret generic gcr --from-file=token=/dev/stdin")]
+    [InlineData("vault kv get -field=token secret/ci | gh secret set CI_TOKEN")]
+    [InlineData("op read op://ci/gh/token | gh auth login --with-token")]
+    [InlineData("aws ecr get-login-password | docker secret create ecr -")]
+    [InlineData("T=$(gh auth token | tr -d '\\n')")]
+    [InlineData("T=$(gh auth token | head -n1 | tr -d ' '); gh pr list")]
+    [InlineData("aws ecr get-login-password | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com > /dev/null")]
+    public void A_credential_piped_into_a_command_that_keeps_it_is_allowed(string command)
+    {
+        var d = TestWorld.Check(command);
+        Assert.DoesNotContain(d.Effects, e => e.Detail == "credential-command");
+        Assert.Equal(Verdict.Allow, d.Verdict);
+    }
+
+    /// <summary>Piped into a command that prints it (a filter at the end, tee, an interpreter, an unknown tool, a
+    /// consumer that echoes with -o), redirected away from the pipe, or read by something else first: it still asks.</summary>
+    [Theory]
+    [InlineData("gh auth token | tr -d '\\n'")]
+    [InlineData("gh auth token | base64")]
+    [InlineData("gh auth token | tee /dev/stderr | docker login ghcr.io -u me --password-stdin")]
+    [InlineData("gh auth token | python3 -c 'import sys; print(sys.stdin.read())'")]
+    [InlineData("gh auth token | ./login.sh")]
+    [InlineData("gh auth token | docker login ghcr.io -u me")]
+    [InlineData("gh auth token | docker logout ghcr.io")]
+    [InlineData("gh auth token > /dev/stderr | docker login ghcr.io -u me --password-stdin")]
+    [InlineData("{ gh auth token; } > /dev/tty | docker login ghcr.io -u me --password-stdin")]
+    [InlineData("gh auth token | { cat; docker login ghcr.io -u me --password-stdin; }")]
+    [InlineData("gh auth token | bash -c 'cat; docker login ghcr.io -u me --password-stdin'")]
+    [InlineData("gh auth token | strace docker login ghcr.io -u me --password-stdin")]
+    [InlineData("gcloud auth print-access-token | kubectl create secret generic gcr --from-file=token=/dev/stdin -o yaml")]
+    [InlineData("vault kv get -field=token secret/ci | gh secret set CI_TOKEN --body x")]
+    [InlineData("T=$(gh auth token | tr -d '\\n'); echo $T")]
+    [InlineData("gh auth token | tr -d '\\n' > token.txt")]
+    public void A_credential_piped_where_it_may_be_shown_still_asks(string command)
     {
         var d = TestWorld.Check(command);
         Assert.Equal(Verdict.Ask, d.Verdict);
