@@ -15,5 +15,19 @@ public sealed class TextFilters : ICommandKnowledge
 
     public void Analyze(Invocation invocation, KnowledgeContext context, List<Effect> effects) { }
 
-    public InputUse StandardInput(Invocation invocation) => InputUse.PassesOn;
+    /// <summary>Passes its input on to its standard output only: not where the filter can also write elsewhere, such as a
+    /// named output file (<c>sort -o</c>, <c>uniq IN OUT</c>, <c>xxd IN OUT</c>) or standard error (jq's <c>debug</c>
+    /// and <c>stderr</c>); there it may be printed.</summary>
+    public InputUse StandardInput(Invocation inv)
+    {
+        var operands = inv.Args.Count(a => !a.Text.StartsWith('-') || a.Text == "-");
+        var writesElsewhere = inv.Name switch
+        {
+            "sort" => inv.Args.Any(a => a.Text.StartsWith("--output", StringComparison.Ordinal) || (a.Text.StartsWith('-') && !a.Text.StartsWith("--") && a.Text.Contains('o'))),
+            "uniq" or "xxd" => operands > 1,
+            "jq" or "yq" => inv.Args.Any(a => !a.Known || a.Text.Contains("debug", StringComparison.Ordinal) || a.Text.Contains("stderr", StringComparison.Ordinal)),
+            _ => false,
+        };
+        return writesElsewhere ? InputUse.Unknown : InputUse.PassesOn;
+    }
 }

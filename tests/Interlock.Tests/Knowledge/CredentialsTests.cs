@@ -130,6 +130,7 @@ public sealed class CredentialsTests
     [InlineData("aws ecr get-login-password | docker secret create ecr -")]
     [InlineData("T=$(gh auth token | tr -d '\\n')")]
     [InlineData("T=$(gh auth token | head -n1 | tr -d ' '); gh pr list")]
+    [InlineData("vault kv get -format=json secret/ci | jq -r .data.data.token | gh auth login --with-token")]
     [InlineData("aws ecr get-login-password | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com > /dev/null")]
     public void A_credential_piped_into_a_command_that_keeps_it_is_allowed(string command)
     {
@@ -157,6 +158,9 @@ public sealed class CredentialsTests
     [InlineData("vault kv get -field=token secret/ci | gh secret set CI_TOKEN --body x")]
     [InlineData("T=$(gh auth token | tr -d '\\n'); echo $T")]
     [InlineData("gh auth token | tr -d '\\n' > token.txt")]
+    [InlineData("gh auth token | sort -o /dev/stderr | docker login ghcr.io -u me --password-stdin")]
+    [InlineData("gh auth token | uniq - /dev/stderr | docker login ghcr.io -u me --password-stdin")]
+    [InlineData("gh auth token | jq -R debug | docker login ghcr.io -u me --password-stdin")]
     public void A_credential_piped_where_it_may_be_shown_still_asks(string command)
     {
         var d = TestWorld.Check(command);
