@@ -23,9 +23,8 @@ public sealed class Gh : ICommandKnowledge
     /// <c>--env-file</c> (it prints "Set secret NAME").</summary>
     public InputUse StandardInput(Invocation inv)
     {
-        var args = inv.Args;
-        var words = args.Where((a, i) => !a.Text.StartsWith('-') && (i == 0 || args[i - 1].Text is not ("-R" or "--repo"))).Take(2).Select(a => a.Text).ToList();
-        bool Has(params string[] options) => args.Any(a => options.Any(o => a.Text == o || a.Text.StartsWith(o + "=", StringComparison.Ordinal)));
+        var words = CommandWords(inv.Args).Take(2).Select(w => w.Arg.Text).ToList();
+        bool Has(params string[] options) => Credentials.With(options)(inv.Args);
         return (inv.Name, words) switch
         {
             ("gh", ["auth", "login"]) when Has("--with-token") => InputUse.KeepsToItself,
@@ -35,13 +34,9 @@ public sealed class Gh : ICommandKnowledge
         };
     }
 
-    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    /// <summary>The command path: the words that are neither options nor the value of -R/--repo, with their places.</summary>
+    private static List<(Arg Arg, int Index)> CommandWords(IReadOnlyList<Arg> args)
     {
-        var args = inv.Args;
-        if (args.Any(a => a.Text is "--help" or "-h" or "--version")) return;
-        var tool = inv.Name!;
-        var repo = MachineEffects.Value(args, 'R', false, "--repo");
-        // The command path: the first two words that are neither options nor the value of -R/--repo.
         var words = new List<(Arg Arg, int Index)>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -50,6 +45,16 @@ public sealed class Gh : ICommandKnowledge
             if (t.StartsWith('-')) continue;
             words.Add((args[i], i));
         }
+        return words;
+    }
+
+    public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
+    {
+        var args = inv.Args;
+        if (args.Any(a => a.Text is "--help" or "-h" or "--version")) return;
+        var tool = inv.Name!;
+        var repo = MachineEffects.Value(args, 'R', false, "--repo");
+        var words = CommandWords(args);
         if (words.Count == 0) return;
         var group = words[0].Arg.Text;
         if (group == "api")

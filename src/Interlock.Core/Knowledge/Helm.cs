@@ -22,13 +22,15 @@ public sealed class Helm : ICommandKnowledge
 
     /// <summary><c>helm registry login HOST --password-stdin</c> reads the password and prints only "Login Succeeded".</summary>
     public InputUse StandardInput(Invocation inv) =>
-        inv.Args.Where(a => !a.Text.StartsWith('-')).Take(2).Select(a => a.Text).SequenceEqual(["registry", "login"]) && inv.Args.Any(a => a.Text == "--password-stdin")
+        CliArgs.Parse(inv.Args, 0, TakesValue) is { Positionals: [{ Text: "registry" }, { Text: "login" }, ..] } p && p.Has("--password-stdin")
             ? InputUse.KeepsToItself
             : InputUse.Unknown;
 
+    private static bool TakesValue(string f) => f.StartsWith("--") ? ValuedLong.Contains(f) : f.Length == 2 && ValuedShort.Contains(f[1]);
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
-        var p = CliArgs.Parse(inv.Args, 0, f => f.StartsWith("--") ? ValuedLong.Contains(f) : f.Length == 2 && ValuedShort.Contains(f[1]));
+        var p = CliArgs.Parse(inv.Args, 0, TakesValue);
         if (p.Has("-h", "--help")) return;
         if (p.Positionals.Count == 0) return;
         var sub = p.Positionals[0].Text;
