@@ -75,6 +75,32 @@ public sealed class HookServerTests
         Assert.Equal(2, (await human.GetFromJsonElement("v1/requests?status=pending")).GetProperty("requests").GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_binary_the_session_built_in_one_call_asks_on_the_server_when_run_in_the_next()
+    {
+        // Session provenance in server mode: the hook records the session's writes in its own state and sends them
+        // with the facts, so the server does not take the agent's new binary for code that was always there.
+        await using var t = await TestServer.StartAsync();
+        var project = Workspace("app");
+        var state = Path.Combine(Path.GetDirectoryName(project)!, "state");
+        File.WriteAllBytes(Path.Combine(project, "tool.bin"), "\u007fELF\u0002\u0001\u0001\0\0\0"u8.ToArray());
+        HookAnswer Hook(string session, string command)
+        {
+            var stage = new ServerDecideStage(new Engine(), () => new FileSystemWorld(), new ServerConnection(new Uri(t.Url.TrimEnd('/') + "/"), t.AgentToken, true, 0) { TimeoutMs = 30_000 });
+            var pipeline = new DecisionPipeline([stage, new ProvenanceStage()],
+                () => Interlock.State.Sqlite.SqliteStateStore.Open(new Interlock.State.Sqlite.SqliteStateStoreOptions { Directory = state }));
+            var input = Event(command, project).Replace("sess-1", session);
+            return pipeline.Run(new ClaudeCodeAdapter(), Encoding.UTF8.GetBytes(input));
+        }
+        Assert.Equal("", Hook("s1", "cp tool.bin ./app").Stdout);
+        File.Copy(Path.Combine(project, "tool.bin"), Path.Combine(project, "app")); // what the allowed command did
+        var second = Hook("s1", "./app").Stdout;
+        Assert.Contains("\"permissionDecision\":\"deny\"", second); // a pending request on the server
+        Assert.Contains(Path.Combine(project, "app"), second);
+        Assert.Contains("this session wrote or built", second);
+        Assert.Equal("", Hook("s2", "./app").Stdout); // another session did not write it
+    }
+
     private static string Workspace(string name)
     {
         var dir = Path.Combine(Path.GetTempPath(), "interlock-hook-" + Guid.NewGuid().ToString("N")[..8], "infra", name);

@@ -71,7 +71,8 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
             new DecideStage(engine, world).Run(context);
             return;
         }
-        var recording = new RecordingWorld(world());
+        // The session's written files are asked through the recording, so the server sees the agent's new code as new.
+        var recording = new RecordingWorld(ProvenanceStage.WithSession(world(), context));
         var local = engine.Evaluate(e.Request, recording);
         context.Analysed = true;
         try
@@ -80,7 +81,8 @@ internal sealed class ServerDecideStage(Engine engine, Func<IWorldView> world, S
             if (recording.FindRepositoryRoot(e.Request.Cwd) is { } repository) recording.CurrentBranch(repository);
             var call = new DecisionCall(e.Harness, e.SessionId, e.Request, recording.Facts, server.WaitMs) { HarnessCanAsk = context.Caller.SupportsAsk, Host = HostName() };
             var (answer, status) = Ask(call);
-            context.Decision = answer with { Effects = local.Effects, Invocations = local.Invocations, Parse = local.Parse };
+            // What the action writes is this machine's knowledge (the provenance stage records it for later calls).
+            context.Decision = answer with { Effects = local.Effects, Invocations = local.Invocations, Parse = local.Parse, Writes = local.Writes };
             if (status == HarnessPromptStatus) context.ApprovalNote = Interlock.Core.Policy.ApprovalRoute.HarnessPromptNote;
         }
         catch (ServerUnreachableException ex)

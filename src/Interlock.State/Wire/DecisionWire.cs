@@ -24,7 +24,11 @@ public sealed class WorldFacts : IWorldView
     public Dictionary<string, string?> Links { get; } = new(StringComparer.Ordinal);
     /// <summary>Identities of files with their link counts: path → "device:inode:links".</summary>
     public Dictionary<string, string?> Identities { get; } = new(StringComparer.Ordinal);
+    /// <summary>Files the agent's session wrote, as the hook's state recorded them: path → how and when. Without them
+    /// the server would take a binary the agent just built for code that was always there.</summary>
+    public Dictionary<string, string?> Written { get; } = new(StringComparer.Ordinal);
 
+    public string? WrittenInSession(string absolutePath) => Written.GetValueOrDefault(absolutePath);
     public string? ReadSymbolicLink(string absolutePath) => Links.GetValueOrDefault(absolutePath);
     public FileIdentity? GetFileIdentity(string absolutePath) =>
         Identities.GetValueOrDefault(absolutePath)?.Split(':') is [var d, var i, var n] && ulong.TryParse(d, out var dev) && ulong.TryParse(i, out var ino) && uint.TryParse(n, out var links)
@@ -76,7 +80,13 @@ public sealed class RecordingWorld(IWorldView inner) : IWorldView
         return id;
     }
 
-    public string? WrittenInSession(string absolutePath) => inner.WrittenInSession(absolutePath);
+    // Only files the session wrote are recorded: an unrecorded path reads on the server as "not written", as here.
+    public string? WrittenInSession(string absolutePath)
+    {
+        var how = inner.WrittenInSession(absolutePath);
+        if (how is not null && Facts.Written.Count < WorldFacts.MaxEntries) Facts.Written[absolutePath] = how;
+        return how;
+    }
 
     private static string? Remember(Dictionary<string, string?> map, string key, string? value)
     {
@@ -162,6 +172,7 @@ public static class DecisionWire
         WriteMap(w, "files", world.Files);
         WriteMap(w, "links", world.Links);
         WriteMap(w, "identities", world.Identities);
+        WriteMap(w, "written", world.Written);
         w.WriteEndObject();
         w.WriteNumber("waitMs", call.WaitMs);
         if (call.HarnessCanAsk) w.WriteBoolean("harnessCanAsk", true);
@@ -238,6 +249,7 @@ public static class DecisionWire
             ReadMap(we, "files", world.Files, WorldFacts.MaxFileBytes);
             ReadMap(we, "links", world.Links, 4096);
             ReadMap(we, "identities", world.Identities, 64);
+            ReadMap(we, "written", world.Written, 1024);
             if (we.TryGetProperty("paths", out var pe) && pe.ValueKind == JsonValueKind.Object)
             {
                 foreach (var p in pe.EnumerateObject())

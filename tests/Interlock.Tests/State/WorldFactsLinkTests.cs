@@ -38,4 +38,28 @@ public sealed class WorldFactsLinkTests
         world.Identities[P + "/README.md"] = settings;
         Assert.Equal("protected.hook-settings", Replayed("echo x > README.md", world).RuleId);
     }
+
+    [Fact]
+    public void Files_the_session_wrote_reach_the_server()
+    {
+        // A binary the agent built in this session: the hook asks, and so must the server re-analysing the facts.
+        var world = new TestWorld(extraFiles: [P + "/app"]);
+        world.Contents[P + "/app"] = "\u007fELF\u0002\u0001\u0001\0\0\0";
+        world.SessionWrites[P + "/app"] = "by `go build -o app`, at 12:00 UTC";
+        var d = Replayed("./app --reset", world);
+        Assert.Equal(Verdict.Ask, d.Verdict);
+        Assert.Contains("go build", d.Reason);
+        // Not the session's: trusted as before on both sides.
+        world.SessionWrites.Clear();
+        Assert.Equal(Verdict.Allow, Replayed("./app --reset", world).Verdict);
+    }
+
+    [Fact]
+    public void A_malformed_written_fact_is_refused_with_its_field()
+    {
+        var body = """{"harness":"claude-code","tool":"Bash","cwd":"/w","command":"./app","world":{"written":{"/w/app":7}}}""";
+        using var doc = JsonDocument.Parse(body);
+        var e = Assert.Throws<WireFormatException>(() => DecisionWire.Read(doc.RootElement));
+        Assert.Equal("world.written", e.Field);
+    }
 }
