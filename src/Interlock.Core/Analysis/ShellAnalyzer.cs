@@ -167,6 +167,15 @@ public sealed class ShellAnalyzer
 
     private CommandOutput WalkCommand(Command command, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
     {
+        // Under `set -x` the shell prints each command as it runs it, expanded: a captured value it holds is shown.
+        if (!state.XTrace) return WalkCommandInStage(command, state, feed, inPipelineOrBackground);
+        var output = WalkCommandInStage(command, state, feed, inPipelineOrBackground);
+        _captures.ShowAll();
+        return output;
+    }
+
+    private CommandOutput WalkCommandInStage(Command command, ShellState state, PipeFeed? feed, bool inPipelineOrBackground)
+    {
         // `{ ...; } > file` inside a pipeline: what runs in the group still runs in the stage, but writes elsewhere.
         if (command is not SimpleCommand && _stage is { } stage && command.Redirects.Any(r => RedirectsOutput(r.Kind, r.Fd)))
         {
@@ -287,6 +296,7 @@ public sealed class ShellAnalyzer
         if (cmd.Words.Count > 1 && cmd.Words[0].Parts is [LiteralPart { Text: "set" }]
             && cmd.Words.Skip(1).Any(w => w.Parts is [LiteralPart { Text: var t }] && (t is "allexport" || t.StartsWith('-') && !t.StartsWith("--") && t.Contains('a'))))
             state.ExportAll = true;
+        if (cmd.Words.Count > 1 && cmd.Words[0].Parts is [LiteralPart { Text: "set" }]) SetXTrace(cmd.Words, state);
         for (var i = 0; i < cmd.Words.Count; i++)
         {
             if (exports && i > 0 && cmd.Words[i].Parts is [LiteralPart { Text: var exported }] && !exported.StartsWith('-') && !exported.Contains('='))
@@ -380,6 +390,23 @@ public sealed class ShellAnalyzer
             state.CommandEnvironment.Clear();
             foreach (var (name, ids) in outerCaptured ?? []) SetCaptured(state.Captured, name, ids ?? []);
             _capturesInEnvironment = outerEnvironment;
+        }
+    }
+
+    /// <summary><c>set -x</c>, <c>set -ex</c>, <c>set -o xtrace</c> turn tracing on; <c>set +x</c>, <c>set +o xtrace</c> off.
+    /// Options end at the first word that is not one (<c>set -- -x</c> sets the positional parameters).</summary>
+    private static void SetXTrace(IReadOnlyList<Word> words, ShellState state)
+    {
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (words[i].Parts is not [LiteralPart { Text: [('-' or '+') and var sign, .. var flags] }] || flags is "" or "-") return;
+            if (flags == "o" && i + 1 < words.Count && words[i + 1].Parts is [LiteralPart { Text: var option }])
+            {
+                if (option == "xtrace") state.XTrace = sign == '-';
+                i++;
+                continue;
+            }
+            if (flags.Contains('x')) state.XTrace = sign == '-';
         }
     }
 
@@ -1226,6 +1253,7 @@ public sealed class ShellAnalyzer
         var i = 0;
         var hasC = false;
         var readsStdin = false;
+        var traced = false; // `bash -x`: the nested shell traces what it runs
         if (name == "busybox")
         {
             if (args.Count == 0 || args[0].Text is not ("sh" or "ash" or "bash")) return default;
@@ -1237,6 +1265,7 @@ public sealed class ShellAnalyzer
             if (t == "--" || t == "-") { i++; break; }
             if (!(t.StartsWith('-') || t.StartsWith('+')) || t.Length == 1) break;
             if (t.StartsWith("--")) { i++; continue; }
+            if (t[0] == '-' && (t.Contains('x') || t == "-o" && i + 1 < args.Count && args[i + 1].Text == "xtrace")) traced = true;
             if (t[0] == '-' && t.Contains('c')) hasC = true;
             if (t[0] == '-' && t.Contains('s')) readsStdin = true;
             if ((t[0] == '-' && t.Contains('n') && t.Length > 1 && t[1] != '-') || (t == "-o" && i + 1 < args.Count && args[i + 1].Text == "noexec"))
@@ -1244,6 +1273,7 @@ public sealed class ShellAnalyzer
             i += t is "-o" or "+o" or "-O" or "+O" ? 2 : 1;
         }
         var via = state.Clone(via: [.. state.Via, hasC ? name + " -c" : name]);
+        via.XTrace |= traced;
         if (hasC)
         {
             if (i >= args.Count) return default;
@@ -1258,6 +1288,7 @@ public sealed class ShellAnalyzer
                 Uncertain(state, words, redirects, $"`{name}` runs the script `{args[i].Text}`, whose name or contents cannot be known in advance");
             else
                 RunScriptFile(name, args[i].Text, args.Skip(i + 1).ToList(), state, words, redirects, inCurrentShell: false);
+            if (traced) _captures.ShowAll(); // `bash -x script.sh` prints what the script expands
             return default;
         }
         if (stdin.Text is { } code) return RunShellCode([Arg.Literal(code)], via, words, redirects, null);

@@ -44,6 +44,9 @@ internal sealed class ShellState
     public HashSet<string> Exported { get; private init; } = new(StringComparer.Ordinal);
     public bool ExportAll { get; set; }
 
+    /// <summary><c>set -x</c> (xtrace) is on: the shell prints every command after expansion, captured values included.</summary>
+    public bool XTrace { get; set; }
+
     /// <summary>The captures in the environment of the commands run now (exported variables that hold one).</summary>
     public IEnumerable<int> CapturesInEnvironment() =>
         Captured.Where(c => ExportAll || Exported.Contains(c.Key)).SelectMany(c => c.Value);
@@ -97,6 +100,7 @@ internal sealed class ShellState
         Captures = Captures,
         Exported = new(Exported, StringComparer.Ordinal),
         ExportAll = ExportAll,
+        XTrace = XTrace,
     };
 
     /// <summary>A state whose links start from those of an outer analysis (a nested shell analysed on its own).</summary>

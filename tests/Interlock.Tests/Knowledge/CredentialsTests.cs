@@ -76,6 +76,11 @@ public sealed class CredentialsTests
     [InlineData("A=$(gh auth token); B=$A; export B; gh pr list")]
     [InlineData("T=$(gh auth token); python3 -c 'print(1)'")]
     [InlineData("export GH_TOKEN=$(gh auth token); git push origin main; gh pr create --fill")]
+    [InlineData("set -x; set +x; T=$(gh auth token); GH_TOKEN=$T gh pr list")]
+    [InlineData("set -e -o pipefail; T=$(gh auth token); GH_TOKEN=$T gh pr list")]
+    [InlineData("set -- -x; T=$(gh auth token); GH_TOKEN=$T gh pr list")]
+    [InlineData("(set -x; make); T=$(gh auth token); GH_TOKEN=$T gh pr list")]
+    [InlineData("bash -e -c 'T=$(gh auth token); GH_TOKEN=$T gh pr list'")]
     public void A_credential_captured_into_a_variable_nothing_shows_is_allowed(string command)
     {
         var d = TestWorld.Check(command);
@@ -107,6 +112,15 @@ public sealed class CredentialsTests
     [InlineData("T=$(gh auth token); export T; ./deploy.sh")]
     [InlineData("declare -x T=$(gh auth token); make release")]
     [InlineData("set -a; T=$(gh auth token); perl -e 'print $ENV{T}'")]
+    // Under xtrace the shell prints each command expanded: the assignment itself, and every use after.
+    [InlineData("set -x; T=$(gh auth token); GH_TOKEN=$T gh pr list")]
+    [InlineData("set -ex; export GH_TOKEN=$(gh auth token); gh pr list")]
+    [InlineData("set -o xtrace; T=$(gh auth token)")]
+    [InlineData("T=$(gh auth token); set -x; GH_TOKEN=$T gh pr list")]
+    [InlineData("f() { set -x; }; f; T=$(gh auth token)")]
+    [InlineData("bash -x -c 'T=$(gh auth token); GH_TOKEN=$T gh pr list'")]
+    [InlineData("bash -o xtrace -c 'T=$(gh auth token)'")]
+    [InlineData("sh -xc 'T=$(gh auth token); GH_TOKEN=$T gh pr list'")]
     public void A_credential_captured_and_then_shown_still_asks(string command)
     {
         var d = TestWorld.Check(command);
