@@ -135,17 +135,9 @@ public sealed class Engine
             return [new Effect(EffectKind.Indeterminate, code, PathClass.Unknown, false, false, $"runs shell code that could not be parsed ({parsed.Error})", at)];
         var inner = ShellAnalyzer.Analyze(parsed.Script, ctx, world, _options.ParseLimits);
         return CollectEffects(inner, Context(world, depth + 1));
-    }, StandardInputOf);
+    }, KnowledgeOf);
 
-    /// <summary>What the knowledge of <paramref name="reader"/>'s tool says it does with piped-in text: the first that
-    /// says anything (several files may know one executable).</summary>
-    private static InputUse StandardInputOf(Invocation reader)
-    {
-        if (reader.Name is not { Length: > 0 } name || !KnowledgeByName.TryGetValue(name, out var knowledge)) return InputUse.Unknown;
-        foreach (var k in knowledge)
-            if (k.StandardInput(reader) is var use and not InputUse.Unknown) return use;
-        return InputUse.Unknown;
-    }
+    private static IReadOnlyList<ICommandKnowledge>? KnowledgeOf(string name) => KnowledgeByName.GetValueOrDefault(name);
 
     /// <summary>Every effect of every invocation, plus what the analysis could not see through.</summary>
     public List<Effect> CollectEffects(ShellAnalysis analysis, KnowledgeContext baseContext)

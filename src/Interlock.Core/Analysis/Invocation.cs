@@ -14,6 +14,12 @@ public sealed record Arg(string Text, bool Known, bool Glob)
     /// (<c>"$(ssh-agent -s)"</c>, <c>&lt;(kubectl completion bash)</c>; see <see cref="Knowledge.ShellSetupCode"/>):
     /// not known, but safe for <c>eval</c> and <c>source</c> to run.</summary>
     public string? SetupCodeFrom { get; init; }
+
+    /// <summary>The command word whose captured output is in this argument (<c>-H "Authorization: Bearer $(gh auth
+    /// token)"</c>, or a variable that holds some), in the analysis's numbering; 0 for none. See
+    /// <see cref="Invocation.OutputPassedTo"/>.</summary>
+    internal int CapturesFrom { get; init; }
+
     public override string ToString() => Text;
 }
 
@@ -66,10 +72,15 @@ public sealed record Invocation(
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = NoEnvironment;
 
     /// <summary>Set when the command's standard output goes into this shell variable (<c>TOKEN=$(cmd)</c>, <c>export
-    /// TOKEN="$(cmd)"</c>, a prefix assignment) and nothing later in the command expands the variable where its value
-    /// could be shown: as an argument, a redirection or here-document, or in an environment dump (<c>env</c>,
-    /// <c>printenv</c>, <c>set</c>, <c>export -p</c>). What it prints does not reach the agent's output.</summary>
+    /// TOKEN="$(cmd)"</c>, a prefix assignment) or into an argument of another command (<c>curl -H "... $(cmd)"</c>), and
+    /// nothing later in the command shows it: a redirection or here-document, an environment dump (<c>env</c>,
+    /// <c>printenv</c>, <c>set</c>, <c>export -p</c>), xtrace, or a command the analysis cannot follow it into. The
+    /// commands that get it as an argument are <see cref="OutputPassedTo"/>; their tools say what they do with it.</summary>
     public string? OutputCapturedInto { get; init; }
+
+    /// <summary>The arguments the captured output (<see cref="OutputCapturedInto"/>) is passed in: each consumer and
+    /// the index in its <see cref="Args"/>. Empty when the capture is only held (or given in the environment).</summary>
+    public IReadOnlyList<ArgumentPlace> OutputPassedTo { get; init; } = [];
 
     /// <summary>Which capture <see cref="OutputCapturedInto"/> belongs to (the analysis's own numbering).</summary>
     internal int CaptureId { get; init; }
@@ -83,3 +94,6 @@ public sealed record Invocation(
     /// <summary>A variable from <see cref="Environment"/>, or null.</summary>
     public string? GetEnvironment(string name) => Environment.GetValueOrDefault(name);
 }
+
+/// <summary>An argument of a command: <paramref name="Consumer"/>'s <see cref="Invocation.Args"/>[<paramref name="Index"/>].</summary>
+public sealed record ArgumentPlace(Invocation Consumer, int Index);

@@ -38,6 +38,10 @@ public sealed class ShellAnalyzer
     private bool _pipedOn;
     private CaptureLog _captures = new();
     private int[] _capturesInEnvironment = [];
+    // Captured output in arguments: each command word that holds some (its captures), and which command got which
+    // word as which argument.
+    private readonly List<int[]> _argumentWords = [];
+    private readonly List<(int Word, int Consumer, int Index)> _argumentUses = [];
 
     // Pipes (Invocation.PipedInto): the pipeline stage the command being walked runs in, and every pipeline of more than
     // one command, as its stages, in the order they were walked (an enclosing pipeline before the ones inside it).
@@ -80,11 +84,24 @@ public sealed class ShellAnalyzer
         var state = ShellState.Start(context, world);
         analyzer._captures = state.Captures;
         analyzer.WalkScript(script, state);
-        // A capture whose value the command shows later is printed after all.
+        // A capture whose value the command shows later is printed after all; so is one in an argument that no
+        // recorded command got (a function's or alias's arguments, a command the analysis could not resolve).
         var invocations = analyzer._invocations;
+        var (words, uses) = (analyzer._argumentWords, analyzer._argumentUses);
+        for (var w = 0; w < words.Count; w++)
+            if (!uses.Exists(u => u.Word == w + 1)) analyzer._captures.Show(words[w]);
         for (var i = 0; i < invocations.Count; i++)
-            if (invocations[i].OutputCapturedInto is not null && analyzer._captures.Shown.Contains(invocations[i].CaptureId))
+        {
+            if (invocations[i].OutputCapturedInto is null) continue;
+            var id = invocations[i].CaptureId;
+            if (analyzer._captures.Shown.Contains(id))
                 invocations[i] = invocations[i] with { OutputCapturedInto = null, CaptureId = 0 };
+            else if (uses.Count > 0 && uses.Exists(u => words[u.Word - 1].Contains(id)))
+                invocations[i] = invocations[i] with
+                {
+                    OutputPassedTo = [.. uses.Where(u => words[u.Word - 1].Contains(id)).Select(u => new ArgumentPlace(invocations[u.Consumer], u.Index))],
+                };
+        }
         analyzer.LinkPipes();
         return new ShellAnalysis(invocations, analyzer._uncertainties, analyzer._forkBomb) { Written = state.Written.Files };
     }
@@ -297,6 +314,7 @@ public sealed class ShellAnalyzer
             && cmd.Words.Skip(1).Any(w => w.Parts is [LiteralPart { Text: var t }] && (t is "allexport" || t.StartsWith('-') && !t.StartsWith("--") && t.Contains('a'))))
             state.ExportAll = true;
         if (cmd.Words.Count > 1 && cmd.Words[0].Parts is [LiteralPart { Text: "set" }]) SetXTrace(cmd.Words, state);
+        int[]? wordCaptures = null;
         for (var i = 0; i < cmd.Words.Count; i++)
         {
             if (exports && i > 0 && cmd.Words[i].Parts is [LiteralPart { Text: var exported }] && !exported.StartsWith('-') && !exported.Contains('='))
@@ -307,8 +325,7 @@ public sealed class ShellAnalyzer
                 if (exports) state.Exported.Add(name);
                 continue;
             }
-            WalkWordSubstitutions([cmd.Words[i]], state);
-            ShowCaptured(cmd.Words[i].Parts, state);
+            if (WalkArgumentWord(cmd.Words[i], state) is > 0 and var held) (wordCaptures ??= new int[cmd.Words.Count])[i] = held;
         }
         Dictionary<string, int[]>? prefixCaptured = null;
         foreach (var a in cmd.Assignments)
@@ -330,7 +347,11 @@ public sealed class ShellAnalyzer
         }
 
         var words = new List<Arg>();
-        foreach (var w in cmd.Words) words.AddRange(WordExpander.Expand(w, state));
+        for (var i = 0; i < cmd.Words.Count; i++)
+        {
+            if (wordCaptures is null || wordCaptures[i] == 0) words.AddRange(WordExpander.Expand(cmd.Words[i], state));
+            else foreach (var a in WordExpander.Expand(cmd.Words[i], state)) words.Add(a with { CapturesFrom = wordCaptures[i] });
+        }
         var redirects = ResolveRedirects(cmd.Redirects, state);
 
         if (words.Count == 0)
@@ -437,6 +458,32 @@ public sealed class ShellAnalyzer
         }
         foreach (var part in value) WalkPartSubstitutions(part, state);
         return CapturesIn(value, state);
+    }
+
+    /// <summary>Walks the substitutions of a command's word and returns the number of its captures (<see
+    /// cref="_argumentWords"/>), or 0 when it holds none: each `$(...)` in the word is a new capture (its output goes into
+    /// this argument), and captured variables it expands bring theirs. They are shown unless a command is recorded as
+    /// getting the argument (<see cref="Emit"/>), and then its tool says what it does with it
+    /// (<see cref="Invocation.OutputPassedTo"/>).</summary>
+    private int WalkArgumentWord(Word word, ShellState state)
+    {
+        List<int>? ids = null;
+        foreach (var part in word.Parts)
+        {
+            if (part is CommandSubstitutionPart substitution && _captures.Next() is var id and > 0)
+            {
+                var (outer, pipedOn, stage) = (_capture, _pipedOn, _stage);
+                (_capture, _pipedOn, _stage) = (("an argument", id), false, null);
+                try { WalkScript(substitution.Body, state.Clone()); }
+                finally { (_capture, _pipedOn, _stage) = (outer, pipedOn, stage); }
+                (ids ??= []).Add(id);
+            }
+            else WalkPartSubstitutions(part, state);
+        }
+        var held = CapturesIn(word.Parts, state);
+        if (ids is null && held.Length == 0) return 0;
+        _argumentWords.Add(ids is null ? held : [.. ids, .. held]);
+        return _argumentWords.Count;
     }
 
     private static void SetCaptured(Dictionary<string, int[]> captured, string name, int[] ids)
@@ -902,8 +949,10 @@ public sealed class ShellAnalyzer
     {
         // The wrapper itself is also an invocation (it may be what a policy cares about, e.g. sudo). It hands its standard
         // input and output to the command it runs, except a tracer, which prints what passes through.
+        // A tracer, and watch's header, print the command line they run.
         Emit(new Invocation(BaseName(words[0].Text), words[0].Text, words.Skip(1).ToList(), state.Context(), [], null, null,
-            string.Join(' ', words.Select(w => Quote(w.Text)))), handsOnStdio: via is not ("strace" or "ltrace"));
+            string.Join(' ', words.Select(w => Quote(w.Text)))), handsOnStdio: via is not ("strace" or "ltrace"),
+            handedOn: via is "strace" or "ltrace" or "watch" ? null : rest);
         if (rest.Count == 0) return default;
         var inner = via is null ? state : WithVia(state, via);
         var output = Resolve(rest, redirects, stdin, inner, string.Join(' ', rest.Select(w => Quote(w.Text))), inPipeline);
@@ -1493,8 +1542,12 @@ public sealed class ShellAnalyzer
 
     // ------------------------------------------------------------ output
 
-    private void Emit(Invocation invocation, bool handsOnStdio = false)
+    private void Emit(Invocation invocation, bool handsOnStdio = false, IReadOnlyList<Arg>? handedOn = null)
     {
+        // Arguments holding captured output: this command gets them (those a wrapper hands on are the wrapped command's).
+        for (var j = 0; j < invocation.Args.Count; j++)
+            if (invocation.Args[j].CapturesFrom > 0 && (handedOn is null || !handedOn.Any(a => ReferenceEquals(a, invocation.Args[j]))))
+                _argumentUses.Add((invocation.Args[j].CapturesFrom, _invocations.Count, j));
         if (_stage is not null && !handsOnStdio)
         {
             var writes = !RedirectsOutput(invocation.Redirects);

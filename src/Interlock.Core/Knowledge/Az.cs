@@ -26,9 +26,14 @@ public sealed class Az : ICommandKnowledge
 
     /// <summary>Commands whose output is a credential (Azure CLI reference): an access token, a Key Vault secret, storage
     /// keys, a service principal's new secret, a registry token.</summary>
+    /// <summary>Microsoft's own endpoints an Azure access token is for (Resource Manager, Graph, Key Vault, Azure
+    /// DevOps, storage): not the domains where customers run servers (*.azurewebsites.net, *.cloudapp.azure.com).</summary>
+    private static readonly Func<string, bool> Azure = Credentials.Hosts("management.azure.com", "graph.microsoft.com",
+        "dev.azure.com", ".vault.azure.net", ".blob.core.windows.net", "login.microsoftonline.com");
+
     private static readonly Credentials.Printer[] CredentialPrinters =
     [
-        new(["account", "get-access-token"], "an access token for the signed-in account"),
+        new(["account", "get-access-token"], "an access token for the signed-in account", Issuer: Azure),
         new(["keyvault", "secret", "show"], "the Key Vault secret's value"),
         new(["keyvault", "secret", "download"], "the Key Vault secret's value into a file"),
         new(["storage", "account", "keys", "list"], "the storage account's access keys"),

@@ -13,6 +13,29 @@ public interface ICommandKnowledge
     /// <summary>What the tool does with what is piped into it (<see cref="Invocation.PipedInto"/>); most tools do not
     /// say, and then it may be printed.</summary>
     InputUse StandardInput(Invocation invocation) => InputUse.Unknown;
+
+    /// <summary>What the tool does with its argument <paramref name="index"/> when it holds another command's captured
+    /// output (<see cref="Invocation.OutputPassedTo"/>); most tools do not say, and then it may be printed.</summary>
+    ArgumentUse Argument(Invocation invocation, int index) => ArgumentUse.Unknown;
+}
+
+/// <summary>What a command does with one of its arguments, as far as the agent's view of it goes.</summary>
+public readonly record struct ArgumentUse
+{
+    /// <summary>Not known: it may print it.</summary>
+    public static ArgumentUse Unknown => default;
+
+    /// <summary>Uses it and prints none of it (<c>docker login -p</c>).</summary>
+    public static ArgumentUse KeepsToItself => new() { Kept = true };
+
+    /// <summary>Prints none of it, but sends it to <paramref name="hosts"/> (<c>curl -H</c>), whose answers the agent
+    /// reads: it stays hidden only where those hosts are the ones a credential is meant for.</summary>
+    public static ArgumentUse SentTo(IReadOnlyList<string> hosts) => new() { Kept = true, Hosts = hosts };
+
+    public bool Kept { get; private init; }
+
+    /// <summary>The hosts it is sent to (lower case), or null when it is not sent anywhere.</summary>
+    public IReadOnlyList<string>? Hosts { get; private init; }
 }
 
 /// <summary>What a command does with text on its standard input, as far as the agent's view of it goes.</summary>
@@ -31,10 +54,10 @@ public enum InputUse
 /// <summary>The read-only world and helpers every piece of knowledge uses.</summary>
 /// <param name="nested">Analyses shell code that a tool runs elsewhere (inside a container, a pod, an
 /// interpreter's os.system) and returns its effects; supplied by the engine so there is one shell analysis.</param>
-/// <param name="inputUse">What a command does with piped-in text, from its tool's knowledge (<see
-/// cref="ICommandKnowledge.StandardInput"/>); supplied by the engine, which indexes the knowledge.</param>
+/// <param name="knowledgeOf">The knowledge of an executable name (several files may know one), for what a command does
+/// with text piped into it or with an argument; supplied by the engine, which indexes the knowledge.</param>
 public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Func<string, ExecContext, List<Effect>>? nested = null,
-    Func<Invocation, InputUse>? inputUse = null)
+    Func<string, IReadOnlyList<ICommandKnowledge>?>? knowledgeOf = null)
 {
     public IWorldView World { get; } = world;
     public EngineOptions Options { get; } = options;
@@ -43,20 +66,31 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
     /// <summary>The context for one invocation: its world includes the files earlier parts of the command write
     /// (<see cref="WrittenFiles"/>), so a script, makefile or SQL file is read as it will be when the invocation runs.</summary>
     public KnowledgeContext For(Invocation invocation) =>
-        invocation.Context.Written.IsEmpty && World is not WrittenWorld ? this : new(WrittenWorld.Over(World, invocation.Context.Written), Options, nested, inputUse);
+        invocation.Context.Written.IsEmpty && World is not WrittenWorld ? this : new(WrittenWorld.Over(World, invocation.Context.Written), Options, nested, knowledgeOf);
 
     /// <summary>Whether what <paramref name="invocation"/> prints stays out of the agent's view: captured into a
-    /// variable that nothing in the command shows (<see cref="Invocation.OutputCapturedInto"/>), or piped into a
-    /// command that keeps it to itself, through filters that pass it on (<c>gh auth token | tr -d '\n' | docker login
+    /// variable that nothing in the command shows (<see cref="Invocation.OutputCapturedInto"/>) or into arguments of
+    /// commands that keep them to themselves (<see cref="Invocation.OutputPassedTo"/>), or piped into a command that
+    /// keeps it to itself, through filters that pass it on (<c>gh auth token | tr -d '\n' | docker login
     /// --password-stdin</c>, <c>T=$(gh auth token | tr -d '\n')</c>). Anything else may print it.</summary>
-    public bool OutputKeptFromAgent(Invocation invocation)
+    /// <param name="issuer">For a credential: whether a host is one it is meant for (<c>api.github.com</c> for a GitHub
+    /// token). Sent to any other host, whose answer the agent reads, it counts as shown.</param>
+    public bool OutputKeptFromAgent(Invocation invocation, Func<string, bool>? issuer = null)
     {
         // A pipeline is finite and each link points to a later stage, so this ends; the bound is only a guard.
         for (var (at, hops) = (invocation, 0); hops < 1024; hops++)
         {
-            if (at.OutputCapturedInto is not null) return true;
-            if (at.PipedInto is not { } reader || inputUse is null) return false;
-            switch (inputUse(reader))
+            if (at.OutputCapturedInto is not null)
+            {
+                foreach (var place in at.OutputPassedTo)
+                {
+                    var use = ArgumentOf(place.Consumer, place.Index);
+                    if (!use.Kept || use.Hosts is { } hosts && (issuer is null || hosts.Count == 0 || !hosts.All(issuer))) return false;
+                }
+                return true;
+            }
+            if (at.PipedInto is not { } reader) return false;
+            switch (StandardInputOf(reader))
             {
                 case InputUse.KeepsToItself: return true;
                 case InputUse.PassesOn: at = reader; continue;
@@ -65,6 +99,27 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
         }
         return false;
     }
+
+    /// <summary>What the knowledge of <paramref name="reader"/>'s tool says it does with piped-in text: the first that
+    /// says anything.</summary>
+    public InputUse StandardInputOf(Invocation reader)
+    {
+        foreach (var k in KnowledgeOf(reader))
+            if (k.StandardInput(reader) is var use and not InputUse.Unknown) return use;
+        return InputUse.Unknown;
+    }
+
+    /// <summary>What the knowledge of <paramref name="consumer"/>'s tool says it does with its argument
+    /// <paramref name="index"/>: the first that says anything.</summary>
+    public ArgumentUse ArgumentOf(Invocation consumer, int index)
+    {
+        foreach (var k in KnowledgeOf(consumer))
+            if (k.Argument(consumer, index) is { Kept: true } use) return use;
+        return ArgumentUse.Unknown;
+    }
+
+    private IReadOnlyList<ICommandKnowledge> KnowledgeOf(Invocation invocation) =>
+        invocation.Name is { Length: > 0 } name && knowledgeOf?.Invoke(name) is { } known ? known : [];
 
     /// <summary>The effects of <paramref name="code"/> run as a shell command in <paramref name="context"/>.
     /// Without a nested analyser (or past its depth bound) the code is reported as indeterminate.</summary>

@@ -75,6 +75,20 @@ public sealed class Docker : ICommandKnowledge
         };
     }
 
+    /// <summary><c>docker login -p PASSWORD</c> (<c>--password</c>): the password goes to the registry and is not
+    /// printed (docker warns that it is insecure, and prints "Login Succeeded").</summary>
+    public ArgumentUse Argument(Invocation inv, int index)
+    {
+        if (inv.Name is "docker-compose" or "podman-compose") return ArgumentUse.Unknown;
+        var args = inv.Args;
+        var i = CliArgs.Parse(args, 0, f => GlobalValued.Contains(f), stopAtPositional: true).StoppedAt;
+        if (i >= args.Count || args[i].Text != "login" || index <= i) return ArgumentUse.Unknown;
+        var at = args[index].Text;
+        var password = args[index - 1].Text is "-p" or "--password" && index - 1 > i
+            || at.StartsWith("--password=", StringComparison.Ordinal) || at.StartsWith("-p", StringComparison.Ordinal) && !at.StartsWith("--", StringComparison.Ordinal);
+        return password ? ArgumentUse.KeepsToItself : ArgumentUse.Unknown;
+    }
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;

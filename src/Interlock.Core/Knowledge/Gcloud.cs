@@ -44,13 +44,21 @@ public sealed class Gcloud : ICommandKnowledge
 
     private const string RemoteHome = "/home/~remote";
 
+    /// <summary>Google's APIs and registries take an access token (<c>curl -H "Authorization: Bearer $(gcloud auth
+    /// print-access-token)" https://storage.googleapis.com/...</c>, as Google's documentation writes it).</summary>
+    private static readonly Func<string, bool> GoogleApis = Credentials.Hosts(".googleapis.com", ".pkg.dev", "gcr.io", ".gcr.io");
+
+    /// <summary>An identity token is for the account's Cloud Run services and Cloud Functions (Google's documented
+    /// `curl -H "Authorization: Bearer $(gcloud auth print-identity-token)" https://SERVICE.run.app`) and Google's APIs.</summary>
+    private static readonly Func<string, bool> GoogleServices = Credentials.Hosts(".googleapis.com", ".run.app", ".cloudfunctions.net");
+
     /// <summary>Commands whose output is a credential (gcloud reference): access and identity tokens, the config
     /// helper's credential block, a Secret Manager secret's payload, a Cloud SQL login token.</summary>
     private static readonly Credentials.Printer[] CredentialPrinters =
     [
-        new(["auth", "print-access-token"], "an OAuth access token for the active account"),
-        new(["auth", "print-identity-token"], "an identity token for the active account"),
-        new(["auth", "application-default", "print-access-token"], "an OAuth access token for the application default credentials"),
+        new(["auth", "print-access-token"], "an OAuth access token for the active account", Issuer: GoogleApis),
+        new(["auth", "print-identity-token"], "an identity token for the active account", Issuer: GoogleServices),
+        new(["auth", "application-default", "print-access-token"], "an OAuth access token for the application default credentials", Issuer: GoogleApis),
         new(["config", "config-helper"], "the active account's access token"),
         new(["secrets", "versions", "access"], "the secret's payload"),
         new(["sql", "generate-login-token"], "a database login token"),

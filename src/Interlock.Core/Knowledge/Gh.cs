@@ -10,12 +10,21 @@ public sealed class Gh : ICommandKnowledge
     private static readonly HashSet<string> ApiValued =
         ["-X", "--method", "-H", "--header", "-f", "--raw-field", "-F", "--field", "-q", "--jq", "-t", "--template", "--input", "-p", "--preview", "--cache", "--hostname", "-R", "--repo"];
 
+    /// <summary>GitHub's own hosts: the API, uploads, raw content and the container registry (GitHub Pages sites,
+    /// *.github.io, are the users' own, so not here). An Enterprise host's token is not matched.</summary>
+    private static readonly Func<string, bool> GitHub = Credentials.Hosts("github.com", "api.github.com", "uploads.github.com", "ghcr.io", ".githubusercontent.com");
+
     /// <summary>gh auth token prints the stored token; gh auth status prints it with --show-token/-t (gh manual);
     /// glab auth status --show-token likewise.</summary>
-    private static readonly Credentials.Printer[] CredentialPrinters =
+    private static readonly Credentials.Printer[] CredentialPrinters = Printers("GitHub", GitHub);
+
+    /// <summary>gitlab.com's own hosts, for glab's token.</summary>
+    private static readonly Credentials.Printer[] GlabCredentialPrinters = Printers("GitLab", Credentials.Hosts("gitlab.com", "registry.gitlab.com"));
+
+    private static Credentials.Printer[] Printers(string site, Func<string, bool> issuer) =>
     [
-        new(["auth", "token"], "the GitHub token it is signed in with"),
-        new(["auth", "status"], "the signed-in token", args => args.Any(a => a.Text is "--show-token" or "-t")),
+        new(["auth", "token"], $"the {site} token it is signed in with", Issuer: issuer),
+        new(["auth", "status"], "the signed-in token", args => args.Any(a => a.Text is "--show-token" or "-t"), issuer),
     ];
 
     /// <summary>Commands that read a secret on standard input and print none of it (gh manual): <c>gh auth login
@@ -63,7 +72,7 @@ public sealed class Gh : ICommandKnowledge
             return;
         }
         if (words.Count < 2) return;
-        if (Credentials.Check(inv, ctx, words.Select(w => w.Arg.Text).ToList(), CredentialPrinters, effects)) return;
+        if (Credentials.Check(inv, ctx, words.Select(w => w.Arg.Text).ToList(), tool == "gh" ? CredentialPrinters : GlabCredentialPrinters, effects)) return;
         var command = words[1].Arg.Text;
         var operands = words.Skip(2).Select(w => w.Arg.Text).ToList();
         var first = operands.FirstOrDefault();
