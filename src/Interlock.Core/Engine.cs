@@ -145,12 +145,14 @@ public sealed class Engine
         var effects = new List<Effect>();
         foreach (var inv in analysis.Invocations)
         {
-            var context = baseContext.For(inv);
-            Redirections.Analyze(inv, context, effects);
-            FileReads.Analyze(inv, context, effects);
-            if (inv.Name is { Length: > 0 } name && KnowledgeByName.TryGetValue(name, out var knowledge))
-                foreach (var k in knowledge) k.Analyze(inv, context, effects);
-            _policy.AddCommandEffects(inv, context, effects);
+            AddEffects(inv, baseContext, effects);
+            // `${NAME:-default}` of a variable that may be unset: the command is also judged as it runs with the defaults.
+            if (WithDefaults(inv) is var (unset, names))
+            {
+                var from = effects.Count;
+                AddEffects(unset, baseContext, effects);
+                for (var i = from; i < effects.Count; i++) effects[i] = effects[i] with { Description = $"{effects[i].Description} (when {names} is unset)" };
+            }
         }
         foreach (var u in analysis.Uncertainties)
             effects.Add(new Effect(EffectKind.Indeterminate, u.At.Executable, PathClass.Unknown, false, false, u.Reason, u.At));
@@ -160,6 +162,36 @@ public sealed class Engine
             effects.Add(new Effect(EffectKind.ForkBomb, "processes", PathClass.Unknown, true, true, "a function calls itself in a pipeline or in the background, multiplying without end", at));
         }
         return effects;
+    }
+
+    private void AddEffects(Invocation inv, KnowledgeContext baseContext, List<Effect> effects)
+    {
+        var context = baseContext.For(inv);
+        Redirections.Analyze(inv, context, effects);
+        FileReads.Analyze(inv, context, effects);
+        if (inv.Name is { Length: > 0 } name && KnowledgeByName.TryGetValue(name, out var knowledge))
+            foreach (var k in knowledge) k.Analyze(inv, context, effects);
+        _policy.AddCommandEffects(inv, context, effects);
+    }
+
+    /// <summary>The invocation with each argument and redirection target that has a value when its variables are unset
+    /// (<see cref="Arg.WhenUnset"/>) replaced by that value, and the variables' names; null when there is none.</summary>
+    private static (Invocation, string)? WithDefaults(Invocation inv)
+    {
+        var any = false;
+        foreach (var a in inv.Args) any |= a.WhenUnset is not null;
+        foreach (var r in inv.Redirects) any |= r.Target.WhenUnset is not null;
+        if (!any) return null; // the usual command: nothing allocated
+        string? names = null;
+        Arg Default(Arg a)
+        {
+            if (a.WhenUnset is not { } value) return a;
+            names = names is null ? a.UnsetVariables : names.Contains(a.UnsetVariables!) ? names : names + ", " + a.UnsetVariables;
+            return new Arg(value, true, false);
+        }
+        var args = inv.Args.Select(Default).ToList();
+        var redirects = inv.Redirects.Select(r => r.Target.WhenUnset is null ? r : r with { Target = Default(r.Target) }).ToList();
+        return names is null ? null : (inv with { Args = args, Redirects = redirects }, names);
     }
 
     private Decision Decide(List<Effect> effects, IReadOnlyList<Invocation> invocations, ParseResult? parse, ActionRequest request, IWorldView world)

@@ -20,6 +20,14 @@ public sealed record Arg(string Text, bool Known, bool Glob)
     /// <see cref="Invocation.OutputPassedTo"/>.</summary>
     internal int CapturesFrom { get; init; }
 
+    /// <summary>For an argument that is not known because it expands <c>${NAME:-default}</c> (or <c>-</c>, <c>:=</c>,
+    /// <c>=</c>) of a variable that may be unset: its value when <see cref="UnsetVariables"/> are unset, so the command
+    /// is also judged as it runs then (<c>cat "${F:-.env}"</c> reads .env).</summary>
+    public string? WhenUnset { get; init; }
+
+    /// <summary>The variables <see cref="WhenUnset"/> assumes unset, for messages (<c>$F</c>).</summary>
+    public string? UnsetVariables { get; init; }
+
     public override string ToString() => Text;
 }
 

@@ -23,7 +23,37 @@ internal static class WordExpander
             for (var i = 0; i < result.Count; i++) result[i] = result[i] with { Known = false };
         if (SetupCode(word) is { } from)
             for (var i = 0; i < result.Count; i++) result[i] = result[i] with { SetupCodeFrom = from };
+        if (UnknownWithDefault(word.Parts, state) is { } names)
+        {
+            var unset = new List<Arg>();
+            foreach (var variant in BraceExpand(word)) ExpandFields(variant, state, unset, assumeUnset: true);
+            WithUnsetValues(result, unset, names);
+        }
         return result;
+    }
+
+    /// <summary>The variables of <c>${NAME:-word}</c>, <c>${NAME-word}</c>, <c>${NAME:=word}</c> or <c>${NAME=word}</c> in
+    /// <paramref name="parts"/> whose value is not known (they may be set in the environment, or not) and that the
+    /// hook's own environment does not set, or null.</summary>
+    private static string? UnknownWithDefault(IReadOnlyList<WordPart> parts, ShellState state)
+    {
+        List<string>? names = null;
+        foreach (var part in parts)
+            // A variable the hook's environment sets (which the agent's shell inherits) is probably set: its default is not taken.
+            if (part is ParameterPart { Operator: ":-" or "-" or ":=" or "=" } p && Lookup(p, state) is null
+                && (state.RemoteHost is not null || state.World.GetEnvironmentVariable(p.Name) is not { Length: > 0 })
+                && !(names ??= []).Contains(p.Name))
+                names.Add(p.Name);
+        return names is null ? null : string.Join(", ", names.Select(n => "$" + n));
+    }
+
+    /// <summary>Records on each unknown field what it is when the defaulted variables are unset (<see cref="Arg.WhenUnset"/>),
+    /// when that reading gives as many fields, all known.</summary>
+    private static void WithUnsetValues(List<Arg> result, List<Arg> unset, string names)
+    {
+        if (unset.Count != result.Count || unset.Any(a => !a.Known)) return;
+        for (var i = 0; i < result.Count; i++)
+            if (!result[i].Known) result[i] = result[i] with { WhenUnset = unset[i].Text, UnsetVariables = names };
     }
 
     /// <summary>The command of a word that is only <c>$(cmd)</c> or <c>&lt;(cmd)</c>, when cmd prints only shell set-up code.</summary>
@@ -47,11 +77,16 @@ internal static class WordExpander
     {
         var fields = new List<Arg>();
         ExpandFields(word.Parts, state, fields, split: false);
-        if (fields.Count == 1) return fields[0];
-        return new Arg(string.Join(' ', fields.Select(f => f.Text)), fields.All(f => f.Known), fields.Any(f => f.Glob));
+        var single = fields.Count == 1 ? fields[0] : new Arg(string.Join(' ', fields.Select(f => f.Text)), fields.All(f => f.Known), fields.Any(f => f.Glob));
+        if (single.Known || UnknownWithDefault(word.Parts, state) is not { } names) return single;
+        var unset = new List<Arg>();
+        ExpandFields(word.Parts, state, unset, split: false, assumeUnset: true);
+        var result = new List<Arg> { single };
+        WithUnsetValues(result, unset.Count == 1 ? unset : [], names);
+        return result[0];
     }
 
-    private static void ExpandFields(IReadOnlyList<WordPart> parts, ShellState state, List<Arg> output, bool split = true)
+    private static void ExpandFields(IReadOnlyList<WordPart> parts, ShellState state, List<Arg> output, bool split = true, bool assumeUnset = false)
     {
         var text = new StringBuilder();
         var known = true;
@@ -86,7 +121,7 @@ internal static class WordExpander
                 }
                 case ParameterPart p:
                 {
-                    var value = Lookup(p, state);
+                    var value = Lookup(p, state, assumeUnset);
                     if (value is null)
                     {
                         known = false;
@@ -160,7 +195,8 @@ internal static class WordExpander
     }
 
     /// <summary>The value of a parameter, or null when it cannot be known.</summary>
-    private static string? Lookup(ParameterPart p, ShellState state)
+    /// <param name="assumeUnset">Read a variable whose value is not known as unset, so that a default applies.</param>
+    private static string? Lookup(ParameterPart p, ShellState state, bool assumeUnset = false)
     {
         if (p.Operator is "#" or "!") return null; // length and indirection
         var value = state.GetVariable(p.Name);
@@ -170,10 +206,11 @@ internal static class WordExpander
                 return value;
             case ":-" or "-":
                 if (value is { Length: > 0 }) return value;
-                if (value is null) return null; // may be set in the environment
+                if (value is null && !assumeUnset) return null; // may be set in the environment
                 return p.Argument is null ? "" : StaticValue(p.Argument, state);
             case ":=" or "=":
-                return value is { Length: > 0 } ? value : null;
+                if (value is { Length: > 0 }) return value;
+                return assumeUnset && (value is null || p.Operator == ":=") ? p.Argument is null ? "" : StaticValue(p.Argument, state) : null;
             case ":?" or "?":
                 return value;
             default:

@@ -119,7 +119,51 @@ public static class FileReads
             case "tar" or "gtar" or "bsdtar":
                 Tar(inv, ctx, effects);
                 break;
+            case "perl" or "ruby":
+                foreach (var file in LineLoopFiles(inv.Args)) Report(inv, ctx, effects, file, false, $"reads (`{name} -n`/`-p` loops over its lines)");
+                break;
         }
+    }
+
+    /// <summary><c>perl -ne 'print' .env</c>, <c>perl -pe '' f</c>, <c>ruby -ne ...</c>: with -n or -p (perlrun, ruby(1))
+    /// the program runs once per line of each file operand after the program, which -p prints. Without either switch
+    /// the operands are the program's own arguments (what it does with them is its code's analysis).</summary>
+    private static List<Arg> LineLoopFiles(IReadOnlyList<Arg> args)
+    {
+        var loops = false;
+        var program = false; // -e gave the program, so the first operand is not a script
+        var i = 0;
+        for (; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (!args[i].Known || t.Length < 2 || t[0] != '-') break;
+            if (t == "--") { i++; break; }
+            if (t.StartsWith("--", StringComparison.Ordinal)) continue;
+            for (var k = 1; k < t.Length; k++)
+            {
+                var c = t[k];
+                if (c is 'n' or 'p') loops = true;
+                // -e/-E take the program (the next word unless attached); -I -M -m -r -x -i -F -d -D -K take the rest
+                // of the bundle as their value; the other letters are flags.
+                if (c is 'e' or 'E')
+                {
+                    program = true;
+                    if (k == t.Length - 1) i++;
+                    break;
+                }
+                if (c is 'l' or '0' or 'C' or 'W')
+                {
+                    // -l[octal], -0[octal or xHEX], -C[number], -W[level]: the value is only digits.
+                    var hex = false;
+                    while (k + 1 < t.Length && (char.IsAsciiDigit(t[k + 1]) || hex && char.IsAsciiHexDigit(t[k + 1]) || c == '0' && t[k + 1] == 'x' && !hex))
+                        hex |= t[++k] == 'x';
+                    continue;
+                }
+                if (c is 'I' or 'M' or 'm' or 'r' or 'x' or 'i' or 'F' or 'd' or 'D' or 'K') break;
+            }
+        }
+        if (!loops) return [];
+        return args.Skip(program ? i : i + 1).ToList();
     }
 
     /// <summary>The operands the reader reads, each with whether a directory there is read recursively.</summary>

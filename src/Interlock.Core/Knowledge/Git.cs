@@ -301,6 +301,9 @@ public sealed class Git : ICommandKnowledge
                 }
                 break;
             }
+            case "show" or "cat-file" or "log" or "diff":
+                CommittedSecrets(sub, inv, ctx, repoDir, rest, parsed, effects);
+                break;
             case "credential":
                 // git-credential(1): `fill` prints the username and password the helpers hold for the described URL.
                 if (operands.FirstOrDefault()?.Text == "fill")
@@ -333,6 +336,46 @@ public sealed class Git : ICommandKnowledge
     /// <c>GIT_CONFIG_KEY_n</c>/<c>GIT_CONFIG_VALUE_n</c>, and <c>GIT_CONFIG_PARAMETERS</c> (what <c>git -c</c> passes to
     /// the git processes it starts: shell-quoted <c>'key=value'</c> or <c>'key'='value'</c> words). A count, key or
     /// value not known in advance may define any alias.</summary>
+    /// <summary>A secret file's committed contents printed from git's objects: <c>git show REV:.env</c>, <c>git cat-file
+    /// -p HEAD:.env</c> (blob or -p), and the history or changes of a secret path (<c>git log -p -- .env</c>, <c>git diff
+    /// -- .env</c>, <c>git show REV -- .env</c>): the same secret read as <c>cat .env</c>. Whether the file is in the
+    /// history is not looked up; its name decides, as for a read. A path in <c>REV:path</c> is from the repository's top
+    /// unless it starts with <c>./</c> or <c>../</c> (gitrevisions(7)).</summary>
+    private static void CommittedSecrets(string sub, Invocation inv, KnowledgeContext ctx, string? repoDir, List<Arg> rest, GitOptions.Result parsed, List<Effect> effects)
+    {
+        if (repoDir is null || inv.Context.RemoteHost is not null) return;
+        var top = ctx.World.FindRepositoryRoot(repoDir) ?? repoDir;
+        void Report(string path, string how)
+        {
+            if (SecretFiles.Describe(path, inv.Context.Home, ctx.World, ctx.Options.FileEditMaxBytes) is { } secret)
+                effects.Add(new Effect(EffectKind.ReadSecret, path, PathClass.ProjectSource, false, true, $"`git {sub}` prints {path} {how}, which holds {secret}", inv));
+        }
+        var dashDash = parsed.DashDash;
+        var prints = sub switch
+        {
+            "cat-file" => rest.Any(a => a.Text is "-p" or "blob" or "--textconv" or "--filters"),
+            "log" => rest.Any(a => a.Text is "-p" or "--patch" or "-u" or "--patch-with-stat" or "--patch-with-raw" or "--cc" || a.Text.StartsWith("-U", StringComparison.Ordinal)),
+            _ => true,
+        };
+        if (!prints) return;
+        for (var i = 0; i < parsed.Operands.Count; i++)
+        {
+            var op = parsed.Operands[i];
+            if (!op.Known) continue;
+            if (dashDash >= 0 && i >= dashDash)
+            {
+                if (sub != "cat-file" && PathResolver.Combine(repoDir, op.Text) is { } pathspec) Report(pathspec, "as changed in the history");
+                continue;
+            }
+            var colon = op.Text.IndexOf(':');
+            if (sub is not ("show" or "cat-file") || colon < 0 || colon == op.Text.Length - 1 || op.Text.Contains("://")) continue;
+            var path = op.Text[(colon + 1)..];
+            var relativeToCwd = path.StartsWith("./", StringComparison.Ordinal) || path.StartsWith("../", StringComparison.Ordinal);
+            if (PathResolver.Combine(relativeToCwd ? repoDir : top, path) is { } committed)
+                Report(committed, $"as committed at `{(colon == 0 ? "the index" : op.Text[..colon])}`");
+        }
+    }
+
     private static IEnumerable<(string Key, string Value, bool Known)> EnvironmentConfig(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         // Set in the command or the script, else in the hook's environment (which a harness's settings file can set
