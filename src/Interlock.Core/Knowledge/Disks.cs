@@ -4,13 +4,14 @@ namespace Interlock.Core.Knowledge;
 
 /// <summary>File-system and partition tools that erase whole disks, and the volume managers over them: md RAID
 /// (mdadm), btrfs subvolumes and repair, device-mapper (dmsetup), LVM (pvremove, vgremove, lvremove, lvreduce) and
-/// network block devices (nbd-client -d). Erasing metadata that holds an array or a file system together is a wipe;
+/// network block devices (nbd-client -d), ZFS datasets and snapshots (zfs destroy, rollback), and drive-level erases
+/// (hdparm secure erase, nvme format/sanitize). Erasing metadata that holds an array or a file system together is a wipe;
 /// deleting a volume destroys its data; taking a device away under its users disrupts the system.</summary>
 public sealed class Disks : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } =
         ["mkfs", "mke2fs", "mkswap", "wipefs", "fdisk", "sfdisk", "sgdisk", "gdisk", "parted", "blkdiscard", "cryptsetup", "zpool", "mkfs.ext2", "mkfs.ext3", "mkfs.ext4", "mkfs.xfs", "mkfs.btrfs", "mkfs.vfat", "mkfs.fat", "mkfs.ntfs", "mkfs.exfat", "mkfs.f2fs",
-         "mdadm", "btrfs", "dmsetup", "pvremove", "vgremove", "lvremove", "lvreduce", "lvresize", "nbd-client"];
+         "mdadm", "btrfs", "dmsetup", "pvremove", "vgremove", "lvremove", "lvreduce", "lvresize", "nbd-client", "zfs", "hdparm", "nvme"];
 
     /// <summary>Names of disk image files: formatting one is what it is for.</summary>
     private static readonly string[] ImageExtensions = [".img", ".iso", ".raw", ".qcow2", ".vhd", ".vhdx", ".vmdk", ".ext4", ".ext3", ".ext2", ".btrfs", ".xfs", ".fs", ".image", ".squashfs", ".swap"];
@@ -27,7 +28,7 @@ public sealed class Disks : ICommandKnowledge
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var name = inv.Name!;
-        if (name is "mdadm" or "btrfs" or "dmsetup" or "pvremove" or "vgremove" or "lvremove" or "lvreduce" or "lvresize" or "nbd-client")
+        if (name is "mdadm" or "btrfs" or "dmsetup" or "pvremove" or "vgremove" or "lvremove" or "lvreduce" or "lvresize" or "nbd-client" or "zfs")
         {
             if (inv.Args.Any(a => a.Text is "--help" or "-h" or "--version" or "-V")) return;
             Volumes(name, inv, ctx, effects);
@@ -44,6 +45,10 @@ public sealed class Disks : ICommandKnowledge
             "parted" => args.Any(a => a is "mklabel" or "rm" or "mkpart" or "resizepart" or "mkpartfs"),
             "cryptsetup" => args.Any(a => a is "luksFormat" or "erase" or "luksErase" or "reencrypt"),
             "zpool" => args.Any(a => a is "destroy" or "labelclear"),
+            // hdparm(8): the ATA secure erase and TRIM commands erase the drive ("EXTREMELY DANGEROUS"); nvme-format(1)
+            // and nvme-sanitize(1) erase the namespace or the whole controller's media.
+            "hdparm" => args.Any(a => a is "--security-erase" or "--security-erase-enhanced" or "--trim-sector-ranges" or "--trim-sector-ranges-stdin" or "--write-sector" or "--make-bad-sector"),
+            "nvme" => args.FirstOrDefault() is "format" or "sanitize" or "write-zeroes" or "dsm" && !args.Any(a => a is "--help" or "-h"),
             _ => true, // mkfs*, mkswap, blkdiscard
         };
         if (!destructive) return;
@@ -143,6 +148,23 @@ public sealed class Disks : ICommandKnowledge
                 var shrinks = name == "lvreduce" || size is not null && size.StartsWith('-');
                 if (shrinks && !Flag("-r", "--resizefs", "-t", "--test"))
                     Add(EffectKind.DestroyData, Show(words), $"`{name}` shrinks the logical volume {Show(words)} without shrinking its file system first (`-r`): the data past the new end is lost");
+                break;
+            }
+            case "zfs":
+            {
+                // zfs-destroy(8): a file system or volume and its data (-r its descendants, -R its clones too), or
+                // snapshots, the points it can be rolled back to; -n only says what it would do. zfs-rollback(8) -r/-R
+                // destroys the later snapshots, and every rollback discards the changes made since the snapshot.
+                var verb = words.FirstOrDefault()?.Text;
+                if (Flag("-n") || flags.Any(f => f.StartsWith('-') && !f.StartsWith("--") && f.Contains('n') && verb == "destroy")) break;
+                var targets = words.Skip(1).ToList();
+                if (verb == "destroy")
+                    foreach (var t in targets.DefaultIfEmpty(Arg.Literal("(a dataset)")))
+                        Add(EffectKind.DestroyData, t.Text, t.Known && t.Text.Contains('@')
+                            ? $"`zfs destroy` deletes the snapshot {t.Text}: what it preserved can no longer be restored"
+                            : $"`zfs destroy{(Flag("-r", "-R") || flags.Any(f => f.Contains('r') || f.Contains('R')) ? " -r" : "")}` deletes the ZFS dataset {Show([t])} and all the data in it");
+                else if (verb == "rollback")
+                    Add(EffectKind.DestroyData, Show(targets), $"`zfs rollback` returns {Show(targets)} to the snapshot, discarding every change made since{(flags.Any(f => f.Contains('r') || f.Contains('R')) ? " and destroying the later snapshots" : "")}");
                 break;
             }
             case "nbd-client":

@@ -44,6 +44,7 @@ public static class KnowledgeCatalog
         new Accounts(),
         new Crontab(),
         new Scheduling(),
+        new Husky(),
         new Rsync(),
         new Gh(),
         new TextFilters(),

@@ -214,7 +214,25 @@ public sealed class Systemctl : ICommandKnowledge
             case "reboot":
                 effects.Add(Power.Machine(targets.FirstOrDefault() is "halt" ? "halt" : targets.FirstOrDefault() is "logout" ? "exit" : "reboot", inv, ctx));
                 break;
-            case "load" or "bootstrap" or "start" or "kickstart" or "enable" or "submit" or "setenv" or "unsetenv" or "config" or "limit" when targets.Count > 0:
+            // launchctl(1): load (-w or not) and bootstrap install a job from its plist, which then runs at log-in, on its
+            // schedule or kept alive; enable lets a disabled service start on its own; submit keeps a command running.
+            case "load" or "bootstrap" or "enable" or "submit" when targets.Count > 0:
+            {
+                var dd = inv.Args.ToList().FindIndex(a => a.Text == "--");
+                var command = verb == "submit" && dd >= 0 ? inv.Args.Skip(dd + 1).ToList() : [];
+                effects.Add(MachineEffects.Make(EffectKind.InstallPersistence, target, verb switch
+                {
+                    "submit" => $"`launchctl submit` keeps `{string.Join(' ', command.Select(c => c.Text))}` running as a launchd job, restarted whenever it exits, outside this session",
+                    "enable" => $"`launchctl enable` lets the launchd service {MachineEffects.List(targets)} start on its own again, outside this session",
+                    _ => $"`launchctl {verb}` installs the launchd job {MachineEffects.List(targets)}: its program runs at log-in or on its schedule, unattended and outside this session",
+                }, inv, ctx, ("unit", target)));
+                if (command.Count > 0 && command.All(c => c.Known))
+                    EmbeddedCode.Shell(ctx, inv, string.Join(' ', command.Select(c => Analysis.ShellAnalyzer.Quote(c.Text))), "launchctl submit", effects);
+                else if (command.Count > 0)
+                    EmbeddedCode.Indeterminate(inv, "`launchctl submit` runs a command that is not known in advance", effects);
+                break;
+            }
+            case "start" or "kickstart" or "setenv" or "unsetenv" or "config" or "limit" when targets.Count > 0:
                 effects.Add(MachineEffects.Make(EffectKind.ChangeInfrastructure, target,
                     $"`launchctl {verb}` changes the launchd service {MachineEffects.List(targets)}", inv, ctx, ("unit", target)));
                 break;

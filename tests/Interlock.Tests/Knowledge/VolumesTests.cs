@@ -17,6 +17,11 @@ public sealed class VolumesTests
     [InlineData("sgdisk --zap-all /dev/sdb")]
     [InlineData("blkdiscard /dev/nvme0n1")]
     [InlineData("mkfs.ext4 /dev/sdb1")]
+    [InlineData("hdparm --user-master u --security-erase p /dev/sda")]
+    [InlineData("hdparm --security-erase-enhanced p /dev/sda")]
+    [InlineData("nvme format /dev/nvme0n1")]
+    [InlineData("nvme format /dev/nvme0n1 --ses=1")]
+    [InlineData("nvme sanitize /dev/nvme0 -a 2")]
     public void Erasing_what_holds_a_disk_together_is_denied(string command)
     {
         var d = TestWorld.Check(command);
@@ -40,6 +45,9 @@ public sealed class VolumesTests
     [InlineData("lvresize -L -5G vg0/data", "data.destroy")]
     [InlineData("nbd-client -d /dev/nbd0", "system.disrupt")]
     [InlineData("mkfs.ext4 src/app.py", "fs.destroy-contents")]
+    [InlineData("zfs destroy -r tank/data", "data.destroy")]
+    [InlineData("zfs destroy tank/data@before-upgrade", "data.destroy")]
+    [InlineData("zfs rollback -r tank/data@monday", "data.destroy")]
     public void Destroying_or_detaching_volumes_asks(string command, string rule)
     {
         var d = TestWorld.Check(command);
@@ -59,6 +67,12 @@ public sealed class VolumesTests
     [InlineData("lvresize -L +1G vg0/data")]
     [InlineData("lvreduce -r -L 1G vg0/data")]
     [InlineData("nbd-client -l host")]
+    [InlineData("zfs list -t snapshot")]
+    [InlineData("zfs snapshot tank/data@now")]
+    [InlineData("zfs destroy -nv tank/data")]
+    [InlineData("hdparm -I /dev/sda")]
+    [InlineData("nvme list")]
+    [InlineData("nvme smart-log /dev/nvme0")]
     [InlineData("mkfs.ext4 disk.img")]
     [InlineData("mkfs.ext4 -F -q build/rootfs.ext4 100M")]
     [InlineData("mkfs.vfat esp.img")]
