@@ -935,9 +935,13 @@ public sealed class ShellAnalyzer
         if (name is "ln" or "cp" && state.RemoteHost is null)
             state.CreatedLinks.AddRange(LinkResolver.Created(name, args, invocation.Context, state.World));
         if (state.RemoteHost is null)
+        {
             state.Written.Files = OnlyReads(name, args)
                 ? FileWrites.Command(state.Written.Files, name, args, stdin.Text, invocation.Context, state.BaseWorld, text)
                 : state.Written.Files.Mention(text, args.Where(a => a.Known).Select(a => a.Text));
+            // An archive unpacked here leaves files whose contents are not known under its destination.
+            foreach (var into in FileWrites.Unpacked(name, args, invocation.Context)) state.Written.Files = state.Written.Files.WriteTree(into, text);
+        }
         return new CommandOutput(StaticOutput.Of(name, args, stdin.Text), Describe(name, args));
     }
 

@@ -229,6 +229,8 @@ internal static class FileWrites
             }
             case "cp" or "mv" or "install":
                 return Copy(written, name, args, context, world, writer);
+            case "ln":
+                return Link(written, args, context, world, writer);
             case "rm" or "unlink":
                 foreach (var a in args.Where(a => !a.Text.StartsWith('-')))
                     foreach (var path in Targets(a, context))
@@ -313,6 +315,78 @@ internal static class FileWrites
             }
         }
         return written;
+    }
+
+    /// <summary><c>ln [-s] TARGET LINK</c> (or into a directory): reading the link later reads the target, as it is by
+    /// then; a symbolic link's relative target is resolved from the link's directory. With other forms (several targets,
+    /// -t, unknown words) what the names lead to is unknown.</summary>
+    private static WrittenFiles Link(WrittenFiles written, IReadOnlyList<Arg> args, ExecContext context, IWorldView world, string writer)
+    {
+        var symbolic = false;
+        var operands = new List<Arg>();
+        foreach (var a in args)
+        {
+            if (a.Known && a.Text.StartsWith('-') && a.Text.Length > 1 && operands.Count == 0)
+            {
+                if (a.Text is "--symbolic" || !a.Text.StartsWith("--") && a.Text.Contains('s')) symbolic = true;
+                if (a.Text is "-t" or "--target-directory" || a.Text.StartsWith("--target-directory")) return written.Mention(writer, args.Where(x => x.Known).Select(x => x.Text));
+                continue;
+            }
+            operands.Add(a);
+        }
+        if (operands.Count != 2 || !operands[0].Known || !operands[1].Known || operands[0].Glob || operands[1].Glob)
+            return operands.Count == 0 ? written : written.Mention(writer, args.Where(x => x.Known).Select(x => x.Text));
+        var view = WrittenWorld.Over(world, written);
+        foreach (var cwd in context.Cwds)
+        {
+            if (cwd is null || PathResolver.Combine(cwd, operands[1].Text) is not { } link) continue;
+            if (view.GetPathKind(link) == PathKind.Directory) link = link.TrimEnd('/') + "/" + BaseName(operands[0].Text);
+            var from = symbolic && !operands[0].Text.StartsWith('/') ? link[..Math.Max(1, link.LastIndexOf('/'))] : cwd;
+            if (PathResolver.Combine(from, operands[0].Text) is not { } target) continue;
+            if (view.GetPathKind(target) == PathKind.Directory) { written = written.WriteTree(link, writer); continue; }
+            // A program that was already there (`ln -s /usr/bin/python3 py`) runs as itself: nothing new to read.
+            var text = view.ReadTextFile(target, WrittenFiles.MaxText);
+            if (text is not null || written.Lookup(target) is not null) written = written.Write(link, text, writer);
+        }
+        return written;
+    }
+
+    /// <summary>The directories an archive tool extracts into, which then hold files of unknown contents (tar -x, unzip,
+    /// 7z x/e, bsdtar, cpio -i); empty when the command only lists, tests or prints to standard output.</summary>
+    public static IReadOnlyList<string> Unpacked(string name, IReadOnlyList<Arg> args, ExecContext context)
+    {
+        string? into = null;
+        var extracts = false;
+        switch (name)
+        {
+            case "tar" or "gtar" or "bsdtar":
+                for (var i = 0; i < args.Count; i++)
+                {
+                    var t = args[i].Text;
+                    if (t is "-x" or "--extract" or "--get" || i == 0 && !t.StartsWith('-') && t.Contains('x') || t.StartsWith('-') && !t.StartsWith("--") && t.Contains('x')) extracts = true;
+                    if (t is "-O" or "--to-stdout" || i == 0 && !t.StartsWith('-') && t.Contains('O') || t.StartsWith('-') && !t.StartsWith("--") && t.Contains('O')) return [];
+                    if (t is "-C" or "--directory" && i + 1 < args.Count) into = args[++i].Known ? args[i].Text : "\0";
+                    else if (t.StartsWith("--directory=", StringComparison.Ordinal)) into = t["--directory=".Length..];
+                }
+                break;
+            case "unzip":
+                extracts = !args.Any(a => a.Text is "-l" or "-t" or "-v" or "-p" or "-Z" or "-z");
+                for (var i = 0; i < args.Count - 1; i++)
+                    if (args[i].Text == "-d") into = args[i + 1].Known ? args[i + 1].Text : "\0";
+                break;
+            case "7z" or "7za" or "7zz" or "7zr":
+                extracts = args.FirstOrDefault()?.Text is "x" or "e";
+                into = args.FirstOrDefault(a => a.Text.StartsWith("-o", StringComparison.Ordinal)) is { } o ? o.Known ? o.Text[2..] : "\0" : null;
+                break;
+            case "cpio":
+                extracts = args.Any(a => a.Text is "-i" or "--extract" || a.Text.StartsWith('-') && !a.Text.StartsWith("--") && a.Text.Contains('i'));
+                break;
+        }
+        if (!extracts) return [];
+        var result = new List<string>();
+        foreach (var cwd in context.Cwds)
+            result.Add(into == "\0" || cwd is null ? "/" : PathResolver.Combine(cwd, into ?? ".") ?? "/");
+        return result;
     }
 
     /// <summary>The absolute paths a target word names in each possible working directory (null: cannot be known).</summary>
