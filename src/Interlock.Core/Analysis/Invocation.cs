@@ -90,6 +90,11 @@ public sealed record Invocation(
     /// the index in its <see cref="Args"/>. Empty when the capture is only held (or given in the environment).</summary>
     public IReadOnlyList<ArgumentPlace> OutputPassedTo { get; init; } = [];
 
+    /// <summary>The programs that get the captured output (<see cref="OutputCapturedInto"/>) in their environment (an
+    /// exported or prefixed variable), other than the shell's own builtins, wrappers and text utilities; their tools say
+    /// whether they keep it to themselves.</summary>
+    public IReadOnlyList<Invocation> OutputInEnvironmentOf { get; init; } = [];
+
     /// <summary>Which capture <see cref="OutputCapturedInto"/> belongs to (the analysis's own numbering).</summary>
     internal int CaptureId { get; init; }
 

@@ -42,6 +42,8 @@ public sealed class ShellAnalyzer
     // word as which argument.
     private readonly List<int[]> _argumentWords = [];
     private readonly List<(int Word, int Consumer, int Index)> _argumentUses = [];
+    // Captured output in the environment of a program that is not the shell's own: which captures, and the program.
+    private readonly List<(int[] Captures, int Consumer)> _environmentUses = [];
 
     // Pipes (Invocation.PipedInto): the pipeline stage the command being walked runs in, and every pipeline of more than
     // one command, as its stages, in the order they were walked (an enclosing pipeline before the ones inside it).
@@ -60,16 +62,16 @@ public sealed class ShellAnalyzer
         public bool Simple { get; } = simple;
     }
 
-    /// <summary>Programs that do not print their environment: a captured credential in it reaches them unseen (the
-    /// CLIs that take tokens from variables, and builtins and wrappers, whose own output is their arguments). Any other
-    /// program (an interpreter, a script, a task runner, a tool not listed) may print it, so it counts as shown.</summary>
+    /// <summary>Shell builtins, wrappers the analysis sees through, ssh (which sends no variables unless its
+    /// configuration says so) and text utilities: their output is their input or arguments, never their environment,
+    /// so a captured credential in it stays unseen. Any other program gets the capture as an environment use
+    /// (<see cref="Invocation.OutputInEnvironmentOf"/>), and its tool's knowledge says whether it keeps it to itself
+    /// (<see cref="Knowledge.ICommandKnowledge.Environment"/>: gh, aws, kubectl, curl...). Without knowledge it may print it.</summary>
     private static readonly HashSet<string> KeepEnvironmentToThemselves =
     [
-        "gh", "glab", "git", "aws", "gcloud", "gsutil", "bq", "az", "kubectl", "helm", "terraform", "tofu", "terragrunt", "pulumi",
-        "docker", "podman", "curl", "wget", "vault", "op", "doppler", "ssh", "scp", "rsync", "psql", "mysql", "redis-cli",
         "echo", "printf", "test", "[", "cd", "true", "false", ":", "export", "unset", "local", "declare", "typeset", "readonly",
         "read", "sleep", "wait", "exit", "return", "shift", "sudo", "doas", "env", "timeout", "nice", "nohup", "time", "command",
-        "exec", "builtin", "xargs", "flock", "ls", "mkdir", "cat", "grep", "head", "tail", "wc", "tr", "cut", "sort", "uniq", "jq", "",
+        "exec", "builtin", "xargs", "flock", "ssh", "ls", "mkdir", "cat", "grep", "head", "tail", "wc", "tr", "cut", "sort", "uniq", "jq", "",
     ];
 
     private ShellAnalyzer(ParseLimits limits) => _limits = limits;
@@ -96,11 +98,20 @@ public sealed class ShellAnalyzer
             var id = invocations[i].CaptureId;
             if (analyzer._captures.Shown.Contains(id))
                 invocations[i] = invocations[i] with { OutputCapturedInto = null, CaptureId = 0 };
-            else if (uses.Count > 0 && uses.Exists(u => words[u.Word - 1].Contains(id)))
-                invocations[i] = invocations[i] with
-                {
-                    OutputPassedTo = [.. uses.Where(u => words[u.Word - 1].Contains(id)).Select(u => new ArgumentPlace(invocations[u.Consumer], u.Index))],
-                };
+            else
+            {
+                if (uses.Count > 0 && uses.Exists(u => words[u.Word - 1].Contains(id)))
+                    invocations[i] = invocations[i] with
+                    {
+                        OutputPassedTo = [.. uses.Where(u => words[u.Word - 1].Contains(id)).Select(u => new ArgumentPlace(invocations[u.Consumer], u.Index))],
+                    };
+                var environment = analyzer._environmentUses;
+                if (environment.Count > 0 && environment.Exists(u => u.Captures.Contains(id)))
+                    invocations[i] = invocations[i] with
+                    {
+                        OutputInEnvironmentOf = [.. environment.Where(u => u.Captures.Contains(id)).Select(u => invocations[u.Consumer])],
+                    };
+            }
         }
         analyzer.LinkPipes();
         return new ShellAnalysis(invocations, analyzer._uncertainties, analyzer._forkBomb) { Written = state.Written.Files };
@@ -1566,7 +1577,7 @@ public sealed class ShellAnalyzer
         if (_capture is { } c && !_pipedOn && !RedirectsOutput(invocation.Redirects))
             invocation = invocation with { OutputCapturedInto = c.Name, CaptureId = c.Id };
         if (PrintsVariables(invocation)) _captures.ShowAll();
-        else if (_capturesInEnvironment.Length > 0 && !KeepEnvironmentToThemselves.Contains(invocation.Name ?? "?")) _captures.Show(_capturesInEnvironment);
+        else if (_capturesInEnvironment.Length > 0 && !KeepEnvironmentToThemselves.Contains(invocation.Name ?? "?")) _environmentUses.Add((_capturesInEnvironment, _invocations.Count));
         _invocations.Add(invocation);
     }
 

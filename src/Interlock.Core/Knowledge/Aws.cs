@@ -7,6 +7,9 @@ public sealed class Aws : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["aws"];
 
+    /// <summary>The AWS CLI takes credentials from AWS_* variables and prints none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> GlobalValued =
     [
         "--profile", "--region", "--output", "--endpoint-url", "--query", "--color", "--ca-bundle", "--cli-read-timeout",

@@ -6,6 +6,9 @@ public sealed class Az : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["az"];
 
+    /// <summary>The Azure CLI takes AZURE_* settings from its environment and prints none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> LocalGroups =
     [
         "login", "logout", "account", "version", "upgrade", "extension", "config", "bicep", "find", "feedback", "interactive", "init",

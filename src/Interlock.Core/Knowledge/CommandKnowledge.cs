@@ -17,6 +17,11 @@ public interface ICommandKnowledge
     /// <summary>What the tool does with its argument <paramref name="index"/> when it holds another command's captured
     /// output (<see cref="Invocation.OutputPassedTo"/>); most tools do not say, and then it may be printed.</summary>
     ArgumentUse Argument(Invocation invocation, int index) => ArgumentUse.Unknown;
+
+    /// <summary>Whether the tool keeps another command's captured output in its environment to itself (<c>GH_TOKEN=$(gh
+    /// auth token) gh release create</c>: <see cref="InputUse.KeepsToItself"/>); most tools do not say, and then it may
+    /// be printed (an interpreter, a script, a task runner, a container given the variable).</summary>
+    InputUse Environment(Invocation invocation) => InputUse.Unknown;
 }
 
 /// <summary>What a command does with one of its arguments, as far as the agent's view of it goes.</summary>
@@ -87,6 +92,8 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
                     var use = ArgumentOf(place.Consumer, place.Index);
                     if (!use.Kept || use.Hosts is { } hosts && (issuer is null || hosts.Count == 0 || !hosts.All(issuer))) return false;
                 }
+                foreach (var consumer in at.OutputInEnvironmentOf)
+                    if (EnvironmentOf(consumer) != InputUse.KeepsToItself) return false;
                 return true;
             }
             if (at.PipedInto is not { } reader) return false;
@@ -116,6 +123,15 @@ public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Fu
         foreach (var k in KnowledgeOf(consumer))
             if (k.Argument(consumer, index) is { Kept: true } use) return use;
         return ArgumentUse.Unknown;
+    }
+
+    /// <summary>What the knowledge of <paramref name="consumer"/>'s tool says it does with captured values in its
+    /// environment: the first that says anything.</summary>
+    public InputUse EnvironmentOf(Invocation consumer)
+    {
+        foreach (var k in KnowledgeOf(consumer))
+            if (k.Environment(consumer) is var use and not InputUse.Unknown) return use;
+        return InputUse.Unknown;
     }
 
     private IReadOnlyList<ICommandKnowledge> KnowledgeOf(Invocation invocation) =>

@@ -12,6 +12,30 @@ public sealed class Docker : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["docker", "podman", "nerdctl", "docker-compose", "podman-compose"];
 
+    /// <summary>docker and podman take DOCKER_*/registry settings from their environment and print none of them, except
+    /// where they hand a variable on to a container, whose program may print it: <c>run</c>/<c>create</c>/<c>exec</c>
+    /// with <c>-e NAME</c> or <c>--env NAME</c> (no value: taken from the environment), and compose, which interpolates
+    /// the environment into its configuration (<c>docker compose config</c> prints it).</summary>
+    public InputUse Environment(Invocation inv)
+    {
+        if (inv.Name is not ("docker" or "podman" or "nerdctl")) return InputUse.Unknown;
+        var args = inv.Args;
+        var i = CliArgs.Parse(args, 0, f => GlobalValued.Contains(f), stopAtPositional: true).StoppedAt;
+        if (i >= args.Count) return InputUse.KeepsToItself;
+        var verb = args[i].Text;
+        if (verb is "compose" or "stack") return InputUse.Unknown;
+        var container = verb is "run" or "create" or "exec" || verb == "container" && i + 1 < args.Count && args[i + 1].Text is "run" or "create" or "exec";
+        if (!container) return InputUse.KeepsToItself;
+        for (var j = i + 1; j < args.Count; j++)
+        {
+            var t = args[j].Text;
+            if (t is "-e" or "--env" && j + 1 < args.Count && !args[j + 1].Text.Contains('=')) return InputUse.Unknown;
+            if (t.StartsWith("--env=", StringComparison.Ordinal) && !t[6..].Contains('=')) return InputUse.Unknown;
+            if (t.StartsWith("-e", StringComparison.Ordinal) && t.Length > 2 && !t.Contains('=')) return InputUse.Unknown;
+        }
+        return InputUse.KeepsToItself;
+    }
+
     private static readonly HashSet<string> GlobalValued =
     [
         "-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey",

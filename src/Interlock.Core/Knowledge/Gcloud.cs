@@ -7,6 +7,9 @@ public sealed class Gcloud : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["gcloud"];
 
+    /// <summary>gcloud takes CLOUDSDK_* settings from its environment and prints none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> Valued =
     [
         "--project", "--account", "--configuration", "--format", "--verbosity", "--impersonate-service-account", "--billing-project",

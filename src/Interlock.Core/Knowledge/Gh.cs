@@ -7,6 +7,9 @@ public sealed class Gh : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["gh", "glab"];
 
+    /// <summary>gh and glab read their token from GH_TOKEN/GITLAB_TOKEN and print none of their environment.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> ApiValued =
         ["-X", "--method", "-H", "--header", "-f", "--raw-field", "-F", "--field", "-q", "--jq", "-t", "--template", "--input", "-p", "--preview", "--cache", "--hostname", "-R", "--repo"];
 

@@ -7,6 +7,9 @@ public sealed class Git : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["git"];
 
+    /// <summary>git reads credentials and configuration from its environment (GIT_ASKPASS, GIT_CONFIG_*) and prints none of it. (Hooks and `!` aliases it runs are the repository's own code.)</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     // Global options that take a value (git [-C dir] [-c k=v] ... <command>).
     private static readonly HashSet<string> ValuedGlobals = ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"];
 

@@ -5,6 +5,9 @@ public sealed class Gsutil : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["gsutil"];
 
+    /// <summary>gsutil takes its settings from its environment and prints none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> TopValued = ["-u", "-o", "-h", "-i"];
 
     private static readonly HashSet<string> Mutating =

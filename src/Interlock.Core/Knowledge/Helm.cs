@@ -6,6 +6,9 @@ public sealed class Helm : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["helm", "helm3"];
 
+    /// <summary>helm takes HELM_* settings and registry credentials from its environment and prints none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> ValuedLong =
     [
         "--kube-context", "--namespace", "--kubeconfig", "--kube-apiserver", "--kube-token", "--kube-as-user",

@@ -9,6 +9,10 @@ public sealed class HttpClients : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["curl", "wget", "http", "https", "xh", "xhs"];
 
+    /// <summary>curl and wget read proxies and netrc paths from their environment and print none of it (httpie/xh are not
+    /// vouched for).</summary>
+    public InputUse Environment(Invocation inv) => inv.Name is "curl" or "wget" ? InputUse.KeepsToItself : InputUse.Unknown;
+
     private static readonly string[] DestructivePathWords = ["_delete_by_query", "delete", "purge", "flush", "truncate", "drop", "wipe", "destroy", "_close"];
     private static readonly string[] WriteMethods = ["POST", "PUT", "PATCH"];
 

@@ -11,6 +11,9 @@ public sealed class Kubectl : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["kubectl", "oc"];
 
+    /// <summary>kubectl and oc take KUBECONFIG and tokens from their environment and print none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> ValuedLong =
     [
         "--context", "--cluster", "--namespace", "--kubeconfig", "--server", "--user", "--token", "--as", "--as-group",

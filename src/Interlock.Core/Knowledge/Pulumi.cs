@@ -5,6 +5,9 @@ public sealed class Pulumi : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["pulumi"];
 
+    /// <summary>pulumi takes PULUMI_ACCESS_TOKEN and provider credentials from its environment and prints none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> Valued =
     [
         "-C", "--cwd", "-s", "--stack", "--color", "-v", "--verbose", "--profiling", "--tracing", "--config-file", "-m", "--message",

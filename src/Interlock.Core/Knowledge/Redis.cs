@@ -7,6 +7,9 @@ public sealed class Redis : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["redis-cli", "valkey-cli", "keydb-cli"];
 
+    /// <summary>redis-cli takes REDISCLI_AUTH from its environment and prints none of it.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly HashSet<string> ValuedOptions =
         ["-h", "-p", "-s", "-a", "--user", "--pass", "-u", "-r", "-i", "-n", "-d", "-D", "--pattern", "--count", "--cacert", "--cert", "--key", "--sni", "--tls-ciphers", "--rdb", "--functions-rdb", "--eval", "--memkeys-samples", "--quoted-pattern", "--cluster"];
 

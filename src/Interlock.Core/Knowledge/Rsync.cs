@@ -10,6 +10,9 @@ public sealed class Rsync : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["rsync", "scp"];
 
+    /// <summary>rsync and scp take RSYNC_PASSWORD and the like from their environment and print none of them.</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     private static readonly Func<string, bool> RsyncValued = MachineEffects.TakesValue("efTBM",
         "--rsh", "--exclude", "--include", "--filter", "--files-from", "--exclude-from", "--include-from", "--log-file",
         "--log-file-format", "--partial-dir", "--backup-dir", "--suffix", "--chmod", "--chown", "--rsync-path", "--timeout",

@@ -79,6 +79,10 @@ public sealed class ServiceClis : ICommandKnowledge
 
     public IReadOnlyList<string> Executables { get; } = [.. Tools.Keys];
 
+    /// <summary>vault, op and doppler take their tokens (VAULT_TOKEN, OP_SERVICE_ACCOUNT_TOKEN, DOPPLER_TOKEN) from their
+    /// environment and print none of them; what they print is the secrets they are asked for (the printer table).</summary>
+    public InputUse Environment(Invocation inv) => inv.Name is "vault" or "op" or "doppler" ? InputUse.KeepsToItself : InputUse.Unknown;
+
     /// <summary>Secret stores' commands that print what they hold (each CLI's reference): vault read / kv get and
     /// token creation; 1Password `op read`, `op item get --reveal`; doppler and infisical secrets.</summary>
     private static readonly Dictionary<string, Credentials.Printer[]> SecretPrinters = new()

@@ -38,6 +38,10 @@ public sealed class SqlClients : ICommandKnowledge
     public IReadOnlyList<string> Executables { get; } =
         ["psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "clickhouse-client", "clickhouse", "cqlsh", "dropdb", "createdb", "pg_restore", "mysqladmin", "mariadb-admin"];
 
+    /// <summary>psql and mysql take PGPASSWORD/MYSQL_PWD from their environment and print none of it (the other clients
+    /// are not vouched for).</summary>
+    public InputUse Environment(Invocation inv) => inv.Name is "psql" or "mysql" or "mariadb" ? InputUse.KeepsToItself : InputUse.Unknown;
+
     public void Analyze(Invocation inv, KnowledgeContext ctx, List<Effect> effects)
     {
         var args = inv.Args;

@@ -6,6 +6,10 @@ public sealed class Terraform : ICommandKnowledge
 {
     public IReadOnlyList<string> Executables { get; } = ["terraform", "tofu", "opentofu", "terragrunt"];
 
+    /// <summary>terraform, tofu and terragrunt take provider credentials and TF_VAR_* from their environment; a variable not
+    /// marked sensitive is shown in a plan, which is the configuration's own choice (as for a value written in a file).</summary>
+    public InputUse Environment(Invocation inv) => InputUse.KeepsToItself;
+
     // Terragrunt options that take a separate value (old and new spellings).
     private static readonly HashSet<string> TerragruntValued =
     [
