@@ -98,20 +98,12 @@ public sealed class ShellAnalyzer
             var id = invocations[i].CaptureId;
             if (analyzer._captures.Shown.Contains(id))
                 invocations[i] = invocations[i] with { OutputCapturedInto = null, CaptureId = 0 };
-            else
-            {
-                if (uses.Count > 0 && uses.Exists(u => words[u.Word - 1].Contains(id)))
-                    invocations[i] = invocations[i] with
-                    {
-                        OutputPassedTo = [.. uses.Where(u => words[u.Word - 1].Contains(id)).Select(u => new ArgumentPlace(invocations[u.Consumer], u.Index))],
-                    };
-                var environment = analyzer._environmentUses;
-                if (environment.Count > 0 && environment.Exists(u => u.Captures.Contains(id)))
-                    invocations[i] = invocations[i] with
-                    {
-                        OutputInEnvironmentOf = [.. environment.Where(u => u.Captures.Contains(id)).Select(u => invocations[u.Consumer])],
-                    };
-            }
+            else if (uses.Count > 0 || analyzer._environmentUses.Count > 0)
+                invocations[i] = invocations[i] with
+                {
+                    OutputPassedTo = [.. uses.Where(u => words[u.Word - 1].Contains(id)).Select(u => new ArgumentPlace(invocations[u.Consumer], u.Index))],
+                    OutputInEnvironmentOf = [.. analyzer._environmentUses.Where(u => u.Captures.Contains(id)).Select(u => invocations[u.Consumer])],
+                };
         }
         analyzer.LinkPipes();
         return new ShellAnalysis(invocations, analyzer._uncertainties, analyzer._forkBomb) { Written = state.Written.Files };
@@ -461,10 +453,7 @@ public sealed class ShellAnalyzer
     {
         if (value is [CommandSubstitutionPart substitution] && _captures.Next() is var id and > 0)
         {
-            var (outer, pipedOn, stage) = (_capture, _pipedOn, _stage);
-            (_capture, _pipedOn, _stage) = ((name, id), false, null);
-            try { WalkScript(substitution.Body, state.Clone()); }
-            finally { (_capture, _pipedOn, _stage) = (outer, pipedOn, stage); }
+            WalkCapture(substitution.Body, name, id, state);
             return [id];
         }
         foreach (var part in value) WalkPartSubstitutions(part, state);
@@ -483,10 +472,7 @@ public sealed class ShellAnalyzer
         {
             if (part is CommandSubstitutionPart substitution && _captures.Next() is var id and > 0)
             {
-                var (outer, pipedOn, stage) = (_capture, _pipedOn, _stage);
-                (_capture, _pipedOn, _stage) = (("an argument", id), false, null);
-                try { WalkScript(substitution.Body, state.Clone()); }
-                finally { (_capture, _pipedOn, _stage) = (outer, pipedOn, stage); }
+                WalkCapture(substitution.Body, "an argument", id, state);
                 (ids ??= []).Add(id);
             }
             else WalkPartSubstitutions(part, state);
@@ -495,6 +481,16 @@ public sealed class ShellAnalyzer
         if (ids is null && held.Length == 0) return 0;
         _argumentWords.Add(ids is null ? held : [.. ids, .. held]);
         return _argumentWords.Count;
+    }
+
+    /// <summary>Walks a `$(...)` whose output is capture <paramref name="id"/> (into <paramref name="name"/>): its
+    /// commands that write standard output write into it, in a subshell outside any pipeline stage.</summary>
+    private void WalkCapture(Script body, string name, int id, ShellState state)
+    {
+        var (outer, pipedOn, stage) = (_capture, _pipedOn, _stage);
+        (_capture, _pipedOn, _stage) = ((name, id), false, null);
+        try { WalkScript(body, state.Clone()); }
+        finally { (_capture, _pipedOn, _stage) = (outer, pipedOn, stage); }
     }
 
     private static void SetCaptured(Dictionary<string, int[]> captured, string name, int[] ids)
@@ -963,8 +959,7 @@ public sealed class ShellAnalyzer
         List<Arg> rest, string? via, bool inPipeline)
     {
         // The wrapper itself is also an invocation (it may be what a policy cares about, e.g. sudo). It hands its standard
-        // input and output to the command it runs, except a tracer, which prints what passes through.
-        // A tracer, and watch's header, print the command line they run.
+        // input and output, and the words it runs, to the command it runs; a tracer prints both, and watch's header the words.
         Emit(new Invocation(BaseName(words[0].Text), words[0].Text, words.Skip(1).ToList(), state.Context(), [], null, null,
             string.Join(' ', words.Select(w => Quote(w.Text)))), handsOnStdio: via is not ("strace" or "ltrace"),
             handedOn: via is "strace" or "ltrace" or "watch" ? null : rest);

@@ -355,7 +355,7 @@ internal static class FileWrites
     /// 7z x/e, bsdtar, cpio -i); empty when the command only lists, tests or prints to standard output.</summary>
     public static IReadOnlyList<string> Unpacked(string name, IReadOnlyList<Arg> args, ExecContext context)
     {
-        string? into = null;
+        Arg? into = null; // the destination option's value; unset: the working directory
         var extracts = false;
         switch (name)
         {
@@ -365,18 +365,18 @@ internal static class FileWrites
                     var t = args[i].Text;
                     if (t is "-x" or "--extract" or "--get" || i == 0 && !t.StartsWith('-') && t.Contains('x') || t.StartsWith('-') && !t.StartsWith("--") && t.Contains('x')) extracts = true;
                     if (t is "-O" or "--to-stdout" || i == 0 && !t.StartsWith('-') && t.Contains('O') || t.StartsWith('-') && !t.StartsWith("--") && t.Contains('O')) return [];
-                    if (t is "-C" or "--directory" && i + 1 < args.Count) into = args[++i].Known ? args[i].Text : "\0";
-                    else if (t.StartsWith("--directory=", StringComparison.Ordinal)) into = t["--directory=".Length..];
+                    if (t is "-C" or "--directory" && i + 1 < args.Count) into = args[++i];
+                    else if (t.StartsWith("--directory=", StringComparison.Ordinal)) into = args[i] with { Text = t["--directory=".Length..] };
                 }
                 break;
             case "unzip":
                 extracts = !args.Any(a => a.Text is "-l" or "-t" or "-v" or "-p" or "-Z" or "-z");
                 for (var i = 0; i < args.Count - 1; i++)
-                    if (args[i].Text == "-d") into = args[i + 1].Known ? args[i + 1].Text : "\0";
+                    if (args[i].Text == "-d") into = args[i + 1];
                 break;
             case "7z" or "7za" or "7zz" or "7zr":
                 extracts = args.FirstOrDefault()?.Text is "x" or "e";
-                into = args.FirstOrDefault(a => a.Text.StartsWith("-o", StringComparison.Ordinal)) is { } o ? o.Known ? o.Text[2..] : "\0" : null;
+                into = args.FirstOrDefault(a => a.Text.StartsWith("-o", StringComparison.Ordinal)) is { } o ? o with { Text = o.Text[2..] } : null;
                 break;
             case "cpio":
                 extracts = args.Any(a => a.Text is "-i" or "--extract" || a.Text.StartsWith('-') && !a.Text.StartsWith("--") && a.Text.Contains('i'));
@@ -385,7 +385,7 @@ internal static class FileWrites
         if (!extracts) return [];
         var result = new List<string>();
         foreach (var cwd in context.Cwds)
-            result.Add(into == "\0" || cwd is null ? "/" : PathResolver.Combine(cwd, into ?? ".") ?? "/");
+            result.Add(cwd is null || into is { Known: false } ? "/" : PathResolver.Combine(cwd, into?.Text ?? ".") ?? "/"); // unknown: anywhere
         return result;
     }
 

@@ -60,7 +60,7 @@ public enum InputUse
 /// <param name="nested">Analyses shell code that a tool runs elsewhere (inside a container, a pod, an
 /// interpreter's os.system) and returns its effects; supplied by the engine so there is one shell analysis.</param>
 /// <param name="knowledgeOf">The knowledge of an executable name (several files may know one), for what a command does
-/// with text piped into it or with an argument; supplied by the engine, which indexes the knowledge.</param>
+/// with text piped into it, an argument or its environment; supplied by the engine, which indexes the knowledge.</param>
 public sealed class KnowledgeContext(IWorldView world, EngineOptions options, Func<string, ExecContext, List<Effect>>? nested = null,
     Func<string, IReadOnlyList<ICommandKnowledge>?>? knowledgeOf = null)
 {

@@ -156,15 +156,17 @@ public sealed class Disks : ICommandKnowledge
                 // snapshots, the points it can be rolled back to; -n only says what it would do. zfs-rollback(8) -r/-R
                 // destroys the later snapshots, and every rollback discards the changes made since the snapshot.
                 var verb = words.FirstOrDefault()?.Text;
-                if (Flag("-n") || flags.Any(f => f.StartsWith('-') && !f.StartsWith("--") && f.Contains('n') && verb == "destroy")) break;
+                bool Letter(char c) => flags.Any(f => !f.StartsWith("--") && f.Contains(c));
+                if (verb == "destroy" && Letter('n')) break;
                 var targets = words.Skip(1).ToList();
+                var recursive = Letter('r') || Letter('R');
                 if (verb == "destroy")
                     foreach (var t in targets.DefaultIfEmpty(Arg.Literal("(a dataset)")))
                         Add(EffectKind.DestroyData, t.Text, t.Known && t.Text.Contains('@')
                             ? $"`zfs destroy` deletes the snapshot {t.Text}: what it preserved can no longer be restored"
-                            : $"`zfs destroy{(Flag("-r", "-R") || flags.Any(f => f.Contains('r') || f.Contains('R')) ? " -r" : "")}` deletes the ZFS dataset {Show([t])} and all the data in it");
+                            : $"`zfs destroy{(recursive ? " -r" : "")}` deletes the ZFS dataset {Show([t])} and all the data in it");
                 else if (verb == "rollback")
-                    Add(EffectKind.DestroyData, Show(targets), $"`zfs rollback` returns {Show(targets)} to the snapshot, discarding every change made since{(flags.Any(f => f.Contains('r') || f.Contains('R')) ? " and destroying the later snapshots" : "")}");
+                    Add(EffectKind.DestroyData, Show(targets), $"`zfs rollback` returns {Show(targets)} to the snapshot, discarding every change made since{(recursive ? " and destroying the later snapshots" : "")}");
                 break;
             }
             case "nbd-client":

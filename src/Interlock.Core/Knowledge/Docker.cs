@@ -20,7 +20,7 @@ public sealed class Docker : ICommandKnowledge
     {
         if (inv.Name is not ("docker" or "podman" or "nerdctl")) return InputUse.Unknown;
         var args = inv.Args;
-        var i = CliArgs.Parse(args, 0, f => GlobalValued.Contains(f), stopAtPositional: true).StoppedAt;
+        var i = CommandAt(args);
         if (i >= args.Count) return InputUse.KeepsToItself;
         var verb = args[i].Text;
         if (verb is "compose" or "stack") return InputUse.Unknown;
@@ -84,11 +84,14 @@ public sealed class Docker : ICommandKnowledge
 
     /// <summary><c>login --password-stdin</c> reads the password and prints only "Login Succeeded"; <c>secret create
     /// NAME -</c> stores what it reads and prints the secret's ID (docker, podman and nerdctl references).</summary>
+    /// <summary>Where the command word is (<c>login</c>, <c>run</c>), past the global options.</summary>
+    private static int CommandAt(IReadOnlyList<Arg> args) => CliArgs.Parse(args, 0, f => GlobalValued.Contains(f), stopAtPositional: true).StoppedAt;
+
     public InputUse StandardInput(Invocation inv)
     {
         if (inv.Name is "docker-compose" or "podman-compose") return InputUse.Unknown;
         var args = inv.Args;
-        var i = CliArgs.Parse(args, 0, f => GlobalValued.Contains(f), stopAtPositional: true).StoppedAt;
+        var i = CommandAt(args);
         if (i >= args.Count) return InputUse.Unknown;
         var rest = args.Skip(i + 1).ToList();
         return args[i].Text switch
@@ -105,7 +108,7 @@ public sealed class Docker : ICommandKnowledge
     {
         if (inv.Name is "docker-compose" or "podman-compose") return ArgumentUse.Unknown;
         var args = inv.Args;
-        var i = CliArgs.Parse(args, 0, f => GlobalValued.Contains(f), stopAtPositional: true).StoppedAt;
+        var i = CommandAt(args);
         if (i >= args.Count || args[i].Text != "login" || index <= i) return ArgumentUse.Unknown;
         var at = args[index].Text;
         var password = args[index - 1].Text is "-p" or "--password" && index - 1 > i

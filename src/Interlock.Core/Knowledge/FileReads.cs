@@ -320,7 +320,9 @@ public static class FileReads
         }
     }
 
-    private static void Report(Invocation inv, KnowledgeContext ctx, List<Effect> effects, Arg arg, bool recursive, string verb)
+    /// <summary>The secret-read effect when <paramref name="arg"/> names a secret file (or, read recursively, a tree
+    /// holding secrets): "<paramref name="verb"/> PATH, which holds ...".</summary>
+    internal static void Report(Invocation inv, KnowledgeContext ctx, List<Effect> effects, Arg arg, bool recursive, string verb)
     {
         if (!arg.Known) return;
         foreach (var target in ctx.Paths.Resolve(arg, inv.Context))

@@ -348,11 +348,7 @@ public sealed class Git : ICommandKnowledge
     {
         if (repoDir is null || inv.Context.RemoteHost is not null) return;
         var top = ctx.World.FindRepositoryRoot(repoDir) ?? repoDir;
-        void Report(string path, string how)
-        {
-            if (SecretFiles.Describe(path, inv.Context.Home, ctx.World, ctx.Options.FileEditMaxBytes) is { } secret)
-                effects.Add(new Effect(EffectKind.ReadSecret, path, PathClass.ProjectSource, false, true, $"`git {sub}` prints {path} {how}, which holds {secret}", inv));
-        }
+        void Report(string path, string how) => FileReads.Report(inv, ctx, effects, Arg.Literal(path), false, $"`git {sub}` prints {how}");
         var dashDash = parsed.DashDash;
         var prints = sub switch
         {
@@ -367,7 +363,7 @@ public sealed class Git : ICommandKnowledge
             if (!op.Known) continue;
             if (dashDash >= 0 && i >= dashDash)
             {
-                if (sub != "cat-file" && PathResolver.Combine(repoDir, op.Text) is { } pathspec) Report(pathspec, "as changed in the history");
+                if (sub != "cat-file" && PathResolver.Combine(repoDir, op.Text) is { } pathspec) Report(pathspec, "the changes in the history of");
                 continue;
             }
             var colon = op.Text.IndexOf(':');
@@ -375,7 +371,7 @@ public sealed class Git : ICommandKnowledge
             var path = op.Text[(colon + 1)..];
             var relativeToCwd = path.StartsWith("./", StringComparison.Ordinal) || path.StartsWith("../", StringComparison.Ordinal);
             if (PathResolver.Combine(relativeToCwd ? repoDir : top, path) is { } committed)
-                Report(committed, $"as committed at `{(colon == 0 ? "the index" : op.Text[..colon])}`");
+                Report(committed, $"the contents committed at `{(colon == 0 ? "the index" : op.Text[..colon])}` of");
         }
     }
 

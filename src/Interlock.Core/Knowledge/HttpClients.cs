@@ -203,7 +203,7 @@ public sealed class HttpClients : ICommandKnowledge
         "--tr-encoding", "--raw", "--tcp-nodelay", "--tcp-fastopen", "--keepalive", "--sessionid", "--disable", "--netrc",
         "--netrc-optional", "--path-as-is", "--ssl-reqd", "--tlsv1", "--tlsv1.2", "--tlsv1.3", "--styled-output", "--parallel",
         "--list-only", "--append", "--remote-time", "--junk-session-cookies", "--anyauth", "--basic", "--digest",
-        "--negotiate", "--ntlm", "--clobber", "--skip-existing", "--alpn", "--npn", "--trace-time", "--fail-early",
+        "--negotiate", "--ntlm", "--clobber", "--skip-existing", "--alpn", "--npn", "--trace-time",
         "--compressed-ssh", "--ssl", "--use-ascii",
     ];
 }
